@@ -1,0 +1,165 @@
+package patients
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/rs/xid"
+)
+
+// Round is one of the two daily tournées.
+type Round string
+
+// The rounds of an IDEL's day (docs: issue "Planner", domain notes).
+const (
+	Morning Round = "matin"
+	Evening Round = "soir"
+)
+
+// Rounds lists the rounds in day order.
+func Rounds() []Round { return []Round{Morning, Evening} }
+
+// RoundOf returns the round a window belongs to: anything that may start
+// before 13:00 is done on the morning round.
+func RoundOf(w Window) Round {
+	if w.Start < Clock(13, 0) {
+		return Morning
+	}
+	return Evening
+}
+
+// TravelProfile selects the speed and circuity used for a nurse's travel times.
+type TravelProfile string
+
+// Travel profiles.
+const (
+	Urban TravelProfile = "urbain"
+	Rural TravelProfile = "rural"
+)
+
+// NurseRole tells a titulaire from a remplaçant(e).
+type NurseRole string
+
+// Nurse roles.
+const (
+	Titulaire   NurseRole = "titulaire"
+	Remplacante NurseRole = "remplaçant"
+)
+
+// Place is a named point: a nurse's home, the cabinet.
+type Place struct {
+	Label string    `json:"label"`
+	Point orb.Point `json:"point"` // lon, lat (WGS-84)
+}
+
+// Shift is the working span of a nurse on one round.
+type Shift struct {
+	Round Round  `json:"round"`
+	Hours Window `json:"hours"`
+}
+
+// Replacement holds what CSP R.4312-83 asks of a replacing nurse
+// (docs/idel-rules.md §1).
+type Replacement struct {
+	AuthorisationNumber string   `json:"authorisation_number"`
+	AuthorisationFrom   Date     `json:"authorisation_from"`
+	AuthorisationUntil  Date     `json:"authorisation_until"`
+	Replaces            []xid.ID `json:"replaces,omitempty"`
+	ContractFrom        Date     `json:"contract_from"`
+	ContractTo          Date     `json:"contract_to"`
+	CabinetShare        float64  `json:"cabinet_share"` // 0..1, kept by the titulaire
+}
+
+// Nurse is an infirmier(e) libéral(e) of the cabinet, or a remplaçant(e).
+type Nurse struct {
+	ID            xid.ID        `json:"id"`
+	FirstName     string        `json:"first_name"`
+	LastName      string        `json:"last_name"`
+	RPPS          string        `json:"rpps"`
+	ADELI         string        `json:"adeli,omitempty"`
+	Role          NurseRole     `json:"role"`
+	Phone         string        `json:"phone,omitempty"`
+	Color         string        `json:"color,omitempty"`
+	Start         Place         `json:"start"` // where the rounds begin (home or cabinet)
+	End           Place         `json:"end"`
+	Shifts        []Shift       `json:"shifts"`
+	TravelProfile TravelProfile `json:"travel_profile"`
+	Skills        []string      `json:"skills,omitempty"`
+	Replacement   *Replacement  `json:"replacement,omitempty"`
+}
+
+// FullName returns "Prénom Nom".
+func (n Nurse) FullName() string { return strings.TrimSpace(n.FirstName + " " + n.LastName) }
+
+// ShiftFor returns the nurse's hours on a round, and false when she does not work it.
+func (n Nurse) ShiftFor(r Round) (Window, bool) {
+	for _, s := range n.Shifts {
+		if s.Round == r {
+			return s.Hours, true
+		}
+	}
+	return Window{}, false
+}
+
+// DefaultShifts are the usual rounds of a rural IDEL (about 06:45–13:00 and
+// 16:30–20:00, issue "Planner", domain notes).
+func DefaultShifts() []Shift {
+	return []Shift{
+		{Morning, Window{Clock(6, 45), Clock(13, 0)}},
+		{Evening, Window{Clock(16, 30), Clock(20, 30)}},
+	}
+}
+
+// Validate checks a nurse; the warnings do not block the save.
+func (n Nurse) Validate() ([]Warning, error) {
+	var errs ValidationErrors
+	var warns []Warning
+	if strings.TrimSpace(n.LastName) == "" && strings.TrimSpace(n.FirstName) == "" {
+		errs.add("nom", "le nom de l'infirmier(e) est obligatoire")
+	}
+	if n.RPPS == "" {
+		errs.add("rpps", "le numéro RPPS est obligatoire")
+	} else if w, err := ValidateRPPS(n.RPPS); err != nil {
+		errs = append(errs, err.(*ValidationError))
+	} else if w != nil {
+		warns = append(warns, *w)
+	}
+	if n.ADELI != "" {
+		if err := ValidateADELI(n.ADELI); err != nil {
+			errs = append(errs, err.(*ValidationError))
+		}
+	}
+	for _, s := range n.Shifts {
+		if err := s.Hours.Validate("horaires " + string(s.Round)); err != nil {
+			errs = append(errs, err.(*ValidationError))
+		}
+	}
+	switch n.TravelProfile {
+	case Urban, Rural, "":
+	default:
+		errs.add("profil", fmt.Sprintf("profil de déplacement inconnu %q (urbain ou rural)", n.TravelProfile))
+	}
+	return warns, errs.err()
+}
+
+// Cabinet is the practice: its name, address and nurses.
+type Cabinet struct {
+	ID       xid.ID   `json:"id"`
+	Name     string   `json:"name"`
+	Address  Address  `json:"address"`
+	Phone    string   `json:"phone,omitempty"`
+	NurseIDs []xid.ID `json:"nurse_ids"`
+	// CurrentNurse is the nurse who uses this laptop: the author of its
+	// transmissions and audit entries.
+	CurrentNurse xid.ID `json:"current_nurse"`
+}
+
+// Validate checks the cabinet.
+func (c Cabinet) Validate() error {
+	var errs ValidationErrors
+	if strings.TrimSpace(c.Name) == "" {
+		errs.add("nom", "le nom du cabinet est obligatoire")
+	}
+	return errs.err()
+}

@@ -1,0 +1,5 @@
+package patients
+
+import "strings"
+
+func blank(s string) bool { return strings.TrimSpace(s) == "" }
