@@ -1,0 +1,106 @@
+package storage
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"tournee/patients"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// envelope is the versioned form of every sealed value (style.md §3).
+type envelope struct {
+	V    int             `json:"v"`
+	Data json.RawMessage `json:"data"`
+}
+
+// Current record versions. Decoders accept every version ever written.
+const (
+	patientV      = 2 // v1 had a single last_name; v2 splits birth and used names
+	nurseV        = 1
+	cabinetV      = 1
+	carePlanV     = 1
+	visitV        = 1
+	transmissionV = 1
+	auditV        = 1
+)
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// put seals and stores one record in the top-level bucket name.
+func (db *DB) put(tx *bolt.Tx, name, key []byte, version int, data any) error {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return fmt.Errorf("encode %s record: %w", name, err)
+	}
+	plain, err := json.Marshal(envelope{V: version, Data: raw})
+	if err != nil {
+		return err
+	}
+	sealed, err := db.seal.seal(name, key, plain)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(name).Put(key, sealed)
+}
+
+// open unseals a value into its envelope. Failure after the verifier opened
+// means the bytes were damaged or moved: ErrCorrupt.
+func (db *DB) open(bucket, key, sealed []byte) (envelope, error) {
+	plain, err := db.seal.open(bucket, key, sealed)
+	if err != nil {
+		return envelope{}, fmt.Errorf("%w: record %s/%x does not authenticate", ErrCorrupt, bucket, key)
+	}
+	var env envelope
+	if err := json.Unmarshal(plain, &env); err != nil {
+		return envelope{}, fmt.Errorf("%w: record %s/%x is not a valid envelope", ErrCorrupt, bucket, key)
+	}
+	return env, nil
+}
+
+// decode unseals and decodes a record whose every version shares one JSON
+// shape; entities whose shape changed have their own decoder.
+func decode[T any](db *DB, bucket, key, sealed []byte, current int) (T, error) {
+	var out T
+	env, err := db.open(bucket, key, sealed)
+	if err != nil {
+		return out, err
+	}
+	if env.V < 1 || env.V > current {
+		return out, fmt.Errorf("%w: record %s/%x has version %d", ErrTooNew, bucket, key, env.V)
+	}
+	if err := json.Unmarshal(env.Data, &out); err != nil {
+		return out, fmt.Errorf("%w: record %s/%x: %v", ErrCorrupt, bucket, key, err)
+	}
+	return out, nil
+}
+
+// decodePatient reads every patient version ever written.
+func decodePatient(db *DB, key, sealed []byte) (patients.Patient, error) {
+	env, err := db.open(bucketPatients, key, sealed)
+	if err != nil {
+		return patients.Patient{}, err
+	}
+	var p patients.Patient
+	switch env.V {
+	case 1:
+		var v1 struct {
+			LastName string `json:"last_name"`
+		}
+		if err := json.Unmarshal(env.Data, &v1); err != nil {
+			return p, fmt.Errorf("%w: patient %x: %v", ErrCorrupt, key, err)
+		}
+		if err := json.Unmarshal(env.Data, &p); err != nil {
+			return p, fmt.Errorf("%w: patient %x: %v", ErrCorrupt, key, err)
+		}
+		p.BirthName = v1.LastName
+	case patientV:
+		if err := json.Unmarshal(env.Data, &p); err != nil {
+			return p, fmt.Errorf("%w: patient %x: %v", ErrCorrupt, key, err)
+		}
+	default:
+		return p, fmt.Errorf("%w: patient %x has version %d", ErrTooNew, key, env.V)
+	}
+	return p, nil
+}

@@ -1,0 +1,118 @@
+package storage
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"golang.org/x/crypto/argon2"
+	"golang.org/x/crypto/chacha20poly1305"
+)
+
+// kdfParams are stored in meta/kdf so that a later release can raise the cost
+// without locking anyone out of an older file.
+type kdfParams struct {
+	Alg       string `json:"alg"`
+	Salt      []byte `json:"salt"`
+	Time      uint32 `json:"time"`
+	MemoryKiB uint32 `json:"memory_kib"`
+	Threads   uint8  `json:"threads"`
+}
+
+// The OWASP Password Storage Cheat Sheet's first Argon2id configuration:
+// 19 MiB, 2 iterations, 1 lane. It costs about 50 ms here, paid once per open.
+const (
+	kdfTime      = 2
+	kdfMemoryKiB = 19 * 1024
+	kdfThreads   = 1
+)
+
+func newKDFParams() (kdfParams, error) {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return kdfParams{}, fmt.Errorf("read random salt: %w", err)
+	}
+	return kdfParams{Alg: "argon2id", Salt: salt, Time: kdfTime, MemoryKiB: kdfMemoryKiB, Threads: kdfThreads}, nil
+}
+
+func (p kdfParams) validate() error {
+	// Refuse parameters below the floor: a tampered meta/kdf must not be able
+	// to make a brute force cheap.
+	if p.Alg != "argon2id" || len(p.Salt) < 16 || p.Time < 1 || p.MemoryKiB < kdfMemoryKiB || p.Threads < 1 {
+		return fmt.Errorf("%w: unusable key derivation parameters", ErrCorrupt)
+	}
+	return nil
+}
+
+func (p kdfParams) derive(passphrase []byte) []byte {
+	return argon2.IDKey(passphrase, p.Salt, p.Time, p.MemoryKiB, p.Threads, chacha20poly1305.KeySize)
+}
+
+func marshalKDF(p kdfParams) []byte {
+	b, _ := json.Marshal(p) // a struct of plain fields cannot fail to marshal
+	return b
+}
+
+const sealVersion = 1
+
+// sealer encrypts values with XChaCha20-Poly1305. A random 24-byte nonce per
+// value is safe at any volume this app will see.
+type sealer struct {
+	aead interface {
+		Seal(dst, nonce, plaintext, additionalData []byte) []byte
+		Open(dst, nonce, ciphertext, additionalData []byte) ([]byte, error)
+		NonceSize() int
+		Overhead() int
+	}
+}
+
+func newSealer(key []byte) (*sealer, error) {
+	aead, err := chacha20poly1305.NewX(key)
+	if err != nil {
+		return nil, fmt.Errorf("init cipher: %w", err)
+	}
+	return &sealer{aead: aead}, nil
+}
+
+func aad(bucket, key []byte) []byte {
+	out := make([]byte, 0, len(bucket)+1+len(key))
+	out = append(out, bucket...)
+	out = append(out, 0)
+	return append(out, key...)
+}
+
+// seal returns version || nonce || ciphertext.
+func (s *sealer) seal(bucket, key, plain []byte) ([]byte, error) {
+	ns := s.aead.NonceSize()
+	out := make([]byte, 1+ns, 1+ns+len(plain)+s.aead.Overhead())
+	out[0] = sealVersion
+	if _, err := rand.Read(out[1 : 1+ns]); err != nil {
+		return nil, fmt.Errorf("read random nonce: %w", err)
+	}
+	return s.aead.Seal(out, out[1:1+ns], plain, aad(bucket, key)), nil
+}
+
+var errOpen = errors.New("cannot open sealed value")
+
+// open authenticates and decrypts a sealed value. It returns a fresh slice, so
+// the result outlives the bbolt transaction the input came from.
+func (s *sealer) open(bucket, key, sealed []byte) ([]byte, error) {
+	ns := s.aead.NonceSize()
+	if len(sealed) < 1+ns+s.aead.Overhead() || sealed[0] != sealVersion {
+		return nil, errOpen
+	}
+	plain, err := s.aead.Open(nil, sealed[1:1+ns], sealed[1+ns:], aad(bucket, key))
+	if err != nil {
+		return nil, errOpen
+	}
+	return plain, nil
+}
+
+var verifierText = []byte("tournee-verifier-v1")
+
+func (s *sealer) checkVerifier(sealed []byte) bool {
+	plain, err := s.open(bucketMeta, keyVerifier, sealed)
+	return err == nil && subtle.ConstantTimeCompare(plain, verifierText) == 1
+}

@@ -1,0 +1,241 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/rs/xid"
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// Errors the edges map to a message for the nurse.
+var (
+	// ErrAlreadyOpen: another process (another window) holds the file.
+	ErrAlreadyOpen = errors.New("database already open in another process")
+	// ErrWrongPassphrase: the verifier did not open with the derived key.
+	ErrWrongPassphrase = errors.New("wrong passphrase")
+	// ErrCorrupt: the file or a record in it cannot be read back.
+	ErrCorrupt = errors.New("database corrupt")
+	// ErrNoDatabase: nothing at the path; run init first.
+	ErrNoDatabase = errors.New("no database at this path")
+	// ErrExists: init would overwrite an existing database.
+	ErrExists = errors.New("a database already exists at this path")
+	// ErrTooNew: the file was written by a newer tournée.
+	ErrTooNew = errors.New("database written by a newer version")
+)
+
+// Bucket and key names; see doc.go for the layout.
+var (
+	bucketMeta          = []byte("meta")
+	bucketCabinet       = []byte("cabinet")
+	bucketNurses        = []byte("nurses")
+	bucketPatients      = []byte("patients")
+	bucketCarePlans     = []byte("careplans")
+	bucketVisits        = []byte("visits")
+	bucketTransmissions = []byte("transmissions")
+	bucketAudit         = []byte("audit")
+
+	idxVisitsByDay        = []byte("visits_by_day")
+	idxVisitsByPatient    = []byte("visits_by_patient")
+	idxCarePlansByPatient = []byte("careplans_by_patient")
+	idxTransByPatient     = []byte("transmissions_by_patient")
+
+	keyKDF        = []byte("kdf")
+	keyVerifier   = []byte("verifier")
+	keySchema     = []byte("schema")
+	keyAutoBackup = []byte("last_auto_backup")
+	keyCabinet    = []byte("cabinet")
+)
+
+// Options tune Open and Create.
+type Options struct {
+	// Now is the clock; nil means time.Now. Tests pin it.
+	Now func() time.Time
+	// BackupDir receives the automatic backup taken on the first open of each
+	// day. Empty disables it.
+	BackupDir string
+	// Timeout bounds the wait for the file lock; 0 means one second, so a
+	// second window fails fast instead of hanging.
+	Timeout time.Duration
+	// ReadOnly opens the file without taking the write lock.
+	ReadOnly bool
+}
+
+func (o Options) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
+}
+
+// DB is an open, unlocked tournée database.
+type DB struct {
+	bolt *bolt.DB
+	seal *sealer
+	now  func() time.Time
+	path string
+}
+
+// Path returns the file the database lives in.
+func (db *DB) Path() string { return db.path }
+
+// Close releases the file lock.
+func (db *DB) Close() error { return db.bolt.Close() }
+
+func boltOpen(path string, o Options) (*bolt.DB, error) {
+	if err := checkFile(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	timeout := o.Timeout
+	if timeout == 0 {
+		timeout = time.Second
+	}
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: o.ReadOnly})
+	switch {
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, fmt.Errorf("open %s: %w", path, ErrAlreadyOpen)
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrChecksum),
+		errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrInvalidMapping):
+		return nil, fmt.Errorf("open %s: %w: %v", path, ErrCorrupt, err)
+	case err != nil:
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return b, nil
+}
+
+// Create makes a new database at path, sealed with passphrase. It refuses to
+// overwrite an existing file.
+func Create(path string, passphrase []byte, o Options) (*DB, error) {
+	if len(passphrase) == 0 {
+		return nil, errors.New("empty passphrase")
+	}
+	if _, err := os.Stat(path); err == nil {
+		return nil, fmt.Errorf("create %s: %w", path, ErrExists)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	params, err := newKDFParams()
+	if err != nil {
+		return nil, err
+	}
+	s, err := newSealer(params.derive(passphrase))
+	if err != nil {
+		return nil, err
+	}
+	b, err := boltOpen(path, o)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{bolt: b, seal: s, now: o.now, path: path}
+	err = b.Update(func(tx *bolt.Tx) error {
+		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+		if err != nil {
+			return err
+		}
+		if meta.Get(keyVerifier) != nil {
+			return ErrExists // a racing init won
+		}
+		v, err := s.seal(bucketMeta, keyVerifier, verifierText)
+		if err != nil {
+			return err
+		}
+		if err := meta.Put(keyKDF, marshalKDF(params)); err != nil {
+			return err
+		}
+		if err := meta.Put(keyVerifier, v); err != nil {
+			return err
+		}
+		return db.migrate(tx, 0)
+	})
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// Open opens an existing database. A wrong passphrase is ErrWrongPassphrase, a
+// file locked by another window ErrAlreadyOpen (after Options.Timeout), a
+// damaged one ErrCorrupt. On first open of the day it takes a backup into
+// Options.BackupDir, then runs pending migrations.
+func Open(path string, passphrase []byte, o Options) (*DB, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("open %s: %w", path, ErrNoDatabase)
+	}
+	b, err := boltOpen(path, o)
+	if err != nil {
+		return nil, err
+	}
+	db, err := unlock(b, passphrase, o)
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.path = path
+	if o.ReadOnly {
+		return db, nil
+	}
+	if err := db.autoBackup(o.BackupDir); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("open %s: daily backup: %w", path, err)
+	}
+	if err := b.Update(func(tx *bolt.Tx) error {
+		from, err := schemaVersion(tx)
+		if err != nil {
+			return err
+		}
+		return db.migrate(tx, from)
+	}); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("open %s: migrate: %w", path, err)
+	}
+	return db, nil
+}
+
+// unlock derives the key from meta/kdf and checks it against the verifier.
+func unlock(b *bolt.DB, passphrase []byte, o Options) (*DB, error) {
+	var params kdfParams
+	var verifier []byte
+	err := b.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			return fmt.Errorf("%w: not a tournée database (no meta bucket)", ErrCorrupt)
+		}
+		raw := meta.Get(keyKDF)
+		if raw == nil {
+			return fmt.Errorf("%w: key derivation parameters missing", ErrCorrupt)
+		}
+		if err := jsonUnmarshal(raw, &params); err != nil {
+			return fmt.Errorf("%w: key derivation parameters unreadable", ErrCorrupt)
+		}
+		verifier = append([]byte(nil), meta.Get(keyVerifier)...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := params.validate(); err != nil {
+		return nil, err
+	}
+	s, err := newSealer(params.derive(passphrase))
+	if err != nil {
+		return nil, err
+	}
+	if len(verifier) == 0 {
+		return nil, fmt.Errorf("%w: passphrase verifier missing", ErrCorrupt)
+	}
+	if !s.checkVerifier(verifier) {
+		return nil, ErrWrongPassphrase
+	}
+	return &DB{bolt: b, seal: s, now: o.now}, nil
+}
+
+// newID returns an xid stamped with the injected clock, so ids sort in the
+// order of the (test) timeline.
+func (db *DB) newID() xid.ID { return xid.NewWithTime(db.now()) }

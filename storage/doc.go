@@ -1,0 +1,41 @@
+// Package storage keeps tournée's records in one bbolt file, sealed at rest.
+//
+// It implements patients.Store. Nothing above this package sees bbolt.
+//
+// # File layout
+//
+// Top-level buckets, one per entity, keyed by the 12 bytes of an xid:
+//
+//	meta                      kdf (plain JSON), verifier, schema, last_auto_backup
+//	cabinet                   one record under the key "cabinet"
+//	nurses                    xid → Nurse
+//	patients                  xid → Patient
+//	careplans                 xid → CarePlan
+//	visits                    xid → Visit
+//	transmissions             xid → Transmission (append-only)
+//	audit                     xid → AuditEntry (time-ordered: xids sort by creation)
+//
+// Index buckets hold keys only (nil values) and are named for what they index:
+//
+//	visits_by_day             "YYYY-MM-DD" + visit xid
+//	visits_by_patient         patient xid + "YYYY-MM-DD" + visit xid
+//	careplans_by_patient      patient xid + care plan xid
+//	transmissions_by_patient  patient xid + 8-byte big-endian unix seconds + transmission xid
+//
+// # Sealing
+//
+// Every value except meta/kdf and meta/schema is a versioned JSON envelope
+// {"v":N,"data":…} sealed with XChaCha20-Poly1305 under a key derived from the
+// passphrase with Argon2id. The associated data is bucket name + 0 + key, so a
+// value moved to another key fails to open instead of being read as the wrong
+// record. Keys stay plain: xids and dates say nothing about a patient.
+//
+// meta/verifier seals a known text: failing to open it means a wrong
+// passphrase, while a record that fails after the verifier opened means
+// corruption. The two get different errors.
+//
+// # Schema versions
+//
+// meta/schema holds the layout version. Migrations run in one write
+// transaction at Open, after the daily backup; see migrate.go.
+package storage
