@@ -557,4 +557,3 @@ func getIndexed[T any](db *DB, tx *bolt.Tx, bucket, indexKey []byte, version int
 	}
 	return decode[T](db, bucket, id.Bytes(), raw, version)
 }
-
