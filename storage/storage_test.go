@@ -74,7 +74,7 @@ func samplePatient() patients.Patient {
 }
 
 func sampleNurse() patients.Nurse {
-	return patients.Nurse{FirstName: "Aurélie", LastName: "Duquesne", RPPS: "10001234567",
+	return patients.Nurse{FirstName: "Aurélie", LastName: "Duquesne", RPPS: "10001234565",
 		Role: patients.Titulaire, Shifts: patients.DefaultShifts(), TravelProfile: patients.Rural}
 }
 
