@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/rs/xid"
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 var ctx = context.Background()
@@ -53,7 +54,7 @@ func checkStructure(t *testing.T, db *DB) {
 		}
 		return nil
 	})
-	if err != nil && !errors.Is(err, bolt.ErrDatabaseNotOpen) {
+	if err != nil && !errors.Is(err, bolterrors.ErrDatabaseNotOpen) {
 		t.Errorf("structure check: %v", err)
 	}
 }

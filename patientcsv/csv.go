@@ -63,6 +63,7 @@ type FileError struct {
 	Msg  string
 }
 
+// Error returns the message, prefixed with the line when there is one.
 func (e *FileError) Error() string {
 	if e.Line == 0 {
 		return e.Msg
@@ -318,6 +319,10 @@ func (p *parser) next() (record, error) {
 	case errors.As(err, &pe):
 		startLine = pe.StartLine
 		rec.quoteErr = "guillemet (\") mal placé : un texte contenant des guillemets doit être entouré de guillemets, et ses propres guillemets doublés (\"\")"
+		// encoding/csv reads to the end of the file after an opening quote
+		// only when every later quote came as a "" pair, so from the start of
+		// the record the quotes are odd in number. A misplaced quote after a
+		// closed cell, even on the last line, leaves them even.
 		if errors.Is(pe.Err, csv.ErrQuote) && end == len(p.text) && strings.Count(p.text[p.lineStarts[startLine-1]:], `"`)%2 == 1 {
 			return record{}, &FileError{Line: startLine - p.extra, Msg: "guillemet ouvert jamais refermé : la suite du fichier ne peut pas être lue"}
 		}

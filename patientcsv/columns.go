@@ -82,7 +82,7 @@ var columns = [numCols]column{
 	colAccessNotes:   {"notes_acces", []string{"accès", "infos accès"}},
 	colPhones:        {"telephone", []string{"tél", "tel"}},
 	colDoctor:        {"medecin_traitant", []string{"médecin"}},
-	colDoctorRPPS:    {"medecin_traitant_rpps", []string{"RPPS médecin", "RPPS"}},
+	colDoctorRPPS:    {"medecin_traitant_rpps", []string{"RPPS médecin", "RPPS médecin traitant", "RPPS"}},
 	colDoctorPhone:   {"telephone_medecin", []string{"tél médecin", "téléphone médecin traitant"}},
 	colPharmacy:      {"pharmacie", nil},
 	colPharmacyPhone: {"telephone_pharmacie", []string{"tél pharmacie"}},

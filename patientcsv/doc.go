@@ -49,7 +49,9 @@
 //	date_naissance         AAAA-MM-JJ or JJ/MM/AAAA; « 15/03/1942 »          né le, née le, né(e) le, ddn
 //	sexe                   F, M (or H) or U; « F »                           genre
 //	nir                    matricule INS, 15 characters, spaces, dots and    numéro de sécurité sociale,
-//	                       dashes allowed, key checked; « 2 42 03 62 …»       n° sécu, matricule INS, INS
+//	                       dashes allowed, key checked;                       n° de sécurité sociale, n° sécu,
+//	                       « 2 79 03 51 215 189 89 »                          numéro sécu, matricule INS,
+//	                                                                          INS, numéro INS
 //	statut_ins             provisoire, récupérée, validée or qualifiée        statut de l'identité
 //	                       (accents optional); needs nir
 //	type_ins               NIR, NIA, test or démo (or the INS OID); empty:    OID INS
@@ -70,7 +72,7 @@
 //	telephone              list; each number may end with a label in          tél, tel, téléphones
 //	                       parentheses; « 06 12 34 56 78 (portable) | 03 21 00 00 00 (fixe) »
 //	medecin_traitant       name; « Dr Leroy »                                 médecin
-//	medecin_traitant_rpps  11 digits (spaces allowed); « 10001234567 »        RPPS, RPPS médecin
+//	medecin_traitant_rpps  11 digits (spaces allowed); « 10000000009 »        RPPS, RPPS médecin (traitant)
 //	telephone_medecin      one number                                         tél médecin
 //	pharmacie              name; « Pharmacie du Centre »
 //	telephone_pharmacie    one number                                         tél pharmacie

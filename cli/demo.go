@@ -1,0 +1,161 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"tournee/demo"
+	"tournee/french"
+	"tournee/patients"
+	"tournee/planner"
+	"tournee/storage"
+
+	"github.com/rs/xid"
+	"github.com/spf13/cobra"
+)
+
+// demoPassphrase opens the demo database unless TOURNEE_PASSPHRASE says otherwise.
+const demoPassphrase = "demo"
+
+// demoHistoryDays of past visits are seeded as done, and demoAheadDays of
+// future ones as planned, so history and planning screens have content.
+const demoHistoryDays, demoAheadDays = 7, 6
+
+func (a *app) demoCmd() *cobra.Command {
+	var noTUI bool
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Essayer tournée sur un cabinet de démonstration (patients fictifs)",
+		Long: `Crée une base neuve à partir du cabinet de démonstration (3 infirmières, 51 patients fictifs
+près de Calais), avec aujourd'hui comme premier jour de soins, puis ouvre l'interface.
+
+Sans --db, la base vit dans un dossier temporaire effacé à la sortie. Avec --db, elle est gardée
+(et réutilisée si elle existe déjà). Sa phrase de passe est « demo », sauf si TOURNEE_PASSPHRASE est défini.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			path := a.dbFlag
+			if path == "" {
+				dir, err := os.MkdirTemp("", "tournee-demo-")
+				if err != nil {
+					return err
+				}
+				defer os.RemoveAll(dir)
+				path = filepath.Join(dir, "demo.db")
+			}
+			pass := []byte(demoPassphrase)
+			if p := a.env.Getenv("TOURNEE_PASSPHRASE"); p != "" {
+				pass = []byte(p)
+			}
+			db, reused, err := openOrSeedDemo(cmd.Context(), path, pass, a.env)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if reused {
+				fmt.Fprintf(a.env.Stdout, "Base de démonstration existante réutilisée : %s\n", path)
+			} else {
+				fmt.Fprintf(a.env.Stdout, "Base de démonstration créée : %s (phrase de passe « %s »)\n", path, pass)
+			}
+			if err := printSummary(cmd.Context(), a.env, db); err != nil {
+				return err
+			}
+			if noTUI {
+				return nil
+			}
+			if a.env.RunTUI == nil {
+				fmt.Fprintln(a.env.Stdout, "\nL'interface plein écran arrive dans une prochaine version ; essayez par exemple :\n"+
+					"  tournee visits --db "+path+"\n  tournee patients list --db "+path)
+				return nil
+			}
+			return a.env.RunTUI(db)
+		},
+	}
+	cmd.Flags().BoolVar(&noTUI, "no-tui", false, "créer la base et afficher un résumé, sans ouvrir l'interface")
+	return cmd
+}
+
+// openOrSeedDemo reuses an existing demo file, or creates and seeds one.
+func openOrSeedDemo(ctx context.Context, path string, pass []byte, env Env) (*storage.DB, bool, error) {
+	if _, err := os.Stat(path); err == nil {
+		db, err := storage.Open(path, pass, storage.Options{Now: env.Now})
+		return db, true, err
+	}
+	db, err := storage.Create(path, pass, storage.Options{Now: env.Now})
+	if err != nil {
+		return nil, false, err
+	}
+	if err := seedDemo(ctx, db, patients.DateOf(env.Now())); err != nil {
+		db.Close()
+		os.Remove(path)
+		return nil, false, fmt.Errorf("seed demo: %w", err)
+	}
+	return db, false, nil
+}
+
+// seedDemo loads the embedded cabinet and builds its visits around today:
+// the past week done, today and the coming days planned.
+func seedDemo(ctx context.Context, db *storage.DB, today patients.Date) error {
+	ds, err := demo.Load(today, xid.New)
+	if err != nil {
+		return err
+	}
+	for off := -demoHistoryDays; off <= demoAheadDays; off++ {
+		d := today.AddDays(off)
+		day, err := planner.BuildDay(planner.DayInput{Date: d, Patients: ds.Patients, CarePlans: ds.CarePlans, Nurses: ds.Nurses}, xid.New)
+		if err != nil {
+			return fmt.Errorf("visits of %s: %w", d, err)
+		}
+		for _, v := range day.Visits {
+			if off < 0 {
+				// Past visits are done at the start of their window, by their nurse.
+				v.Status = patients.Done
+				v.DoneAt = d.At(v.Window.Start).UTC()
+				v.DoneBy = v.NurseID
+			}
+			ds.Visits = append(ds.Visits, v)
+		}
+	}
+	return db.Seed(ctx, ds)
+}
+
+func printSummary(ctx context.Context, env Env, db *storage.DB) error {
+	c, err := db.Cabinet(ctx)
+	if err != nil && !errors.Is(err, patients.ErrNotFound) {
+		return err
+	}
+	nurses, err := db.Nurses(ctx)
+	if err != nil {
+		return err
+	}
+	ps, err := db.Patients(ctx, patients.PatientFilter{})
+	if err != nil {
+		return err
+	}
+	plans, err := db.CarePlans(ctx, xid.NilID())
+	if err != nil {
+		return err
+	}
+	today := patients.DateOf(env.Now())
+	vs, err := db.Visits(ctx, today)
+	if err != nil {
+		return err
+	}
+	byRound := map[patients.Round]int{}
+	for _, v := range vs {
+		byRound[v.Round]++
+	}
+	withINS := 0
+	for _, p := range ps {
+		if p.INS.Qualified() {
+			withINS++
+		}
+	}
+	fmt.Fprintf(env.Stdout, "%s : %d infirmier(e)s, %d patients (%d avec INS qualifiée), %d soins prescrits.\n",
+		c.Name, len(nurses), len(ps), withINS, len(plans))
+	fmt.Fprintf(env.Stdout, "Aujourd'hui, %s : %d visites (%d le matin, %d le soir).\n",
+		french.Date(today), len(vs), byRound[patients.Morning], byRound[patients.Evening])
+	return nil
+}

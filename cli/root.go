@@ -1,0 +1,196 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"tournee/patients"
+	"tournee/storage"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes.
+const (
+	ExitOK      = 0
+	ExitFailure = 1
+	ExitUsage   = 2
+)
+
+// usageError marks a mistake in the command line itself (exit code 2).
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// app holds the flags shared by every command.
+type app struct {
+	env            Env
+	dbFlag         string
+	passphraseFile string
+}
+
+// Run executes the command line and returns the process exit code. Errors are
+// printed on one line of stderr; nothing panics out of here.
+func Run(args []string, env Env) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(env.Stderr, "tournee : erreur interne inattendue (%v) ; vos données n'ont pas été modifiées par cette commande\n", r)
+			code = ExitFailure
+		}
+	}()
+	a := &app{env: env}
+	root := a.rootCmd()
+	root.SetArgs(args)
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	err := root.ExecuteContext(context.Background())
+	if err == nil {
+		return ExitOK
+	}
+	fmt.Fprintln(env.Stderr, "tournee : "+message(err))
+	var u usageError
+	if errors.As(err, &u) || isCobraUsage(err) {
+		fmt.Fprintln(env.Stderr, "Voir « tournee --help ».")
+		return ExitUsage
+	}
+	return ExitFailure
+}
+
+// isCobraUsage recognises the errors cobra itself returns for a bad command line.
+func isCobraUsage(err error) bool {
+	s := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument",
+		"invalid argument", "accepts ", "requires at least", "requires at most", "required flag"} {
+		if strings.HasPrefix(s, p) || strings.Contains(s, " "+p) {
+			return true
+		}
+	}
+	return false
+}
+
+// message turns an error into one line for the nurse: a plain French
+// sentence for the errors we know, followed by the precise cause.
+func message(err error) string {
+	var ve patients.ValidationErrors
+	var one *patients.ValidationError
+	switch {
+	case errors.Is(err, storage.ErrAlreadyOpen):
+		return "La base est déjà ouverte dans une autre fenêtre : fermez-la puis réessayez."
+	case errors.Is(err, storage.ErrWrongPassphrase):
+		return "phrase de passe incorrecte : la base n'a pas été ouverte ni modifiée."
+	case errors.Is(err, storage.ErrNoDatabase):
+		return "aucune base de données ici : lancez d'abord « tournee init » (ou « tournee demo » pour essayer). (" + err.Error() + ")"
+	case errors.Is(err, storage.ErrExists):
+		return "une base existe déjà à cet endroit : elle n'a pas été touchée. (" + err.Error() + ")"
+	case errors.Is(err, storage.ErrTooNew):
+		return "ce fichier a été écrit par une version plus récente de tournée : mettez l'application à jour. (" + err.Error() + ")"
+	case errors.Is(err, storage.ErrCorrupt):
+		return "le fichier est endommagé ou tronqué ; rien n'a été modifié. (" + err.Error() + ")"
+	case errors.As(err, &ve):
+		parts := make([]string, len(ve))
+		for i, e := range ve {
+			parts[i] = e.Field + " : " + e.Msg
+		}
+		return "saisie refusée, rien n'a été enregistré — " + strings.Join(parts, " ; ")
+	case errors.As(err, &one):
+		return "saisie refusée, rien n'a été enregistré — " + one.Field + " : " + one.Msg
+	case errors.Is(err, patients.ErrNotFound):
+		return "introuvable. (" + err.Error() + ")"
+	case errors.Is(err, patients.ErrConflict):
+		return "cet enregistrement existe déjà et ne peut pas être réécrit. (" + err.Error() + ")"
+	case errors.Is(err, errNoPassphrase):
+		return "aucune phrase de passe : définissez TOURNEE_PASSPHRASE, utilisez --passphrase-file, ou lancez la commande dans un terminal."
+	case errors.Is(err, fs.ErrNotExist):
+		return "fichier introuvable. (" + err.Error() + ")"
+	case errors.Is(err, fs.ErrPermission):
+		return "accès refusé au fichier. (" + err.Error() + ")"
+	}
+	return err.Error()
+}
+
+func (a *app) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "tournee",
+		Short: "Tournées, patients et transmissions des infirmiers libéraux",
+		Long: `tournée organise la journée d'un(e) infirmier(e) libéral(e) : patients, soins prescrits,
+visites, transmissions ciblées. Les données restent sur cet ordinateur, chiffrées.
+
+Sans sous-commande, tournée ouvre l'interface plein écran sur votre base.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		// The root runs the TUI, so cobra would take a mistyped command for an argument.
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("unknown command %q", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if a.env.RunTUI == nil {
+				fmt.Fprintln(a.env.Stdout, "L'interface plein écran arrive dans une prochaine version.\n"+
+					"En attendant, tout se fait en ligne de commande : « tournee --help ».\n"+
+					"Pour essayer sur le cabinet de démonstration : « tournee demo --no-tui ».")
+				return nil
+			}
+			db, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			return a.env.RunTUI(db)
+		},
+	}
+	root.PersistentFlags().StringVar(&a.dbFlag, "db", "", "fichier de la base (par défaut dans le dossier de données de l'utilisateur)")
+	root.PersistentFlags().StringVar(&a.passphraseFile, "passphrase-file", "", "lire la phrase de passe dans ce fichier (première ligne) au lieu de la demander")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(a.demoCmd(), a.initCmd(), a.patientsCmd(), a.transmissionsCmd(), a.visitsCmd(),
+		a.backupCmd(), a.restoreCmd())
+	frenchify(root)
+	return root
+}
+
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected argument %q for %q", args[0], cmd.CommandPath())
+	}
+	return nil
+}
+
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("%q takes %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+		}
+		return nil
+	}
+}
+
+// open opens the user's database with the daily backup enabled.
+func (a *app) open(ctx context.Context) (*storage.DB, error) {
+	path, err := a.env.dbPath(a.dbFlag)
+	if err != nil {
+		return nil, err
+	}
+	pass, err := a.env.passphrase(a.passphraseFile, false)
+	if err != nil {
+		return nil, err
+	}
+	return storage.Open(path, pass, storage.Options{Now: a.env.Now, BackupDir: backupDir(path)})
+}
+
+// withDB runs fn on the opened database and closes it.
+func (a *app) withDB(cmd *cobra.Command, fn func(db *storage.DB) error) error {
+	db, err := a.open(cmd.Context())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(db)
+}
