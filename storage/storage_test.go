@@ -307,6 +307,9 @@ func TestValidationBlocksSave(t *testing.T) {
 	if err := db.AddTransmission(ctx, &tr); !errors.Is(err, patients.ErrNotFound) {
 		t.Errorf("transmission for an unknown patient: %v, want ErrNotFound", err)
 	}
+	if !tr.ID.IsZero() {
+		t.Error("a refused transmission kept the id of a record that was never stored")
+	}
 }
 
 func TestImportIsAllOrNothing(t *testing.T) {

@@ -105,7 +105,8 @@ func (db *DB) SaveNurse(ctx context.Context, n *patients.Nurse) error {
 	if _, err := n.Validate(); err != nil {
 		return err
 	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	fresh := n.ID.IsZero()
+	err := db.update(ctx, func(tx *bolt.Tx) error {
 		action := "update"
 		if n.ID.IsZero() {
 			n.ID, action = db.newID(), "create"
@@ -115,6 +116,10 @@ func (db *DB) SaveNurse(ctx context.Context, n *patients.Nurse) error {
 		}
 		return db.audit(tx, action, "nurse", n.ID, 0)
 	})
+	if err != nil && fresh {
+		n.ID = xid.NilID() // nothing was stored: a retry must create again
+	}
+	return err
 }
 
 // Patients returns the patients sorted by name (accent- and case-blind).
@@ -165,7 +170,8 @@ func (db *DB) SavePatient(ctx context.Context, p *patients.Patient) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	fresh := p.ID.IsZero()
+	err := db.update(ctx, func(tx *bolt.Tx) error {
 		action := "update"
 		if p.ID.IsZero() {
 			p.ID, action = db.newID(), "create"
@@ -177,6 +183,10 @@ func (db *DB) SavePatient(ctx context.Context, p *patients.Patient) error {
 		}
 		return db.audit(tx, action, "patient", p.ID, 0)
 	})
+	if err != nil && fresh {
+		p.ID = xid.NilID() // nothing was stored: a retry must create again
+	}
+	return err
 }
 
 // ImportPatients saves every patient in one transaction: all or nothing.
@@ -233,30 +243,18 @@ func (db *DB) SaveCarePlan(ctx context.Context, c *patients.CarePlan) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
-		if !db.exists(tx, bucketPatients, c.PatientID) {
-			return fmt.Errorf("save care plan: patient %s: %w", c.PatientID, patients.ErrNotFound)
-		}
-		action := "update"
-		if c.ID.IsZero() {
-			c.ID, action = db.newID(), "create"
-		} else if raw := tx.Bucket(bucketCarePlans).Get(c.ID.Bytes()); raw != nil {
-			old, err := decode[patients.CarePlan](db, bucketCarePlans, c.ID.Bytes(), raw, carePlanV)
-			if err != nil {
-				return err
-			}
-			if err := tx.Bucket(idxCarePlansByPatient).Delete(carePlanPatientKey(old)); err != nil {
-				return err
-			}
-		}
-		if err := db.put(tx, bucketCarePlans, c.ID.Bytes(), carePlanV, c); err != nil {
-			return err
-		}
-		if err := tx.Bucket(idxCarePlansByPatient).Put(carePlanPatientKey(*c), nil); err != nil {
+	fresh := c.ID.IsZero()
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		action, err := db.writeCarePlan(tx, c)
+		if err != nil {
 			return err
 		}
 		return db.audit(tx, action, "careplan", c.ID, 0)
 	})
+	if err != nil && fresh {
+		c.ID = xid.NilID() // nothing was stored: a retry must create again
+	}
+	return err
 }
 
 // Visits returns the visits of a day, by round then planned order then window.
@@ -316,30 +314,11 @@ func (db *DB) SaveVisits(ctx context.Context, vs []patients.Visit) error {
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		for i := range vs {
 			v := vs[i]
-			if !db.exists(tx, bucketPatients, v.PatientID) {
-				return fmt.Errorf("visit of patient %s: %w", v.PatientID, patients.ErrNotFound)
-			}
-			action := "update"
-			if v.ID.IsZero() {
-				v.ID, action = db.newID(), "create"
-			} else if raw := tx.Bucket(bucketVisits).Get(v.ID.Bytes()); raw != nil {
-				old, err := decode[patients.Visit](db, bucketVisits, v.ID.Bytes(), raw, visitV)
-				if err != nil {
-					return err
-				}
-				if err := unindexVisit(tx, old); err != nil {
-					return err
-				}
-			} else {
-				action = "create"
+			action, err := db.writeVisit(tx, &v)
+			if err != nil {
+				return err
 			}
 			ids[i] = v.ID
-			if err := db.put(tx, bucketVisits, v.ID.Bytes(), visitV, v); err != nil {
-				return err
-			}
-			if err := indexVisit(tx, v); err != nil {
-				return err
-			}
 			if err := db.audit(tx, action, "visit", v.ID, 0); err != nil {
 				return err
 			}
@@ -380,29 +359,20 @@ func (db *DB) AddTransmission(ctx context.Context, t *patients.Transmission) err
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
-		if !db.exists(tx, bucketPatients, t.PatientID) {
-			return fmt.Errorf("transmission for patient %s: %w", t.PatientID, patients.ErrNotFound)
-		}
-		if !t.Corrects.IsZero() && !db.exists(tx, bucketTransmissions, t.Corrects) {
-			return fmt.Errorf("corrected transmission %s: %w", t.Corrects, patients.ErrNotFound)
-		}
-		if t.ID.IsZero() {
-			t.ID = db.newID()
-		} else if db.exists(tx, bucketTransmissions, t.ID) {
-			return fmt.Errorf("transmission %s: %w", t.ID, patients.ErrConflict)
-		}
+	fresh := t.ID.IsZero()
+	err := db.update(ctx, func(tx *bolt.Tx) error {
 		if t.AuthorID.IsZero() {
 			t.AuthorID = db.actor(tx)
 		}
-		if err := db.put(tx, bucketTransmissions, t.ID.Bytes(), transmissionV, t); err != nil {
-			return err
-		}
-		if err := tx.Bucket(idxTransByPatient).Put(transPatientKey(*t), nil); err != nil {
+		if err := db.writeTransmission(tx, t); err != nil {
 			return err
 		}
 		return db.audit(tx, "create", "transmission", t.ID, 0)
 	})
+	if err != nil && fresh {
+		t.ID = xid.NilID() // nothing was stored: a retry must create again
+	}
+	return err
 }
 
 // Audit returns the newest entries first.
@@ -454,47 +424,26 @@ func (db *DB) Seed(ctx context.Context, d patients.Dataset) error {
 			}
 		}
 		for _, c := range d.CarePlans {
-			assignID(db, &c.ID)
-			if !db.exists(tx, bucketPatients, c.PatientID) {
-				return fmt.Errorf("care plan %s: patient %s: %w", c.ID, c.PatientID, patients.ErrNotFound)
-			}
 			if err := c.Validate(); err != nil {
 				return fmt.Errorf("care plan %s: %w", c.ID, err)
 			}
-			if err := db.put(tx, bucketCarePlans, c.ID.Bytes(), carePlanV, c); err != nil {
-				return err
-			}
-			if err := tx.Bucket(idxCarePlansByPatient).Put(carePlanPatientKey(c), nil); err != nil {
+			if _, err := db.writeCarePlan(tx, &c); err != nil {
 				return err
 			}
 		}
 		for _, v := range d.Visits {
-			assignID(db, &v.ID)
-			if !db.exists(tx, bucketPatients, v.PatientID) {
-				return fmt.Errorf("visit %s: patient %s: %w", v.ID, v.PatientID, patients.ErrNotFound)
-			}
 			if err := v.Validate(); err != nil {
 				return fmt.Errorf("visit %s: %w", v.ID, err)
 			}
-			if err := db.put(tx, bucketVisits, v.ID.Bytes(), visitV, v); err != nil {
-				return err
-			}
-			if err := indexVisit(tx, v); err != nil {
+			if _, err := db.writeVisit(tx, &v); err != nil {
 				return err
 			}
 		}
 		for _, t := range d.Transmissions {
-			assignID(db, &t.ID)
-			if !db.exists(tx, bucketPatients, t.PatientID) {
-				return fmt.Errorf("transmission %s: patient %s: %w", t.ID, t.PatientID, patients.ErrNotFound)
-			}
 			if err := t.Validate(); err != nil {
 				return fmt.Errorf("transmission %s: %w", t.ID, err)
 			}
-			if err := db.put(tx, bucketTransmissions, t.ID.Bytes(), transmissionV, t); err != nil {
-				return err
-			}
-			if err := tx.Bucket(idxTransByPatient).Put(transPatientKey(t), nil); err != nil {
+			if err := db.writeTransmission(tx, &t); err != nil {
 				return err
 			}
 		}
