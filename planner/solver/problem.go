@@ -127,6 +127,8 @@ type Solution struct {
 	Routes     [][]int
 	Unassigned []int
 	Cost       Cost
+	// Iterations is how many ruin-and-recreate steps the search made.
+	Iterations int
 }
 
 // Cost breaks the objective down.
