@@ -153,6 +153,12 @@ type Options struct {
 	// With neither, the search runs 20,000 iterations.
 	TimeLimit     time.Duration
 	MaxIterations int
+	// Temperature bounds of the annealing, as multiples of the mean arc cost
+	// of the starting solution; zero means the defaults (1 and 0.01).
+	StartTemp, EndTemp float64
+	// BlinkRate is the chance of skipping a position when reinserting a job
+	// (zero: 0.01, the SISR default); more blinks diversify tight problems.
+	BlinkRate float64
 	// Initial, when given, is a starting solution (a re-plan starts from the
 	// current order).
 	Initial *Solution

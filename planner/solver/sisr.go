@@ -18,6 +18,7 @@ const (
 	splitDepth  = 0.01
 	blinkRate   = 0.01
 	defaultIter = 20_000
+	dpLabels    = 50_000 // labels kept per DP stage before it turns heuristic
 )
 
 // search is the state of one run.
@@ -25,6 +26,7 @@ type search struct {
 	p   *Problem
 	rng *rand.Rand
 
+	blink     float64
 	timeCosts bool // lateness, targets, balance or breaks: insertion replays the route
 	hasGroups bool
 	adj       [][]int   // per job: the other jobs by increasing distance
@@ -79,19 +81,37 @@ func Solve(p *Problem, opt Options) (Solution, error) {
 		return Solution{}, err
 	}
 	s := newSearch(p, opt.Seed)
+	s.blink = blinkRate
+	if opt.BlinkRate > 0 {
+		s.blink = opt.BlinkRate
+	}
 	cur := s.initial(opt.Initial)
-	best := cur.fork()
-
 	deadline := time.Time{}
 	started := time.Now()
 	if opt.TimeLimit > 0 {
 		deadline = started.Add(opt.TimeLimit)
 	}
+	// A single vehicle with hard windows: the window DP often proves the
+	// optimum outright, and otherwise gives the search a better start.
+	dpDeadline := time.Time{}
+	if opt.TimeLimit > 0 {
+		dpDeadline = started.Add(opt.TimeLimit / 2)
+	}
+	if route, optimal, ok := s.windowDP(dpLabels, dpDeadline); ok {
+		if st := s.stateOf([][]int{route}); st.cost <= cur.cost {
+			cur = st
+			if optimal {
+				return s.solution(cur)
+			}
+		}
+	}
+	best := cur.fork()
+
 	maxIter := opt.MaxIterations
 	if maxIter <= 0 && opt.TimeLimit <= 0 {
 		maxIter = defaultIter
 	}
-	t0, tf := s.temperatures(cur)
+	t0, tf := s.temperatures(cur, opt)
 	it := 0
 	if len(p.Jobs) > 0 {
 		for ; ; it++ {
@@ -198,7 +218,7 @@ func cmpFloat(a, b float64) int {
 // temperatures scale the annealing to the problem: the paper's 100 → 1 suits
 // Solomon distances; here both are a multiple of the mean arc of the start
 // solution, so minutes and kilometres behave alike.
-func (s *search) temperatures(st *state) (float64, float64) {
+func (s *search) temperatures(st *state, opt Options) (float64, float64) {
 	arcs, cost := 0, 0.0
 	for _, r := range st.routes {
 		if len(r.jobs) > 0 {
@@ -210,7 +230,14 @@ func (s *search) temperatures(st *state) (float64, float64) {
 	if arcs > 0 && cost > 0 {
 		mean = cost / float64(arcs)
 	}
-	return mean, 0.01 * mean
+	hi, lo := opt.StartTemp, opt.EndTemp
+	if hi <= 0 {
+		hi = 1
+	}
+	if lo <= 0 {
+		lo = 0.01
+	}
+	return hi * mean, lo * mean
 }
 
 // initial builds the start: the given solution when valid, then every
@@ -241,6 +268,27 @@ func (s *search) initial(init *Solution) *state {
 		}
 	}
 	s.recreate(st)
+	st.cost = s.total(st)
+	return st
+}
+
+// stateOf builds a state from routes already known to be feasible.
+func (s *search) stateOf(routes [][]int) *state {
+	st := &state{routes: make([]*route, len(s.p.Vehicles)), owned: make([]bool, len(s.p.Vehicles))}
+	in := make([]bool, len(s.p.Jobs))
+	for v := range st.routes {
+		st.routes[v] = &route{v: v, jobs: slices.Clone(routes[v])}
+		st.owned[v] = true
+		s.recompute(st.routes[v])
+		for _, j := range routes[v] {
+			in[j] = true
+		}
+	}
+	for j, ok := range in {
+		if !ok {
+			st.absent = append(st.absent, j)
+		}
+	}
 	st.cost = s.total(st)
 	return st
 }
@@ -391,7 +439,7 @@ func (s *search) recreate(st *state) {
 				continue
 			}
 			for k := 0; k <= len(r.jobs); k++ {
-				if s.rng.Float64() < blinkRate {
+				if s.rng.Float64() < s.blink {
 					continue
 				}
 				if k > 0 && r.dep[k-1] > s.limit(j) {
