@@ -237,9 +237,11 @@ func (s *search) insertDelta(r *route, j, k int) (float64, bool) {
 		} else if t+p.Time[loc*p.N+veh.End] > veh.Close {
 			return 0, false
 		}
-		d := arc + p.Cost[loc*p.N+nextLoc] - p.Cost[prevLoc*p.N+nextLoc] + s.jobCost(j, r.v, 0)
+		d := arc + p.Cost[loc*p.N+nextLoc] + s.jobCost(j, r.v, 0)
 		if n == 0 {
-			d += p.VehicleCost
+			d += p.VehicleCost // an empty route costs nothing, not even its depot arc
+		} else {
+			d -= p.Cost[prevLoc*p.N+nextLoc]
 		}
 		return d, true
 	}
