@@ -103,7 +103,9 @@ func TestBenchTSPTW(t *testing.T) {
 		if l.distance < optimum[want] {
 			t.Errorf("%s: distance %g below the proven optimum %g: the checker or the arcs are wrong", want, l.distance, optimum[want])
 		}
-		if l.timeMS < 100 || l.timeMS > 60_000 {
+		// The window DP may prove the optimum long before the limit, so only
+		// an upper bound holds (generous: CI machines are shared).
+		if l.timeMS < 0 || l.timeMS > 60_000 {
 			t.Errorf("%s: time_ms %d for a 200ms limit", want, l.timeMS)
 		}
 	}

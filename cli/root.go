@@ -78,9 +78,12 @@ func isCobraUsage(err error) bool {
 // message turns an error into one line for the nurse: a plain French
 // sentence for the errors we know, followed by the precise cause.
 func message(err error) string {
+	var fr interface{ French() string }
 	var ve patients.ValidationErrors
 	var one *patients.ValidationError
 	switch {
+	case errors.As(err, &fr):
+		return fr.French() + " (" + err.Error() + ")"
 	case errors.Is(err, storage.ErrAlreadyOpen):
 		return "La base est déjà ouverte dans une autre fenêtre : fermez-la puis réessayez."
 	case errors.Is(err, storage.ErrWrongPassphrase):
@@ -151,7 +154,7 @@ Sans sous-commande, tournée ouvre l'interface plein écran sur votre base.`,
 	root.PersistentFlags().StringVar(&a.passphraseFile, "passphrase-file", "", "lire la phrase de passe dans ce fichier (première ligne) au lieu de la demander")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(a.demoCmd(), a.initCmd(), a.patientsCmd(), a.transmissionsCmd(), a.visitsCmd(),
-		a.backupCmd(), a.restoreCmd(), a.benchCmd())
+		a.backupCmd(), a.restoreCmd(), a.planCmd(), a.benchCmd())
 	frenchify(root)
 	return root
 }

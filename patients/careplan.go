@@ -148,8 +148,14 @@ type CarePlan struct {
 	Fasting          bool      `json:"fasting,omitempty"`
 	LabDropoffBefore TimeOfDay `json:"lab_dropoff_before,omitempty"` // blood draws: tubes to the lab before this
 	SkipHolidays     bool      `json:"skip_holidays,omitempty"`      // not done on public holidays
-	PreferredNurse   xid.ID    `json:"preferred_nurse,omitzero"`
-	Notes            string    `json:"notes,omitempty"`
+	// Last visits end the round: an infected wound, a contagious patient,
+	// so nothing is carried to the next door.
+	Last bool `json:"last,omitempty"`
+	// NotBefore delays the start of every window (after the home aide's
+	// visit, after breakfast); zero means no such constraint.
+	NotBefore      TimeOfDay `json:"not_before,omitempty"`
+	PreferredNurse xid.ID    `json:"preferred_nurse,omitzero"`
+	Notes          string    `json:"notes,omitempty"`
 }
 
 // OccursOn reports whether the plan calls for care on d: the recurrence
@@ -163,6 +169,18 @@ func (c CarePlan) OccursOn(d Date) bool {
 		return false
 	}
 	return c.Recurrence.Occurs(d)
+}
+
+// EffectiveWindows returns the windows with NotBefore applied.
+func (c CarePlan) EffectiveWindows() []Window {
+	out := make([]Window, len(c.Windows))
+	for i, w := range c.Windows {
+		if c.NotBefore > w.Start {
+			w.Start = c.NotBefore
+		}
+		out[i] = w
+	}
+	return out
 }
 
 // LastDay returns the last day of care the plan can have, and false when it
@@ -211,6 +229,8 @@ func (c CarePlan) Validate() error {
 	for i, w := range c.Windows {
 		if err := w.Validate(fmt.Sprintf("plage %d", i+1)); err != nil {
 			errs = append(errs, err.(*ValidationError))
+		} else if c.NotBefore > w.End {
+			errs.add(fmt.Sprintf("plage %d", i+1), fmt.Sprintf("« pas avant %s » tombe après la fin de la plage (%s)", c.NotBefore, w.End))
 		}
 	}
 	if err := c.Recurrence.Validate(); err != nil {

@@ -103,11 +103,12 @@ func (n Nurse) ShiftFor(r Round) (Window, bool) {
 }
 
 // DefaultShifts are the usual rounds of a rural IDEL (about 06:45–13:00 and
-// 16:30–20:00, issue "Planner", domain notes).
+// 16:30–20:00, issue "Planner", domain notes), with half an hour of margin
+// each side: a fixed-time 20:00 infusion must still end inside the shift.
 func DefaultShifts() []Shift {
 	return []Shift{
-		{Morning, Window{Clock(6, 45), Clock(13, 0)}},
-		{Evening, Window{Clock(16, 30), Clock(20, 30)}},
+		{Morning, Window{Clock(6, 30), Clock(13, 30)}},
+		{Evening, Window{Clock(16, 30), Clock(21, 0)}},
 	}
 }
 
@@ -153,6 +154,21 @@ type Cabinet struct {
 	// CurrentNurse is the nurse who uses this laptop: the author of its
 	// transmissions and audit entries.
 	CurrentNurse xid.ID `json:"current_nurse"`
+	// Lab is where blood tubes are dropped; nil means the cabinet itself
+	// (the courier collects there).
+	Lab *Place `json:"lab,omitempty"`
+}
+
+// LabPlace returns where tubes go, and false when neither a lab nor the
+// cabinet has coordinates.
+func (c Cabinet) LabPlace() (Place, bool) {
+	if c.Lab != nil {
+		return *c.Lab, true
+	}
+	if c.Address.HasCoordinates() {
+		return Place{Label: c.Name, Point: c.Address.Point}, true
+	}
+	return Place{}, false
 }
 
 // Validate checks the cabinet.

@@ -38,13 +38,24 @@ type Visit struct {
 	DurationMin int        `json:"duration_min"`
 	NurseID     xid.ID     `json:"nurse_id,omitzero"`
 	// PlannedArrival is the ETA the planner gave; zero until planned.
-	PlannedArrival TimeOfDay   `json:"planned_arrival,omitempty"`
-	Order          int         `json:"order,omitempty"` // position in the round, from 1
-	Pinned         bool        `json:"pinned,omitempty"`
-	Status         VisitStatus `json:"status"`
-	DoneAt         time.Time   `json:"done_at,omitzero"`
-	DoneBy         xid.ID      `json:"done_by,omitzero"`
-	StatusNote     string      `json:"status_note,omitempty"` // « absent », « hospitalisé »
+	PlannedArrival TimeOfDay `json:"planned_arrival,omitempty"`
+	Order          int       `json:"order,omitempty"` // position in the round, from 1
+	// Pinned keeps the visit at its position in the round (Order) when the
+	// rest is optimised; PinnedTime keeps it at PlannedArrival instead.
+	Pinned     bool `json:"pinned,omitempty"`
+	PinnedTime bool `json:"pinned_time,omitempty"`
+	// Last visits end the round (infected dressing, contagious patient).
+	Last bool `json:"last,omitempty"`
+	// LabBefore is the lab cut-off of the blood drawn at this visit: the
+	// tubes must be dropped before it. Zero when nothing is drawn.
+	LabBefore  TimeOfDay   `json:"lab_before,omitempty"`
+	Status     VisitStatus `json:"status"`
+	DoneAt     time.Time   `json:"done_at,omitzero"`
+	DoneBy     xid.ID      `json:"done_by,omitzero"`
+	StatusNote string      `json:"status_note,omitempty"` // « absent », « hospitalisé »
+	// ActualMin is how long the visit really took, when known: the planner
+	// learns durations from it.
+	ActualMin int `json:"actual_min,omitempty"`
 }
 
 // Validate checks a visit.

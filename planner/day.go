@@ -130,13 +130,15 @@ func BuildDay(in DayInput, newID func() xid.ID) (Day, error) {
 				"Soin %s pour %s : aucune plage horaire, aucune visite prévue", planLabel(c), p.DisplayName())})
 			continue
 		}
-		for _, w := range c.Windows {
+		for _, w := range c.EffectiveWindows() {
 			items = append(items, item{
 				patient: p,
 				round:   patients.RoundOf(w),
 				window:  w,
 				nurse:   c.PreferredNurse,
 				strict:  c.Strict,
+				last:    c.Last,
+				lab:     labCutoff(c),
 				care: patients.CareItem{
 					CarePlanID:  c.ID,
 					Kind:        c.Kind,
@@ -189,6 +191,8 @@ type item struct {
 	window  patients.Window
 	nurse   xid.ID // the plan's preferred nurse; zero when it has none
 	strict  bool
+	last    bool
+	lab     patients.TimeOfDay // lab cut-off of a blood draw; zero when none
 	care    patients.CareItem
 }
 
@@ -199,6 +203,8 @@ type group struct {
 	window  patients.Window // intersection of the items' windows
 	nurse   xid.ID          // the preferred nurse of the first item that has one
 	strict  bool
+	last    bool
+	lab     patients.TimeOfDay
 	items   []patients.CareItem
 }
 
@@ -230,7 +236,7 @@ func merge(items []item) []*group {
 		}
 		if !joined {
 			g := &group{patient: it.patient, round: it.round, window: it.window, nurse: it.nurse,
-				strict: it.strict, items: []patients.CareItem{it.care}}
+				strict: it.strict, last: it.last, lab: it.lab, items: []patients.CareItem{it.care}}
 			all = append(all, g)
 			open = append(open, g)
 		}
@@ -254,11 +260,23 @@ func (g *group) add(it item) bool {
 		g.nurse = it.nurse
 	}
 	g.strict = g.strict || it.strict
+	g.last = g.last || it.last
+	if it.lab != 0 && (g.lab == 0 || it.lab < g.lab) {
+		g.lab = it.lab
+	}
 	g.items = append(g.items, it.care)
 	return true
 }
 
 // visit turns the stop into a planned visit, without its ID.
+// labCutoff is the lab deadline of a blood draw plan; other care carries none.
+func labCutoff(c patients.CarePlan) patients.TimeOfDay {
+	if c.Kind != patients.BloodDraw {
+		return 0
+	}
+	return c.LabDropoffBefore
+}
+
 func (g *group) visit(d patients.Date) patients.Visit {
 	v := patients.Visit{
 		Date:      d,
@@ -267,6 +285,8 @@ func (g *group) visit(d patients.Date) patients.Visit {
 		Items:     g.items,
 		Window:    g.window,
 		Strict:    g.strict,
+		Last:      g.last,
+		LabBefore: g.lab,
 		NurseID:   g.nurse,
 		Status:    patients.Planned,
 	}

@@ -1,0 +1,293 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"time"
+
+	"tournee/french"
+	"tournee/patients"
+	"tournee/planner"
+	"tournee/storage"
+
+	"github.com/rs/xid"
+	"github.com/spf13/cobra"
+)
+
+// historyDays of done visits feed learned durations and daily consistency.
+const historyDays = 14
+
+func (a *app) planCmd() *cobra.Command {
+	var date, nurse string
+	var cabinet, asJSON, noSave bool
+	var limit time.Duration
+	var seed uint64
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Ordonner la tournée d'un jour (une infirmière ou tout le cabinet)",
+		Long: `Calcule l'ordre des visites d'un jour, tournée par tournée : heure d'arrivée, fenêtre, retard,
+kilomètres et durée. Les visites du jour sont construites à partir des soins prescrits si elles
+n'existent pas encore. Le plan est enregistré (ordre, infirmière, heure prévue) sauf avec --no-save.
+Les prises de sang passent par le laboratoire (ou le cabinet) avant l'heure limite des tubes.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cabinet && nurse != "" {
+				return usagef("--nurse and --cabinet exclude each other")
+			}
+			d := patients.DateOf(a.env.Now())
+			if date != "" {
+				var err error
+				if d, err = patients.ParseDate(date); err != nil {
+					return usagef("--date: %v", err)
+				}
+			}
+			var only xid.ID
+			if nurse != "" {
+				var err error
+				if only, err = parseID("nurse", nurse); err != nil {
+					return err
+				}
+			}
+			if limit <= 0 {
+				return usagef("--time-limit must be positive")
+			}
+			return a.withDB(cmd, func(db *storage.DB) error {
+				res, err := planDay(cmd.Context(), db, d, only, planner.Options{TimeLimit: limit, Seed: seed})
+				if err != nil {
+					return err
+				}
+				if !noSave {
+					if err := db.SaveVisits(cmd.Context(), res.visits); err != nil {
+						return err
+					}
+				}
+				if asJSON {
+					return printJSON(a.env.Stdout, res.jsonPlan())
+				}
+				res.print(a.env.Stdout)
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&date, "date", "", "jour (AAAA-MM-JJ ; par défaut aujourd'hui)")
+	f.StringVar(&nurse, "nurse", "", "identifiant de l'infirmière : sa tournée seulement")
+	f.BoolVar(&cabinet, "cabinet", false, "toutes les infirmières du cabinet ensemble (par défaut)")
+	f.DurationVar(&limit, "time-limit", 300*time.Millisecond, "temps de calcul maximal par tournée")
+	f.Uint64Var(&seed, "seed", 1, "graine du calcul (même graine, même résultat à budget égal)")
+	f.BoolVar(&asJSON, "json", false, "sortie JSON")
+	f.BoolVar(&noSave, "no-save", false, "afficher le plan sans l'enregistrer")
+	return cmd
+}
+
+type planResult struct {
+	plan     planner.Plan
+	visits   []patients.Visit // the day's visits with order, nurse and ETA set
+	names    map[xid.ID]string
+	warnings []planner.Warning
+}
+
+// planDay loads what the planner needs, builds the day's visits from the
+// care plans when none are stored yet, and plans them.
+func planDay(ctx context.Context, db *storage.DB, d patients.Date, only xid.ID, opt planner.Options) (*planResult, error) {
+	cab, err := db.Cabinet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	nurses, err := db.Nurses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := db.Patients(ctx, patients.PatientFilter{})
+	if err != nil {
+		return nil, err
+	}
+	res := &planResult{names: map[xid.ID]string{}}
+	for _, p := range ps {
+		res.names[p.ID] = p.DisplayName()
+	}
+	for _, n := range nurses {
+		res.names[n.ID] = n.FullName()
+	}
+	visits, err := db.Visits(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if len(visits) == 0 {
+		plans, err := db.CarePlans(ctx, xid.NilID())
+		if err != nil {
+			return nil, err
+		}
+		day, err := planner.BuildDay(planner.DayInput{Date: d, Patients: ps, CarePlans: plans, Nurses: nurses}, xid.New)
+		if err != nil {
+			return nil, err
+		}
+		visits, res.warnings = day.Visits, day.Warnings
+	}
+	if !only.IsZero() {
+		n, err := db.Nurse(ctx, only)
+		if err != nil {
+			return nil, err
+		}
+		nurses = []patients.Nurse{n}
+	}
+	var todo []patients.Visit
+	for _, v := range visits {
+		if only.IsZero() || v.NurseID == only {
+			todo = append(todo, v)
+		}
+	}
+	for k := 1; k <= historyDays; k++ {
+		past, err := db.Visits(ctx, d.AddDays(-k))
+		if err != nil {
+			return nil, err
+		}
+		opt.History = append(opt.History, past...)
+	}
+	if lab, ok := cab.LabPlace(); ok {
+		opt.Lab = &lab
+	}
+	res.plan, err = planner.PlanDay(todo, planner.Context{Date: d, Patients: ps, Nurses: nurses}, opt)
+	if err != nil {
+		return nil, err
+	}
+	// Write the order back onto the visits: nurse, position, ETA.
+	at := map[xid.ID]int{}
+	for i, v := range todo {
+		at[v.ID] = i
+		todo[i].Order, todo[i].PlannedArrival = 0, 0
+	}
+	for _, r := range res.plan.Routes {
+		k := 0
+		for _, s := range r.Stops {
+			i, ok := at[s.VisitID]
+			if !ok {
+				continue
+			}
+			k++
+			todo[i].NurseID, todo[i].Order = r.NurseID, k
+			todo[i].PlannedArrival = patients.TimeOfDay(math.Round(s.Start))
+		}
+	}
+	res.visits = todo
+	return res, nil
+}
+
+func clock(min float64) string { return french.Clock(patients.TimeOfDay(math.Round(min))) }
+
+func (res *planResult) print(w io.Writer) {
+	fmt.Fprintf(w, "Tournées du %s\n", french.LongDate(res.plan.Date))
+	for _, wn := range res.warnings {
+		fmt.Fprintf(w, "  ⚠ %s\n", wn.Msg)
+	}
+	for _, r := range res.plan.Routes {
+		if len(r.Stops) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s — tournée du %s : départ %s, retour %s, %s, %s de route, %s au total",
+			res.names[r.NurseID], r.Round, clock(r.Depart), clock(r.Return), french.Km(r.Meters),
+			french.Duration(int(math.Round(r.DriveMin))), french.Duration(int(math.Round(r.WorkMin()))))
+		if r.LateMin > 0 {
+			fmt.Fprintf(w, ", %s de retard cumulé", french.Duration(int(math.Round(r.LateMin))))
+		}
+		fmt.Fprintln(w)
+		n := 0
+		for _, s := range r.Stops {
+			switch {
+			case s.Lab:
+				fmt.Fprintf(w, "      %s  dépôt des tubes au laboratoire\n", clock(s.Start))
+			case s.Break:
+				fmt.Fprintf(w, "      %s  pause (%s)\n", clock(s.Start), french.Duration(s.DurationMin))
+			default:
+				n++
+				flag := ""
+				if s.Strict {
+					flag = " horaire strict"
+				}
+				if s.LateMin > 0 {
+					flag += fmt.Sprintf(" RETARD %s", french.Duration(int(math.Round(s.LateMin))))
+				}
+				fmt.Fprintf(w, "  %2d. %s  %-28s fenêtre %s–%s, %s%s\n", n, clock(s.Start), res.names[s.PatientID],
+					french.Clock(s.Window.Start), french.Clock(s.Window.End), french.Duration(s.DurationMin), flag)
+			}
+		}
+	}
+	if len(res.plan.Unplanned) > 0 {
+		fmt.Fprintf(w, "\nNon planifiées (%d) :\n", len(res.plan.Unplanned))
+		for _, u := range res.plan.Unplanned {
+			fmt.Fprintf(w, "  - %s\n", u.Reason)
+		}
+	}
+}
+
+type jsonStop struct {
+	Order       int     `json:"order,omitempty"`
+	VisitID     string  `json:"visit_id,omitempty"`
+	PatientID   string  `json:"patient_id,omitempty"`
+	Patient     string  `json:"patient,omitempty"`
+	Lab         bool    `json:"lab,omitempty"`
+	Break       bool    `json:"break,omitempty"`
+	Arrival     string  `json:"arrival"`
+	Start       string  `json:"start"`
+	Window      string  `json:"window,omitempty"`
+	Strict      bool    `json:"strict,omitempty"`
+	DurationMin int     `json:"duration_min"`
+	LateMin     float64 `json:"late_min"`
+	Km          float64 `json:"km"`
+}
+
+type jsonRoute struct {
+	NurseID  string     `json:"nurse_id"`
+	Nurse    string     `json:"nurse"`
+	Round    string     `json:"round"`
+	Depart   string     `json:"depart"`
+	Return   string     `json:"return"`
+	Km       float64    `json:"km"`
+	DriveMin float64    `json:"drive_min"`
+	TotalMin float64    `json:"total_min"`
+	LateMin  float64    `json:"late_min"`
+	Stops    []jsonStop `json:"stops"`
+}
+
+type jsonUnplanned struct {
+	VisitID   string `json:"visit_id"`
+	PatientID string `json:"patient_id"`
+	Reason    string `json:"reason"`
+}
+
+func round1(x float64) float64 { return math.Round(x*10) / 10 }
+
+func (res *planResult) jsonPlan() any {
+	out := struct {
+		Date      string          `json:"date"`
+		Routes    []jsonRoute     `json:"routes"`
+		Unplanned []jsonUnplanned `json:"unplanned"`
+		Warnings  []string        `json:"warnings"`
+	}{Date: res.plan.Date.String(), Routes: []jsonRoute{}, Unplanned: []jsonUnplanned{}, Warnings: []string{}}
+	for _, wn := range res.warnings {
+		out.Warnings = append(out.Warnings, wn.Msg)
+	}
+	for _, r := range res.plan.Routes {
+		jr := jsonRoute{NurseID: r.NurseID.String(), Nurse: res.names[r.NurseID], Round: string(r.Round),
+			Depart: clock(r.Depart), Return: clock(r.Return), Km: round1(r.Meters / 1000), DriveMin: round1(r.DriveMin),
+			TotalMin: round1(r.WorkMin()), LateMin: round1(r.LateMin), Stops: []jsonStop{}}
+		n := 0
+		for _, s := range r.Stops {
+			js := jsonStop{Lab: s.Lab, Break: s.Break, Arrival: clock(s.Arrival), Start: clock(s.Start),
+				DurationMin: s.DurationMin, LateMin: round1(s.LateMin), Km: round1(s.Meters / 1000), Strict: s.Strict}
+			if !s.VisitID.IsZero() {
+				n++
+				js.Order, js.VisitID, js.PatientID, js.Patient = n, s.VisitID.String(), s.PatientID.String(), res.names[s.PatientID]
+				js.Window = s.Window.Start.String() + "-" + s.Window.End.String()
+			}
+			jr.Stops = append(jr.Stops, js)
+		}
+		out.Routes = append(out.Routes, jr)
+	}
+	for _, u := range res.plan.Unplanned {
+		out.Unplanned = append(out.Unplanned, jsonUnplanned{u.VisitID.String(), u.PatientID.String(), u.Reason})
+	}
+	return out
+}

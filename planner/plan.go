@@ -1,0 +1,471 @@
+package planner
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/rs/xid"
+
+	"tournee/patients"
+	"tournee/planner/exact"
+	"tournee/planner/solver"
+)
+
+// Options tune the planning of a day. The zero value gives the defaults.
+type Options struct {
+	// TimeLimit bounds the search per round (default 300 ms); Iterations,
+	// when set, replaces it with a fixed budget (reproducible runs).
+	TimeLimit  time.Duration
+	Iterations int
+	Seed       uint64
+	Travel     TravelModel // default DefaultCrow()
+	// Lab is where blood tubes are dropped (see patients.Cabinet.LabPlace);
+	// nil plans no lab stop.
+	Lab *patients.Place
+	// LabStopMin is the time spent at the lab (default 5).
+	LabStopMin int
+	// LatePenalty is what one minute of lateness on a soft window costs, in
+	// minutes of driving (default 60): lateness comes before travel.
+	LatePenalty float64
+	// MaxLateMin is how late a soft visit may be (default 90); later, the
+	// visit is left out and explained.
+	MaxLateMin float64
+	// ContinuityPenalty is the cost, in minutes of driving, of giving a
+	// visit to another nurse than its usual one (default 20).
+	ContinuityPenalty float64
+	// ConsistencyPenalty per minute beyond ConsistencySlackMin away from the
+	// time the patient was seen last time (defaults 0.5 and 15): patients
+	// like the nurse at the same hour.
+	ConsistencyPenalty  float64
+	ConsistencySlackMin float64
+	// BalancePenalty spreads the work between nurses: it costs
+	// BalancePenalty × (route minutes)² per route (default 0.001).
+	BalancePenalty float64
+	// Breaks, per round, for every nurse of that round.
+	Breaks map[patients.Round]Break
+	// History holds past visits (done ones carry ActualMin and DoneAt): the
+	// planner learns durations and yesterday's times from them.
+	History []patients.Visit
+}
+
+// Break is a pause taken wherever the nurse is, inside Window.
+type Break struct {
+	Window      patients.Window
+	DurationMin int
+}
+
+func (o Options) withDefaults() Options {
+	if o.TimeLimit == 0 && o.Iterations == 0 {
+		o.TimeLimit = 300 * time.Millisecond
+	}
+	if o.Travel == nil {
+		o.Travel = DefaultCrow()
+	}
+	def := func(v *float64, d float64) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	def(&o.LatePenalty, 60)
+	def(&o.MaxLateMin, 90)
+	def(&o.ContinuityPenalty, 20)
+	def(&o.ConsistencyPenalty, 0.5)
+	def(&o.ConsistencySlackMin, 15)
+	def(&o.BalancePenalty, 0.001)
+	if o.LabStopMin == 0 {
+		o.LabStopMin = 5
+	}
+	return o
+}
+
+// Stop is one stop of a planned round: a visit or the lab drop-off.
+type Stop struct {
+	VisitID   xid.ID // zero for the lab stop and breaks
+	PatientID xid.ID
+	Lab       bool
+	Break     bool
+	Window    patients.Window
+	Strict    bool
+	// Arrival and Start are minutes after midnight (fractional); the visit
+	// starts at max(arrival, window start).
+	Arrival, Start float64
+	DurationMin    int
+	LateMin        float64
+	// The leg that leads here.
+	DriveMin float64
+	Meters   float64
+}
+
+// Route is one nurse's round.
+type Route struct {
+	NurseID xid.ID
+	Round   patients.Round
+	Stops   []Stop
+	// Depart is when she leaves home or the cabinet, Return when she is back.
+	Depart, Return float64
+	DriveMin       float64
+	Meters         float64
+	LateMin        float64
+}
+
+// WorkMin is the length of the round, from leaving to coming back.
+func (r Route) WorkMin() float64 {
+	if len(r.Stops) == 0 {
+		return 0
+	}
+	return r.Return - r.Depart
+}
+
+// Unplanned is a visit no round could take, with the reason in French.
+type Unplanned struct {
+	VisitID   xid.ID
+	PatientID xid.ID
+	Reason    string
+}
+
+// Plan is the ordered day.
+type Plan struct {
+	Date      patients.Date
+	Routes    []Route
+	Unplanned []Unplanned
+	// Cost is the solver's objective, for comparisons and tests.
+	Cost float64
+}
+
+// Context is what the planner needs besides the visits.
+type Context struct {
+	Date     patients.Date
+	Patients []patients.Patient
+	Nurses   []patients.Nurse
+}
+
+// MissingCoordinatesError lists the patients that cannot be placed on a map.
+type MissingCoordinatesError struct {
+	Patients []patients.Patient
+}
+
+func (e *MissingCoordinatesError) Error() string {
+	ids := make([]string, len(e.Patients))
+	for i, p := range e.Patients {
+		ids[i] = p.ID.String()
+	}
+	return "patients without coordinates: " + strings.Join(ids, ", ")
+}
+
+// French names the patients for the nurse (never for a log).
+func (e *MissingCoordinatesError) French() string {
+	names := make([]string, len(e.Patients))
+	for i, p := range e.Patients {
+		names[i] = p.DisplayName()
+	}
+	return fmt.Sprintf("pas de coordonnées pour %s : impossible de les placer dans la tournée (ajoutez-les sur la fiche)", strings.Join(names, ", "))
+}
+
+// ErrNoNurse: visits fall in a round no nurse works.
+var ErrNoNurse = errors.New("no nurse works this round")
+
+// NoNurseError names the round with visits but nobody to do them.
+type NoNurseError struct {
+	Round  patients.Round
+	Visits int
+}
+
+func (e *NoNurseError) Error() string {
+	return fmt.Sprintf("%d visit(s) in the %s round but no nurse works it", e.Visits, e.Round)
+}
+
+// Unwrap makes errors.Is(err, ErrNoNurse) work.
+func (e *NoNurseError) Unwrap() error { return ErrNoNurse }
+
+// French is the message for the nurse.
+func (e *NoNurseError) French() string {
+	return fmt.Sprintf("%d visite(s) le %s mais aucune infirmière ne travaille à ce moment : ajoutez des horaires du %s à une infirmière", e.Visits, e.Round, e.Round)
+}
+
+// PlanDay orders the visits of a day into rounds, one per nurse and round.
+// Visits already done, missed or postponed are left as they are. Nurses are
+// those of ctx.Nurses who work the round; pass one nurse to plan only hers.
+func PlanDay(visits []patients.Visit, ctx Context, opt Options) (Plan, error) {
+	opt = opt.withDefaults()
+	plan := Plan{Date: ctx.Date}
+	byPatient := make(map[xid.ID]*patients.Patient, len(ctx.Patients))
+	for i := range ctx.Patients {
+		byPatient[ctx.Patients[i].ID] = &ctx.Patients[i]
+	}
+	var missing []patients.Patient
+	for _, v := range visits {
+		if err := v.Window.Validate("plage horaire"); err != nil {
+			return plan, fmt.Errorf("visit %s: %w", v.ID, err)
+		}
+		p, ok := byPatient[v.PatientID]
+		if !ok {
+			return plan, fmt.Errorf("visit %s: patient %s: %w", v.ID, v.PatientID, patients.ErrNotFound)
+		}
+		if !p.Address.HasCoordinates() && !slices.ContainsFunc(missing, func(m patients.Patient) bool { return m.ID == p.ID }) {
+			missing = append(missing, *p)
+		}
+	}
+	if len(missing) > 0 {
+		return plan, &MissingCoordinatesError{missing}
+	}
+	for ri, round := range patients.Rounds() {
+		var todo []patients.Visit
+		for _, v := range visits {
+			if v.Round == round && v.Status == patients.Planned {
+				todo = append(todo, v)
+			}
+		}
+		if len(todo) == 0 {
+			continue
+		}
+		var nurses []patients.Nurse
+		for _, n := range ctx.Nurses {
+			if _, ok := n.ShiftFor(round); ok {
+				nurses = append(nurses, n)
+			}
+		}
+		if len(nurses) == 0 {
+			return plan, &NoNurseError{round, len(todo)}
+		}
+		rp, err := buildRound(todo, nurses, round, byPatient, opt)
+		if err != nil {
+			return plan, err
+		}
+		sopt := solver.Options{Seed: opt.Seed + uint64(ri), TimeLimit: opt.TimeLimit, MaxIterations: opt.Iterations}
+		sol, err := solveRound(rp, sopt)
+		if err != nil {
+			return plan, fmt.Errorf("plan the %s round: %w", round, err)
+		}
+		plan.Routes = append(plan.Routes, rp.routes(sol)...)
+		plan.Unplanned = append(plan.Unplanned, rp.explain(sol)...)
+		plan.Cost += sol.Cost.Total
+	}
+	return plan, nil
+}
+
+// solveRound uses the exact DP when a single nurse has few visits (it is
+// then both optimal and fast), else the search.
+func solveRound(rp *roundProblem, opt solver.Options) (solver.Solution, error) {
+	p := rp.p
+	if len(p.Vehicles) == 1 && len(p.Jobs) <= 12 && !usesTargets(p) {
+		if sol, err := exact.Solve(p, 0); err == nil {
+			return sol, nil
+		}
+	}
+	return solver.Solve(p, opt)
+}
+
+func usesTargets(p *solver.Problem) bool {
+	if p.BalanceWeight > 0 {
+		return true
+	}
+	for _, j := range p.Jobs {
+		if j.TargetWeight > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// roundProblem keeps the mapping between a round's visits and the solver's
+// jobs, locations and vehicles.
+type roundProblem struct {
+	round   patients.Round
+	p       *solver.Problem
+	matrix  Matrix
+	nurses  []patients.Nurse
+	visits  []patients.Visit // job i < len(visits) is visits[i]
+	kinds   []jobKind        // per job
+	patient map[xid.ID]*patients.Patient
+	opt     Options
+}
+
+type jobKind int
+
+const (
+	jobVisit jobKind = iota
+	jobLab
+	jobBreak
+)
+
+// Ranks: free visits sort after every position pin; "last" visits after them.
+const (
+	rankFree = 1 << 20
+	rankLast = rankFree + 1
+)
+
+func buildRound(visits []patients.Visit, nurses []patients.Nurse, round patients.Round,
+	byPatient map[xid.ID]*patients.Patient, opt Options) (*roundProblem, error) {
+	rp := &roundProblem{round: round, nurses: nurses, visits: visits, patient: byPatient, opt: opt}
+	// Locations: each nurse's start and end, then each distinct point.
+	var points []orb.Point
+	index := map[orb.Point]int{}
+	loc := func(pt orb.Point) int {
+		if i, ok := index[pt]; ok {
+			return i
+		}
+		index[pt] = len(points)
+		points = append(points, pt)
+		return len(points) - 1
+	}
+	type depots struct{ start, end int }
+	ds := make([]depots, len(nurses))
+	for i, n := range nurses {
+		ds[i] = depots{loc(n.Start.Point), loc(n.End.Point)}
+	}
+	visitLoc := make([]int, len(visits))
+	for i, v := range visits {
+		visitLoc[i] = loc(byPatient[v.PatientID].Address.Point)
+	}
+	labLoc := -1
+	if opt.Lab != nil {
+		labLoc = loc(opt.Lab.Point)
+	}
+	profile := nurses[0].TravelProfile
+	m, err := opt.Travel.Matrix(points, profile)
+	if err != nil {
+		var pe *PointError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("travel matrix, point %d: %w", pe.Index, err)
+		}
+		return nil, err
+	}
+	rp.matrix = m
+	n := len(points)
+	p := &solver.Problem{N: n, Time: make([]float64, n*n), Cost: make([]float64, n*n),
+		LatenessWeight: opt.LatePenalty}
+	for i := range n {
+		for j := range n {
+			p.Time[i*n+j] = m.Minutes(i, j)
+			p.Cost[i*n+j] = m.Minutes(i, j)
+		}
+	}
+	if len(nurses) > 1 {
+		p.BalanceWeight = opt.BalancePenalty
+	}
+	vehicleOf := map[xid.ID]int{}
+	for i, nu := range nurses {
+		h, _ := nu.ShiftFor(round)
+		p.Vehicles = append(p.Vehicles, solver.Vehicle{Start: ds[i].start, End: ds[i].end,
+			Open: float64(h.Start), Close: float64(h.End), Skills: ^uint64(0)})
+		vehicleOf[nu.ID] = i
+	}
+	learned := learnDurations(opt.History, round)
+	lastSeen := lastTimes(opt.History, round)
+	ranks := positionRanks(visits)
+	for i, v := range visits {
+		job := solver.Job{Loc: visitLoc[i], Ready: float64(v.Window.Start), Due: float64(v.Window.End),
+			Soft: !v.Strict, MaxLate: opt.MaxLateMin, Service: float64(v.DurationMin), Rank: rankFree}
+		if d, ok := learned[v.PatientID]; ok {
+			job.Service = boundDuration(d, v.DurationMin)
+		}
+		if job.Soft {
+			job.MaxLate = opt.MaxLateMin
+		} else {
+			job.MaxLate = 0
+		}
+		if vi, ok := vehicleOf[v.NurseID]; ok {
+			job.Preferred, job.PreferredWeight = vi, opt.ContinuityPenalty
+		}
+		if r, ok := ranks[v.ID]; ok {
+			job.Rank = r
+			if vi, ok := vehicleOf[v.NurseID]; ok {
+				job.Pinned, job.Vehicle = true, vi
+			}
+		}
+		if v.Last {
+			job.Rank = rankLast
+		}
+		if v.PinnedTime && v.PlannedArrival > 0 {
+			job.Ready, job.Due, job.Soft, job.MaxLate = float64(v.PlannedArrival), float64(v.PlannedArrival)+5, false, 0
+			if vi, ok := vehicleOf[v.NurseID]; ok {
+				job.Pinned, job.Vehicle = true, vi
+			}
+		}
+		if t, ok := lastSeen[v.PatientID]; ok && !v.PinnedTime {
+			job.Target, job.TargetSlack, job.TargetWeight = t, opt.ConsistencySlackMin, opt.ConsistencyPenalty
+		}
+		if v.LabBefore > 0 && labLoc >= 0 {
+			job.Before = 1
+		}
+		p.Jobs = append(p.Jobs, job)
+		rp.kinds = append(rp.kinds, jobVisit)
+	}
+	// One lab stop per nurse whose usual visits include a blood draw: the
+	// draws can then only go to rounds that pass by the lab after them.
+	if labLoc >= 0 {
+		cutoff := map[int]float64{}
+		for _, v := range visits {
+			if v.LabBefore == 0 {
+				continue
+			}
+			vi, ok := vehicleOf[v.NurseID]
+			if !ok {
+				vi = 0
+			}
+			if c, seen := cutoff[vi]; !seen || float64(v.LabBefore) < c {
+				cutoff[vi] = float64(v.LabBefore)
+			}
+		}
+		for vi := range nurses {
+			c, ok := cutoff[vi]
+			if !ok {
+				continue
+			}
+			p.Jobs = append(p.Jobs, solver.Job{Loc: labLoc, Ready: 0, Due: c, Service: float64(opt.LabStopMin),
+				After: 1, Unranked: true, Pinned: true, Vehicle: vi})
+			rp.kinds = append(rp.kinds, jobLab)
+		}
+	}
+	if b, ok := opt.Breaks[round]; ok && b.DurationMin > 0 {
+		for vi := range nurses {
+			p.Jobs = append(p.Jobs, solver.Job{Loc: -1, Ready: float64(b.Window.Start), Due: float64(b.Window.End),
+				Service: float64(b.DurationMin), Unranked: true, Pinned: true, Vehicle: vi})
+			rp.kinds = append(rp.kinds, jobBreak)
+		}
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	rp.p = p
+	return rp, nil
+}
+
+// positionRanks turns position pins into ranks: in each nurse's round, the
+// visits before a pinned one must stay before it and everything else after,
+// so the pinned visit keeps its place while the rest is optimised.
+func positionRanks(visits []patients.Visit) map[xid.ID]int {
+	byNurse := map[xid.ID][]patients.Visit{}
+	for _, v := range visits {
+		if v.Order > 0 {
+			byNurse[v.NurseID] = append(byNurse[v.NurseID], v)
+		}
+	}
+	ranks := map[xid.ID]int{}
+	for _, vs := range byNurse {
+		slices.SortFunc(vs, func(a, b patients.Visit) int { return a.Order - b.Order })
+		lastPinned := -1
+		for i, v := range vs {
+			if v.Pinned {
+				lastPinned = i
+			}
+		}
+		// Before the first pin: rank 0; the pin: 1; between pins: 2; and so
+		// on. Visits after the last pin keep rankFree, like every other visit.
+		r := 0
+		for _, v := range vs[:lastPinned+1] {
+			if v.Pinned {
+				r++
+				ranks[v.ID] = r
+				r++
+			} else {
+				ranks[v.ID] = r
+			}
+		}
+	}
+	return ranks
+}

@@ -1,0 +1,249 @@
+package planner
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/rs/xid"
+
+	"tournee/french"
+	"tournee/patients"
+	"tournee/planner/solver"
+)
+
+// routes turns a solution into the nurses' rounds with times and distances.
+func (rp *roundProblem) routes(sol solver.Solution) []Route {
+	p := rp.p
+	out := make([]Route, 0, len(sol.Routes))
+	for v, jobs := range sol.Routes {
+		nu := rp.nurses[v]
+		r := Route{NurseID: nu.ID, Round: rp.round}
+		if len(jobs) == 0 {
+			out = append(out, r)
+			continue
+		}
+		sch := solver.Schedule(p, v, jobs)
+		veh := p.Vehicles[v]
+		prev := veh.Start
+		for k, j := range jobs {
+			job := p.Jobs[j]
+			st := Stop{Window: patients.Window{Start: patients.TimeOfDay(job.Ready), End: patients.TimeOfDay(job.Due)},
+				Strict: !job.Soft, Arrival: sch.Arrival[k], Start: sch.Start[k], DurationMin: int(math.Round(job.Service)),
+				LateMin: sch.Lateness[k]}
+			if job.Loc >= 0 {
+				st.DriveMin, st.Meters = rp.matrix.Minutes(prev, job.Loc), rp.matrix.Meters(prev, job.Loc)
+				prev = job.Loc
+			}
+			switch rp.kinds[j] {
+			case jobVisit:
+				vis := rp.visits[j]
+				st.VisitID, st.PatientID, st.Window = vis.ID, vis.PatientID, vis.Window
+			case jobLab:
+				st.Lab = true
+			case jobBreak:
+				st.Break = true
+			}
+			r.DriveMin += st.DriveMin
+			r.Meters += st.Meters
+			r.LateMin += st.LateMin
+			r.Stops = append(r.Stops, st)
+		}
+		// A lab stop with no blood drawn before it carries nothing: the
+		// solver placed it where it costs nothing, the nurse need not see it.
+		drawn := false
+		r.Stops = slices.DeleteFunc(r.Stops, func(s Stop) bool {
+			if !s.VisitID.IsZero() && rp.visitByID(s.VisitID).LabBefore > 0 {
+				drawn = true
+			}
+			return s.Lab && !drawn
+		})
+		r.DriveMin += rp.matrix.Minutes(prev, veh.End)
+		r.Meters += rp.matrix.Meters(prev, veh.End)
+		first := r.Stops[0]
+		r.Depart = math.Max(veh.Open, first.Start-first.DriveMin)
+		r.Return = sch.Return
+		out = append(out, r)
+	}
+	return out
+}
+
+func (rp *roundProblem) visitByID(id xid.ID) patients.Visit {
+	for _, v := range rp.visits {
+		if v.ID == id {
+			return v
+		}
+	}
+	return patients.Visit{}
+}
+
+// explain says, for every visit left out, why no round could take it.
+func (rp *roundProblem) explain(sol solver.Solution) []Unplanned {
+	var out []Unplanned
+	for _, j := range sol.Unassigned {
+		if rp.kinds[j] != jobVisit {
+			continue // a lab stop or break with nothing to do
+		}
+		v := rp.visits[j]
+		out = append(out, Unplanned{VisitID: v.ID, PatientID: v.PatientID, Reason: rp.reason(j, sol)})
+	}
+	return out
+}
+
+func (rp *roundProblem) name(patientID xid.ID) string {
+	if p, ok := rp.patient[patientID]; ok {
+		return p.DisplayName()
+	}
+	return patientID.String()
+}
+
+// reason finds the plainest true explanation: the window cannot be reached
+// at all, or it collides with another strict visit, or there are simply too
+// many strict visits at that hour for the nurses working.
+func (rp *roundProblem) reason(j int, sol solver.Solution) string {
+	p := rp.p
+	job := p.Jobs[j]
+	v := rp.visits[j]
+	who := rp.name(v.PatientID)
+	limit := job.Due
+	if job.Soft {
+		limit += job.MaxLate
+	}
+	// 1. Unreachable even straight from the start of the round, or ending
+	// too late to be home by the end of it.
+	reachable, homeInTime := false, false
+	for vi, veh := range p.Vehicles {
+		if job.Pinned && job.Vehicle != vi {
+			continue
+		}
+		arrive := veh.Open + p.Time[veh.Start*p.N+job.Loc]
+		if arrive <= limit {
+			reachable = true
+			if math.Max(arrive, job.Ready)+job.Service+p.Time[job.Loc*p.N+veh.End] <= veh.Close {
+				homeInTime = true
+			}
+		}
+	}
+	veh := p.Vehicles[0]
+	if !reachable {
+		return fmt.Sprintf("%s (%s) : impossible à tenir, il faut %.0f min de route depuis le départ de la tournée à %s",
+			who, span(v.Window), p.Time[veh.Start*p.N+job.Loc], french.Clock(patients.TimeOfDay(veh.Open)))
+	}
+	if !homeInTime {
+		return fmt.Sprintf("%s (%s, %d min) : la visite finit trop tard pour rentrer avant la fin de la tournée à %s (%.0f min de retour)",
+			who, span(v.Window), v.DurationMin, french.Clock(patients.TimeOfDay(veh.Close)), p.Time[job.Loc*p.N+veh.End])
+	}
+	if job.Before != 0 {
+		hasLab := false
+		for k := range p.Jobs {
+			if p.Jobs[k].After == job.Before {
+				hasLab = true
+			}
+		}
+		if !hasLab {
+			return fmt.Sprintf("%s : prise de sang sans passage au laboratoire possible avant %s", who, french.Clock(v.LabBefore))
+		}
+	}
+	// 2. A strict visit it cannot share a round with.
+	for _, r := range sol.Routes {
+		for _, o := range r {
+			oj := p.Jobs[o]
+			if rp.kinds[o] != jobVisit || oj.Soft {
+				continue
+			}
+			if !bothOrders(p, j, o) {
+				ov := rp.visits[o]
+				return fmt.Sprintf("%s (%s) et %s (%s) ne peuvent pas être vus par la même infirmière : %.0f min de route entre les deux",
+					who, span(v.Window), rp.name(ov.PatientID), span(ov.Window), p.Time[job.Loc*p.N+oj.Loc])
+			}
+		}
+	}
+	// 3. Too many strict visits around that time.
+	overlap := 0
+	for k, oj := range p.Jobs {
+		if k != j && rp.kinds[k] == jobVisit && !oj.Soft && oj.Ready <= job.Due && oj.Due >= job.Ready {
+			overlap++
+		}
+	}
+	if job.Soft {
+		return fmt.Sprintf("%s (%s) : ne peut pas être vu avant %s, même avec %.0f min de retard ; journée trop chargée pour %d infirmière(s)",
+			who, span(v.Window), french.Clock(patients.TimeOfDay(limit)), job.MaxLate, len(p.Vehicles))
+	}
+	return fmt.Sprintf("%s (%s) : %d autre(s) visite(s) à horaire strict sur ce créneau, trop pour %d infirmière(s)",
+		who, span(v.Window), overlap, len(p.Vehicles))
+}
+
+// bothOrders reports whether one nurse could do a then b, or b then a, as
+// far as their windows go (starting each as early as allowed).
+func bothOrders(p *solver.Problem, a, b int) bool {
+	ok := func(x, y int) bool {
+		jx, jy := p.Jobs[x], p.Jobs[y]
+		limit := jy.Due
+		if jy.Soft {
+			limit += jy.MaxLate
+		}
+		return jx.Ready+jx.Service+p.Time[jx.Loc*p.N+jy.Loc] <= limit
+	}
+	return ok(a, b) || ok(b, a)
+}
+
+// learnDurations returns, per patient, the median of the last five real
+// durations of their visits on this round (at least two needed).
+func learnDurations(history []patients.Visit, round patients.Round) map[xid.ID]float64 {
+	byPatient := map[xid.ID][]patients.Visit{}
+	for _, v := range history {
+		if v.Status == patients.Done && v.ActualMin > 0 && v.Round == round {
+			byPatient[v.PatientID] = append(byPatient[v.PatientID], v)
+		}
+	}
+	out := map[xid.ID]float64{}
+	for id, vs := range byPatient {
+		if len(vs) < 2 {
+			continue
+		}
+		slices.SortFunc(vs, func(a, b patients.Visit) int { return b.Date.Compare(a.Date) })
+		vs = vs[:min(5, len(vs))]
+		ds := make([]float64, len(vs))
+		for i, v := range vs {
+			ds[i] = float64(v.ActualMin)
+		}
+		slices.Sort(ds)
+		m := ds[len(ds)/2]
+		if len(ds)%2 == 0 {
+			m = (ds[len(ds)/2-1] + ds[len(ds)/2]) / 2
+		}
+		out[id] = m
+	}
+	return out
+}
+
+// boundDuration keeps a learned duration within half and one and a half
+// times the prescription, so one odd day (a fall, a chat) cannot wreck the plan.
+func boundDuration(learned float64, prescribed int) float64 {
+	lo, hi := 0.5*float64(prescribed), 1.5*float64(prescribed)
+	return math.Round(math.Max(lo, math.Min(hi, learned)))
+}
+
+// lastTimes returns, per patient, the time of day the most recent done visit
+// on this round started.
+func lastTimes(history []patients.Visit, round patients.Round) map[xid.ID]float64 {
+	latest := map[xid.ID]patients.Visit{}
+	for _, v := range history {
+		if v.Status != patients.Done || v.Round != round || v.DoneAt.IsZero() {
+			continue
+		}
+		if o, ok := latest[v.PatientID]; !ok || v.DoneAt.After(o.DoneAt) {
+			latest[v.PatientID] = v
+		}
+	}
+	out := map[xid.ID]float64{}
+	for id, v := range latest {
+		t := v.DoneAt.In(patients.Paris())
+		start := float64(t.Hour()*60+t.Minute()) - float64(v.ActualMin)
+		if v.ActualMin == 0 {
+			start = float64(t.Hour()*60 + t.Minute())
+		}
+		out[id] = start
+	}
+	return out
+}
