@@ -156,6 +156,9 @@ type Options struct {
 	// Temperature bounds of the annealing, as multiples of the mean arc cost
 	// of the starting solution; zero means the defaults (1 and 0.01).
 	StartTemp, EndTemp float64
+	// AvgRemoved is the mean number of jobs one ruin removes (zero: 10, the
+	// SISR default).
+	AvgRemoved float64
 	// BlinkRate is the chance of skipping a position when reinserting a job
 	// (zero: 0.01, the SISR default); more blinks diversify tight problems.
 	BlinkRate float64

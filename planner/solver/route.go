@@ -220,7 +220,7 @@ func (s *search) insertDelta(r *route, j, k int) (float64, bool) {
 	if t < job.Ready {
 		t = job.Ready
 	}
-	if t > s.limit(j) {
+	if t > s.lim[j] {
 		return 0, false
 	}
 	t += job.Service
@@ -265,7 +265,7 @@ func (s *search) insertDelta(r *route, j, k int) (float64, bool) {
 		if t < oj.Ready {
 			t = oj.Ready
 		}
-		if t > s.limit(o) {
+		if t > s.lim[o] {
 			return 0, false
 		}
 		if t == r.start[m] && nl == r.loc[m] {

@@ -27,6 +27,9 @@ type search struct {
 	rng *rand.Rand
 
 	blink     float64
+	cbar      float64
+	lim       []float64 // per job: latest start its window tolerates
+	skip      int       // positions left before the next blink
 	timeCosts bool // lateness, targets, balance or breaks: insertion replays the route
 	hasGroups bool
 	adj       [][]int   // per job: the other jobs by increasing distance
@@ -34,7 +37,9 @@ type search struct {
 	// classes of identical vehicles: only one empty route per class is tried.
 	class []int
 
-	removed []int // scratch
+	where  []int  // scratch: job → route, -1 when absent
+	ruined []bool // scratch: per route
+	tried  []bool // scratch: per vehicle class
 }
 
 type state struct {
@@ -82,6 +87,11 @@ func Solve(p *Problem, opt Options) (Solution, error) {
 	}
 	s := newSearch(p, opt.Seed)
 	s.blink = blinkRate
+	s.skip = s.nextBlink()
+	s.cbar = avgRemoved
+	if opt.AvgRemoved > 0 {
+		s.cbar = opt.AvgRemoved
+	}
 	if opt.BlinkRate > 0 {
 		s.blink = opt.BlinkRate
 	}
@@ -164,6 +174,10 @@ func newSearch(p *Problem, seed uint64) *search {
 		}
 	}
 	n := len(p.Jobs)
+	s.lim = make([]float64, n)
+	for j := range n {
+		s.lim[j] = s.limit(j)
+	}
 	s.adj = make([][]int, n)
 	s.depotDist = make([]float64, n)
 	dist := func(a, b int) float64 {
@@ -307,7 +321,7 @@ func (s *search) ruin(st *state) {
 		return
 	}
 	lsMax := math.Min(maxString, float64(total)/float64(served))
-	ksMax := 4*avgRemoved/(1+lsMax) - 1
+	ksMax := 4*s.cbar/(1+lsMax) - 1
 	ks := int(s.rng.Float64()*ksMax) + 1
 	// Seed: a random served job.
 	var seed int
@@ -317,9 +331,13 @@ func (s *search) ruin(st *state) {
 			break
 		}
 	}
-	ruined := make(map[int]bool, ks)
+	if len(s.ruined) != len(st.routes) {
+		s.ruined = make([]bool, len(st.routes))
+	}
+	ruined, nRuined := s.ruined, 0
+	clear(ruined)
 	for _, c := range s.adj[seed] {
-		if len(ruined) >= ks {
+		if nRuined >= ks {
 			break
 		}
 		v := where[c]
@@ -342,12 +360,16 @@ func (s *search) ruin(st *state) {
 		st.absent = append(st.absent, gone...)
 		s.recompute(r)
 		ruined[v] = true
+		nRuined++
 	}
 }
 
 // locate maps each job to its route, -1 when absent.
 func (s *search) locate(st *state) []int {
-	where := make([]int, len(s.p.Jobs))
+	if len(s.where) != len(s.p.Jobs) {
+		s.where = make([]int, len(s.p.Jobs))
+	}
+	where := s.where
 	for i := range where {
 		where[i] = -1
 	}
@@ -424,7 +446,10 @@ func (s *search) recreate(st *state) {
 		})
 	}
 	var left []int
-	triedEmpty := make([]bool, len(p.Vehicles))
+	if len(s.tried) != len(p.Vehicles) {
+		s.tried = make([]bool, len(p.Vehicles))
+	}
+	triedEmpty := s.tried
 	for _, j := range abs {
 		bestR, bestK, bestD := -1, 0, math.Inf(1)
 		clear(triedEmpty)
@@ -439,10 +464,11 @@ func (s *search) recreate(st *state) {
 				continue
 			}
 			for k := 0; k <= len(r.jobs); k++ {
-				if s.rng.Float64() < s.blink {
+				if s.skip--; s.skip < 0 {
+					s.skip = s.nextBlink()
 					continue
 				}
-				if k > 0 && r.dep[k-1] > s.limit(j) {
+				if k > 0 && r.dep[k-1] > s.lim[j] {
 					break // every later position starts even later
 				}
 				d, ok := s.insertDelta(r, j, k)
@@ -460,6 +486,15 @@ func (s *search) recreate(st *state) {
 		s.recompute(r)
 	}
 	st.absent = left
+}
+
+// nextBlink draws how many positions pass before the next one is skipped:
+// a geometric draw replaces one random number per position.
+func (s *search) nextBlink() int {
+	if s.blink <= 0 {
+		return math.MaxInt
+	}
+	return int(math.Log(1-s.rng.Float64()) / math.Log(1-s.blink))
 }
 
 func b2i(b bool) int {
