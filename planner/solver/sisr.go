@@ -30,7 +30,7 @@ type search struct {
 	cbar      float64
 	lim       []float64 // per job: latest start its window tolerates
 	skip      int       // positions left before the next blink
-	timeCosts bool // lateness, targets, balance or breaks: insertion replays the route
+	timeCosts bool      // lateness, targets, balance or breaks: insertion replays the route
 	hasGroups bool
 	adj       [][]int   // per job: the other jobs by increasing distance
 	depotDist []float64 // per job: distance from the first vehicle's depot
