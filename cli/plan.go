@@ -75,7 +75,7 @@ Les prises de sang passent par le laboratoire (ou le cabinet) avant l'heure limi
 	f.StringVar(&date, "date", "", "jour (AAAA-MM-JJ ; par défaut aujourd'hui)")
 	f.StringVar(&nurse, "nurse", "", "identifiant de l'infirmière : sa tournée seulement")
 	f.BoolVar(&cabinet, "cabinet", false, "toutes les infirmières du cabinet ensemble (par défaut)")
-	f.DurationVar(&limit, "time-limit", 300*time.Millisecond, "temps de calcul maximal par tournée")
+	f.DurationVar(&limit, "time-limit", 180*time.Millisecond, "temps de calcul maximal pour la journée")
 	f.Uint64Var(&seed, "seed", 1, "graine du calcul (même graine, même résultat à budget égal)")
 	f.BoolVar(&asJSON, "json", false, "sortie JSON")
 	f.BoolVar(&noSave, "no-save", false, "afficher le plan sans l'enregistrer")

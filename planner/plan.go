@@ -17,8 +17,9 @@ import (
 
 // Options tune the planning of a day. The zero value gives the defaults.
 type Options struct {
-	// TimeLimit bounds the search per round (default 300 ms); Iterations,
-	// when set, replaces it with a fixed budget (reproducible runs).
+	// TimeLimit bounds the search for the whole day (default 180 ms), shared
+	// between the rounds in proportion to their visits; Iterations, when
+	// set, replaces it with a fixed budget per round (reproducible runs).
 	TimeLimit  time.Duration
 	Iterations int
 	Seed       uint64
@@ -60,7 +61,7 @@ type Break struct {
 
 func (o Options) withDefaults() Options {
 	if o.TimeLimit == 0 && o.Iterations == 0 {
-		o.TimeLimit = 300 * time.Millisecond
+		o.TimeLimit = 180 * time.Millisecond
 	}
 	if o.Travel == nil {
 		o.Travel = DefaultCrow()
@@ -212,6 +213,12 @@ func PlanDay(visits []patients.Visit, ctx Context, opt Options) (Plan, error) {
 	if len(missing) > 0 {
 		return plan, &MissingCoordinatesError{missing}
 	}
+	total := 0
+	for _, v := range visits {
+		if v.Status == patients.Planned {
+			total++
+		}
+	}
 	for ri, round := range patients.Rounds() {
 		var todo []patients.Visit
 		for _, v := range visits {
@@ -235,7 +242,8 @@ func PlanDay(visits []patients.Visit, ctx Context, opt Options) (Plan, error) {
 		if err != nil {
 			return plan, err
 		}
-		sopt := solver.Options{Seed: opt.Seed + uint64(ri), TimeLimit: opt.TimeLimit, MaxIterations: opt.Iterations}
+		share := opt.TimeLimit * time.Duration(len(todo)) / time.Duration(total)
+		sopt := solver.Options{Seed: opt.Seed + uint64(ri), TimeLimit: share, MaxIterations: opt.Iterations}
 		sol, err := solveRound(rp, sopt)
 		if err != nil {
 			return plan, fmt.Errorf("plan the %s round: %w", round, err)
