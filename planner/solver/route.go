@@ -246,8 +246,15 @@ func (s *search) insertDelta(r *route, j, k int) (float64, bool) {
 		return d, true
 	}
 
-	// Time-dependent costs: replay the rest of the route until its schedule
-	// stops moving, then the remainder is unchanged.
+	// Time-dependent costs: a cheap necessary condition first — arriving at
+	// the next located job after its latest start is hopeless (the places
+	// after it do not change, so its bound still holds) — then replay the
+	// rest of the route until its schedule stops moving.
+	if k < n {
+		if nl := p.Jobs[r.jobs[k]].Loc; nl >= 0 && t+p.Time[loc*p.N+nl] > r.latest[k] {
+			return 0, false
+		}
+	}
 	newAcc := prevAcc + arc + s.jobCost(j, r.v, t-job.Service)
 	firstJob, firstStart := j, t-job.Service // the new route's first job, for balance
 	if k > 0 {

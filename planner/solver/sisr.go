@@ -233,12 +233,24 @@ func cmpFloat(a, b float64) int {
 // Solomon distances; here both are a multiple of the mean arc of the start
 // solution, so minutes and kilometres behave alike.
 func (s *search) temperatures(st *state, opt Options) (float64, float64) {
+	// The mean arc counts travel only: lateness and penalties would heat a
+	// nurse's search far above what a detour is worth.
+	p := s.p
 	arcs, cost := 0, 0.0
 	for _, r := range st.routes {
-		if len(r.jobs) > 0 {
-			arcs += len(r.jobs) + 1
-			cost += r.cost - s.p.VehicleCost
+		if len(r.jobs) == 0 {
+			continue
 		}
+		prev := p.Vehicles[r.v].Start
+		for _, j := range r.jobs {
+			if l := p.Jobs[j].Loc; l >= 0 {
+				cost += p.Cost[prev*p.N+l]
+				prev = l
+				arcs++
+			}
+		}
+		cost += p.Cost[prev*p.N+p.Vehicles[r.v].End]
+		arcs++
 	}
 	mean := 1.0
 	if arcs > 0 && cost > 0 {
