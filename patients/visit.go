@@ -41,7 +41,8 @@ type Visit struct {
 	PlannedArrival TimeOfDay `json:"planned_arrival,omitempty"`
 	Order          int       `json:"order,omitempty"` // position in the round, from 1
 	// Pinned keeps the visit at its position in the round (Order) when the
-	// rest is optimised; PinnedTime keeps it at PlannedArrival instead.
+	// rest is optimised: the visits planned before it stay before it, the
+	// others come after. PinnedTime keeps it at PlannedArrival instead.
 	Pinned     bool `json:"pinned,omitempty"`
 	PinnedTime bool `json:"pinned_time,omitempty"`
 	// Last visits end the round (infected dressing, contagious patient).

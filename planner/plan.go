@@ -3,6 +3,7 @@ package planner
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -48,6 +49,9 @@ type Options struct {
 	BalancePenalty float64
 	// Breaks, per round, for every nurse of that round.
 	Breaks map[patients.Round]Break
+	// carrying is the cut-off of tubes already drawn (a re-plan mid-round):
+	// the lab stop is then required. Zero: none.
+	carrying float64
 	// History holds past visits (done ones carry ActualMin and DoneAt): the
 	// planner learns durations and yesterday's times from them.
 	History []patients.Visit
@@ -202,6 +206,10 @@ func PlanDay(visits []patients.Visit, ctx Context, opt Options) (Plan, error) {
 		if err := v.Window.Validate("plage horaire"); err != nil {
 			return plan, fmt.Errorf("visit %s: %w", v.ID, err)
 		}
+		if v.Status == patients.Planned && !slices.Contains(patients.Rounds(), v.Round) {
+			return plan, fmt.Errorf("visit %s: %w", v.ID, &patients.ValidationError{Field: "tournée",
+				Msg: fmt.Sprintf("tournée inconnue %q (matin ou soir)", v.Round)})
+		}
 		p, ok := byPatient[v.PatientID]
 		if !ok {
 			return plan, fmt.Errorf("visit %s: patient %s: %w", v.ID, v.PatientID, patients.ErrNotFound)
@@ -259,7 +267,7 @@ func PlanDay(visits []patients.Visit, ctx Context, opt Options) (Plan, error) {
 // then both optimal and fast), else the search.
 func solveRound(rp *roundProblem, opt solver.Options) (solver.Solution, error) {
 	p := rp.p
-	if len(p.Vehicles) == 1 && len(p.Jobs) <= 12 && !usesTargets(p) {
+	if len(p.Vehicles) == 1 && len(p.Jobs) <= exactMaxJobs && !usesTargets(p) {
 		if sol, err := exact.Solve(p, 0); err == nil {
 			return sol, nil
 		}
@@ -278,6 +286,11 @@ func usesTargets(p *solver.Problem) bool {
 	}
 	return false
 }
+
+// exactMaxJobs is the largest single round the exact DP takes (visits plus
+// the lab stop): 13 visits solve in about 60 ms on a realistic morning,
+// where the search can miss the optimum by several per cent in that time.
+const exactMaxJobs = 14
 
 // roundProblem keeps the mapping between a round's visits and the solver's
 // jobs, locations and vehicles.
@@ -305,6 +318,10 @@ const (
 	rankFree = 1 << 20
 	rankLast = rankFree + 1
 )
+
+// strictMissWeight makes leaving out a strict visit (insulin, a fasting
+// draw, a fixed-time infusion) dearer than leaving out any soft one.
+const strictMissWeight = 10
 
 func buildRound(visits []patients.Visit, nurses []patients.Nurse, round patients.Round,
 	byPatient map[xid.ID]*patients.Patient, opt Options) (*roundProblem, error) {
@@ -400,33 +417,33 @@ func buildRound(visits []patients.Visit, nurses []patients.Nurse, round patients
 		if v.LabBefore > 0 && labLoc >= 0 {
 			job.Before = 1
 		}
+		if v.Strict {
+			job.UnassignedWeight = strictMissWeight
+		}
 		p.Jobs = append(p.Jobs, job)
 		rp.kinds = append(rp.kinds, jobVisit)
 	}
-	// One lab stop per nurse whose usual visits include a blood draw: the
-	// draws can then only go to rounds that pass by the lab after them.
+	// A lab stop per nurse, optional: the solver keeps it only in rounds
+	// that draw blood, after the draws. Its deadline is the earliest cut-off
+	// of the round, so tubes moved to a colleague are never late (a later
+	// cut-off elsewhere is honoured conservatively). A nurse already
+	// carrying tubes (a re-plan) gets a required stop.
 	if labLoc >= 0 {
-		cutoff := map[int]float64{}
+		cutoff := math.Inf(1)
 		for _, v := range visits {
-			if v.LabBefore == 0 {
-				continue
-			}
-			vi, ok := vehicleOf[v.NurseID]
-			if !ok {
-				vi = 0
-			}
-			if c, seen := cutoff[vi]; !seen || float64(v.LabBefore) < c {
-				cutoff[vi] = float64(v.LabBefore)
+			if v.LabBefore > 0 {
+				cutoff = math.Min(cutoff, float64(v.LabBefore))
 			}
 		}
-		for vi := range nurses {
-			c, ok := cutoff[vi]
-			if !ok {
-				continue
+		if opt.carrying > 0 {
+			cutoff = math.Min(cutoff, opt.carrying)
+		}
+		if !math.IsInf(cutoff, 1) {
+			for vi := range nurses {
+				p.Jobs = append(p.Jobs, solver.Job{Loc: labLoc, Ready: 0, Due: cutoff, Service: float64(opt.LabStopMin),
+					After: 1, Unranked: true, Pinned: true, Vehicle: vi, Optional: opt.carrying == 0})
+				rp.kinds = append(rp.kinds, jobLab)
 			}
-			p.Jobs = append(p.Jobs, solver.Job{Loc: labLoc, Ready: 0, Due: c, Service: float64(opt.LabStopMin),
-				After: 1, Unranked: true, Pinned: true, Vehicle: vi})
-			rp.kinds = append(rp.kinds, jobLab)
 		}
 	}
 	if b, ok := opt.Breaks[round]; ok && b.DurationMin > 0 {

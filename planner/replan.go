@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/xid"
 
+	"tournee/french"
 	"tournee/patients"
 	"tournee/planner/solver"
 )
@@ -87,6 +88,8 @@ func Replan(plan Plan, visits []patients.Visit, ctx Context, sit Situation, opt 
 		return out, fmt.Errorf("nurse %s: %w", sit.NurseID, patients.ErrNotFound)
 	}
 	// She starts from the visit she is at, once it is over, plus the delay.
+	h, _ := nurse.ShiftFor(sit.Round)
+	leave := float64(h.Start) + sit.DelayMin
 	if pos >= 0 {
 		here := cur.Stops[pos]
 		p := ctx.patientByID(here.PatientID)
@@ -94,18 +97,30 @@ func Replan(plan Plan, visits []patients.Visit, ctx Context, sit Situation, opt 
 			return out, fmt.Errorf("patient %s: %w", here.PatientID, patients.ErrNotFound)
 		}
 		nurse.Start = patients.Place{Label: p.DisplayName(), Point: p.Address.Point}
-		leave := here.Start + float64(here.DurationMin) + sit.DelayMin
-		h, _ := nurse.ShiftFor(sit.Round)
-		nurse.Shifts = []patients.Shift{{Round: sit.Round, Hours: patients.Window{Start: patients.TimeOfDay(math.Ceil(leave)), End: h.End}}}
-	} else if sit.DelayMin > 0 {
-		h, _ := nurse.ShiftFor(sit.Round)
-		h.Start += patients.TimeOfDay(sit.DelayMin)
-		nurse.Shifts = []patients.Shift{{Round: sit.Round, Hours: h}}
+		leave = here.Start + float64(here.DurationMin) + sit.DelayMin
 	}
-	// Lab stop still to do? Only if a draw is left or she carries tubes.
-	if !hasDraw(rest) {
+	// Tubes already drawn and not yet at the lab must still get there.
+	for k, s := range cur.Stops {
+		if s.Lab && k > pos && slices.ContainsFunc(cur.Stops[:pos+1], func(d Stop) bool { return byID[d.VisitID].LabBefore > 0 }) {
+			opt.carrying = float64(s.Window.End)
+		}
+	}
+	if !hasDraw(rest) && opt.carrying == 0 {
 		opt.Lab = nil
 	}
+	if leave >= float64(h.End) {
+		// Past the end of her shift: nothing left can be done by her.
+		for _, v := range rest {
+			out.Risks = append(out.Risks, Risk{VisitID: v.ID, PatientID: v.PatientID, Strict: v.Strict, LeftOut: true,
+				Reason: fmt.Sprintf("la tournée dépasse la fin de service (%s)", french.Clock(h.End))})
+		}
+		out.Route = Route{NurseID: sit.NurseID, Round: sit.Round}
+		for i := range out.Risks {
+			out.Risks[i].Proposal = propose(plan, byID[out.Risks[i].VisitID], sit, ctx, opt, leave)
+		}
+		return out, nil
+	}
+	nurse.Shifts = []patients.Shift{{Round: sit.Round, Hours: patients.Window{Start: patients.TimeOfDay(math.Ceil(leave)), End: h.End}}}
 	if opt.Iterations == 0 && opt.TimeLimit > 15*time.Millisecond {
 		opt.TimeLimit = 15 * time.Millisecond // a re-plan answers on the doorstep
 	}
@@ -130,9 +145,19 @@ func Replan(plan Plan, visits []patients.Visit, ctx Context, sit Situation, opt 
 	}
 	// For each risk, the colleague whose round takes it best.
 	for i := range out.Risks {
-		out.Risks[i].Proposal = propose(plan, byID[out.Risks[i].VisitID], sit, ctx, opt)
+		out.Risks[i].Proposal = propose(plan, byID[out.Risks[i].VisitID], sit, ctx, opt, leave)
 	}
 	return out, nil
+}
+
+// stopStart is when the route's stop for visit id starts.
+func (r Route) stopStart(id xid.ID) float64 {
+	for _, s := range r.Stops {
+		if s.VisitID == id {
+			return s.Start
+		}
+	}
+	return math.Inf(1)
 }
 
 func hasDraw(vs []patients.Visit) bool {
@@ -159,7 +184,8 @@ func (c Context) patientByID(id xid.ID) *patients.Patient {
 
 // propose tries the visit in every colleague's current round of the same
 // time of day and keeps the cheapest insertion that keeps every window.
-func propose(plan Plan, v patients.Visit, sit Situation, ctx Context, opt Options) *Proposal {
+// Only the part of her round still ahead at now is considered.
+func propose(plan Plan, v patients.Visit, sit Situation, ctx Context, opt Options, now float64) *Proposal {
 	var best *Proposal
 	bestCost := math.Inf(1)
 	for _, r := range plan.Routes {
@@ -199,15 +225,20 @@ func propose(plan Plan, v patients.Visit, sit Situation, ctx Context, opt Option
 		}
 		routes = append(routes, order)
 		j := len(vs)
-		for k := 0; k <= len(order); k++ {
+		// Her stops already started by now stay before the newcomer.
+		from := 0
+		for from < len(vs) && r.stopStart(vs[from].ID) < now {
+			from++
+		}
+		for k := from; k <= len(order); k++ {
 			d, ok := solver.InsertionDelta(rp.p, routes, 0, j, k)
 			if !ok || d >= bestCost {
 				continue
 			}
 			trial := [][]int{slices.Insert(slices.Clone(order), k, j)}
 			s := solver.Schedule(rp.p, 0, trial[0])
-			if s.Lateness[k] > 0 {
-				continue // no point moving it to be late elsewhere
+			if s.Lateness[k] > 0 || s.Start[k] < now {
+				continue // no point moving it to be late elsewhere, or into the past
 			}
 			bestCost = d
 			best = &Proposal{NurseID: r.NurseID, Arrival: s.Start[k]}

@@ -51,7 +51,7 @@ func (rp *roundProblem) routes(sol solver.Solution) []Route {
 		}
 		// A lab stop with no blood drawn before it carries nothing: the
 		// solver placed it where it costs nothing, the nurse need not see it.
-		drawn := false
+		drawn := rp.opt.carrying > 0 // tubes drawn before a re-plan
 		r.Stops = slices.DeleteFunc(r.Stops, func(s Stop) bool {
 			if !s.VisitID.IsZero() && rp.visitByID(s.VisitID).LabBefore > 0 {
 				drawn = true
@@ -60,8 +60,14 @@ func (rp *roundProblem) routes(sol solver.Solution) []Route {
 		})
 		r.DriveMin += rp.matrix.Minutes(prev, veh.End)
 		r.Meters += rp.matrix.Meters(prev, veh.End)
-		first := r.Stops[0]
+		if len(r.Stops) == 0 {
+			out = append(out, Route{NurseID: nu.ID, Round: rp.round})
+			continue
+		}
+		// She leaves in time for the first visit rather than waiting at the door.
+		first := &r.Stops[0]
 		r.Depart = math.Max(veh.Open, first.Start-first.DriveMin)
+		first.Arrival = math.Max(first.Arrival, r.Depart+first.DriveMin)
 		r.Return = sch.Return
 		out = append(out, r)
 	}
@@ -168,6 +174,10 @@ func (rp *roundProblem) reason(j int, sol solver.Solution) string {
 	if job.Soft {
 		return fmt.Sprintf("%s (%s) : ne peut pas être vu avant %s, même avec %.0f min de retard ; journée trop chargée pour %d infirmière(s)",
 			who, span(v.Window), french.Clock(patients.TimeOfDay(limit)), job.MaxLate, len(p.Vehicles))
+	}
+	if overlap == 0 {
+		return fmt.Sprintf("%s (%s, horaire strict) : aucune tournée n'a de place à cette heure-là ; journée trop chargée pour %d infirmière(s)",
+			who, span(v.Window), len(p.Vehicles))
 	}
 	return fmt.Sprintf("%s (%s) : %d autre(s) visite(s) à horaire strict sur ce créneau, trop pour %d infirmière(s)",
 		who, span(v.Window), overlap, len(p.Vehicles))

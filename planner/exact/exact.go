@@ -48,7 +48,7 @@ func Solve(p *solver.Problem, vehicle int) (solver.Solution, error) {
 // computed, which the tests compare with solver.Evaluate's.
 type result struct {
 	sol        solver.Solution
-	unassigned int     // required jobs left out
+	unassigned float64 // required jobs left out, weighted
 	cost       float64 // the rest of Cost.Total
 }
 
@@ -165,11 +165,15 @@ func solve(p *solver.Problem, v int) (result, error) {
 			}
 		}
 	}
-	reqAll := 0
+	// Weighted count of required jobs left out: every required job starts
+	// out, and serving candidate i takes its weight off.
+	reqAll := 0.0
 	for _, job := range p.Jobs {
-		if !job.Optional {
-			reqAll++
-		}
+		reqAll += job.MissCost() / solver.UnassignedCost
+	}
+	weight := make([]float64, n)
+	for i, j := range cand {
+		weight[i] = p.Jobs[j].MissCost() / solver.UnassignedCost
 	}
 
 	L := len(locs)
@@ -188,13 +192,13 @@ func solve(p *solver.Problem, v int) (result, error) {
 
 	// The empty route is always allowed and costs nothing.
 	bestU, bestC, bestNode := reqAll, 0.0, int32(-1)
-	better := func(u int, c float64) bool {
+	better := func(u float64, c float64) bool {
 		if u == bestU {
 			return c < bestC
 		}
 		// Different counts: compare Evaluate's totals, where a required job
 		// left out weighs UnassignedCost.
-		return float64(u)*solver.UnassignedCost+c < float64(bestU)*solver.UnassignedCost+bestC
+		return u*solver.UnassignedCost+c < bestU*solver.UnassignedCost+bestC
 	}
 
 	N := p.N
@@ -209,7 +213,10 @@ func solve(p *solver.Problem, v int) (result, error) {
 			}
 		}
 		// Required jobs the vehicle cannot serve are in reqAll for good.
-		u := reqAll - bits.OnesCount32(mask&reqMask)
+		u := reqAll
+		for m := mask & reqMask; m != 0; m &= m - 1 {
+			u -= weight[bits.TrailingZeros32(m)]
+		}
 		for k := range L {
 			b := buckets[base+k]
 			if len(b) == 0 {

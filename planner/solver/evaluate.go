@@ -37,12 +37,14 @@ func Evaluate(p *Problem, routes [][]int) (Cost, error) {
 		c.Travel += rc.Travel
 		c.Penalty += rc.Penalty
 	}
+	miss := 0.0
 	for j, ok := range seen {
 		if !ok && !p.Jobs[j].Optional {
 			c.Unassigned++
+			miss += p.Jobs[j].MissCost()
 		}
 	}
-	c.Total = float64(c.Unassigned)*UnassignedCost + c.Lateness*p.LatenessWeight + c.Travel + c.Penalty
+	c.Total = miss + c.Lateness*p.LatenessWeight + c.Travel + c.Penalty
 	return c, nil
 }
 

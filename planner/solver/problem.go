@@ -73,8 +73,22 @@ type Job struct {
 	// After job. 0 means none.
 	Before, After int
 	// Optional jobs may stay unassigned at no cost (a lab stop with no blood
-	// draw to carry); a required job left out costs UnassignedCost.
-	Optional bool
+	// draw to carry); a required job left out costs UnassignedCost times
+	// UnassignedWeight (0 counts as 1): a strict visit weighs more than a
+	// soft one, so the search gives up the soft one first.
+	Optional         bool
+	UnassignedWeight float64
+}
+
+// MissCost is what leaving job j out adds to the total.
+func (j *Job) MissCost() float64 {
+	if j.Optional {
+		return 0
+	}
+	if j.UnassignedWeight > 0 {
+		return j.UnassignedWeight * UnassignedCost
+	}
+	return UnassignedCost
 }
 
 // Vehicle is one nurse's round (or one truck of a benchmark).
@@ -114,7 +128,7 @@ func (p *Problem) Validate() error {
 			(j.PreferredWeight > 0 && (j.Preferred < 0 || j.Preferred >= len(p.Vehicles))) {
 			return fmt.Errorf("job %d: vehicle out of range", i)
 		}
-		if j.Service < 0 || j.MaxLate < 0 {
+		if j.Service < 0 || j.MaxLate < 0 || j.UnassignedWeight < 0 {
 			return fmt.Errorf("job %d: negative duration", i)
 		}
 	}

@@ -176,7 +176,7 @@ func (s *search) groupOK(r *route, j, k int) bool {
 			return false // a job of the group would come after its closing job
 		}
 	}
-	if job.Before != 0 {
+	if job.Before != 0 && !s.tentative {
 		for _, o := range r.jobs {
 			if s.p.Jobs[o].After == job.Before {
 				return true

@@ -31,6 +31,10 @@ type search struct {
 	lim       []float64 // per job: latest start its window tolerates
 	skip      int       // positions left before the next blink
 	timeCosts bool      // lateness, targets, balance or breaks: insertion replays the route
+	// tentative lets recreate place a job before its group's closing job
+	// is in the route: closers go in last, after the jobs they close, and
+	// closeGroups takes out what stayed unclosed.
+	tentative bool
 	hasGroups bool
 	adj       [][]int   // per job: the other jobs by increasing distance
 	depotDist []float64 // per job: distance from the first vehicle's depot
@@ -38,6 +42,7 @@ type search struct {
 	class []int
 
 	where  []int  // scratch: job → route, -1 when absent
+	prior  []bool // scratch: jobs already absent before this iteration's ruin
 	ruined []bool // scratch: per route
 	tried  []bool // scratch: per vehicle class
 }
@@ -71,9 +76,7 @@ func (s *search) total(st *state) float64 {
 		c += r.cost
 	}
 	for _, j := range st.absent {
-		if !s.p.Jobs[j].Optional {
-			c += UnassignedCost
-		}
+		c += s.p.Jobs[j].MissCost()
 	}
 	return c
 }
@@ -233,8 +236,11 @@ func cmpFloat(a, b float64) int {
 // Solomon distances; here both are a multiple of the mean arc of the start
 // solution, so minutes and kilometres behave alike.
 func (s *search) temperatures(st *state, opt Options) (float64, float64) {
-	// The mean arc counts travel only: lateness and penalties would heat a
-	// nurse's search far above what a detour is worth.
+	// The scale is the mean travel arc of the start solution. Where
+	// lateness is priced, a minute late costs LatenessWeight: the scale
+	// grows so that trading a minute or two of lateness for a better order
+	// stays possible early on (a travel-only scale freezes the search; the
+	// mean cost per arc, lateness included, boils it).
 	p := s.p
 	arcs, cost := 0, 0.0
 	for _, r := range st.routes {
@@ -255,6 +261,9 @@ func (s *search) temperatures(st *state, opt Options) (float64, float64) {
 	mean := 1.0
 	if arcs > 0 && cost > 0 {
 		mean = cost / float64(arcs)
+	}
+	if p.LatenessWeight > 10 {
+		mean *= p.LatenessWeight / 10
 	}
 	hi, lo := opt.StartTemp, opt.EndTemp
 	if hi <= 0 {
@@ -335,12 +344,33 @@ func (s *search) ruin(st *state) {
 	lsMax := math.Min(maxString, float64(total)/float64(served))
 	ksMax := 4*s.cbar/(1+lsMax) - 1
 	ks := int(s.rng.Float64()*ksMax) + 1
-	// Seed: a random served job.
-	var seed int
-	for {
-		seed = s.rng.IntN(len(s.p.Jobs))
-		if where[seed] >= 0 {
-			break
+	if len(s.prior) != len(s.p.Jobs) {
+		s.prior = make([]bool, len(s.p.Jobs))
+	}
+	clear(s.prior)
+	var missing []int
+	for _, j := range st.absent {
+		s.prior[j] = true
+		if !s.p.Jobs[j].Optional {
+			missing = append(missing, j)
+		}
+	}
+	// Seed: a random served job; or, a quarter of the time while a required job is
+	// left out, the served job nearest to one of them, so the ruin opens
+	// room where the missing job has to fit.
+	seed := -1
+	if len(missing) > 0 && s.rng.IntN(4) == 0 {
+		a := missing[s.rng.IntN(len(missing))]
+		for _, c := range s.adj[a] {
+			if where[c] >= 0 {
+				seed = c
+				break
+			}
+		}
+	}
+	for seed < 0 {
+		if c := s.rng.IntN(len(s.p.Jobs)); where[c] >= 0 {
+			seed = c
 		}
 	}
 	if len(s.ruined) != len(st.routes) {
@@ -365,6 +395,9 @@ func (s *search) ruin(st *state) {
 			gone = s.removeString(r, pos, lt)
 		} else {
 			gone = s.removeSplit(r, pos, lt)
+		}
+		if s.hasGroups {
+			gone = s.withGroup(r, gone)
 		}
 		for _, j := range gone {
 			where[j] = -1
@@ -391,6 +424,50 @@ func (s *search) locate(st *state) []int {
 		}
 	}
 	return where
+}
+
+// withGroup keeps precedence whole: a route that loses the job closing a
+// group (the lab stop) loses the jobs that needed it too (its blood draws).
+func (s *search) withGroup(r *route, gone []int) []int {
+	for _, j := range gone {
+		g := s.p.Jobs[j].After
+		if g == 0 {
+			continue
+		}
+		r.jobs = slices.DeleteFunc(r.jobs, func(o int) bool {
+			if s.p.Jobs[o].Before == g {
+				gone = append(gone, o)
+				return true
+			}
+			return false
+		})
+	}
+	return gone
+}
+
+// dropIdleClosers takes out optional closing jobs that close nothing in
+// their route when that saves cost: a lab stop with no blood drawn before
+// it is usually a detour for nothing (recreate inserts closers first, so
+// without this they would stay).
+func (s *search) dropIdleClosers(st *state) {
+	for v, r := range st.routes {
+		for _, j := range r.jobs {
+			job := &s.p.Jobs[j]
+			if job.After == 0 || !job.Optional {
+				continue
+			}
+			if slices.ContainsFunc(r.jobs, func(o int) bool { return s.p.Jobs[o].Before == job.After }) {
+				continue
+			}
+			without := &route{v: r.v, jobs: slices.DeleteFunc(slices.Clone(r.jobs), func(o int) bool { return o == j })}
+			s.recompute(without)
+			if without.cost <= r.cost {
+				st.routes[v], st.owned[v] = without, true
+				st.absent = append(st.absent, j)
+			}
+			break
+		}
+	}
 }
 
 // removeString cuts l consecutive jobs containing position pos.
@@ -451,11 +528,20 @@ func (s *search) recreate(st *state) {
 	default:
 		slices.SortStableFunc(abs, func(a, b int) int { return cmpFloat(p.Jobs[a].Ready, p.Jobs[b].Ready) })
 	}
-	// Jobs closing a group go first so the jobs that need them can follow.
+	// A quarter of the time, jobs already left out go first: they are the
+	// hard ones, and the room the ruin just made is for them.
+	if len(s.prior) == len(p.Jobs) && s.rng.IntN(4) == 0 {
+		slices.SortStableFunc(abs, func(a, b int) int { return b2i(s.prior[b]) - b2i(s.prior[a]) })
+	}
+	// Jobs closing a group go last: placed after the jobs they close, a
+	// lab stop lands after the blood draws, not at the cheapest spot
+	// before them.
 	if s.hasGroups {
 		slices.SortStableFunc(abs, func(a, b int) int {
-			return b2i(p.Jobs[b].After != 0) - b2i(p.Jobs[a].After != 0)
+			return b2i(p.Jobs[a].After != 0) - b2i(p.Jobs[b].After != 0)
 		})
+		s.tentative = true
+		defer func() { s.tentative = false }()
 	}
 	var left []int
 	if len(s.tried) != len(p.Vehicles) {
@@ -498,6 +584,36 @@ func (s *search) recreate(st *state) {
 		s.recompute(r)
 	}
 	st.absent = left
+	if s.hasGroups {
+		s.closeGroups(st)
+		s.dropIdleClosers(st)
+	}
+}
+
+// closeGroups takes out of each route the jobs whose closing job it does
+// not hold (no lab stop could be placed after these blood draws).
+func (s *search) closeGroups(st *state) {
+	for v, r := range st.routes {
+		open := false
+		for _, j := range r.jobs {
+			if g := s.p.Jobs[j].Before; g != 0 && !slices.ContainsFunc(r.jobs, func(o int) bool { return s.p.Jobs[o].After == g }) {
+				open = true
+			}
+		}
+		if !open {
+			continue
+		}
+		r = st.mut(v)
+		r.jobs = slices.DeleteFunc(r.jobs, func(j int) bool {
+			g := s.p.Jobs[j].Before
+			if g != 0 && !slices.ContainsFunc(r.jobs, func(o int) bool { return s.p.Jobs[o].After == g }) {
+				st.absent = append(st.absent, j)
+				return true
+			}
+			return false
+		})
+		s.recompute(r)
+	}
 }
 
 // nextBlink draws how many positions pass before the next one is skipped:
