@@ -376,7 +376,7 @@ func buildRound(visits []patients.Visit, nurses []patients.Nurse, round patients
 	for i, nu := range nurses {
 		h, _ := nu.ShiftFor(round)
 		p.Vehicles = append(p.Vehicles, solver.Vehicle{Start: ds[i].start, End: ds[i].end,
-			Open: float64(h.Start), Close: float64(h.End), Skills: ^uint64(0)})
+			Open: float64(h.Start), Close: float64(h.End), Skills: nurseSkills(nu)})
 		vehicleOf[nu.ID] = i
 	}
 	learned := learnDurations(opt.History, round)
@@ -384,7 +384,8 @@ func buildRound(visits []patients.Visit, nurses []patients.Nurse, round patients
 	ranks := positionRanks(visits)
 	for i, v := range visits {
 		job := solver.Job{Loc: visitLoc[i], Ready: float64(v.Window.Start), Due: float64(v.Window.End),
-			Soft: !v.Strict, MaxLate: opt.MaxLateMin, Service: float64(v.DurationMin), Rank: rankFree}
+			Soft: !v.Strict, MaxLate: opt.MaxLateMin, Service: float64(v.DurationMin), Rank: rankFree,
+			Skills: visitSkills(v)}
 		if d, ok := learned[v.PatientID]; ok {
 			job.Service = boundDuration(d, v.DurationMin)
 		}
@@ -458,6 +459,39 @@ func buildRound(visits []patients.Visit, nurses []patients.Nurse, round patients
 	}
 	rp.p = p
 	return rp, nil
+}
+
+// SkilledCare lists the care kinds that need a declared skill: a nurse
+// whose Skills list is not empty only gets such care when the kind is in it
+// (a nurse with no list is taken to do everything, as most IDEL do).
+func SkilledCare() []patients.CareKind {
+	return []patients.CareKind{patients.Infusion, patients.Palliative}
+}
+
+func skillBit(k patients.CareKind) uint64 {
+	if i := slices.Index(SkilledCare(), k); i >= 0 {
+		return 1 << i
+	}
+	return 0
+}
+
+func visitSkills(v patients.Visit) uint64 {
+	var b uint64
+	for _, it := range v.Items {
+		b |= skillBit(it.Kind)
+	}
+	return b
+}
+
+func nurseSkills(n patients.Nurse) uint64 {
+	if len(n.Skills) == 0 {
+		return ^uint64(0)
+	}
+	var b uint64
+	for _, s := range n.Skills {
+		b |= skillBit(patients.CareKind(s))
+	}
+	return b
 }
 
 // positionRanks turns position pins into ranks: in each nurse's round, the

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/rs/xid"
 
@@ -114,6 +115,16 @@ func (rp *roundProblem) reason(j int, sol solver.Solution) string {
 	limit := job.Due
 	if job.Soft {
 		limit += job.MaxLate
+	}
+	// 0. No nurse of the round has the skill this care needs.
+	if !slices.ContainsFunc(p.Vehicles, func(veh solver.Vehicle) bool { return job.Skills&^veh.Skills == 0 }) {
+		var kinds []string
+		for _, k := range SkilledCare() {
+			if job.Skills&skillBit(k) != 0 {
+				kinds = append(kinds, string(k))
+			}
+		}
+		return fmt.Sprintf("%s : aucune infirmière de cette tournée n'a la compétence « %s »", who, strings.Join(kinds, ", "))
 	}
 	// 1. Unreachable even straight from the start of the round, or ending
 	// too late to be home by the end of it.
