@@ -252,7 +252,7 @@ func PlanDay(visits []patients.Visit, ctx Context, opt Options) (Plan, error) {
 		}
 		share := opt.TimeLimit * time.Duration(len(todo)) / time.Duration(total)
 		sopt := solver.Options{Seed: opt.Seed + uint64(ri), TimeLimit: share, MaxIterations: opt.Iterations}
-		sol, err := solveRound(rp, sopt)
+		sol, err := solveRound(rp, sopt, share)
 		if err != nil {
 			return plan, fmt.Errorf("plan the %s round: %w", round, err)
 		}
@@ -265,9 +265,13 @@ func PlanDay(visits []patients.Visit, ctx Context, opt Options) (Plan, error) {
 
 // solveRound uses the exact DP when a single nurse has few visits (it is
 // then both optimal and fast), else the search.
-func solveRound(rp *roundProblem, opt solver.Options) (solver.Solution, error) {
+func solveRound(rp *roundProblem, opt solver.Options, budget time.Duration) (solver.Solution, error) {
 	p := rp.p
-	if len(p.Vehicles) == 1 && len(p.Jobs) <= exactMaxJobs && !usesTargets(p) {
+	limit := exactMaxJobs
+	if opt.MaxIterations == 0 && budget < 50*time.Millisecond {
+		limit = 12 // a re-plan on the doorstep: 12 jobs take 2–3 ms, 14 up to ~40
+	}
+	if len(p.Vehicles) == 1 && len(p.Jobs) <= limit && !usesTargets(p) {
 		if sol, err := exact.Solve(p, 0); err == nil {
 			return sol, nil
 		}

@@ -89,6 +89,7 @@ func Solve(p *Problem, opt Options) (Solution, error) {
 		return Solution{}, err
 	}
 	s := newSearch(p, opt.Seed)
+	s.prepare()
 	s.blink = blinkRate
 	s.skip = s.nextBlink()
 	s.cbar = avgRemoved
@@ -181,6 +182,14 @@ func newSearch(p *Problem, seed uint64) *search {
 	for j := range n {
 		s.lim[j] = s.limit(j)
 	}
+	return s
+}
+
+// prepare computes what only the search needs: neighbour lists for the
+// ruin, depot distances for the insertion orders, identical-vehicle classes.
+func (s *search) prepare() {
+	p := s.p
+	n := len(p.Jobs)
 	s.adj = make([][]int, n)
 	s.depotDist = make([]float64, n)
 	dist := func(a, b int) float64 {
@@ -219,7 +228,6 @@ func newSearch(p *Problem, seed uint64) *search {
 			}
 		}
 	}
-	return s
 }
 
 func cmpFloat(a, b float64) int {
