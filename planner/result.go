@@ -183,8 +183,8 @@ func (rp *roundProblem) reason(j int, sol solver.Solution) string {
 		}
 	}
 	if job.Soft {
-		return fmt.Sprintf("%s (%s) : ne peut pas être vu avant %s, même avec %.0f min de retard ; journée trop chargée pour %d infirmière(s)",
-			who, span(v.Window), french.Clock(patients.TimeOfDay(limit)), job.MaxLate, len(p.Vehicles))
+		return fmt.Sprintf("%s (%s) : aucune place dans les tournées, même avec jusqu'à %.0f min de retard (%s au plus tard) ; journée trop chargée pour %d infirmière(s)",
+			who, span(v.Window), job.MaxLate, french.Clock(patients.TimeOfDay(limit)), len(p.Vehicles))
 	}
 	if overlap == 0 {
 		return fmt.Sprintf("%s (%s, horaire strict) : aucune tournée n'a de place à cette heure-là ; journée trop chargée pour %d infirmière(s)",
