@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
 	"slices"
@@ -153,7 +154,7 @@ func (s *search) windowDP(maxLabels int, deadline time.Time) ([]int, bool, bool)
 			return nil, false, false // no feasible order serves everything
 		}
 		if len(live) > maxLabels {
-			slices.SortFunc(live, func(a, b label) int { return cmpFloat(a.cost+0.01*a.time, b.cost+0.01*b.time) })
+			slices.SortFunc(live, func(a, b label) int { return cmp.Compare(a.cost+0.01*a.time, b.cost+0.01*b.time) })
 			live = live[:maxLabels]
 			optimal = false
 		}

@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -211,7 +212,7 @@ func (s *search) prepare() {
 			if b == i {
 				return 1
 			}
-			return cmpFloat(dist(i, a), dist(i, b))
+			return cmp.Compare(dist(i, a), dist(i, b))
 		})
 		s.adj[i] = o
 		if l := p.Jobs[i].Loc; l >= 0 {
@@ -228,16 +229,6 @@ func (s *search) prepare() {
 			}
 		}
 	}
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // temperatures scale the annealing to the problem: the paper's 100 → 1 suits
@@ -526,15 +517,15 @@ func (s *search) recreate(st *state) {
 	case w < 8:
 		slices.SortStableFunc(abs, func(a, b int) int { return p.Jobs[b].Demand - p.Jobs[a].Demand })
 	case w < 10:
-		slices.SortStableFunc(abs, func(a, b int) int { return cmpFloat(s.depotDist[b], s.depotDist[a]) })
+		slices.SortStableFunc(abs, func(a, b int) int { return cmp.Compare(s.depotDist[b], s.depotDist[a]) })
 	case w < 11:
-		slices.SortStableFunc(abs, func(a, b int) int { return cmpFloat(s.depotDist[a], s.depotDist[b]) })
+		slices.SortStableFunc(abs, func(a, b int) int { return cmp.Compare(s.depotDist[a], s.depotDist[b]) })
 	case w < 12:
 		slices.SortStableFunc(abs, func(a, b int) int {
-			return cmpFloat(p.Jobs[a].Due-p.Jobs[a].Ready, p.Jobs[b].Due-p.Jobs[b].Ready)
+			return cmp.Compare(p.Jobs[a].Due-p.Jobs[a].Ready, p.Jobs[b].Due-p.Jobs[b].Ready)
 		})
 	default:
-		slices.SortStableFunc(abs, func(a, b int) int { return cmpFloat(p.Jobs[a].Ready, p.Jobs[b].Ready) })
+		slices.SortStableFunc(abs, func(a, b int) int { return cmp.Compare(p.Jobs[a].Ready, p.Jobs[b].Ready) })
 	}
 	// A quarter of the time, jobs already left out go first: they are the
 	// hard ones, and the room the ruin just made is for them.
