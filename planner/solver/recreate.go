@@ -1,0 +1,133 @@
+package solver
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// recreate inserts the absent jobs one by one at their cheapest position
+// (skipping each position with a small "blink" probability), in one of
+// several orders drawn at random.
+func (s *search) recreate(st *state) {
+	p := s.p
+	abs := st.absent
+	switch w := s.rng.IntN(13); {
+	case w < 4:
+		s.rng.Shuffle(len(abs), func(i, j int) { abs[i], abs[j] = abs[j], abs[i] })
+	case w < 8:
+		slices.SortStableFunc(abs, func(a, b int) int { return p.Jobs[b].Demand - p.Jobs[a].Demand })
+	case w < 10:
+		slices.SortStableFunc(abs, func(a, b int) int { return cmp.Compare(s.depotDist[b], s.depotDist[a]) })
+	case w < 11:
+		slices.SortStableFunc(abs, func(a, b int) int { return cmp.Compare(s.depotDist[a], s.depotDist[b]) })
+	case w < 12:
+		slices.SortStableFunc(abs, func(a, b int) int {
+			return cmp.Compare(p.Jobs[a].Due-p.Jobs[a].Ready, p.Jobs[b].Due-p.Jobs[b].Ready)
+		})
+	default:
+		slices.SortStableFunc(abs, func(a, b int) int { return cmp.Compare(p.Jobs[a].Ready, p.Jobs[b].Ready) })
+	}
+	// A quarter of the time, jobs already left out go first: they are the
+	// hard ones, and the room the ruin just made is for them.
+	if len(s.prior) == len(p.Jobs) && s.rng.IntN(4) == 0 {
+		slices.SortStableFunc(abs, func(a, b int) int { return b2i(s.prior[b]) - b2i(s.prior[a]) })
+	}
+	// Jobs closing a group go last: placed after the jobs they close, a
+	// lab stop lands after the blood draws, not at the cheapest spot
+	// before them.
+	if s.hasGroups {
+		slices.SortStableFunc(abs, func(a, b int) int {
+			return b2i(p.Jobs[a].After != 0) - b2i(p.Jobs[b].After != 0)
+		})
+		s.tentative = true
+		defer func() { s.tentative = false }()
+	}
+	var left []int
+	if len(s.tried) != len(p.Vehicles) {
+		s.tried = make([]bool, len(p.Vehicles))
+	}
+	triedEmpty := s.tried
+	for _, j := range abs {
+		bestR, bestK, bestD := -1, 0, math.Inf(1)
+		clear(triedEmpty)
+		for v, r := range st.routes {
+			if len(r.jobs) == 0 {
+				if triedEmpty[s.class[v]] {
+					continue
+				}
+				triedEmpty[s.class[v]] = true
+			}
+			if !s.fits(r, j) {
+				continue
+			}
+			for k := 0; k <= len(r.jobs); k++ {
+				if s.skip--; s.skip < 0 {
+					s.skip = s.nextBlink()
+					continue
+				}
+				if k > 0 && r.dep[k-1] > s.lim[j] {
+					break // every later position starts even later
+				}
+				d, ok := s.insertDelta(r, j, k)
+				if ok && d < bestD {
+					bestR, bestK, bestD = v, k, d
+				}
+			}
+		}
+		if bestR < 0 {
+			left = append(left, j)
+			continue
+		}
+		r := st.mut(bestR)
+		r.jobs = slices.Insert(r.jobs, bestK, j)
+		s.recompute(r)
+	}
+	st.absent = left
+	if s.hasGroups {
+		s.closeGroups(st)
+		s.dropIdleClosers(st)
+	}
+}
+
+// closeGroups takes out of each route the jobs whose closing job it does
+// not hold (no lab stop could be placed after these blood draws).
+func (s *search) closeGroups(st *state) {
+	for v, r := range st.routes {
+		open := false
+		for _, j := range r.jobs {
+			if g := s.p.Jobs[j].Before; g != 0 && !slices.ContainsFunc(r.jobs, func(o int) bool { return s.p.Jobs[o].After == g }) {
+				open = true
+			}
+		}
+		if !open {
+			continue
+		}
+		r = st.mut(v)
+		r.jobs = slices.DeleteFunc(r.jobs, func(j int) bool {
+			g := s.p.Jobs[j].Before
+			if g != 0 && !slices.ContainsFunc(r.jobs, func(o int) bool { return s.p.Jobs[o].After == g }) {
+				st.absent = append(st.absent, j)
+				return true
+			}
+			return false
+		})
+		s.recompute(r)
+	}
+}
+
+// nextBlink draws how many positions pass before the next one is skipped:
+// a geometric draw replaces one random number per position.
+func (s *search) nextBlink() int {
+	if s.blink <= 0 {
+		return math.MaxInt
+	}
+	return int(math.Log(1-s.rng.Float64()) / math.Log(1-s.blink))
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
