@@ -100,6 +100,9 @@ type Stop struct {
 	Arrival, Start float64
 	DurationMin    int
 	LateMin        float64
+	// Broken is set by CheckRound when a hand-made order misses a strict
+	// window, or a soft one by more than the lateness allowed.
+	Broken bool
 	// The leg that leads here.
 	DriveMin float64
 	Meters   float64

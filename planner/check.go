@@ -1,0 +1,71 @@
+package planner
+
+import (
+	"fmt"
+
+	"github.com/rs/xid"
+
+	"tournee/patients"
+	"tournee/planner/solver"
+)
+
+// CheckRound times a round in the order the nurse chose by hand, without
+// optimising it: every ETA is recomputed at once and the stops whose window
+// the order breaks are marked Broken, so the screen can show them in red.
+// order holds the visits of one nurse's round, in the order she wants.
+func CheckRound(order []patients.Visit, nurseID xid.ID, round patients.Round, ctx Context, opt Options) (Route, error) {
+	opt = opt.withDefaults()
+	opt.Lab, opt.Breaks = nil, nil // only her visits, as she ordered them
+	nurse, ok := findNurse(ctx.Nurses, nurseID)
+	if !ok {
+		return Route{}, fmt.Errorf("nurse %s: %w", nurseID, patients.ErrNotFound)
+	}
+	if _, works := nurse.ShiftFor(round); !works {
+		return Route{}, &NoNurseError{round, len(order)}
+	}
+	byPatient := make(map[xid.ID]*patients.Patient, len(ctx.Patients))
+	for i := range ctx.Patients {
+		byPatient[ctx.Patients[i].ID] = &ctx.Patients[i]
+	}
+	var missing []patients.Patient
+	for _, v := range order {
+		p, ok := byPatient[v.PatientID]
+		if !ok {
+			return Route{}, fmt.Errorf("visit %s: patient %s: %w", v.ID, v.PatientID, patients.ErrNotFound)
+		}
+		if !p.Address.HasCoordinates() {
+			missing = append(missing, *p)
+		}
+		if err := v.Window.Validate("plage horaire"); err != nil {
+			return Route{}, fmt.Errorf("visit %s: %w", v.ID, err)
+		}
+	}
+	if len(missing) > 0 {
+		return Route{}, &MissingCoordinatesError{missing}
+	}
+	rp, err := buildRound(order, []patients.Nurse{nurse}, round, byPatient, opt)
+	if err != nil {
+		return Route{}, err
+	}
+	jobs := make([]int, len(order))
+	for i := range order {
+		jobs[i] = i // buildRound keeps the visits' order as job indexes
+	}
+	sol := solver.Solution{Routes: [][]int{jobs}}
+	routes := rp.routes(sol)
+	r := routes[0]
+	for k := range r.Stops {
+		st := &r.Stops[k]
+		job := rp.p.Jobs[jobs[k]]
+		limit := job.Due
+		if job.Soft {
+			limit += job.MaxLate
+		}
+		st.Broken = st.Start > limit+1e-9
+	}
+	if veh := rp.p.Vehicles[0]; r.Return > veh.Close+1e-9 && len(r.Stops) > 0 {
+		// Back after the end of her shift: the last stop is where it breaks.
+		r.Stops[len(r.Stops)-1].Broken = true
+	}
+	return r, nil
+}
