@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"tournee/french"
+	"tournee/geo"
 	"tournee/patientcsv"
 	"tournee/patients"
 	"tournee/storage"
@@ -49,6 +50,9 @@ func (a *app) patientsListCmd() *cobra.Command {
 					flag := ""
 					if p.NeedsTwoCarers() {
 						flag = "  ⚠ visite à deux"
+					}
+					if !p.Address.HasCoordinates() {
+						flag += "  ⚠ sans coordonnées"
 					}
 					if p.Archived {
 						flag += "  (archivé)"
@@ -197,7 +201,7 @@ func paren(s string) string {
 
 func (a *app) patientsAddCmd() *cobra.Command {
 	var p patients.Patient
-	var birth, nir, insStatus, lat, lon, phone, sex string
+	var birth, nir, insStatus, lat, lon, coords, phone, sex string
 	var allergies []string
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -220,6 +224,16 @@ func (a *app) patientsAddCmd() *cobra.Command {
 			}
 			if (lat == "") != (lon == "") {
 				return usagef("--lat and --lon go together")
+			}
+			if coords != "" {
+				pt, far, err := geo.ParseCoordinates(coords)
+				if err != nil {
+					return usagef("--coords: %v", err)
+				}
+				if far {
+					fmt.Fprintln(a.env.Stderr, "attention : ces coordonnées sont hors de France métropolitaine ; vérifiez-les.")
+				}
+				p.Address.Point, p.Address.Source = pt, patients.CoordManual
 			}
 			if lat != "" {
 				la, err1 := strconv.ParseFloat(strings.ReplaceAll(lat, ",", "."), 64)
@@ -259,6 +273,7 @@ func (a *app) patientsAddCmd() *cobra.Command {
 	f.StringVar(&p.Address.City, "commune", "", "commune")
 	f.StringVar(&lat, "lat", "", "latitude (degrés décimaux)")
 	f.StringVar(&lon, "lon", "", "longitude (degrés décimaux)")
+	f.StringVar(&coords, "coords", "", "coordonnées telles qu'affichées sur une carte : « 50.95, 1.85 » (latitude, longitude)")
 	f.StringVar(&p.Access.DoorCode, "digicode", "", "digicode")
 	f.StringVar(&p.Access.KeyBox, "boite-a-cles", "", "boîte à clés (emplacement, code)")
 	f.StringVar(&p.Access.Floor, "etage", "", "étage")
@@ -304,6 +319,7 @@ Les en-têtes sont décrits dans le README. Si une ligne est refusée, rien n'es
 				return fmt.Errorf("import refused: %d invalid row(s), nothing imported (fix them, or use --skip-invalid)", len(res.Errors))
 			}
 			return a.withDB(cmd, func(db *storage.DB) error {
+				geocodePatients(cmd.Context(), db, res.Patients, res.Rows, a.env.Stderr)
 				if err := db.ImportPatients(cmd.Context(), res.Patients); err != nil {
 					return err
 				}
@@ -343,6 +359,36 @@ func (a *app) patientsExportCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&archived, "all", false, "inclure les patients archivés")
 	return cmd
+}
+
+// geoMinScore is the score from which a BAN answer is taken without asking:
+// the house number found and the street and town nearly identical.
+const geoMinScore = 0.8
+
+// geocodePatients fills in the coordinates of imported patients from the
+// address index, when there is one. Addresses it cannot place are listed:
+// the patients are still imported, flagged as without coordinates.
+func geocodePatients(ctx context.Context, db *storage.DB, ps []patients.Patient, lines []int, w io.Writer) {
+	if _, err := db.GeoInfo(); err != nil {
+		return // no index: nothing to try
+	}
+	for i := range ps {
+		p := &ps[i]
+		if p.Address.HasCoordinates() || strings.TrimSpace(p.Address.Line) == "" {
+			continue
+		}
+		text := p.Address.Line + " " + p.Address.PostalCode + " " + p.Address.City
+		cands, err := db.GeoFind(ctx, text, 1)
+		if err == nil && len(cands) > 0 && cands[0].Exact && cands[0].Score >= geoMinScore {
+			p.Address.Point, p.Address.Source = orb.Point{cands[0].Lon, cands[0].Lat}, patients.CoordBAN
+			continue
+		}
+		line := 0
+		if i < len(lines) {
+			line = lines[i]
+		}
+		fmt.Fprintf(w, "ligne %d : adresse introuvable dans la BAN (« %s ») : patient importé sans coordonnées\n", line, strings.TrimSpace(text))
+	}
 }
 
 // writeCSVFile creates the export 0600 (it holds health data in clear) and

@@ -84,6 +84,8 @@ func message(err error) string {
 	switch {
 	case errors.As(err, &fr):
 		return fr.French() + " (" + err.Error() + ")"
+	case errors.Is(err, storage.ErrNoAddressIndex):
+		return "aucune base d'adresses : importez d'abord le fichier BAN du département avec « tournee geo import adresses-62.csv.gz »."
 	case errors.Is(err, storage.ErrAlreadyOpen):
 		return "La base est déjà ouverte dans une autre fenêtre : fermez-la puis réessayez."
 	case errors.Is(err, storage.ErrWrongPassphrase):
@@ -154,7 +156,7 @@ Sans sous-commande, tournée ouvre l'interface plein écran sur votre base.`,
 	root.PersistentFlags().StringVar(&a.passphraseFile, "passphrase-file", "", "lire la phrase de passe dans ce fichier (première ligne) au lieu de la demander")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(a.demoCmd(), a.initCmd(), a.patientsCmd(), a.transmissionsCmd(), a.visitsCmd(),
-		a.backupCmd(), a.restoreCmd(), a.planCmd(), a.benchCmd())
+		a.backupCmd(), a.restoreCmd(), a.planCmd(), a.geoCmd(), a.benchCmd())
 	frenchify(root)
 	return root
 }

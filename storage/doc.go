@@ -15,6 +15,10 @@
 //	transmissions             xid → Transmission (append-only)
 //	audit                     xid → AuditEntry (time-ordered: xids sort by creation)
 //
+// The address index (see geo.go) is public data kept in clear, in two
+// generations (geo_a_*, geo_b_*: streets, numbers, trigrams, trigram
+// frequencies); meta/geo_active names the one in use.
+//
 // Index buckets hold keys only (nil values) and are named for what they index:
 //
 //	visits_by_day             "YYYY-MM-DD" + visit xid
