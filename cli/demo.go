@@ -66,8 +66,15 @@ Sans --db, la base vit dans un dossier temporaire effacé à la sortie. Avec --d
 				return nil
 			}
 			if a.env.RunTUI == nil {
-				fmt.Fprintln(a.env.Stdout, "\nL'interface plein écran arrive dans une prochaine version ; essayez par exemple :\n"+
-					"  tournee visits --db "+path+"\n  tournee patients list --db "+path)
+				keep := path
+				if a.dbFlag == "" {
+					// The temporary base disappears with this command: suggest keeping one.
+					keep = "demo.db"
+					fmt.Fprintln(a.env.Stdout, "\nCette base temporaire est effacée à la sortie. Pour la garder et l'explorer :\n"+
+						"  tournee demo --db demo.db --no-tui")
+				}
+				fmt.Fprintln(a.env.Stdout, "\nL'interface plein écran arrive dans une prochaine version ; en attendant (phrase de passe « demo ») :\n"+
+					"  tournee plan --db "+keep+"\n  tournee visits --db "+keep+"\n  tournee patients list --db "+keep)
 				return nil
 			}
 			return a.env.RunTUI(db)
