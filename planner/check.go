@@ -23,10 +23,7 @@ func CheckRound(order []patients.Visit, nurseID xid.ID, round patients.Round, ct
 	if _, works := nurse.ShiftFor(round); !works {
 		return Route{}, &NoNurseError{round, len(order)}
 	}
-	byPatient := make(map[xid.ID]*patients.Patient, len(ctx.Patients))
-	for i := range ctx.Patients {
-		byPatient[ctx.Patients[i].ID] = &ctx.Patients[i]
-	}
+	byPatient := ctx.patientIndex()
 	var missing []patients.Patient
 	for _, v := range order {
 		p, ok := byPatient[v.PatientID]

@@ -200,10 +200,7 @@ func (e *NoNurseError) French() string {
 func PlanDay(visits []patients.Visit, ctx Context, opt Options) (Plan, error) {
 	opt = opt.withDefaults()
 	plan := Plan{Date: ctx.Date}
-	byPatient := make(map[xid.ID]*patients.Patient, len(ctx.Patients))
-	for i := range ctx.Patients {
-		byPatient[ctx.Patients[i].ID] = &ctx.Patients[i]
-	}
+	byPatient := ctx.patientIndex()
 	var missing []patients.Patient
 	for _, v := range visits {
 		if err := v.Window.Validate("plage horaire"); err != nil {

@@ -173,6 +173,15 @@ func findNurse(ns []patients.Nurse, id xid.ID) (patients.Nurse, bool) {
 	return patients.Nurse{}, false
 }
 
+// patientIndex maps patient ids to the context's patients.
+func (c Context) patientIndex() map[xid.ID]*patients.Patient {
+	m := make(map[xid.ID]*patients.Patient, len(c.Patients))
+	for i := range c.Patients {
+		m[c.Patients[i].ID] = &c.Patients[i]
+	}
+	return m
+}
+
 func (c Context) patientByID(id xid.ID) *patients.Patient {
 	for i := range c.Patients {
 		if c.Patients[i].ID == id {
@@ -188,6 +197,7 @@ func (c Context) patientByID(id xid.ID) *patients.Patient {
 func propose(plan Plan, v patients.Visit, sit Situation, ctx Context, opt Options, now float64) *Proposal {
 	var best *Proposal
 	bestCost := math.Inf(1)
+	byPatient := ctx.patientIndex()
 	for _, r := range plan.Routes {
 		if r.Round != sit.Round || r.NurseID == sit.NurseID {
 			continue
@@ -204,10 +214,6 @@ func propose(plan Plan, v patients.Visit, sit Situation, ctx Context, opt Option
 			}
 			vs = append(vs, patients.Visit{ID: s.VisitID, PatientID: s.PatientID, Round: r.Round, Window: s.Window,
 				Strict: s.Strict, DurationMin: s.DurationMin, NurseID: r.NurseID, Status: patients.Planned})
-		}
-		byPatient := map[xid.ID]*patients.Patient{}
-		for i := range ctx.Patients {
-			byPatient[ctx.Patients[i].ID] = &ctx.Patients[i]
 		}
 		cand := v
 		cand.NurseID = r.NurseID
