@@ -3,12 +3,57 @@
 package main
 
 import (
+	"fmt"
+	"io"
+	"log"
 	"os"
+	"time"
 	_ "time/tzdata" // Europe/Paris on Windows machines without a zoneinfo database
 
+	tea "charm.land/bubbletea/v2"
+
 	"tournee/cli"
+	"tournee/storage"
+	"tournee/tui"
 )
 
 func main() {
-	os.Exit(cli.Run(os.Args[1:], cli.OSEnv()))
+	env := cli.OSEnv()
+	env.RunTUI = runTUI
+	os.Exit(cli.Run(os.Args[1:], env))
+}
+
+// runTUI opens the interface on an open database. TOURNEE_LOG names a file
+// for the interface's log (ids only, never patient data); TOURNEE_LOCK_AFTER
+// changes the idle time before the screen locks (« 10m », « 0 » never).
+func runTUI(db *storage.DB) error {
+	var idle time.Duration
+	if s := os.Getenv("TOURNEE_LOCK_AFTER"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil && s != "0" {
+			return fmt.Errorf("TOURNEE_LOCK_AFTER=%q: a duration such as 5m or 10m, or 0 to never lock", s)
+		}
+		idle = d
+		if idle == 0 {
+			idle = -1
+		}
+	}
+	logger := log.New(io.Discard, "", 0)
+	if path := os.Getenv("TOURNEE_LOG"); path != "" {
+		f, err := tea.LogToFile(path, "tournee")
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		logger = log.Default()
+	}
+	app := tui.New(tui.Deps{
+		Store:     db,
+		Addresses: db,
+		Unlock:    db.CheckPassphrase,
+		IdleLock:  idle,
+		Log:       logger,
+	})
+	_, err := tea.NewProgram(app).Run()
+	return err
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"time"
 
+	"tournee/dayplan"
 	"tournee/french"
 	"tournee/patients"
 	"tournee/planner"
@@ -15,9 +16,6 @@ import (
 	"github.com/rs/xid"
 	"github.com/spf13/cobra"
 )
-
-// historyDays of done visits feed learned durations and daily consistency.
-const historyDays = 14
 
 func (a *app) planCmd() *cobra.Command {
 	var date, nurse string
@@ -89,89 +87,23 @@ type planResult struct {
 	warnings []planner.Warning
 }
 
-// planDay loads what the planner needs, builds the day's visits from the
-// care plans when none are stored yet, and plans them.
+// planDay loads the day (building its visits from the care plans when none
+// are stored yet) and plans it.
 func planDay(ctx context.Context, db *storage.DB, d patients.Date, only xid.ID, opt planner.Options) (*planResult, error) {
-	cab, err := db.Cabinet(ctx)
+	day, err := dayplan.Load(ctx, db, d)
 	if err != nil {
 		return nil, err
 	}
-	nurses, err := db.Nurses(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ps, err := db.Patients(ctx, patients.PatientFilter{})
-	if err != nil {
-		return nil, err
-	}
-	res := &planResult{names: map[xid.ID]string{}}
-	for _, p := range ps {
+	res := &planResult{names: map[xid.ID]string{}, warnings: day.Warnings}
+	for _, p := range day.Patients {
 		res.names[p.ID] = p.DisplayName()
 	}
-	for _, n := range nurses {
+	for _, n := range day.Nurses {
 		res.names[n.ID] = n.FullName()
 	}
-	visits, err := db.Visits(ctx, d)
-	if err != nil {
+	if res.plan, res.visits, err = day.Plan(only, opt); err != nil {
 		return nil, err
 	}
-	if len(visits) == 0 {
-		plans, err := db.CarePlans(ctx, xid.NilID())
-		if err != nil {
-			return nil, err
-		}
-		day, err := planner.BuildDay(planner.DayInput{Date: d, Patients: ps, CarePlans: plans, Nurses: nurses}, xid.New)
-		if err != nil {
-			return nil, err
-		}
-		visits, res.warnings = day.Visits, day.Warnings
-	}
-	if !only.IsZero() {
-		n, err := db.Nurse(ctx, only)
-		if err != nil {
-			return nil, err
-		}
-		nurses = []patients.Nurse{n}
-	}
-	var todo []patients.Visit
-	for _, v := range visits {
-		if only.IsZero() || v.NurseID == only {
-			todo = append(todo, v)
-		}
-	}
-	for k := 1; k <= historyDays; k++ {
-		past, err := db.Visits(ctx, d.AddDays(-k))
-		if err != nil {
-			return nil, err
-		}
-		opt.History = append(opt.History, past...)
-	}
-	if lab, ok := cab.LabPlace(); ok {
-		opt.Lab = &lab
-	}
-	res.plan, err = planner.PlanDay(todo, planner.Context{Date: d, Patients: ps, Nurses: nurses}, opt)
-	if err != nil {
-		return nil, err
-	}
-	// Write the order back onto the visits: nurse, position, ETA.
-	at := map[xid.ID]int{}
-	for i, v := range todo {
-		at[v.ID] = i
-		todo[i].Order, todo[i].PlannedArrival = 0, 0
-	}
-	for _, r := range res.plan.Routes {
-		k := 0
-		for _, s := range r.Stops {
-			i, ok := at[s.VisitID]
-			if !ok {
-				continue
-			}
-			k++
-			todo[i].NurseID, todo[i].Order = r.NurseID, k
-			todo[i].PlannedArrival = patients.TimeOfDay(math.Round(s.Start))
-		}
-	}
-	res.visits = todo
 	return res, nil
 }
 

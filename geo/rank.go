@@ -2,6 +2,7 @@ package geo
 
 import (
 	"cmp"
+	"errors"
 	"slices"
 	"strings"
 )
@@ -39,6 +40,9 @@ type Candidate struct {
 	Score    float64 // 0..1, see the package documentation
 	Exact    bool    // the house number was found
 }
+
+// ErrNoIndex: no address file was imported yet, so nothing can be looked up.
+var ErrNoIndex = errors.New("no address index: import a BAN file first")
 
 // Score weights and thresholds (see the package documentation).
 const (

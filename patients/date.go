@@ -155,6 +155,12 @@ func ParseTimeOfDay(s string) (TimeOfDay, error) {
 	return Clock(h, m), nil
 }
 
+// TimeOfDayOf is the clock time of t in Europe/Paris, to the minute.
+func TimeOfDayOf(t time.Time) TimeOfDay {
+	t = t.In(Paris())
+	return Clock(t.Hour(), t.Minute())
+}
+
 // Hour returns the hour part.
 func (t TimeOfDay) Hour() int { return int(t) / 60 }
 

@@ -239,3 +239,12 @@ func unlock(b *bolt.DB, passphrase []byte, o Options) (*DB, error) {
 // newID returns an xid stamped with the injected clock, so ids sort in the
 // order of the (test) timeline.
 func (db *DB) newID() xid.ID { return xid.NewWithTime(db.now()) }
+
+// CheckPassphrase tells whether passphrase opens this database, without
+// reopening it: the lock screen asks for it again after idle minutes. It
+// costs one key derivation. A wrong one is ErrWrongPassphrase.
+func (db *DB) CheckPassphrase(passphrase []byte) error {
+	// The verifier only opens under the key this passphrase derives.
+	_, err := unlock(db.bolt, passphrase, Options{})
+	return err
+}

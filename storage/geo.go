@@ -279,8 +279,9 @@ func (db *DB) geoActive() (string, error) {
 	return gen, err
 }
 
-// ErrNoAddressIndex: no BAN file was imported yet.
-var ErrNoAddressIndex = errors.New("no address index: import a BAN file first")
+// ErrNoAddressIndex: no BAN file was imported yet. It is geo.ErrNoIndex, so
+// the interface can recognise it without importing storage.
+var ErrNoAddressIndex = geo.ErrNoIndex
 
 // GeoInfo returns the active index's description.
 func (db *DB) GeoInfo() (GeoInfo, error) {

@@ -442,3 +442,13 @@ func TestNewerSchemaRefused(t *testing.T) {
 		t.Errorf("open of a newer file: %v, want ErrTooNew", err)
 	}
 }
+
+func TestCheckPassphrase(t *testing.T) {
+	db, _ := openTest(t)
+	if err := db.CheckPassphrase([]byte("mauvaise")); !errors.Is(err, ErrWrongPassphrase) {
+		t.Fatalf("wrong passphrase: got %v, want ErrWrongPassphrase", err)
+	}
+	if err := db.CheckPassphrase(pass); err != nil {
+		t.Fatalf("right passphrase refused: %v", err)
+	}
+}

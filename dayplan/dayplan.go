@@ -1,0 +1,176 @@
+// Package dayplan loads one day of the cabinet from a patients.Store and
+// plans it with the planner: the glue the CLI and the TUI share, so both
+// order a day the same way. It holds no state between calls.
+package dayplan
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/rs/xid"
+
+	"tournee/patients"
+	"tournee/planner"
+)
+
+// HistoryDays of done visits feed learned durations and daily consistency.
+const HistoryDays = 14
+
+// Day is what planning or showing one day needs.
+type Day struct {
+	Date     patients.Date
+	Cabinet  patients.Cabinet
+	Nurses   []patients.Nurse
+	Patients []patients.Patient
+	// Visits are the stored visits of the day, or, when none is stored yet,
+	// the visits built from the care plans (Built is then true and nothing
+	// is saved until the day is planned).
+	Visits   []patients.Visit
+	Built    bool
+	Warnings []planner.Warning
+	// History holds the visits of the HistoryDays before Date.
+	History []patients.Visit
+}
+
+// Load reads the day d: cabinet, nurses, every patient, the day's visits
+// (built from the care plans when none is stored) and the recent history.
+func Load(ctx context.Context, st patients.Store, d patients.Date) (*Day, error) {
+	day := &Day{Date: d}
+	var err error
+	if day.Cabinet, err = st.Cabinet(ctx); err != nil {
+		return nil, err
+	}
+	if day.Nurses, err = st.Nurses(ctx); err != nil {
+		return nil, err
+	}
+	if day.Patients, err = st.Patients(ctx, patients.PatientFilter{IncludeArchived: true}); err != nil {
+		return nil, err
+	}
+	if day.Visits, err = st.Visits(ctx, d); err != nil {
+		return nil, err
+	}
+	if len(day.Visits) == 0 {
+		plans, err := st.CarePlans(ctx, xid.NilID())
+		if err != nil {
+			return nil, err
+		}
+		// BuildDay skips archived patients itself.
+		built, err := planner.BuildDay(planner.DayInput{Date: d, Patients: day.Patients, CarePlans: plans, Nurses: day.Nurses}, xid.New)
+		if err != nil {
+			return nil, err
+		}
+		day.Visits, day.Warnings, day.Built = built.Visits, built.Warnings, true
+	}
+	for k := 1; k <= HistoryDays; k++ {
+		past, err := st.Visits(ctx, d.AddDays(-k))
+		if err != nil {
+			return nil, err
+		}
+		day.History = append(day.History, past...)
+	}
+	return day, nil
+}
+
+// Context is the planner's view of the day.
+func (d *Day) Context() planner.Context {
+	return planner.Context{Date: d.Date, Patients: d.Patients, Nurses: d.Nurses}
+}
+
+// Options completes opt with the cabinet's lab and the day's history.
+func (d *Day) Options(opt planner.Options) planner.Options {
+	if lab, ok := d.Cabinet.LabPlace(); ok {
+		opt.Lab = &lab
+	}
+	opt.History = d.History
+	return opt
+}
+
+// Plan orders the day's visits: every nurse's, or only those of nurse only
+// when it is not zero. It returns the plan and the visits it planned, with
+// nurse, order and ETA written back; the Day itself is not changed.
+func (d *Day) Plan(only xid.ID, opt planner.Options) (planner.Plan, []patients.Visit, error) {
+	nurses := d.Nurses
+	if !only.IsZero() {
+		nurses = nil
+		for _, n := range d.Nurses {
+			if n.ID == only {
+				nurses = append(nurses, n)
+			}
+		}
+		if len(nurses) == 0 {
+			return planner.Plan{}, nil, fmt.Errorf("nurse %s: %w", only, patients.ErrNotFound)
+		}
+	}
+	var todo []patients.Visit
+	for _, v := range d.Visits {
+		if only.IsZero() || v.NurseID == only {
+			todo = append(todo, v)
+		}
+	}
+	ctx := d.Context()
+	ctx.Nurses = nurses
+	plan, err := planner.PlanDay(todo, ctx, d.Options(opt))
+	if err != nil {
+		return planner.Plan{}, nil, err
+	}
+	return plan, Apply(plan, todo), nil
+}
+
+// Apply writes a plan back onto copies of the visits: nurse, position in
+// the round (from 1) and planned start. Visits the plan left out lose their
+// order; visits it does not mention (done, missed) are returned unchanged.
+func Apply(plan planner.Plan, visits []patients.Visit) []patients.Visit {
+	out := slices.Clone(visits)
+	at := make(map[xid.ID]int, len(out))
+	for i, v := range out {
+		at[v.ID] = i
+	}
+	for _, u := range plan.Unplanned {
+		if i, ok := at[u.VisitID]; ok {
+			out[i].Order, out[i].PlannedArrival = 0, 0
+		}
+	}
+	for _, r := range plan.Routes {
+		k := 0
+		for _, s := range r.Stops {
+			i, ok := at[s.VisitID]
+			if !ok {
+				continue
+			}
+			k++
+			out[i].NurseID, out[i].Order = r.NurseID, k
+			out[i].PlannedArrival = patients.TimeOfDay(math.Round(s.Start))
+		}
+	}
+	return out
+}
+
+// Round returns the visits of one nurse's round in the order she does them:
+// ordered visits by Order, then those never ordered by window.
+func Round(visits []patients.Visit, nurse xid.ID, r patients.Round) []patients.Visit {
+	var out []patients.Visit
+	for _, v := range visits {
+		if v.NurseID == nurse && v.Round == r {
+			out = append(out, v)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b patients.Visit) int {
+		switch {
+		case a.Order > 0 && b.Order > 0:
+			return a.Order - b.Order
+		case a.Order > 0:
+			return -1
+		case b.Order > 0:
+			return 1
+		}
+		return int(a.Window.Start) - int(b.Window.Start)
+	})
+	return out
+}
+
+// Ordered reports whether any visit of the day has been ordered yet.
+func Ordered(visits []patients.Visit) bool {
+	return slices.ContainsFunc(visits, func(v patients.Visit) bool { return v.Order > 0 })
+}

@@ -1,0 +1,423 @@
+// Package tui is the full-screen interface: the day's round with its map, the
+// patients, the transmissions. App is the only tea.Model; each screen is a
+// plain struct in its own file, driven by App. The package talks to the
+// domain (patients, planner) through interfaces and never touches storage.
+package tui
+
+import (
+	"context"
+	"log"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"tournee/french"
+	"tournee/geo"
+	"tournee/patients"
+	"tournee/planner"
+)
+
+// Geocoder finds addresses in the offline address index.
+type Geocoder interface {
+	GeoFind(ctx context.Context, text string, limit int) ([]geo.Candidate, error)
+}
+
+// Deps is everything the interface needs, injected by main.
+type Deps struct {
+	Store patients.Store
+	// Addresses autocompletes addresses; nil when no index was imported.
+	Addresses Geocoder
+	// Unlock checks the passphrase typed on the lock screen.
+	Unlock func(passphrase []byte) error
+	// Now is the clock (tests pass a fixed one).
+	Now func() time.Time
+	// IdleLock locks the screen after this long without a key; 0 means 5
+	// minutes, negative never.
+	IdleLock time.Duration
+	// Plan tunes the planner (tests fix an iteration budget for
+	// reproducible rounds); the zero value is the default.
+	Plan planner.Options
+	// Log receives errors with ids only, never patient data; nil discards.
+	Log *log.Logger
+}
+
+// DefaultIdleLock is how long the screen stays open without a key.
+const DefaultIdleLock = 5 * time.Minute
+
+type screenID int
+
+const (
+	roundTab screenID = iota
+	patientsTab
+	transmissionsTab
+	screenCount
+)
+
+var screenNames = [screenCount]string{"Tournée", "Patients", "Transmissions"}
+
+// App is the root model.
+type App struct {
+	deps   Deps
+	styles styles
+	keys   globalKeys
+	help   help.Model
+	width  int
+	height int
+
+	active   screenID
+	round    roundScreen
+	patients patientsScreen
+	trans    transmissionsScreen
+
+	session   sessionMsg
+	locked    bool
+	lock      lockScreen
+	lastInput time.Time
+
+	status    string
+	statusErr bool
+	quitting  bool
+}
+
+// New builds the interface; nothing is read until the program starts.
+func New(d Deps) App {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.IdleLock == 0 {
+		d.IdleLock = DefaultIdleLock
+	}
+	if d.Log == nil {
+		d.Log = log.New(discard{}, "", 0)
+	}
+	st := newStyles(true)
+	a := App{
+		deps:      d,
+		styles:    st,
+		keys:      newGlobalKeys(),
+		help:      help.New(),
+		width:     80,
+		height:    24,
+		lastInput: d.Now(),
+	}
+	a.round = newRoundScreen(d, st)
+	a.patients = newPatientsScreen(d, st)
+	a.trans = newTransmissionsScreen(d, st)
+	a.lock = newLockScreen(d, st)
+	a.help.Styles = help.DefaultStyles(true)
+	a.layout()
+	return a
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// Init loads the session and every screen's data, and starts the idle clock.
+func (a App) Init() tea.Cmd {
+	return tea.Batch(
+		tea.RequestBackgroundColor,
+		loadSession(a.deps.Store),
+		a.round.Init(),
+		a.patients.Init(),
+		a.trans.Init(),
+		a.idleTick(),
+	)
+}
+
+func loadSession(store patients.Store) tea.Cmd {
+	return func() tea.Msg {
+		ctx := context.Background()
+		c, err := store.Cabinet(ctx)
+		if err != nil {
+			return errMsg{"load cabinet", err}
+		}
+		ns, err := store.Nurses(ctx)
+		if err != nil {
+			return errMsg{"load nurses", err}
+		}
+		return sessionMsg{cabinet: c, nurses: ns}
+	}
+}
+
+func (a App) idleTick() tea.Cmd {
+	if a.deps.IdleLock < 0 {
+		return nil
+	}
+	every := min(a.deps.IdleLock/4, 15*time.Second)
+	now := a.deps.Now
+	return tea.Tick(every, func(time.Time) tea.Msg { return idleTickMsg{at: now()} })
+}
+
+// Update routes messages: global ones first, then the active screen, and
+// data-changed messages to every screen that shows that data.
+func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.width, a.height = msg.Width, msg.Height
+		a.layout()
+		return a, nil
+	case tea.BackgroundColorMsg:
+		a.setStyles(newStyles(msg.IsDark()))
+		return a, nil
+	case idleTickMsg:
+		if !a.locked && a.deps.IdleLock > 0 && msg.at.Sub(a.lastInput) >= a.deps.IdleLock {
+			return a.lockNow()
+		}
+		return a, a.idleTick()
+	case unlockedMsg:
+		var cmd tea.Cmd
+		a.lock, cmd = a.lock.Update(msg)
+		if msg.err == nil {
+			a.locked = false
+			a.lastInput = a.deps.Now()
+		}
+		return a, cmd
+	case errMsg:
+		a.deps.Log.Printf("%s: %v", msg.op, msg.err)
+		a.status, a.statusErr = userMessage(msg.err), true
+		return a.broadcast(msg)
+	case statusMsg:
+		a.status, a.statusErr = msg.text, false
+		return a, nil
+	case sessionMsg:
+		a.session = msg
+		return a.broadcast(msg)
+	case patientsChangedMsg, transmissionsChangedMsg, visitsChangedMsg:
+		return a.broadcast(msg)
+	case openPatientMsg:
+		a.active = patientsTab
+		var cmd tea.Cmd
+		a.patients, cmd = a.patients.Update(msg)
+		return a, cmd
+	case newTransmissionMsg:
+		a.active = transmissionsTab
+		var cmd tea.Cmd
+		a.trans, cmd = a.trans.Update(msg)
+		return a, cmd
+	case tea.KeyPressMsg:
+		a.lastInput = a.deps.Now()
+		if a.locked {
+			var cmd tea.Cmd
+			a.lock, cmd = a.lock.Update(msg)
+			return a, cmd
+		}
+		if a.help.ShowAll && !key.Matches(msg, a.keys.Quit) {
+			// Any key closes the full help; it never acts behind it.
+			a.help.ShowAll = false
+			a.layout()
+			return a, nil
+		}
+		a.status, a.statusErr = "", false
+		if !a.capturing() {
+			switch {
+			case key.Matches(msg, a.keys.Quit):
+				a.quitting = true
+				return a, tea.Quit
+			case key.Matches(msg, a.keys.Help):
+				a.help.ShowAll = true
+				a.layout()
+				return a, nil
+			case key.Matches(msg, a.keys.Lock):
+				return a.lockNow()
+			case key.Matches(msg, a.keys.NextScreen):
+				return a.show((a.active + 1) % screenCount)
+			case key.Matches(msg, a.keys.PrevScreen):
+				return a.show((a.active + screenCount - 1) % screenCount)
+			case key.Matches(msg, a.keys.Round):
+				return a.show(roundTab)
+			case key.Matches(msg, a.keys.Patients):
+				return a.show(patientsTab)
+			case key.Matches(msg, a.keys.Transmits):
+				return a.show(transmissionsTab)
+			}
+		} else if msg.String() == "ctrl+c" {
+			a.quitting = true
+			return a, tea.Quit
+		}
+	case tea.PasteMsg:
+		a.lastInput = a.deps.Now()
+		if a.locked {
+			var cmd tea.Cmd
+			a.lock, cmd = a.lock.Update(msg)
+			return a, cmd
+		}
+	}
+	if a.locked {
+		// Data keeps loading behind the lock, but nothing is shown.
+		if _, ok := msg.(tea.KeyPressMsg); ok {
+			return a, nil
+		}
+	}
+	return a.updateActive(msg)
+}
+
+func (a App) lockNow() (tea.Model, tea.Cmd) {
+	a.locked = true
+	a.help.ShowAll = false
+	a.lock = a.lock.reset()
+	return a, tea.Batch(a.lock.Focus(), a.idleTick())
+}
+
+func (a App) show(id screenID) (tea.Model, tea.Cmd) {
+	a.active = id
+	a.layout()
+	return a, nil
+}
+
+// capturing reports whether the active screen has a text field focused, so
+// letters are typed rather than taken as shortcuts.
+func (a App) capturing() bool {
+	switch a.active {
+	case roundTab:
+		return a.round.Capturing()
+	case patientsTab:
+		return a.patients.Capturing()
+	case transmissionsTab:
+		return a.trans.Capturing()
+	}
+	return false
+}
+
+func (a App) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch a.active {
+	case roundTab:
+		a.round, cmd = a.round.Update(msg)
+	case patientsTab:
+		a.patients, cmd = a.patients.Update(msg)
+	case transmissionsTab:
+		a.trans, cmd = a.trans.Update(msg)
+	}
+	return a, cmd
+}
+
+// broadcast gives a message to every screen.
+func (a App) broadcast(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var c1, c2, c3 tea.Cmd
+	a.round, c1 = a.round.Update(msg)
+	a.patients, c2 = a.patients.Update(msg)
+	a.trans, c3 = a.trans.Update(msg)
+	return a, tea.Batch(c1, c2, c3)
+}
+
+func (a *App) setStyles(st styles) {
+	a.styles = st
+	a.round.SetStyles(st)
+	a.patients.SetStyles(st)
+	a.trans.SetStyles(st)
+	a.lock.SetStyles(st)
+}
+
+// layout gives each screen the room left by the header, status and help.
+func (a *App) layout() {
+	a.help.SetWidth(a.width)
+	h := a.height - lipgloss.Height(a.header()) - 1 - lipgloss.Height(a.helpView())
+	h = max(h, 3)
+	a.round.SetSize(a.width, h)
+	a.patients.SetSize(a.width, h)
+	a.trans.SetSize(a.width, h)
+	a.lock.SetSize(a.width, a.height)
+}
+
+func (a App) header() string {
+	st := a.styles
+	left := st.Title.Render("tournée")
+	if a.session.cabinet.Name != "" {
+		left += st.Header.Render("· " + a.session.cabinet.Name)
+	}
+	tabs := ""
+	for i, name := range screenNames {
+		label := string(rune('1'+i)) + " " + name
+		if screenID(i) == a.active {
+			tabs += st.ActiveTab.Render(label)
+		} else {
+			tabs += st.Tab.Render(label)
+		}
+	}
+	now := a.deps.Now()
+	right := st.Muted.Render(french.Date(patients.DateOf(now)) + " " + french.Clock(patients.TimeOfDayOf(now)))
+	line1 := st.Header.Width(a.width).Render(left)
+	gap := a.width - lipgloss.Width(tabs) - lipgloss.Width(right)
+	if gap < 1 {
+		return lipgloss.JoinVertical(lipgloss.Left, line1, tabs)
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, line1, tabs+spaces(gap)+right)
+}
+
+func spaces(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = ' '
+	}
+	return string(b)
+}
+
+type helpKeys struct{ screen, global help.KeyMap }
+
+func (h helpKeys) ShortHelp() []key.Binding {
+	return append(h.screen.ShortHelp(), h.global.ShortHelp()...)
+}
+
+func (h helpKeys) FullHelp() [][]key.Binding {
+	return append(h.screen.FullHelp(), h.global.FullHelp()...)
+}
+
+func (a App) activeKeys() help.KeyMap {
+	switch a.active {
+	case patientsTab:
+		return a.patients.Keys()
+	case transmissionsTab:
+		return a.trans.Keys()
+	}
+	return a.round.Keys()
+}
+
+func (a App) helpView() string {
+	return a.styles.HelpBar.Render(a.help.View(helpKeys{a.activeKeys(), a.keys}))
+}
+
+func (a App) statusLine() string {
+	if a.status == "" {
+		return ""
+	}
+	st := a.styles.Status
+	if a.statusErr {
+		st = a.styles.StatusError
+	}
+	return st.MaxWidth(a.width).Render(a.status)
+}
+
+// View draws the header, the active screen, the status line and the help.
+func (a App) View() tea.View {
+	var body string
+	switch {
+	case a.quitting:
+		body = ""
+	case a.locked:
+		body = a.lock.View()
+	default:
+		var screen string
+		switch a.active {
+		case roundTab:
+			screen = a.round.View()
+		case patientsTab:
+			screen = a.patients.View()
+		case transmissionsTab:
+			screen = a.trans.View()
+		}
+		h := a.height - lipgloss.Height(a.header()) - 1 - lipgloss.Height(a.helpView())
+		screen = lipgloss.NewStyle().Height(max(h, 0)).MaxHeight(max(h, 0)).Render(screen)
+		body = lipgloss.JoinVertical(lipgloss.Left, a.header(), screen, a.statusLine(), a.helpView())
+	}
+	v := tea.NewView(body)
+	v.AltScreen = true
+	v.WindowTitle = "tournée"
+	return v
+}

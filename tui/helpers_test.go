@@ -1,0 +1,241 @@
+package tui
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/cursor"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/rs/xid"
+
+	"tournee/demo"
+	"tournee/patients"
+	"tournee/planner"
+	"tournee/storage"
+)
+
+// testNow is Monday 23 November 2026, 07:10 in Paris: the morning round has begun.
+var testNow = time.Date(2026, 11, 23, 7, 10, 0, 0, patients.Paris())
+
+var testPass = []byte("demo")
+
+// testDB is a real, sealed database seeded with the demo cabinet: today's
+// visits are built (not yet ordered) and the past three days are done.
+func testDB(t testing.TB) *storage.DB {
+	t.Helper()
+	now := func() time.Time { return testNow }
+	db, err := storage.Create(filepath.Join(t.TempDir(), "tournee.db"), testPass, storage.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	today := patients.DateOf(testNow)
+	ds, err := demo.Load(today, xid.New)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for off := -3; off <= 0; off++ {
+		d := today.AddDays(off)
+		day, err := planner.BuildDay(planner.DayInput{Date: d, Patients: ds.Patients, CarePlans: ds.CarePlans, Nurses: ds.Nurses}, xid.New)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range day.Visits {
+			if off < 0 {
+				v.Status, v.DoneAt, v.DoneBy = patients.Done, d.At(v.Window.Start).UTC(), v.NurseID
+			}
+			ds.Visits = append(ds.Visits, v)
+		}
+	}
+	if err := db.Seed(context.Background(), ds); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// testDeps wires the interface to a demo database with the fixed clock.
+func testDeps(t testing.TB) (Deps, *storage.DB) {
+	db := testDB(t)
+	return Deps{
+		Store:     db,
+		Addresses: db,
+		Unlock:    db.CheckPassphrase,
+		Now:       func() time.Time { return testNow },
+		IdleLock:  -1,
+	}, db
+}
+
+// drain runs a command and every command it leads to, feeding each message
+// back through update the way the program would. Commands of one round run
+// concurrently; those still running after cmdWait are dropped: they are
+// waits (cursor blinks, spinner and idle ticks), which a synchronous test
+// must not follow. Real work (storage, a planning with a fixed iteration
+// budget) answers well within it.
+func drain[M any](m M, cmd tea.Cmd, update func(M, tea.Msg) (M, tea.Cmd)) M {
+	queue := []tea.Cmd{cmd}
+	for rounds := 0; len(queue) > 0 && rounds < 200; rounds++ {
+		msgs := runAll(queue)
+		queue = nil
+		for len(msgs) > 0 {
+			msg := msgs[0]
+			msgs = msgs[1:]
+			if cmds, ok := asCmds(msg); ok {
+				msgs = append(msgs, runAll(cmds)...)
+				continue
+			}
+			if isTick(msg) {
+				continue
+			}
+			var next tea.Cmd
+			m, next = update(m, msg)
+			if next != nil {
+				queue = append(queue, next)
+			}
+		}
+	}
+	return m
+}
+
+const cmdWait = 400 * time.Millisecond
+
+// runAll runs commands concurrently and returns the messages of those that
+// answered within cmdWait, in the order of the commands.
+func runAll(cmds []tea.Cmd) []tea.Msg {
+	type result struct {
+		i   int
+		msg tea.Msg
+	}
+	ch := make(chan result, len(cmds))
+	n := 0
+	for i, c := range cmds {
+		if c == nil {
+			continue
+		}
+		n++
+		go func() { ch <- result{i, c()} }()
+	}
+	got := make([]tea.Msg, len(cmds))
+	deadline := time.After(cmdWait)
+	for k := 0; k < n; k++ {
+		select {
+		case r := <-ch:
+			got[r.i] = r.msg
+		case <-deadline:
+			k = n
+		}
+	}
+	var out []tea.Msg
+	for _, msg := range got {
+		if msg != nil {
+			out = append(out, msg)
+		}
+	}
+	return out
+}
+
+// asCmds unpacks tea.Batch and tea.Sequence messages (the latter's type is
+// unexported, hence reflection).
+func asCmds(msg tea.Msg) ([]tea.Cmd, bool) {
+	if b, ok := msg.(tea.BatchMsg); ok {
+		return b, true
+	}
+	v := reflect.ValueOf(msg)
+	if v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeFor[tea.Cmd]() {
+		out := make([]tea.Cmd, v.Len())
+		for i := range out {
+			out[i] = v.Index(i).Interface().(tea.Cmd)
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+func isTick(msg tea.Msg) bool {
+	switch msg.(type) {
+	case idleTickMsg, spinner.TickMsg, cursor.BlinkMsg:
+		return true
+	}
+	return false
+}
+
+// key builds a key press the way the terminal sends it.
+func keyPress(s string) tea.KeyPressMsg {
+	switch s {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "ctrl+s":
+		return tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
+	case "ctrl+l":
+		return tea.KeyPressMsg{Code: 'l', Mod: tea.ModCtrl}
+	}
+	r := []rune(s)
+	if len(r) == 1 {
+		return tea.KeyPressMsg{Code: r[0], Text: s}
+	}
+	panic("keyPress: unknown key " + s)
+}
+
+// typeText sends each rune of s as a key press.
+func typeText(s string) []tea.Msg {
+	var out []tea.Msg
+	for _, r := range s {
+		if r == ' ' {
+			out = append(out, keyPress("space"))
+			continue
+		}
+		out = append(out, tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	return out
+}
+
+// appUpdate adapts App.Update to drain.
+func appUpdate(a App, msg tea.Msg) (App, tea.Cmd) {
+	m, cmd := a.Update(msg)
+	return m.(App), cmd
+}
+
+// startApp builds the app at a size and runs its Init to completion.
+func startApp(t testing.TB, d Deps, w, h int) App {
+	t.Helper()
+	a := New(d)
+	a, _ = appUpdate(a, tea.WindowSizeMsg{Width: w, Height: h})
+	return drain(a, a.Init(), appUpdate)
+}
+
+// press sends keys to the app, running what they lead to.
+func press(a App, keys ...string) App {
+	for _, k := range keys {
+		var cmd tea.Cmd
+		a, cmd = appUpdate(a, keyPress(k))
+		a = drain(a, cmd, appUpdate)
+	}
+	return a
+}
+
+// typeInto types text into the app, running what it leads to.
+func typeInto(a App, s string) App {
+	for _, msg := range typeText(s) {
+		var cmd tea.Cmd
+		a, cmd = appUpdate(a, msg)
+		a = drain(a, cmd, appUpdate)
+	}
+	return a
+}

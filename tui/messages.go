@@ -1,0 +1,57 @@
+package tui
+
+import (
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/rs/xid"
+
+	"tournee/patients"
+)
+
+// Messages that cross screens. Screen-private messages live beside their screen.
+type (
+	// errMsg reports a failed command; the status bar shows userMessage(err).
+	errMsg struct {
+		op  string
+		err error
+	}
+	// statusMsg is a short confirmation in the status bar (« Visite faite »).
+	statusMsg struct{ text string }
+
+	// sessionMsg carries the cabinet and its nurses, loaded once at start:
+	// every screen needs to know who is writing.
+	sessionMsg struct {
+		cabinet patients.Cabinet
+		nurses  []patients.Nurse
+	}
+
+	// openPatientMsg asks the app to show a patient's file.
+	openPatientMsg struct{ id xid.ID }
+	// newTransmissionMsg asks the app to open the DAR form for a patient,
+	// optionally tied to the visit it was written at.
+	newTransmissionMsg struct{ patientID, visitID xid.ID }
+
+	// Data-changed messages go to every screen that shows that data.
+	patientsChangedMsg      struct{ id xid.ID }
+	transmissionsChangedMsg struct{ patientID xid.ID }
+	visitsChangedMsg        struct{ date patients.Date }
+
+	// idleTickMsg checks whether the screen must lock.
+	idleTickMsg struct{ at time.Time }
+)
+
+// errCmd turns an error into a command, for code paths that already hold one.
+func errCmd(op string, err error) tea.Cmd {
+	return func() tea.Msg { return errMsg{op, err} }
+}
+
+// statusCmd shows a confirmation.
+func statusCmd(text string) tea.Cmd {
+	return func() tea.Msg { return statusMsg{text} }
+}
+
+// send wraps a message as a command.
+func send(msg tea.Msg) tea.Cmd {
+	return func() tea.Msg { return msg }
+}
