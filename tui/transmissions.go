@@ -17,7 +17,9 @@ type transmissionsKeys struct{ Up, Down key.Binding }
 func (k transmissionsKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Up, k.Down} }
 func (k transmissionsKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
-func newTransmissionsScreen(_ Deps, st styles) transmissionsScreen { return transmissionsScreen{styles: st} }
+func newTransmissionsScreen(_ Deps, st styles) transmissionsScreen {
+	return transmissionsScreen{styles: st}
+}
 
 func (s transmissionsScreen) Init() tea.Cmd { return nil }
 
