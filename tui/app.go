@@ -13,6 +13,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"tournee/french"
 	"tournee/geo"
@@ -380,7 +381,13 @@ func (a App) activeKeys() help.KeyMap {
 }
 
 func (a App) helpView() string {
-	return a.styles.HelpBar.Render(a.help.View(helpKeys{a.activeKeys(), a.keys}))
+	v := a.styles.HelpBar.Render(a.help.View(helpKeys{a.activeKeys(), a.keys}))
+	if a.help.ShowAll {
+		return v
+	}
+	// help drops the items that do not fit, except when not even its
+	// ellipsis fits: then it keeps them all, so cut the line here.
+	return ansi.Truncate(v, a.width, "…")
 }
 
 func (a App) statusLine() string {

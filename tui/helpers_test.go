@@ -66,6 +66,8 @@ func testDeps(t testing.TB) (Deps, *storage.DB) {
 		Unlock:    db.CheckPassphrase,
 		Now:       func() time.Time { return testNow },
 		IdleLock:  -1,
+		// A fixed budget: the same rounds on every run, fast under -race.
+		Plan: planner.Options{Iterations: 300, Seed: 1},
 	}, db
 }
 
@@ -100,7 +102,10 @@ func drain[M any](m M, cmd tea.Cmd, update func(M, tea.Msg) (M, tea.Cmd)) M {
 	return m
 }
 
-const cmdWait = 400 * time.Millisecond
+// cmdWait outlasts a planning with the test budget under -race, and a
+// cursor blink (530 ms) ends within it too, so at worst a key that focuses
+// a field costs its blink.
+const cmdWait = 1500 * time.Millisecond
 
 // runAll runs commands concurrently and returns the messages of those that
 // answered within cmdWait, in the order of the commands.
@@ -177,6 +182,14 @@ func keyPress(s string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyUp}
 	case "down":
 		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "shift+up":
+		return tea.KeyPressMsg{Code: tea.KeyUp, Mod: tea.ModShift}
+	case "shift+down":
+		return tea.KeyPressMsg{Code: tea.KeyDown, Mod: tea.ModShift}
 	case "space":
 		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 	case "backspace":
@@ -230,12 +243,14 @@ func press(a App, keys ...string) App {
 	return a
 }
 
-// typeInto types text into the app, running what it leads to.
+// typeInto types text into the app, then runs what the keys led to, all at
+// once: a key's cursor blink must not cost a wait per letter.
 func typeInto(a App, s string) App {
+	var cmds []tea.Cmd
 	for _, msg := range typeText(s) {
 		var cmd tea.Cmd
 		a, cmd = appUpdate(a, msg)
-		a = drain(a, cmd, appUpdate)
+		cmds = append(cmds, cmd)
 	}
-	return a
+	return drain(a, tea.Batch(cmds...), appUpdate)
 }
