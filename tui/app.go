@@ -202,6 +202,11 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		a.lastInput = a.deps.Now()
 		if a.locked {
+			if msg.String() == "ctrl+c" {
+				// Leaving shows nothing: the lock only guards the screen.
+				a.quitting = true
+				return a, tea.Quit
+			}
 			var cmd tea.Cmd
 			a.lock, cmd = a.lock.Update(msg)
 			return a, cmd
@@ -381,10 +386,10 @@ func (a App) activeKeys() help.KeyMap {
 }
 
 func (a App) helpView() string {
-	v := a.styles.HelpBar.Render(a.help.View(helpKeys{a.activeKeys(), a.keys}))
 	if a.help.ShowAll {
-		return v
+		return a.styles.HelpBar.Render(a.styles.Muted.Render("Une touche pour fermer l'aide."))
 	}
+	v := a.styles.HelpBar.Render(a.help.ShortHelpView(helpKeys{a.activeKeys(), a.keys}.ShortHelp()))
 	// help drops the items that do not fit, except when not even its
 	// ellipsis fits: then it keeps them all, so cut the line here.
 	return ansi.Truncate(v, a.width, "…")
@@ -405,19 +410,15 @@ func (a App) statusLine() string {
 func (a App) View() tea.View {
 	var body string
 	switch {
-	case a.quitting:
-		body = ""
 	case a.locked:
 		body = a.lock.View()
 	default:
 		var screen string
-		switch a.active {
-		case roundTab:
-			screen = a.round.View()
-		case patientsTab:
-			screen = a.patients.View()
-		case transmissionsTab:
-			screen = a.trans.View()
+		switch {
+		case a.help.ShowAll:
+			screen = a.helpPage()
+		default:
+			screen = a.activeView()
 		}
 		h := a.height - lipgloss.Height(a.header()) - 1 - lipgloss.Height(a.helpView())
 		screen = lipgloss.NewStyle().Height(max(h, 0)).MaxHeight(max(h, 0)).Render(screen)
@@ -427,4 +428,39 @@ func (a App) View() tea.View {
 	v.AltScreen = true
 	v.WindowTitle = "tournée"
 	return v
+}
+
+func (a App) activeView() string {
+	switch a.active {
+	case patientsTab:
+		return a.patients.View()
+	case transmissionsTab:
+		return a.trans.View()
+	}
+	return a.round.View()
+}
+
+// helpPage lists every key of the screen and the global ones, as bubbles
+// help columns flowed into as many rows as the width needs.
+func (a App) helpPage() string {
+	st := a.styles
+	groups := append(a.activeKeys().FullHelp(), a.keys.FullHelp()...)
+	var rows []string
+	var row []string
+	rowW := 0
+	for _, g := range groups {
+		col := a.help.FullHelpView([][]key.Binding{g})
+		w := lipgloss.Width(col) + 4
+		if rowW+w > a.width-2 && len(row) > 0 {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...), "")
+			row, rowW = nil, 0
+		}
+		row = append(row, lipgloss.NewStyle().PaddingRight(4).Render(col))
+		rowW += w
+	}
+	if len(row) > 0 {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	}
+	title := st.Section.Render("Aide — " + screenNames[a.active])
+	return lipgloss.NewStyle().Padding(1, 1, 0, 1).Render(lipgloss.JoinVertical(lipgloss.Left, title, "", lipgloss.JoinVertical(lipgloss.Left, rows...)))
 }

@@ -92,14 +92,17 @@ func (s roundScreen) summaryLine() string {
 		}
 		return ""
 	}
-	parts := []string{
-		fmt.Sprintf("%d visites", len(r.Stops)),
-		french.Km(r.Meters),
-		french.Duration(int(math.Round(r.WorkMin()))) + " (" + clockMin(r.Depart) + "–" + clockMin(r.Return) + ")",
+	// The next visit comes first: it is what she looks for between two
+	// doors, and what must survive a narrow terminal.
+	sep := st.Muted.Render(" · ")
+	var segs []string
+	if next := s.nextVisit(); next != "" {
+		segs = append(segs, st.Accent.Render(next))
 	}
-	line := st.Value.Render(strings.Join(parts, " · "))
+	segs = append(segs, st.Value.Render(fmt.Sprintf("%d visites · %s · %s (%s–%s)", len(r.Stops), french.Km(r.Meters),
+		french.Duration(int(math.Round(r.WorkMin()))), clockMin(r.Depart), clockMin(r.Return))))
 	if r.LateMin > 0.5 {
-		line += st.Muted.Render(" · ") + st.Late.Render("retard "+french.Duration(int(math.Round(r.LateMin))))
+		segs = append(segs, st.Late.Render("retard "+french.Duration(int(math.Round(r.LateMin)))))
 	}
 	broken := 0
 	for _, stp := range r.Stops {
@@ -108,11 +111,9 @@ func (s roundScreen) summaryLine() string {
 		}
 	}
 	if broken > 0 {
-		line += st.Muted.Render(" · ") + st.Broken.Render(fmt.Sprintf("⚠ %d fenêtre(s) non tenue(s)", broken))
+		segs = append(segs, st.Broken.Render(fmt.Sprintf("⚠ %d fenêtre(s) non tenue(s)", broken)))
 	}
-	if next := s.nextVisit(); next != "" {
-		line += st.Muted.Render(" · ") + st.Accent.Render(next)
-	}
+	line := strings.Join(segs, sep)
 	return ansi.Truncate(line, s.w, "…")
 }
 

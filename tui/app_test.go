@@ -1,0 +1,164 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"tournee/patients"
+)
+
+// fakeClock is a clock tests move forward.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func TestLockAfterIdleAndUnlock(t *testing.T) {
+	d, db := testDeps(t)
+	clk := &fakeClock{t: testNow}
+	d.Now, d.IdleLock = clk.Now, 5*time.Minute
+	a := startApp(t, d, 80, 24)
+	name := a.round.byID[a.round.rows[0].PatientID].DisplayName()
+	if !strings.Contains(screenText(a), name) {
+		t.Fatalf("round not shown before the lock")
+	}
+	clk.Add(4 * time.Minute)
+	a, _ = appUpdate(a, idleTickMsg{at: clk.Now()})
+	if a.locked {
+		t.Fatal("locked after 4 idle minutes, want 5")
+	}
+	clk.Add(time.Minute)
+	a, _ = appUpdate(a, idleTickMsg{at: clk.Now()})
+	if !a.locked {
+		t.Fatal("not locked after 5 idle minutes")
+	}
+	out := screenText(a)
+	if strings.Contains(out, name) || !strings.Contains(out, "verrouillée") {
+		t.Fatalf("the lock screen must hide patients:\n%s", out)
+	}
+	// Keys go to the passphrase, not to the round behind it.
+	a = press(a, "f")
+	if v, _ := db.Visits(context.Background(), patients.DateOf(testNow)); v[0].Status == patients.Done && a.round.rows[0].Status == patients.Done {
+		t.Fatal("a key typed on the lock screen marked a visit done")
+	}
+	a = press(a, "backspace")
+	a = typeInto(a, "mauvaise")
+	a = press(a, "enter")
+	if !a.locked || !strings.Contains(screenText(a), "Phrase de passe incorrecte") {
+		t.Fatalf("wrong passphrase: still locked with a message expected:\n%s", screenText(a))
+	}
+	a = typeInto(a, "demo")
+	a = press(a, "enter")
+	if a.locked {
+		t.Fatal("right passphrase did not unlock")
+	}
+	if !strings.Contains(screenText(a), name) {
+		t.Error("the round is not back after unlocking")
+	}
+	// ctrl+l locks at once.
+	a = press(a, "ctrl+l")
+	if !a.locked {
+		t.Error("ctrl+l should lock")
+	}
+}
+
+func TestHelpListsEveryKey(t *testing.T) {
+	d, _ := testDeps(t)
+	a := startApp(t, d, 120, 40)
+	a = press(a, "?")
+	out := screenText(a)
+	for _, want := range []string{"faite", "transmission", "retard de N min", "réoptimiser", "avancer la visite",
+		"épingler", "infirmière suivante", "matin / soir", "jour précédent", "carte", "tournée", "patients",
+		"verrouiller", "quitter"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("full help lacks %q", want)
+		}
+	}
+	a = press(a, "j")
+	if a.help.ShowAll || a.round.cursor != 0 {
+		t.Error("a key should close the help and do nothing else")
+	}
+}
+
+func TestScreenSwitching(t *testing.T) {
+	d, _ := testDeps(t)
+	a := startApp(t, d, 80, 24)
+	for _, c := range []struct {
+		keys string
+		want screenID
+	}{{"2", patientsTab}, {"3", transmissionsTab}, {"1", roundTab}, {"tab", patientsTab}, {"shift+tab", roundTab}, {"shift+tab", transmissionsTab}} {
+		a = press(a, c.keys)
+		if a.active != c.want {
+			t.Fatalf("after %s: screen %d, want %d", c.keys, a.active, c.want)
+		}
+	}
+}
+
+// runProgram drives the real program at a size until the screen shows
+// want, then quits and returns the final frame without colours.
+func runProgram(t *testing.T, d Deps, w, h int, want string, keys ...tea.Msg) string {
+	t.Helper()
+	tm := teatest.NewTestModel(t, New(d), teatest.WithInitialTermSize(w, h),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("prochaine visite")) },
+		teatest.WithDuration(10*time.Second))
+	for _, k := range keys {
+		tm.Send(k)
+	}
+	if want != "" {
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(want)) },
+			teatest.WithDuration(10*time.Second))
+	}
+	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(App)
+	return ansi.Strip(final.View().Content)
+}
+
+// TestScreens keeps a reviewed golden of each screen at the two sizes the
+// nurse meets: a small laptop terminal and a large one.
+func TestScreens(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
+		for _, c := range []struct {
+			name string
+			want string
+			keys []tea.Msg
+		}{
+			{"round", "", nil},
+			{"round-map", "", []tea.Msg{keyPress("c")}},
+			{"help", "verrouiller", []tea.Msg{keyPress("?")}},
+			{"lock", "verrouillée", []tea.Msg{keyPress("ctrl+l")}},
+		} {
+			t.Run(c.name+"-"+sizeName(sz), func(t *testing.T) {
+				d, _ := testDeps(t)
+				golden.RequireEqual(t, runProgram(t, d, sz[0], sz[1], c.want, c.keys...))
+			})
+		}
+	}
+}
+
+func sizeName(sz [2]int) string {
+	return fmt.Sprintf("%dx%d", sz[0], sz[1])
+}
