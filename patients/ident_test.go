@@ -2,6 +2,7 @@ package patients
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -98,4 +99,28 @@ func FuzzNIR(f *testing.F) {
 			t.Fatalf("NIR %q with key %02d accepted, right key is %02d", bad, other, key)
 		}
 	})
+}
+
+// TestPatientCloneSharesNothing fails when a field that holds memory (a
+// slice, a pointer) is added to Patient without Clone copying it.
+func TestPatientCloneSharesNothing(t *testing.T) {
+	p := Patient{INS: &INS{}}
+	v := reflect.ValueOf(&p).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if f.Kind() == reflect.Slice {
+			f.Set(reflect.MakeSlice(f.Type(), 1, 1))
+		}
+	}
+	c := p.Clone()
+	cv, pv := reflect.ValueOf(c), reflect.ValueOf(p)
+	for i := range pv.NumField() {
+		name := pv.Type().Field(i).Name
+		switch pv.Field(i).Kind() {
+		case reflect.Slice, reflect.Pointer, reflect.Map:
+			if pv.Field(i).UnsafePointer() == cv.Field(i).UnsafePointer() {
+				t.Errorf("Clone shares %s with the original", name)
+			}
+		}
+	}
 }

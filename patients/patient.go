@@ -2,6 +2,7 @@ package patients
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -154,6 +155,24 @@ type Patient struct {
 	Household    string    `json:"household,omitempty"` // same value = same home
 	Notes        string    `json:"notes,omitempty"`
 	Archived     bool      `json:"archived,omitempty"`
+}
+
+// Clone returns a copy that shares no memory with p, so one copy can be
+// edited (a form's draft) while another is on screen.
+func (p Patient) Clone() Patient {
+	c := p
+	if p.INS != nil {
+		ins := *p.INS
+		c.INS = &ins
+	}
+	c.Phones = slices.Clone(p.Phones)
+	c.Contacts = slices.Clone(p.Contacts)
+	c.Allergies = slices.Clone(p.Allergies)
+	c.Pathologies = slices.Clone(p.Pathologies)
+	c.Treatments = slices.Clone(p.Treatments)
+	c.Alerts = slices.Clone(p.Alerts)
+	c.Absences = slices.Clone(p.Absences)
+	return c
 }
 
 // LastName returns the name in use: the used name when there is one.

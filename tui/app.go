@@ -94,6 +94,9 @@ func New(d Deps) App {
 	if d.Log == nil {
 		d.Log = log.New(discard{}, "", 0)
 	}
+	if d.Store != nil {
+		d.Store = newSharedStore(d.Store)
+	}
 	st := newStyles(true)
 	a := App{
 		deps:      d,
