@@ -255,13 +255,19 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, cmd
 		}
 	}
-	if a.locked {
-		// Data keeps loading behind the lock, but nothing is shown.
-		if _, ok := msg.(tea.KeyPressMsg); ok {
+	switch msg.(type) {
+	case tea.KeyPressMsg, tea.KeyReleaseMsg, tea.PasteMsg, tea.MouseMsg:
+		if a.locked {
 			return a, nil
 		}
+		// Input goes to the screen in front only.
+		return a.updateActive(msg)
 	}
-	return a.updateActive(msg)
+	// Everything else is an answer to some screen's command (a load, a
+	// save, a spinner tick): it must reach that screen even when another is
+	// in front, and data keeps loading behind the lock. Screens ignore what
+	// is not theirs.
+	return a.broadcast(msg)
 }
 
 func (a App) lockNow() (tea.Model, tea.Cmd) {
