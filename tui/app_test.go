@@ -150,6 +150,12 @@ func TestScreens(t *testing.T) {
 			{"round-map", "", []tea.Msg{keyPress("c")}},
 			{"help", "verrouiller", []tea.Msg{keyPress("?")}},
 			{"lock", "verrouillée", []tea.Msg{keyPress("ctrl+l")}},
+			{"patients", "BERTIN Louis", []tea.Msg{keyPress("2")}},
+			{"patients-search", "Rechercher", append([]tea.Msg{keyPress("2"), keyPress("/")}, typeText("calais")...)},
+			{"patient-file", "Accès", append(append([]tea.Msg{keyPress("2"), keyPress("/")}, typeText("pruvost")...), keyPress("enter"))},
+			{"patient-form", "Identité", []tea.Msg{keyPress("2"), keyPress("a")}},
+			{"transmissions", "Patients", []tea.Msg{keyPress("3")}},
+			{"dar-form", "Nouvelle transmission", []tea.Msg{keyPress("t")}},
 		} {
 			t.Run(c.name+"-"+sizeName(sz), func(t *testing.T) {
 				d, _ := testDeps(t)
