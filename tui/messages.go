@@ -41,11 +41,6 @@ type (
 	idleTickMsg struct{ at time.Time }
 )
 
-// errCmd turns an error into a command, for code paths that already hold one.
-func errCmd(op string, err error) tea.Cmd {
-	return func() tea.Msg { return errMsg{op, err} }
-}
-
 // statusCmd shows a confirmation.
 func statusCmd(text string) tea.Cmd {
 	return func() tea.Msg { return statusMsg{text} }

@@ -460,7 +460,7 @@ func (s patientsScreen) updatePatientForm(msg tea.Msg) (patientsScreen, tea.Cmd)
 			return s, nil
 		}
 		s, cmd := s.openFile(msg.id)
-		return s, tea.Batch(cmd, send(patientsChangedMsg{msg.id}), statusCmd("Patient enregistré"))
+		return s, tea.Batch(cmd, send(patientsChangedMsg(msg)), statusCmd("Patient enregistré"))
 	case patientInvalidMsg:
 		s.form.saving = false
 		if s.mode != patientFormMode {
