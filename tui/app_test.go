@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -167,4 +168,38 @@ func TestScreens(t *testing.T) {
 
 func sizeName(sz [2]int) string {
 	return fmt.Sprintf("%dx%d", sz[0], sz[1])
+}
+
+// TestColourProfiles: on a 16-colour terminal only the 16 basic colours are
+// sent, and with NO_COLOR (the Ascii profile) none at all; the flags stay
+// readable because each has a glyph as well as a colour.
+func TestColourProfiles(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		profile colorprofile.Profile
+		banned  []string
+	}{
+		{"16-colours", colorprofile.ANSI, []string{"38;2;", "38;5;", "48;2;", "48;5;"}},
+		{"no-colour", colorprofile.Ascii, []string{"38;2;", "38;5;", "48;2;", "48;5;", "[31m", "[32m", "[33m", "[34m", "[35m", "[91m", "[92m", "[93m", "[94m", "[95m", ";31m", ";32m", ";33m", ";34m", ";35m", ";91m", ";92m", ";93m", ";94m", ";95m"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d, _ := testDeps(t)
+			tm := teatest.NewTestModel(t, New(d), teatest.WithInitialTermSize(120, 40),
+				teatest.WithProgramOptions(tea.WithColorProfile(c.profile)))
+			var out bytes.Buffer
+			teatest.WaitFor(t, io.TeeReader(tm.Output(), &out), func(b []byte) bool { return bytes.Contains(b, []byte("prochaine visite")) },
+				teatest.WithDuration(10*time.Second))
+			tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+			tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+			raw := out.String()
+			for _, b := range c.banned {
+				if strings.Contains(raw, b) {
+					t.Errorf("%s output contains %q", c.name, b)
+				}
+			}
+			if !strings.Contains(raw, "⏱") {
+				t.Error("strict windows must keep their glyph without colour")
+			}
+		})
+	}
 }
