@@ -124,7 +124,9 @@ func runProgram(t *testing.T, d Deps, w, h int, want string, keys ...tea.Msg) st
 	t.Helper()
 	tm := teatest.NewTestModel(t, New(d), teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("prochaine visite")) },
+	// The day is planned on opening; its confirmation is the last message
+	// of the start, so wait for it or it may land in a later frame.
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Journée optimisée")) },
 		teatest.WithDuration(10*time.Second))
 	for _, k := range keys {
 		tm.Send(k)

@@ -12,7 +12,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/rs/xid"
 
 	"tournee/french"
@@ -520,47 +519,10 @@ func formKeyMap() *huh.KeyMap {
 	return km
 }
 
-// formTheme dresses huh in the app's styles. It is built once per form and
-// returned as is: huh asks for its theme on every render.
+// formTheme is huhStyles as the huh.Theme the patient forms take. It is
+// built once per form and returned as is: huh asks for it on every render.
 func formTheme(st styles) huh.Theme {
-	t := huh.ThemeBase(true)
-	none := lipgloss.NewStyle()
-	t.FieldSeparator = none.SetString("\n")
-	t.Group.Title = st.Section
-	t.Group.Description = st.Muted
-
-	f := &t.Focused
-	f.Base = f.Base.BorderForeground(st.AccentColor)
-	f.Card = f.Base
-	f.Title = st.Accent.Bold(true)
-	f.Description = st.Muted
-	f.ErrorIndicator = st.ErrorText.SetString(" ⚠")
-	f.ErrorMessage = st.ErrorText
-	f.SelectSelector = st.Cursor.SetString("› ")
-	f.Option = st.Value
-	f.NextIndicator = st.Accent.MarginLeft(1).SetString("→")
-	f.PrevIndicator = st.Accent.MarginRight(1).SetString("←")
-	f.MultiSelectSelector = st.Cursor.SetString("› ")
-	f.SelectedOption = st.Accent
-	f.SelectedPrefix = st.Accent.SetString("[x] ")
-	f.UnselectedOption = st.Value
-	f.UnselectedPrefix = st.Muted.SetString("[ ] ")
-	f.FocusedButton = st.Selected.Padding(0, 2).MarginRight(1)
-	f.BlurredButton = st.Muted.Padding(0, 2).MarginRight(1)
-	f.TextInput.Cursor = st.Cursor
-	f.TextInput.Placeholder = st.Muted
-	f.TextInput.Prompt = st.Accent
-	f.TextInput.Text = st.Value
-
-	t.Blurred = t.Focused
-	b := &t.Blurred
-	b.Base = f.Base.BorderStyle(lipgloss.HiddenBorder())
-	b.Card = b.Base
-	b.Title = st.Label
-	b.SelectSelector = none.SetString("  ")
-	b.MultiSelectSelector = none.SetString("  ")
-	b.NextIndicator = none
-	b.PrevIndicator = none
+	t := huhStyles(st, false)
 	return huh.ThemeFunc(func(bool) *huh.Styles { return t })
 }
 

@@ -10,7 +10,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/rs/xid"
 
@@ -362,38 +361,6 @@ func darUpperFirst(s string) string {
 		return strings.ToUpper(string(r)) + s[i+len(string(r)):]
 	}
 	return s
-}
-
-// huhStyles dresses the form in the app's styles: no colour of its own.
-func huhStyles(st styles, roomy bool) *huh.Styles {
-	t := huh.ThemeBase(true)
-	if !roomy {
-		t.FieldSeparator = t.FieldSeparator.SetString("\n")
-	}
-	f := &t.Focused
-	f.Base = f.Base.BorderForeground(st.AccentColor)
-	f.Card = f.Base
-	f.Title = st.Section
-	f.Description = st.Muted
-	f.ErrorIndicator = st.ErrorText.SetString(" *")
-	f.ErrorMessage = st.ErrorText
-	f.MultiSelectSelector = st.Cursor.SetString("› ")
-	f.SelectedOption = st.Bold
-	f.SelectedPrefix = st.Accent.SetString("[x] ")
-	f.UnselectedOption = st.Value
-	f.UnselectedPrefix = st.Muted.SetString("[ ] ")
-	f.TextInput.Cursor = st.Cursor
-	f.TextInput.Placeholder = st.Muted
-	f.TextInput.Prompt = st.Accent
-	f.TextInput.Text = st.Input
-	t.Blurred = t.Focused
-	b := &t.Blurred
-	b.Base = f.Base.BorderStyle(lipgloss.HiddenBorder())
-	b.Card = b.Base
-	b.Title = st.Label
-	b.MultiSelectSelector = st.Muted.SetString("  ")
-	b.TextInput.Prompt = st.Muted
-	return t
 }
 
 // setErrs shows validation messages and gives the form the remaining room.

@@ -3,6 +3,7 @@ package tui
 import (
 	"image/color"
 
+	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
 )
 
@@ -89,4 +90,51 @@ func newStyles(isDark bool) styles {
 	s.MapHere = lipgloss.NewStyle().Foreground(orange).Bold(true)
 	s.MapBase = lipgloss.NewStyle().Foreground(muted)
 	return s
+}
+
+// huhStyles dresses huh's forms in these styles, so forms have no colour of
+// their own. roomy keeps huh's blank line between fields, for tall screens.
+func huhStyles(st styles, roomy bool) *huh.Styles {
+	t := huh.ThemeBase(true)
+	none := lipgloss.NewStyle()
+	if !roomy {
+		t.FieldSeparator = none.SetString("\n")
+	}
+	t.Group.Title = st.Section
+	t.Group.Description = st.Muted
+
+	f := &t.Focused
+	f.Base = f.Base.BorderForeground(st.AccentColor)
+	f.Card = f.Base
+	f.Title = st.Section
+	f.Description = st.Muted
+	f.ErrorIndicator = st.ErrorText.SetString(" ⚠")
+	f.ErrorMessage = st.ErrorText
+	f.SelectSelector = st.Cursor.SetString("› ")
+	f.Option = st.Value
+	f.NextIndicator = st.Accent.MarginLeft(1).SetString("→")
+	f.PrevIndicator = st.Accent.MarginRight(1).SetString("←")
+	f.MultiSelectSelector = st.Cursor.SetString("› ")
+	f.SelectedOption = st.Bold
+	f.SelectedPrefix = st.Accent.SetString("[x] ")
+	f.UnselectedOption = st.Value
+	f.UnselectedPrefix = st.Muted.SetString("[ ] ")
+	f.FocusedButton = st.Selected.Padding(0, 2).MarginRight(1)
+	f.BlurredButton = st.Muted.Padding(0, 2).MarginRight(1)
+	f.TextInput.Cursor = st.Cursor
+	f.TextInput.Placeholder = st.Muted
+	f.TextInput.Prompt = st.Accent
+	f.TextInput.Text = st.Input
+
+	t.Blurred = t.Focused
+	b := &t.Blurred
+	b.Base = f.Base.BorderStyle(lipgloss.HiddenBorder())
+	b.Card = b.Base
+	b.Title = st.Label
+	b.SelectSelector = none.SetString("  ")
+	b.MultiSelectSelector = none.SetString("  ")
+	b.NextIndicator = none
+	b.PrevIndicator = none
+	b.TextInput.Prompt = st.Muted
+	return t
 }
