@@ -30,7 +30,7 @@ func (s roundScreen) listWidth() int {
 	return s.w
 }
 
-func (s roundScreen) mapWidth() int { return s.w * 2 / 5 }
+func (s roundScreen) mapWidth() int { return max(s.w/3, 36) }
 
 // chromeLines are the lines around the list: title, summary, detail.
 const titleLines, summaryLines, detailLines = 1, 1, 3
@@ -180,13 +180,34 @@ func (s roundScreen) roundName() string {
 // Column widths of the list; the name column takes what is left.
 const colNum, colETA, colWindow, colDur, colFlags = 3, 6, 12, 7, 5
 
-func (s roundScreen) nameWidth(w int) int {
-	return max(w-2-colNum-colETA-2-colWindow-colDur-colFlags-1, 8)
+// columns splits what is left between the name and, when there is room, the
+// kinds of care (« insuline, pansement »).
+func (s roundScreen) columns(w int) (nameW, careW int) {
+	nameW = max(w-2-colNum-colETA-2-colWindow-colDur-colFlags-1, 8)
+	if nameW >= 36 {
+		return 20, nameW - 20 - 1
+	}
+	return nameW, 0
 }
 
 func (s roundScreen) header(w int) string {
-	return pad("", 2) + pad("N°", colNum) + pad("Prévu", colETA) + pad("", 2) + pad("Patient", s.nameWidth(w)) +
-		" " + pad("Fenêtre", colWindow) + pad("Durée", colDur) + "Infos"
+	nameW, careW := s.columns(w)
+	h := pad("", 2) + pad("N°", colNum) + pad("Prévu", colETA) + pad("", 2) + pad("Patient", nameW) + " "
+	if careW > 0 {
+		h += pad("Soins", careW) + " "
+	}
+	return h + pad("Fenêtre", colWindow) + pad("Durée", colDur) + "Infos"
+}
+
+// careKinds names the kinds of care of a visit, each once.
+func careKinds(v patients.Visit) string {
+	var kinds []string
+	for _, it := range v.Items {
+		if k := string(it.Kind); k != "" && !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	return strings.Join(kinds, ", ")
 }
 
 func pad(text string, w int) string {
@@ -257,9 +278,13 @@ func (s roundScreen) row(i, w int) string {
 	}
 	window := french.Clock(v.Window.Start) + "–" + french.Clock(v.Window.End)
 	flags := s.flags(v, p)
+	nameW, careW := s.columns(w)
 	line := cursor + pad(num, colNum) + etaStyle.Render(pad(eta, colETA)) + glyph + " " +
-		nameStyle.Render(pad(name, s.nameWidth(w))) + " " + pad(window, colWindow) +
-		pad(fmt.Sprintf("%d min", v.DurationMin), colDur) + flags
+		nameStyle.Render(pad(name, nameW)) + " "
+	if careW > 0 {
+		line += st.Muted.Render(pad(careKinds(v), careW)) + " "
+	}
+	line += pad(window, colWindow) + pad(fmt.Sprintf("%d min", v.DurationMin), colDur) + flags
 	if i == s.cursor {
 		return st.Selected.Render(ansi.Truncate(line, w, "…"))
 	}
