@@ -234,9 +234,13 @@ func (s roundScreen) row(i, w int) string {
 	switch {
 	case onRoute && s.preview != nil:
 		num = fmt.Sprint(v.Order)
-		eta = clockMin(s.route.Stops[stop].Start)
-		if ps, ok := previewStart(s.preview, v.ID); ok {
+		switch ps, ok := previewStart(s.preview, v.ID); {
+		case ok:
 			eta = clockMin(ps)
+		case v.Status == patients.Done:
+			eta = clockMin(s.route.Stops[stop].Start)
+		default:
+			eta = "—" // left out of the proposed order: its risk line says why
 		}
 	case onRoute:
 		num = fmt.Sprint(stop + 1)
@@ -333,6 +337,11 @@ func previewStart(p *replanPreview, id xid.ID) (float64, bool) {
 		}
 	}
 	return 0, false
+}
+
+func inPreview(p *replanPreview, id xid.ID) bool {
+	_, ok := previewStart(p, id)
+	return ok
 }
 
 func (s roundScreen) previewHeader() string {
@@ -442,6 +451,8 @@ func (s roundScreen) mapData() mapData {
 		switch {
 		case v.Status == patients.Missed || v.Status == patients.Postponed:
 			ms.State = stopMissed
+		case s.preview != nil && v.Status == patients.Planned && !inPreview(s.preview, v.ID):
+			ms.State = stopMissed // left out of the proposed order: off the route
 		case !onRoute:
 			continue // not on her route: the list says why
 		case v.Status == patients.Done:
