@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/paulmach/orb"
 	"github.com/rs/xid"
 
 	"tournee/dayplan"
@@ -312,5 +313,47 @@ func TestUnreadTransmissionFlag(t *testing.T) {
 	}
 	if !strings.Contains(screenText(a), "✉") {
 		t.Error("no ✉ flag on the round")
+	}
+}
+
+func TestPatientWithoutCoordinatesIsNamed(t *testing.T) {
+	d, db := testDeps(t)
+	ctx := context.Background()
+	vs, err := db.Visits(ctx, patients.DateOf(testNow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.Patient(ctx, vs[0].PatientID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Address.Point, p.Address.Source = orb.Point{}, patients.CoordNone
+	if err := db.SavePatient(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	a := startApp(t, d, 120, 40)
+	// Opening the day tries to plan it: the planner refuses, naming her.
+	if !a.statusErr || !strings.Contains(a.status, p.DisplayName()) || !strings.Contains(a.status, "coordonnées") {
+		t.Fatalf("status %q should name %s as lacking coordinates", a.status, p.DisplayName())
+	}
+	if got, _ := db.Visits(ctx, patients.DateOf(testNow)); dayplan.Ordered(got) {
+		t.Error("nothing should be saved when the day cannot be planned")
+	}
+	// Her round (if it is the one shown) says why it cannot be timed; the
+	// patient list flags her.
+	a = press(a, "2", "/")
+	a = typeInto(a, p.FirstName+" "+p.LastName())
+	rows := 0
+	for _, line := range strings.Split(screenText(a), "\n") {
+		if !strings.Contains(line, p.FirstName) || strings.Contains(line, "Rechercher") {
+			continue
+		}
+		rows++
+		if !strings.Contains(line, "sans coordonnées") {
+			t.Errorf("the patient list does not flag her: %q", line)
+		}
+	}
+	if rows != 1 {
+		t.Errorf("search for her gave %d rows, want 1", rows)
 	}
 }
