@@ -13,7 +13,7 @@ import (
 )
 
 func (a *app) initCmd() *cobra.Command {
-	var cabinet, nurse, rpps, adeli string
+	var cabinet, nurse, rpps, adeli, siret string
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Créer votre base chiffrée (cabinet, infirmière, phrase de passe)",
@@ -52,7 +52,8 @@ et la phrase de passe par TOURNEE_PASSPHRASE ou --passphrase-file :
 			if err != nil {
 				return err
 			}
-			c := patients.Cabinet{Name: strings.TrimSpace(cabinet), NurseIDs: []xid.ID{n.ID}, CurrentNurse: n.ID}
+			c := patients.Cabinet{Name: strings.TrimSpace(cabinet), NurseIDs: []xid.ID{n.ID}, CurrentNurse: n.ID,
+				SIRET: strings.ReplaceAll(siret, " ", "")}
 			if err := c.Validate(); err != nil {
 				return err
 			}
@@ -82,6 +83,7 @@ et la phrase de passe par TOURNEE_PASSPHRASE ou --passphrase-file :
 	f.StringVar(&nurse, "nurse", "", "prénom et nom de l'infirmière qui utilise cet ordinateur")
 	f.StringVar(&rpps, "rpps", "", "numéro RPPS (11 chiffres)")
 	f.StringVar(&adeli, "adeli", "", "numéro ADELI (facultatif)")
+	f.StringVar(&siret, "siret", "", "SIRET du cabinet (14 chiffres ; nécessaire pour les documents DMP)")
 	return cmd
 }
 

@@ -201,7 +201,7 @@ func paren(s string) string {
 
 func (a *app) patientsAddCmd() *cobra.Command {
 	var p patients.Patient
-	var birth, nir, insStatus, lat, lon, coords, phone, sex string
+	var birth, nir, insStatus, lat, lon, coords, phone, sex, givenNames, birthPlace string
 	var allergies []string
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -220,7 +220,11 @@ func (a *app) patientsAddCmd() *cobra.Command {
 			}
 			p.Sex = patients.Sex(strings.ToUpper(sex))
 			if nir != "" {
-				p.INS = &patients.INS{NIR: patients.NormalizeNIR(nir), OID: patients.OIDInsNIR, Status: patients.INSStatus(insStatus)}
+				p.INS = &patients.INS{NIR: patients.NormalizeNIR(nir), OID: patients.OIDInsNIR, Status: patients.INSStatus(insStatus),
+					GivenNames: strings.Join(strings.Fields(givenNames), " "), BirthPlace: strings.TrimSpace(birthPlace)}
+				if f := strings.Fields(givenNames); len(f) > 0 {
+					p.INS.FirstGivenName = f[0]
+				}
 			}
 			if (lat == "") != (lon == "") {
 				return usagef("--lat and --lon go together")
@@ -267,6 +271,8 @@ func (a *app) patientsAddCmd() *cobra.Command {
 	f.StringVar(&sex, "sexe", "", "F, M ou U")
 	f.StringVar(&nir, "nir", "", "matricule INS (NIR, 15 caractères, clé vérifiée)")
 	f.StringVar(&insStatus, "statut-ins", "", "statut de l'identité INS (provisoire, récupérée, validée, qualifiée)")
+	f.StringVar(&givenNames, "prenoms-naissance", "", "tous les prénoms de naissance, comme sur l'INS (pour le DMP)")
+	f.StringVar(&birthPlace, "lieu-naissance", "", "code INSEE (COG) du lieu de naissance, comme sur l'INS (pour le DMP)")
 	f.StringVar(&p.Address.Line, "adresse", "", "numéro et voie")
 	f.StringVar(&p.Address.Complement, "complement", "", "complément d'adresse")
 	f.StringVar(&p.Address.PostalCode, "code-postal", "", "code postal")

@@ -167,6 +167,11 @@ func (m *mapper) dataset(f file) (patients.Dataset, error) {
 	return ds, nil
 }
 
+// DemoSIRET identifies the fictional demo practice, so its DMP documents can
+// be built; the shared file carries none. It is a made-up number (14 digits,
+// Luhn-valid) that belongs to no real business.
+const DemoSIRET = "00000000000018"
+
 func (m *mapper) cabinet(rc rawCabinet) (patients.Cabinet, error) {
 	addr, err := address(rc.Address)
 	if err != nil {
@@ -176,7 +181,7 @@ func (m *mapper) cabinet(rc rawCabinet) (patients.Cabinet, error) {
 	if err != nil {
 		return patients.Cabinet{}, fmt.Errorf("cabinet: %w", err)
 	}
-	c := patients.Cabinet{ID: id, Name: rc.Name, Address: addr, Phone: rc.Phone}
+	c := patients.Cabinet{ID: id, Name: rc.Name, Address: addr, Phone: rc.Phone, SIRET: DemoSIRET}
 	if err := c.Validate(); err != nil {
 		return patients.Cabinet{}, fmt.Errorf("cabinet: %w", err)
 	}
@@ -326,7 +331,8 @@ func (m *mapper) patient(rp rawPatient) (patients.Patient, []patients.CarePlan, 
 	if rp.INS != nil {
 		// The INS traits are the identity of reference: birth name and birth
 		// date come from them, last_name is the name in use (a married name).
-		p.INS = &patients.INS{NIR: rp.INS.NIR, OID: rp.INS.OID, Status: patients.INSStatus(rp.INS.Status)}
+		p.INS = &patients.INS{NIR: rp.INS.NIR, OID: rp.INS.OID, Status: patients.INSStatus(rp.INS.Status),
+			FirstGivenName: rp.INS.FirstGivenName, GivenNames: rp.INS.GivenNames, BirthPlace: rp.INS.BirthPlace}
 		if rp.INS.BirthName != "" {
 			p.BirthName = rp.INS.BirthName
 		}

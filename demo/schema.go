@@ -97,6 +97,10 @@ type rawINS struct {
 	Status    string `json:"ins_status"`
 	BirthName string `json:"birth_name"`
 	BirthDate string `json:"birth_date"`
+	// INS traits a DMP document carries.
+	FirstGivenName string `json:"first_given_name"`
+	GivenNames     string `json:"given_names"`
+	BirthPlace     string `json:"birth_place_insee"`
 }
 
 type rawFamily struct {

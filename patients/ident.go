@@ -31,6 +31,12 @@ type INS struct {
 	NIR    string    `json:"nir"` // 15 characters, no spaces
 	OID    string    `json:"oid"`
 	Status INSStatus `json:"status"`
+	// The INS traits besides the birth name, date and sex the Patient holds:
+	// the first birth given name, every birth given name (space-separated),
+	// and the COG code of the birth place. A DMP document needs them all.
+	FirstGivenName string `json:"first_given_name,omitempty"`
+	GivenNames     string `json:"given_names,omitempty"`
+	BirthPlace     string `json:"birth_place,omitempty"`
 }
 
 // Qualified reports whether the identity may be used for DMP exchange.

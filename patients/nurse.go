@@ -146,10 +146,14 @@ func (n Nurse) Validate() ([]Warning, error) {
 
 // Cabinet is the practice: its name, address and nurses.
 type Cabinet struct {
-	ID       xid.ID   `json:"id"`
-	Name     string   `json:"name"`
-	Address  Address  `json:"address"`
-	Phone    string   `json:"phone,omitempty"`
+	ID      xid.ID  `json:"id"`
+	Name    string  `json:"name"`
+	Address Address `json:"address"`
+	Phone   string  `json:"phone,omitempty"`
+	// SIRET (14 digits) or FINESS (9 characters) identify the practice in
+	// the national directory: a DMP document names its custodian by one.
+	SIRET    string   `json:"siret,omitempty"`
+	FINESS   string   `json:"finess,omitempty"`
 	NurseIDs []xid.ID `json:"nurse_ids"`
 	// CurrentNurse is the nurse who uses this laptop: the author of its
 	// transmissions and audit entries.
@@ -177,5 +181,23 @@ func (c Cabinet) Validate() error {
 	if strings.TrimSpace(c.Name) == "" {
 		errs.add("nom", "le nom du cabinet est obligatoire")
 	}
+	if c.SIRET != "" && !allDigits(c.SIRET, 14) {
+		errs.add("siret", "le SIRET compte 14 chiffres")
+	}
+	if c.FINESS != "" && len(c.FINESS) != 9 {
+		errs.add("finess", "le numéro FINESS compte 9 caractères")
+	}
 	return errs.err()
+}
+
+func allDigits(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
