@@ -24,6 +24,7 @@ const (
 	visitV        = 1
 	transmissionV = 1
 	auditV        = 1
+	dmpExportV    = 1
 )
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -39,6 +39,7 @@ var (
 	bucketVisits        = []byte("visits")
 	bucketTransmissions = []byte("transmissions")
 	bucketAudit         = []byte("audit")
+	bucketDMPExports    = []byte("dmp_exports")
 
 	idxVisitsByDay        = []byte("visits_by_day")
 	idxVisitsByPatient    = []byte("visits_by_patient")

@@ -14,6 +14,8 @@
 //	visits                    xid → Visit
 //	transmissions             xid → Transmission (append-only)
 //	audit                     xid → AuditEntry (time-ordered: xids sort by creation)
+//	dmp_exports               patient xid + "YYYY-MM-DD" (from) + "YYYY-MM-DD" (to) → dmp.Export:
+//	                          the last version of each DMP summary written
 //
 // The address index (see geo.go) is public data kept in clear, in two
 // generations (geo_a_*, geo_b_*: streets, numbers, trigrams, trigram

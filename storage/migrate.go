@@ -31,6 +31,11 @@ var migrations = []func(db *DB, tx *bolt.Tx) error{
 		}
 		return db.rebuildIndexes(tx)
 	},
+	// 2 → 3: the versions of the DMP summaries exported.
+	func(_ *DB, tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketDMPExports)
+		return err
+	},
 }
 
 // schemaLatest is the layout this build writes.

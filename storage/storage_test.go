@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"tournee/handover/dmp"
 	"tournee/patients"
 
 	"github.com/paulmach/orb"
@@ -450,5 +451,30 @@ func TestCheckPassphrase(t *testing.T) {
 	}
 	if err := db.CheckPassphrase(pass); err != nil {
 		t.Fatalf("right passphrase refused: %v", err)
+	}
+}
+
+func TestDMPExportVersions(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	pid := xid.New()
+	from, to := patients.Date{Year: 2026, Month: 11, Day: 1}, patients.Date{Year: 2026, Month: 11, Day: 22}
+	if _, ok, err := db.LastExport(ctx, pid, from, to); err != nil || ok {
+		t.Fatalf("no export yet: ok=%v err=%v", ok, err)
+	}
+	e := dmp.Export{PatientID: pid, From: from, To: to, SetID: "S", Version: 2, DocumentID: "D2", At: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)}
+	if err := db.SaveExport(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := db.LastExport(ctx, pid, from, to)
+	if err != nil || !ok || got != e {
+		t.Fatalf("got %+v ok=%v err=%v, want %+v", got, ok, err, e)
+	}
+	// Another period is another summary.
+	if _, ok, _ := db.LastExport(ctx, pid, from, to.AddDays(1)); ok {
+		t.Error("a different period must not find this export")
+	}
+	if entries, _ := db.Audit(ctx, 1); len(entries) != 1 || entries[0].Action != "export" || entries[0].Entity != "dmp" {
+		t.Errorf("no audit entry for the export: %+v", entries)
 	}
 }
