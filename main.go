@@ -13,6 +13,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"tournee/cli"
+	"tournee/dmpexport"
+	"tournee/pdfdoc"
 	"tournee/storage"
 	"tournee/tui"
 )
@@ -47,10 +49,13 @@ func runTUI(db *storage.DB) error {
 		defer f.Close()
 		logger = log.Default()
 	}
+	home, _ := os.UserHomeDir()
 	app := tui.New(tui.Deps{
 		Store:     db,
 		Addresses: db,
 		Unlock:    db.CheckPassphrase,
+		DMP:       dmpexport.Service{Store: db, Exports: db, Render: pdfdoc.Render, Now: time.Now},
+		DMPFolder: tui.DefaultDMPFolder(home),
 		IdleLock:  idle,
 		Log:       logger,
 	})

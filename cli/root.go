@@ -156,7 +156,7 @@ Sans sous-commande, tournée ouvre l'interface plein écran sur votre base.`,
 	root.PersistentFlags().StringVar(&a.passphraseFile, "passphrase-file", "", "lire la phrase de passe dans ce fichier (première ligne) au lieu de la demander")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(a.demoCmd(), a.initCmd(), a.patientsCmd(), a.transmissionsCmd(), a.visitsCmd(),
-		a.backupCmd(), a.restoreCmd(), a.planCmd(), a.geoCmd(), a.benchCmd())
+		a.backupCmd(), a.restoreCmd(), a.planCmd(), a.geoCmd(), a.dmpCmd(), a.benchCmd())
 	frenchify(root)
 	return root
 }

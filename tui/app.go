@@ -38,6 +38,10 @@ type Deps struct {
 	// IdleLock locks the screen after this long without a key; 0 means 5
 	// minutes, negative never.
 	IdleLock time.Duration
+	// DMP prepares and writes DMP summaries; nil hides the action.
+	DMP DMPService
+	// DMPFolder is the folder proposed for DMP exports.
+	DMPFolder string
 	// Plan tunes the planner (tests fix an iteration budget for
 	// reproducible rounds); the zero value is the default.
 	Plan planner.Options

@@ -13,7 +13,9 @@ import (
 	"github.com/rs/xid"
 
 	"tournee/demo"
+	"tournee/dmpexport"
 	"tournee/patients"
+	"tournee/pdfdoc"
 	"tournee/planner"
 	"tournee/storage"
 )
@@ -66,6 +68,9 @@ func testDeps(t testing.TB) (Deps, *storage.DB) {
 		Unlock:    db.CheckPassphrase,
 		Now:       func() time.Time { return testNow },
 		IdleLock:  -1,
+		DMP: dmpexport.Service{Store: db, Exports: db, Render: pdfdoc.Render,
+			Now: func() time.Time { return testNow }},
+		DMPFolder: filepath.Join(t.TempDir(), "DMP"),
 		// A fixed budget: the same rounds on every run, fast under -race.
 		Plan: planner.Options{Iterations: 300, Seed: 1},
 	}, db

@@ -131,6 +131,8 @@ func (s patientsScreen) updateFile(msg tea.Msg) (patientsScreen, tea.Cmd) {
 		return s.startCarePlanForm(s.file.plans[s.file.plan])
 	case key.Matches(k, s.keys.Transmit):
 		return s, send(newTransmissionMsg{patientID: s.file.id})
+	case key.Matches(k, s.keys.DMP):
+		return s.startDMP()
 	}
 	var cmd tea.Cmd
 	s.file.vp, cmd = s.file.vp.Update(k)

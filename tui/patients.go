@@ -26,6 +26,7 @@ const (
 	fileMode
 	patientFormMode
 	carePlanFormMode
+	dmpMode
 )
 
 // patientsScreen lists the cabinet's patients, shows one patient's file and
@@ -49,6 +50,11 @@ type patientsScreen struct {
 	// before changing it, so older copies of the screen are unaffected.
 	form *patientForm
 	plan *carePlanForm
+	// DMP export from the file (dmp.go).
+	dmpSvc  DMPService
+	dmpDir  string
+	dmp     *dmpPanel
+	dmpKeys dmpKeys
 }
 
 // patientRow is a patient as the list shows it, computed once per load so
@@ -89,13 +95,16 @@ func newPatientsScreen(d Deps, st styles) patientsScreen {
 	in.Placeholder = "nom, rue, commune…"
 	quietCursor(&in)
 	return patientsScreen{
-		store:  d.Store,
-		geo:    d.Addresses,
-		now:    now,
-		styles: st,
-		keys:   newPatientsKeys(),
-		list:   patientList{search: in},
-		file:   newPatientFile(),
+		store:   d.Store,
+		geo:     d.Addresses,
+		now:     now,
+		styles:  st,
+		keys:    newPatientsKeys(),
+		list:    patientList{search: in},
+		file:    newPatientFile(),
+		dmpSvc:  d.DMP,
+		dmpDir:  d.DMPFolder,
+		dmpKeys: newDMPKeys(),
 	}
 }
 
@@ -273,6 +282,8 @@ func (s patientsScreen) Update(msg tea.Msg) (patientsScreen, tea.Cmd) {
 		return s.updatePatientForm(msg)
 	case carePlanSavedMsg, carePlanInvalidMsg:
 		return s.updateCarePlanForm(msg)
+	case dmpPreparedMsg, dmpExportedMsg:
+		return s.updateDMP(msg)
 	}
 	return s.updateMode(msg)
 }
@@ -285,6 +296,8 @@ func (s patientsScreen) updateMode(msg tea.Msg) (patientsScreen, tea.Cmd) {
 		return s.updatePatientForm(msg)
 	case carePlanFormMode:
 		return s.updateCarePlanForm(msg)
+	case dmpMode:
+		return s.updateDMP(msg)
 	}
 	return s.updateList(msg)
 }
@@ -373,6 +386,8 @@ func (s patientsScreen) View() string {
 		return s.patientFormView()
 	case carePlanFormMode:
 		return s.carePlanFormView()
+	case dmpMode:
+		return s.dmpView()
 	}
 	return s.listView()
 }
@@ -522,6 +537,7 @@ func (s *patientsScreen) SetSize(w, h int) {
 	s.file.vp.SetWidth(w)
 	s.file.vp.SetHeight(max(h-1, 1))
 	s.renderFile()
+	s.layoutDMP()
 	if s.form != nil {
 		f := *s.form
 		f.setSize(w, h)
@@ -556,6 +572,8 @@ func (s patientsScreen) Capturing() bool {
 		return s.list.searching
 	case patientFormMode, carePlanFormMode:
 		return true
+	case dmpMode:
+		return s.dmp != nil && s.dmp.step == dmpAskFolder
 	}
 	return false
 }
@@ -564,7 +582,7 @@ func (s patientsScreen) Capturing() bool {
 type patientsKeys struct {
 	Up, Down, PageUp, PageDown, ArrowUp, ArrowDown         key.Binding
 	Search, ClearSearch, Open, Add, Archived               key.Binding
-	Back, Edit, AddPlan, NextPlan, EditPlan, Transmit      key.Binding
+	Back, Edit, AddPlan, NextPlan, EditPlan, Transmit, DMP key.Binding
 	Save, Cancel, NextField, PrevField, NextStep, PrevStep key.Binding
 }
 
@@ -587,6 +605,7 @@ func newPatientsKeys() patientsKeys {
 		NextPlan:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "soin suivant")),
 		EditPlan:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("entrée", "modifier le soin")),
 		Transmit:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "transmission")),
+		DMP:         key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "préparer pour le DMP")),
 		Save:        key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "enregistrer")),
 		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("échap", "annuler")),
 		NextField:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "champ suivant")),
@@ -609,7 +628,9 @@ func (s patientsScreen) Keys() help.KeyMap {
 	case fileMode:
 		edit := k.EditPlan
 		edit.SetEnabled(s.file.plan >= 0)
-		return keyList{k.Back, k.Edit, k.AddPlan, k.NextPlan, edit, k.Transmit, k.Up, k.Down}
+		return keyList{k.Back, k.Edit, k.AddPlan, k.NextPlan, edit, k.Transmit, k.DMP, k.Up, k.Down}
+	case dmpMode:
+		return s.dmpHelp()
 	case patientFormMode:
 		if s.form == nil {
 			return keyList{k.Cancel}
