@@ -9,9 +9,9 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/rs/xid"
@@ -97,7 +97,7 @@ func (s Service) Export(ctx context.Context, patientID xid.ID, from, to patients
 		return Result{}, err
 	}
 	h := sum.Header
-	h.DocumentID, h.SetID, h.Version, h.Replaces = dmp.Next(last, ok, newUUID)
+	h.DocumentID, h.SetID, h.Version, h.Replaces = dmp.Next(last, ok, newUID)
 	if err := h.Validate(); err != nil {
 		return Result{}, err
 	}
@@ -153,15 +153,17 @@ func (s Service) Eligible(ctx context.Context) ([]patients.Patient, error) {
 	return out, nil
 }
 
-// newUUID is a random (version 4) UUID, upper case as HL7 writes uids.
-func newUUID() string {
+// newUID is a random (version 4) UUID written as an OID under 2.25 (ISO/IEC
+// 9834-8): a uid for the CDA, and the OID form XDS wants for uniqueId, so
+// the uploading software has nothing to convert.
+func newUID() string {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err) // crypto/rand never fails on supported systems
 	}
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return strings.ToUpper(fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]))
+	return "2.25." + new(big.Int).SetBytes(b[:]).String()
 }
 
 // writeFile writes atomically: a temporary file in the same folder, synced,

@@ -94,6 +94,9 @@ func TestExportWritesDocumentAndSidecarThenNextVersion(t *testing.T) {
 		}
 	}
 	doc1 := readDoc(t, r1.Files[0])
+	if !strings.HasPrefix(doc1.id, "2.25.") || !strings.HasPrefix(doc1.setID, "2.25.") || doc1.id == doc1.setID {
+		t.Errorf("ids %q / %q: want distinct UUID-based OIDs (2.25.…), the form XDS uniqueId takes", doc1.id, doc1.setID)
+	}
 	// The PDF inside is the summary of this patient.
 	if !strings.HasPrefix(string(doc1.pdf), "%PDF-") {
 		t.Fatal("the body is not a PDF")

@@ -374,7 +374,7 @@ func header(in Input) Header {
 		Created: in.Now,
 		Patient: Patient{
 			NIR: p.INS.NIR, INSRoot: p.INS.OID,
-			BirthName: cmp.Or(p.BirthName, p.UsedName), FirstGivenName: p.INS.FirstGivenName,
+			BirthName: p.BirthName, FirstGivenName: p.INS.FirstGivenName,
 			GivenNames: p.INS.GivenNames, BirthDate: p.BirthDate.At(0), BirthPlaceCOG: p.INS.BirthPlace,
 			Sex: string(p.Sex), Street: p.Address.Line, PostalCode: p.Address.PostalCode, City: p.Address.City,
 		},
