@@ -118,6 +118,10 @@ func TestScreenSwitching(t *testing.T) {
 	}
 }
 
+// waitFor in a key list waits until the screen shows it before the next key:
+// a key pressed before its screen has loaded is rightly ignored.
+type waitFor string
+
 // runProgram drives the real program at a size until the screen shows
 // want, then quits and returns the final frame without colours.
 func runProgram(t *testing.T, d Deps, w, h int, want string, keys ...tea.Msg) string {
@@ -129,6 +133,11 @@ func runProgram(t *testing.T, d Deps, w, h int, want string, keys ...tea.Msg) st
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Journée optimisée")) },
 		teatest.WithDuration(10*time.Second))
 	for _, k := range keys {
+		if w, ok := k.(waitFor); ok {
+			teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(w)) },
+				teatest.WithDuration(10*time.Second))
+			continue
+		}
 		tm.Send(k)
 	}
 	if want != "" {
@@ -159,6 +168,7 @@ func TestScreens(t *testing.T) {
 			{"patient-form", "Identité", []tea.Msg{keyPress("2"), keyPress("a")}},
 			{"transmissions", "Patients", []tea.Msg{keyPress("3")}},
 			{"dar-form", "Nouvelle transmission", []tea.Msg{keyPress("t")}},
+			{"dmp-preview", "Synthèse de soins", append(append([]tea.Msg{keyPress("2"), keyPress("/")}, typeText("leroux")...), keyPress("enter"), waitFor("Accès"), keyPress("d"))},
 		} {
 			t.Run(c.name+"-"+sizeName(sz), func(t *testing.T) {
 				d, _ := testDeps(t)

@@ -110,7 +110,7 @@ func patientLine(p patients.Patient) string {
 		if p.Sex == patients.Female {
 			born = "née le "
 		}
-		s += ", " + born + french.LongDate(p.BirthDate)
+		s += ", " + born + french.ShortDate(p.BirthDate)
 	}
 	if p.UsedName != "" && p.BirthName != "" {
 		s += " (nom de naissance " + strings.ToUpper(p.BirthName) + ")"
