@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"tournee/packfile"
 	"tournee/patients"
 	"tournee/storage"
 
@@ -96,6 +97,10 @@ func message(err error) string {
 		return "une base existe déjà à cet endroit : elle n'a pas été touchée. (" + err.Error() + ")"
 	case errors.Is(err, storage.ErrTooNew):
 		return "ce fichier a été écrit par une version plus récente de tournée : mettez l'application à jour. (" + err.Error() + ")"
+	case errors.Is(err, packfile.ErrWrongKey):
+		return "cette clé ou cette phrase de passe n'ouvre pas ce dossier de remplacement ; rien n'a été créé."
+	case errors.Is(err, packfile.ErrDamaged):
+		return "le dossier de remplacement est endommagé, tronqué ou modifié ; rien n'a été créé. (" + err.Error() + ")"
 	case errors.Is(err, storage.ErrCorrupt):
 		return "le fichier est endommagé ou tronqué ; rien n'a été modifié. (" + err.Error() + ")"
 	case errors.As(err, &ve):
@@ -156,7 +161,7 @@ Sans sous-commande, tournée ouvre l'interface plein écran sur votre base.`,
 	root.PersistentFlags().StringVar(&a.passphraseFile, "passphrase-file", "", "lire la phrase de passe dans ce fichier (première ligne) au lieu de la demander")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(a.demoCmd(), a.initCmd(), a.patientsCmd(), a.transmissionsCmd(), a.visitsCmd(),
-		a.backupCmd(), a.restoreCmd(), a.planCmd(), a.geoCmd(), a.dmpCmd(), a.benchCmd())
+		a.backupCmd(), a.restoreCmd(), a.planCmd(), a.geoCmd(), a.dmpCmd(), a.handoverCmd(), a.benchCmd())
 	frenchify(root)
 	return root
 }

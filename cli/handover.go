@@ -1,0 +1,445 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/rs/xid"
+	"github.com/spf13/cobra"
+
+	"tournee/dayplan"
+	"tournee/french"
+	"tournee/handover"
+	"tournee/packfile"
+	"tournee/patients"
+	"tournee/pdfdoc"
+	"tournee/storage"
+)
+
+// packReadme is the first thing a remplaçant without tournée reads.
+const packReadme = `Dossier de remplacement — tournée
+
+Ce dossier contient, pour la période du remplacement :
+  dossier.pdf / dossier.html   le dossier imprimable (conditions, une fiche par patient, les tournées prévues)
+  contrat.pdf / contrat.html   le projet de contrat de remplacement (au-delà de 24 heures)
+  snapshot.json                les données, pour « tournee handover open »
+
+Avec tournée :  tournee handover open FICHIER --db remplacement.db --identity cle.txt
+Sans tournée :  age -d -i cle.txt FICHIER | tar x     (ou « age -d FICHIER » avec la phrase de passe)
+
+Ces données sont couvertes par le secret professionnel : ne les copiez pas ailleurs et effacez-les à
+la fin du remplacement, une fois les transmissions rendues.
+`
+
+func (a *app) handoverCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "handover",
+		Short: "Remplacement : dossier chiffré pour le/la remplaçant(e), clé, ouverture",
+	}
+	cmd.AddCommand(a.handoverExportCmd(), a.handoverOpenCmd(), a.handoverKeygenCmd())
+	return cmd
+}
+
+func (a *app) handoverKeygenCmd() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "keygen",
+		Short: "Créer la clé du/de la remplaçant(e) (à garder) et afficher sa clé publique (à donner)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return usagef("--out FILE is required")
+			}
+			identity, recipient, err := packfile.NewKey()
+			if err != nil {
+				return err
+			}
+			if err := writeNew(out, []byte(identity)); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.env.Stdout, "Clé privée écrite dans %s (gardez-la ; elle ouvre les dossiers).\nClé publique à donner au/à la titulaire :\n%s\n", out, recipient)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "fichier où écrire la clé privée (créé 0600, jamais écrasé)")
+	return cmd
+}
+
+func (a *app) handoverExportCmd() *cobra.Command {
+	var remplacant, from, to, out, recipient string
+	var titulaires, only []string
+	var passphrase bool
+	var share float64
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: "Écrire le dossier de remplacement chiffré (un seul fichier)",
+		Long: `Écrit un seul fichier chiffré (age) pour le/la remplaçant(e) : les patients couverts (par défaut
+tous les patients actifs du/de la titulaire), leurs soins prescrits, les transmissions des 8 dernières
+semaines, les tournées prévues de la période, le dossier imprimable (PDF et HTML) et, au-delà de 24 h,
+le projet de contrat. Chiffré pour la clé publique du/de la remplaçant(e) (--recipient age1…, voir
+« tournee handover keygen ») ou avec une phrase de passe (--passphrase ; TOURNEE_PACK_PASSPHRASE
+dans un script). Il s'ouvre avec « tournee handover open », ou sans tournée avec l'outil age.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if remplacant == "" || from == "" || to == "" || out == "" {
+				return usagef("--remplacant, --from, --to and --out are required")
+			}
+			if (recipient == "") == !passphrase {
+				return usagef("give --recipient AGE_PUBLIC_KEY or --passphrase")
+			}
+			start, err := patients.ParseDate(from)
+			if err != nil {
+				return usagef("--from: %v", err)
+			}
+			end, err := patients.ParseDate(to)
+			if err != nil {
+				return usagef("--to: %v", err)
+			}
+			key := packfile.Key{Recipient: strings.TrimSpace(recipient)}
+			if passphrase {
+				if key.Passphrase, err = a.packPassphrase(true); err != nil {
+					return err
+				}
+			}
+			var covered []xid.ID
+			for _, s := range only {
+				for _, part := range strings.Split(s, ",") {
+					id, err := parseID("patient", part)
+					if err != nil {
+						return err
+					}
+					covered = append(covered, id)
+				}
+			}
+			return a.withDB(cmd, func(db *storage.DB) error {
+				in, err := packInput(cmd.Context(), db, remplacant, titulaires, start, end)
+				if err != nil {
+					return err
+				}
+				in.Patients, in.Share, in.Now = covered, share, a.env.Now()
+				pack, warnings, err := handover.BuildPack(in)
+				if err != nil {
+					return err
+				}
+				for _, w := range warnings {
+					fmt.Fprintln(a.env.Stderr, "attention : "+w)
+				}
+				files, err := packFiles(pack)
+				if err != nil {
+					return err
+				}
+				var buf strings.Builder
+				if err := packfile.Seal(&buf, files, key, a.env.Now()); err != nil {
+					return err
+				}
+				if err := writeNew(out, []byte(buf.String())); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.env.Stdout, "Dossier de remplacement écrit : %s\n%d patient(s), du %s au %s, pour %s.\n", out,
+					len(pack.Patients), french.Date(pack.From), french.Date(pack.To), pack.Remplacant.FullName())
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&remplacant, "remplacant", "", "le/la remplaçant(e) : identifiant ou numéro RPPS")
+	f.StringSliceVar(&titulaires, "titulaire", nil, "infirmière(s) remplacée(s) : identifiant ou RPPS (par défaut, celle de cet ordinateur)")
+	f.StringVar(&from, "from", "", "premier jour du remplacement (AAAA-MM-JJ)")
+	f.StringVar(&to, "to", "", "dernier jour du remplacement (AAAA-MM-JJ)")
+	f.StringSliceVar(&only, "patients", nil, "patients couverts (identifiants séparés par des virgules ; par défaut tous ceux du/de la titulaire)")
+	f.Float64Var(&share, "share", 0, "part gardée pour les frais du cabinet (0,10 = 10 % ; par défaut celle du contrat, ou 10 %)")
+	f.StringVar(&out, "out", "", "fichier à écrire (jamais écrasé)")
+	f.StringVar(&recipient, "recipient", "", "clé publique age du/de la remplaçant(e) (age1…)")
+	f.BoolVar(&passphrase, "passphrase", false, "chiffrer avec une phrase de passe à lui transmettre à part")
+	return cmd
+}
+
+// findNurse resolves a nurse by id or RPPS.
+func findNurse(nurses []patients.Nurse, s string) (patients.Nurse, error) {
+	s = strings.TrimSpace(s)
+	for _, n := range nurses {
+		if n.ID.String() == s || n.RPPS == s {
+			return n, nil
+		}
+	}
+	return patients.Nurse{}, fmt.Errorf("nurse %q (id or RPPS): %w", s, patients.ErrNotFound)
+}
+
+// packInput loads the cabinet and the days of the period.
+func packInput(ctx context.Context, db *storage.DB, remplacant string, titulaires []string, from, to patients.Date) (handover.PackInput, error) {
+	var in handover.PackInput
+	cab, err := db.Cabinet(ctx)
+	if err != nil {
+		return in, err
+	}
+	nurses, err := db.Nurses(ctx)
+	if err != nil {
+		return in, err
+	}
+	r, err := findNurse(nurses, remplacant)
+	if err != nil {
+		return in, err
+	}
+	in.Remplacant = r.ID
+	if len(titulaires) == 0 {
+		in.Titulaires = []xid.ID{cab.CurrentNurse}
+	}
+	for _, t := range titulaires {
+		n, err := findNurse(nurses, t)
+		if err != nil {
+			return in, err
+		}
+		in.Titulaires = append(in.Titulaires, n.ID)
+	}
+	ps, err := db.Patients(ctx, patients.PatientFilter{IncludeArchived: true})
+	if err != nil {
+		return in, err
+	}
+	plans, err := db.CarePlans(ctx, xid.NilID())
+	if err != nil {
+		return in, err
+	}
+	in.Data = patients.Dataset{Cabinet: cab, Nurses: nurses, Patients: ps, CarePlans: plans}
+	for _, p := range ps {
+		ts, err := db.Transmissions(ctx, p.ID, 0)
+		if err != nil {
+			return in, err
+		}
+		in.Data.Transmissions = append(in.Data.Transmissions, ts...)
+	}
+	// The rounds of the period: stored visits, or built from the care plans.
+	for d := from; !d.After(to) && !to.Before(from); d = d.AddDays(1) {
+		day, err := dayplan.Load(ctx, db, d)
+		if err != nil {
+			return in, err
+		}
+		in.Data.Visits = append(in.Data.Visits, day.Visits...)
+	}
+	// The rounds of the period are hers now (the titulaire abstains, R.4312-84).
+	for i, v := range in.Data.Visits {
+		if v.Status == patients.Planned && slices.Contains(in.Titulaires, v.NurseID) {
+			in.Data.Visits[i].NurseID = in.Remplacant
+		}
+	}
+	in.From, in.To = from, to
+	return in, nil
+}
+
+// packFiles lays out the pack: data, printable dossier, contract, readme.
+func packFiles(p handover.Pack) ([]packfile.File, error) {
+	snap, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	dossier := p.Dossier()
+	pdf, err := pdfdoc.Render(dossier)
+	if err != nil {
+		return nil, fmt.Errorf("render dossier: %w", err)
+	}
+	files := []packfile.File{
+		{Name: "LISEZMOI.txt", Data: []byte(packReadme)},
+		{Name: "dossier.pdf", Data: pdf},
+		{Name: "dossier.html", Data: handover.RenderHTML(dossier)},
+	}
+	if c, ok := p.Contract(); ok {
+		cpdf, err := pdfdoc.Render(c)
+		if err != nil {
+			return nil, fmt.Errorf("render contract: %w", err)
+		}
+		files = append(files, packfile.File{Name: "contrat.pdf", Data: cpdf}, packfile.File{Name: "contrat.html", Data: handover.RenderHTML(c)})
+	}
+	return append(files, packfile.File{Name: "snapshot.json", Data: snap}), nil
+}
+
+// packPassphrase reads the pack's passphrase: TOURNEE_PACK_PASSPHRASE, or a
+// prompt (twice when sealing).
+func (a *app) packPassphrase(confirm bool) ([]byte, error) {
+	if p := a.env.Getenv("TOURNEE_PACK_PASSPHRASE"); p != "" {
+		return []byte(p), nil
+	}
+	if a.env.IsTerminal == nil || !a.env.IsTerminal() {
+		return nil, fmt.Errorf("no pack passphrase: set TOURNEE_PACK_PASSPHRASE or run in a terminal")
+	}
+	p, err := a.env.prompt("Phrase de passe du dossier : ")
+	if err != nil {
+		return nil, err
+	}
+	if confirm {
+		again, err := a.env.prompt("Confirmez : ")
+		if err != nil {
+			return nil, err
+		}
+		if string(again) != string(p) {
+			return nil, fmt.Errorf("the two passphrases differ")
+		}
+	}
+	return p, nil
+}
+
+// writeNew writes a file that must not exist yet, atomically and 0600.
+func writeNew(path string, data []byte) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("%s: %w", path, os.ErrExist)
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".tournee-*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	// Rename, not link: USB sticks are FAT, which has no hard links.
+	return os.Rename(tmp.Name(), path)
+}
+
+func (a *app) handoverOpenCmd() *cobra.Command {
+	var identity string
+	var passphrase, noTUI bool
+	cmd := &cobra.Command{
+		Use:   "open FICHIER",
+		Short: "Ouvrir un dossier de remplacement dans une base à soi (côté remplaçant)",
+		Long: `Déchiffre le dossier (avec la clé privée --identity, ou la phrase de passe --passphrase ;
+TOURNEE_PACK_PASSPHRASE dans un script), crée une base neuve (--db, jamais écrasée) protégée par votre
+propre phrase de passe, y importe les patients, soins, transmissions et tournées du remplacement, puis
+ouvre l'interface. Un dossier abîmé, modifié ou ouvert avec la mauvaise clé est refusé et rien n'est créé.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if a.dbFlag == "" {
+				return usagef("--db PATH is required: the replacement gets a database of its own")
+			}
+			if (identity == "") == !passphrase {
+				return usagef("give --identity KEYFILE or --passphrase")
+			}
+			var key packfile.Key
+			if identity != "" {
+				raw, err := os.ReadFile(identity)
+				if err != nil {
+					return fmt.Errorf("read key: %w", err)
+				}
+				key.Identity = string(raw)
+			} else {
+				var err error
+				if key.Passphrase, err = a.packPassphrase(false); err != nil {
+					return err
+				}
+			}
+			f, err := os.Open(args[0])
+			if err != nil {
+				return err
+			}
+			files, err := packfile.Open(f, key)
+			f.Close()
+			if err != nil {
+				return err
+			}
+			pack, err := readSnapshot(files)
+			if err != nil {
+				return err
+			}
+			if pack.To.Before(patients.DateOf(a.env.Now())) {
+				fmt.Fprintf(a.env.Stderr, "attention : ce remplacement s'est terminé le %s.\n", french.Date(pack.To))
+			}
+			if _, err := os.Stat(a.dbFlag); err == nil {
+				return fmt.Errorf("%s: %w", a.dbFlag, storage.ErrExists)
+			}
+			pass, err := a.env.passphrase(a.passphraseFile, true)
+			if err != nil {
+				return err
+			}
+			db, err := storage.Create(a.dbFlag, pass, storage.Options{Now: a.env.Now})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := db.Seed(cmd.Context(), packDataset(pack)); err != nil {
+				db.Close()
+				os.Remove(a.dbFlag)
+				return fmt.Errorf("import pack: %w", err)
+			}
+			fmt.Fprintf(a.env.Stdout, "Remplacement de %s du %s au %s : %d patient(s) importé(s) dans %s.\n",
+				nurseNames(pack.Titulaires), french.Date(pack.From), french.Date(pack.To), len(pack.Patients), a.dbFlag)
+			if noTUI || a.env.RunTUI == nil {
+				return nil
+			}
+			return a.env.RunTUI(db)
+		},
+	}
+	cmd.Flags().StringVar(&identity, "identity", "", "votre clé privée (fichier de « tournee handover keygen » ou age-keygen)")
+	cmd.Flags().BoolVar(&passphrase, "passphrase", false, "le dossier est protégé par une phrase de passe")
+	cmd.Flags().BoolVar(&noTUI, "no-tui", false, "importer sans ouvrir l'interface")
+	return cmd
+}
+
+func nurseNames(ns []patients.Nurse) string {
+	names := make([]string, len(ns))
+	for i, n := range ns {
+		names[i] = n.FullName()
+	}
+	return strings.Join(names, " et ")
+}
+
+// errPackFormat: the pack was written by a newer tournée.
+var errPackFormat = fmt.Errorf("%w: handover pack from a newer version", storage.ErrTooNew)
+
+func readSnapshot(files []packfile.File) (handover.Pack, error) {
+	var p handover.Pack
+	for _, f := range files {
+		if f.Name != "snapshot.json" {
+			continue
+		}
+		if err := json.Unmarshal(f.Data, &p); err != nil {
+			return p, fmt.Errorf("%w: snapshot.json: %v", packfile.ErrDamaged, err)
+		}
+		if p.Format > handover.PackFormat {
+			return p, errPackFormat
+		}
+		return p, nil
+	}
+	return p, fmt.Errorf("%w: no snapshot.json in the pack", packfile.ErrDamaged)
+}
+
+// packDataset is the remplaçant's database: she is the nurse of this
+// laptop, and the planned visits of the titulaires become hers.
+func packDataset(p handover.Pack) patients.Dataset {
+	ds := patients.Dataset{Cabinet: p.Cabinet, Patients: p.Patients, CarePlans: p.CarePlans,
+		Transmissions: p.Transmissions}
+	ds.Cabinet.CurrentNurse = p.Remplacant.ID
+	ds.Cabinet.NurseIDs = []xid.ID{p.Remplacant.ID}
+	rem := p.Remplacant
+	if len(p.Titulaires) > 0 {
+		// She does the titulaire's rounds, from where they start.
+		if len(rem.Shifts) == 0 {
+			rem.Shifts = p.Titulaires[0].Shifts
+		}
+		if rem.Start == (patients.Place{}) {
+			rem.Start, rem.End = p.Titulaires[0].Start, p.Titulaires[0].End
+		}
+	}
+	ds.Nurses = append(ds.Nurses, rem)
+	for _, t := range p.Titulaires {
+		ds.Nurses = append(ds.Nurses, t)
+		ds.Cabinet.NurseIDs = append(ds.Cabinet.NurseIDs, t.ID)
+	}
+	for _, v := range p.Visits {
+		if v.Status == patients.Planned {
+			v.NurseID, v.Order, v.Pinned = p.Remplacant.ID, 0, false
+		}
+		ds.Visits = append(ds.Visits, v)
+	}
+	return ds
+}

@@ -1,0 +1,312 @@
+package handover
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rs/xid"
+
+	"tournee/french"
+	"tournee/patients"
+)
+
+// PackFormat is the version of the pack's snapshot; Open refuses newer ones.
+const PackFormat = 1
+
+// DefaultCabinetShare is the share of the fees the titulaire keeps for the
+// cabinet's costs when nothing else is agreed: usual IDEL practice is 5 to
+// 10 %, no law fixes it (docs/idel-rules.md §1, « Rétrocession »).
+const DefaultCabinetShare = 0.10
+
+// TransmissionWeeks is how far back the pack carries transmissions: enough
+// for the remplaçant to know how each patient has been doing, not the whole
+// file (secrecy: only what the replacement needs, docs/idel-rules.md §2).
+const TransmissionWeeks = 8
+
+// Pack is what a remplaçant receives: everything to carry on the care.
+type Pack struct {
+	Format        int                     `json:"format"`
+	Created       time.Time               `json:"created"`
+	Cabinet       patients.Cabinet        `json:"cabinet"`
+	Titulaires    []patients.Nurse        `json:"titulaires"`
+	Remplacant    patients.Nurse          `json:"remplacant"`
+	From          patients.Date           `json:"from"`
+	To            patients.Date           `json:"to"`
+	CabinetShare  float64                 `json:"cabinet_share"` // 0..1, default 0.10
+	Patients      []patients.Patient      `json:"patients"`
+	CarePlans     []patients.CarePlan     `json:"care_plans"`
+	Transmissions []patients.Transmission `json:"transmissions"` // the last 8 weeks before From
+	Visits        []patients.Visit        `json:"visits"`        // the planned rounds of the period
+}
+
+// PackInput is the whole cabinet; BuildPack keeps what the remplaçant needs.
+type PackInput struct {
+	Data       patients.Dataset // cabinet, nurses, patients, plans, visits, transmissions
+	Titulaires []xid.ID         // the nurses replaced (1 or 2)
+	Remplacant xid.ID
+	From, To   patients.Date
+	Patients   []xid.ID // covered; empty = every active (non-archived) patient whose PrimaryNurse is a titulaire
+	Share      float64  // 0 = the remplaçant's Replacement.CabinetShare, or 0.10
+	Now        time.Time
+}
+
+// BuildPack selects, from the whole cabinet, what a remplaçant needs to carry
+// on the care of the covered patients, and nothing else: professional secrecy
+// allows sharing only what continuity requires (CSP L.1110-4 and R.4312-12,
+// docs/idel-rules.md §2). Blocking problems come back as
+// patients.ValidationErrors; the warnings (French) do not block.
+func BuildPack(in PackInput) (Pack, []string, error) {
+	var errs patients.ValidationErrors
+	add := func(field, msg string) { errs = append(errs, &patients.ValidationError{Field: field, Msg: msg}) }
+
+	nurses := map[xid.ID]patients.Nurse{}
+	for _, n := range in.Data.Nurses {
+		nurses[n.ID] = n
+	}
+	switch {
+	case len(in.Titulaires) == 0:
+		add("titulaire", "indiquez l'infirmier(e) remplacé(e)")
+	case len(in.Titulaires) > MaxReplaced:
+		add("titulaire", fmt.Sprintf("%d titulaires indiqués : un(e) remplaçant(e) ne remplace pas plus de deux infirmiers à la fois (CSP R.4312-83)", len(in.Titulaires)))
+	}
+	var titulaires []patients.Nurse
+	seen := map[xid.ID]bool{}
+	for _, id := range in.Titulaires {
+		n, ok := nurses[id]
+		switch {
+		case !ok:
+			add("titulaire", fmt.Sprintf("titulaire inconnu(e) (%s)", id))
+		case seen[id]:
+			add("titulaire", fmt.Sprintf("%s est indiqué(e) deux fois comme titulaire", n.FullName()))
+		default:
+			titulaires = append(titulaires, n)
+		}
+		seen[id] = true
+	}
+	rempl, ok := nurses[in.Remplacant]
+	switch {
+	case !ok:
+		add("remplaçant", fmt.Sprintf("remplaçant(e) inconnu(e) (%s)", in.Remplacant))
+	case seen[in.Remplacant]:
+		add("remplaçant", fmt.Sprintf("%s ne peut pas se remplacer elle-même ou lui-même", rempl.FullName()))
+	}
+	switch {
+	case in.From.IsZero() || in.To.IsZero():
+		add("période", "indiquez la date de début et la date de fin du remplacement")
+	case in.From.After(in.To):
+		add("période", fmt.Sprintf("le remplacement commence le %s, après sa fin le %s", french.LongDate(in.From), french.LongDate(in.To)))
+	}
+	share := in.Share
+	if share == 0 && rempl.Replacement != nil {
+		share = rempl.Replacement.CabinetShare
+	}
+	if share == 0 {
+		share = DefaultCabinetShare
+	}
+	if share < 0 || share >= 1 {
+		add("part du cabinet", fmt.Sprintf("part du cabinet impossible (%s) : elle se situe entre 0 et 100 %%", percent(share)))
+	}
+	if ok && len(titulaires) == len(in.Titulaires) && !in.From.IsZero() && !in.To.IsZero() {
+		if err := CheckReplacementLimit(rempl, in.Titulaires, in.From, in.To); err != nil {
+			errs = append(errs, err.(patients.ValidationErrors)...)
+		}
+	}
+
+	covered, cerrs := coveredPatients(in)
+	errs = append(errs, cerrs...)
+	if len(cerrs) == 0 && len(covered) == 0 {
+		add("patients", "aucun patient à confier : le remplacement ne couvre personne")
+	}
+	if len(errs) > 0 {
+		return Pack{}, nil, errs
+	}
+
+	p := Pack{
+		Format:       PackFormat,
+		Created:      in.Now,
+		Cabinet:      in.Data.Cabinet,
+		Titulaires:   titulaires,
+		Remplacant:   rempl,
+		From:         in.From,
+		To:           in.To,
+		CabinetShare: share,
+	}
+	ids := map[xid.ID]bool{}
+	for _, pt := range covered {
+		ids[pt.ID] = true
+		p.Patients = append(p.Patients, pt.Clone())
+	}
+	for _, c := range in.Data.CarePlans {
+		// A prescription that ended before the replacement is history, not care
+		// to carry on.
+		if last, ended := c.LastDay(); ids[c.PatientID] && (!ended || !last.Before(in.From)) {
+			p.CarePlans = append(p.CarePlans, c)
+		}
+	}
+	since := in.From.AddDays(-7 * TransmissionWeeks)
+	for _, t := range in.Data.Transmissions {
+		if d := patients.DateOf(t.At); ids[t.PatientID] && !d.Before(since) && d.Before(in.From) {
+			p.Transmissions = append(p.Transmissions, t)
+		}
+	}
+	slices.SortStableFunc(p.Transmissions, func(a, b patients.Transmission) int { return a.At.Compare(b.At) })
+	for _, v := range in.Data.Visits {
+		if ids[v.PatientID] && !v.Date.Before(in.From) && !v.Date.After(in.To) {
+			p.Visits = append(p.Visits, v)
+		}
+	}
+	sortVisits(p.Visits)
+	return p, packWarnings(p, in.Now), nil
+}
+
+// coveredPatients returns the patients the remplaçant takes on, sorted by
+// name: the ones asked for, or the active patients of the titulaires.
+func coveredPatients(in PackInput) ([]patients.Patient, patients.ValidationErrors) {
+	var errs patients.ValidationErrors
+	var out []patients.Patient
+	if len(in.Patients) == 0 {
+		for _, pt := range in.Data.Patients {
+			if !pt.Archived && slices.Contains(in.Titulaires, pt.PrimaryNurse) {
+				out = append(out, pt)
+			}
+		}
+	} else {
+		byID := map[xid.ID]patients.Patient{}
+		for _, pt := range in.Data.Patients {
+			byID[pt.ID] = pt
+		}
+		seen := map[xid.ID]bool{}
+		for _, id := range in.Patients {
+			pt, ok := byID[id]
+			switch {
+			case !ok:
+				errs = append(errs, &patients.ValidationError{Field: "patients", Msg: fmt.Sprintf("patient inconnu (%s)", id)})
+			case !seen[id]:
+				out = append(out, pt)
+			}
+			seen[id] = true
+		}
+	}
+	slices.SortStableFunc(out, func(a, b patients.Patient) int {
+		return cmp.Or(cmp.Compare(a.DisplayName(), b.DisplayName()), a.ID.Compare(b.ID))
+	})
+	return out, errs
+}
+
+// packWarnings says what does not block the pack but must be fixed or known.
+func packWarnings(p Pack, now time.Time) []string {
+	var w []string
+	r := p.Remplacant
+	switch {
+	case r.Replacement == nil || r.Replacement.AuthorisationNumber == "":
+		w = append(w, fmt.Sprintf("aucune autorisation de remplacement n'est enregistrée pour %s : sans cabinet propre, elle est obligatoire (CSP R.4312-83)", r.FullName()))
+	case !r.Replacement.AuthorisationUntil.IsZero() && r.Replacement.AuthorisationUntil.Before(p.To):
+		w = append(w, fmt.Sprintf("l'autorisation de remplacement de %s se termine le %s avant la fin du remplacement (%s)",
+			r.FullName(), french.LongDate(r.Replacement.AuthorisationUntil), french.LongDate(p.To)))
+	}
+	if r.Replacement != nil && !r.Replacement.AuthorisationFrom.IsZero() && r.Replacement.AuthorisationFrom.After(p.From) {
+		w = append(w, fmt.Sprintf("l'autorisation de remplacement de %s ne commence que le %s, après le début du remplacement",
+			r.FullName(), french.LongDate(r.Replacement.AuthorisationFrom)))
+	}
+	if !now.IsZero() && p.To.Before(patients.DateOf(now)) {
+		w = append(w, fmt.Sprintf("la période du remplacement est déjà terminée (fin le %s)", french.LongDate(p.To)))
+	}
+	// The titulaire abstains from any nursing activity during the
+	// replacement (CSP R.4312-84): visits still on her name are a planning slip.
+	for _, t := range p.Titulaires {
+		n := 0
+		for _, v := range p.Visits {
+			if v.NurseID == t.ID {
+				n++
+			}
+		}
+		if n > 0 {
+			w = append(w, fmt.Sprintf("%d passage(s) de la période restent attribués à %s, remplacé(e) : le titulaire s'abstient de soigner pendant le remplacement (CSP R.4312-84)", n, t.FullName()))
+		}
+	}
+	return w
+}
+
+// sortVisits puts visits in round order: day, morning before evening, the
+// planned position (unplanned ones last), then the window.
+func sortVisits(vs []patients.Visit) {
+	slices.SortStableFunc(vs, func(a, b patients.Visit) int {
+		return cmp.Or(
+			a.Date.Compare(b.Date),
+			cmp.Compare(roundRank(a.Round), roundRank(b.Round)),
+			cmp.Compare(orderKey(a.Order), orderKey(b.Order)),
+			cmp.Compare(a.Window.Start, b.Window.Start),
+		)
+	})
+}
+
+func roundRank(r patients.Round) int {
+	if r == patients.Evening {
+		return 1
+	}
+	return 0
+}
+
+func orderKey(o int) int {
+	if o <= 0 {
+		return math.MaxInt
+	}
+	return o
+}
+
+func (p Pack) nurseNames() map[xid.ID]string {
+	m := map[xid.ID]string{p.Remplacant.ID: p.Remplacant.FullName()}
+	for _, t := range p.Titulaires {
+		m[t.ID] = t.FullName()
+	}
+	return m
+}
+
+func (p Pack) titulaireNames() string {
+	var s []string
+	for _, t := range p.Titulaires {
+		s = append(s, t.FullName())
+	}
+	return strings.Join(s, " et ")
+}
+
+func titulaireLabel(n int) string {
+	if n > 1 {
+		return "Titulaires"
+	}
+	return "Titulaire"
+}
+
+func nurseLine(n patients.Nurse) string {
+	s := n.FullName()
+	if n.RPPS != "" {
+		s += " — RPPS " + n.RPPS
+	}
+	return s
+}
+
+func periodText(from, to patients.Date) string {
+	if from == to {
+		return "le " + french.LongDate(from)
+	}
+	return "du " + french.LongDate(from) + " au " + french.LongDate(to)
+}
+
+func dayCount(from, to patients.Date) string {
+	n := to.DaysSince(from) + 1
+	if n > 1 {
+		return strconv.Itoa(n) + " jours"
+	}
+	return "1 jour"
+}
+
+// percent writes a share of 0..1 the French way: « 10 % », « 7,5 % ».
+func percent(share float64) string {
+	s := strconv.FormatFloat(math.Round(share*1000)/10, 'f', -1, 64)
+	return strings.Replace(s, ".", ",", 1) + " %"
+}
