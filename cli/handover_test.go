@@ -1,11 +1,15 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"tournee/patients"
+	"tournee/storage"
 )
 
 // The demo's nurses: Aurélie Duquesne (this laptop), Karim Benali, and
@@ -167,4 +171,79 @@ func TestHandoverPassphraseAndAgeInterop(t *testing.T) {
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return strings.TrimSpace(lines[len(lines)-1])
+}
+
+// TestHandoverReturn: titulaire → remplaçant → return → titulaire, twice.
+func TestHandoverReturn(t *testing.T) {
+	path, env := demoDB(t)
+	dir := t.TempDir()
+	remKey, titKey := filepath.Join(dir, "rem.txt"), filepath.Join(dir, "tit.txt")
+	remPub := lastLine(run(t, env, "handover", "keygen", "--out", remKey).stdout)
+	titPub := lastLine(run(t, env, "handover", "keygen", "--out", titKey).stdout)
+	pack := filepath.Join(dir, "pack.age")
+	if r := run(t, env, "handover", "export", "--db", path, "--remplacant", demoRPPS[2], "--from", "2026-11-23",
+		"--to", "2026-11-25", "--recipient", remPub, "--out", pack); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	mine := filepath.Join(dir, "rem.db")
+	renv := map[string]string{"TOURNEE_PASSPHRASE": "remplacante", "XDG_DATA_HOME": t.TempDir()}
+	if r := run(t, renv, "handover", "open", pack, "--db", mine, "--identity", remKey, "--no-tui"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	// She writes a transmission and does a visit.
+	ps := decodeJSON[[]struct {
+		ID string `json:"id"`
+	}](t, run(t, renv, "patients", "list", "--db", mine, "--json").stdout)
+	if r := run(t, renv, "transmissions", "add", "--db", mine, "--patient", ps[0].ID, "--cible", "plaie",
+		"--donnees", "propre, pas de signe d'infection"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	db, err := storage.Open(mine, []byte("remplacante"), storage.Options{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, _ := db.Visits(context.Background(), patients.Date{Year: 2026, Month: 11, Day: 23})
+	done := vs[0]
+	done.Status, done.DoneAt, done.DoneBy = patients.Done, fixedNow(), done.NurseID
+	if err := db.SaveVisits(context.Background(), []patients.Visit{done}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	ret := filepath.Join(dir, "retour.age")
+	r := run(t, renv, "handover", "return", "--db", mine, "--recipient", titPub, "--out", ret)
+	if r.code != 0 || !strings.Contains(r.stdout, "1 transmission(s), 1 visite(s)") {
+		t.Fatalf("return: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	r = run(t, env, "handover", "import-return", ret, "--db", path, "--identity", titKey)
+	if r.code != 0 || !strings.Contains(r.stdout, "Émilie Lambert importé : 1 transmission(s), 1 visite(s)") {
+		t.Fatalf("import-return: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	ts := decodeJSON[[]struct {
+		Cible    string `json:"cible"`
+		AuthorID string `json:"author_id"`
+	}](t, run(t, env, "transmissions", "list", "--db", path, "--patient", ps[0].ID, "--json").stdout)
+	if len(ts) == 0 || ts[0].Cible != "plaie" {
+		t.Fatalf("her transmission is not in the titulaire's base: %+v", ts)
+	}
+	// Twice: nothing new, nothing duplicated.
+	r = run(t, env, "handover", "import-return", ret, "--db", path, "--identity", titKey)
+	if r.code != 0 || !strings.Contains(r.stdout, "déjà importé") {
+		t.Fatalf("second import: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	again := decodeJSON[[]struct {
+		Cible string `json:"cible"`
+	}](t, run(t, env, "transmissions", "list", "--db", path, "--patient", ps[0].ID, "--json").stdout)
+	if len(again) != len(ts) {
+		t.Errorf("second import changed the transmissions: %d then %d", len(ts), len(again))
+	}
+	// Another cabinet's base refuses it.
+	other, oenv := demoDB(t)
+	if r := run(t, oenv, "handover", "import-return", ret, "--db", other, "--identity", titKey); r.code != 1 || !strings.Contains(r.stderr, "autre cabinet") {
+		t.Fatalf("another cabinet: %d %s", r.code, r.stderr)
+	}
+	// The titulaire's own base has no replacement to return.
+	if r := run(t, env, "handover", "return", "--db", path, "--recipient", titPub, "--out", filepath.Join(dir, "x.age")); r.code != 1 || !strings.Contains(r.stderr, "pas de retour") {
+		t.Fatalf("return from a base that is not a replacement: %d %s", r.code, r.stderr)
+	}
 }

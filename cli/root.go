@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"tournee/handover"
 	"tournee/packfile"
 	"tournee/patients"
 	"tournee/storage"
@@ -97,6 +98,10 @@ func message(err error) string {
 		return "une base existe déjà à cet endroit : elle n'a pas été touchée. (" + err.Error() + ")"
 	case errors.Is(err, storage.ErrTooNew):
 		return "ce fichier a été écrit par une version plus récente de tournée : mettez l'application à jour. (" + err.Error() + ")"
+	case errors.Is(err, handover.ErrOtherCabinet):
+		return "ce retour de remplacement concerne un autre cabinet ou d'autres infirmières : rien n'a été importé."
+	case errors.Is(err, handover.ErrNotReplacement):
+		return "cette base n'a pas été ouverte depuis un dossier de remplacement (« tournee handover open ») : pas de retour à écrire."
 	case errors.Is(err, packfile.ErrWrongKey):
 		return "cette clé ou cette phrase de passe n'ouvre pas ce dossier de remplacement ; rien n'a été créé."
 	case errors.Is(err, packfile.ErrDamaged):
