@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"tournee/french"
+	"tournee/handover"
+	"tournee/packfile"
+	"tournee/patients"
+	"tournee/storage"
+)
+
+func (a *app) handoverReturnCmd() *cobra.Command {
+	var out, recipient string
+	var passphrase bool
+	cmd := &cobra.Command{
+		Use:   "return",
+		Short: "Fin du remplacement : écrire le retour chiffré (transmissions et visites) pour le/la titulaire",
+		Long: `Côté remplaçant(e), sur la base ouverte avec « handover open » : écrit un fichier chiffré avec
+les transmissions écrites et les visites faites (ou manquées) pendant la période, à rendre au/à la
+titulaire, qui l'importe avec « tournee handover import-return ».`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return usagef("--out FILE is required")
+			}
+			if (recipient == "") == !passphrase {
+				return usagef("give --recipient AGE_PUBLIC_KEY or --passphrase")
+			}
+			key := packfile.Key{Recipient: strings.TrimSpace(recipient)}
+			if passphrase {
+				var err error
+				if key.Passphrase, err = a.packPassphrase(true); err != nil {
+					return err
+				}
+			}
+			return a.withDB(cmd, func(db *storage.DB) error {
+				ctx := cmd.Context()
+				cab, err := db.Cabinet(ctx)
+				if err != nil {
+					return err
+				}
+				rem, err := db.Nurse(ctx, cab.CurrentNurse)
+				if err != nil {
+					return err
+				}
+				ps, err := db.Patients(ctx, patients.PatientFilter{IncludeArchived: true})
+				if err != nil {
+					return err
+				}
+				var ts []patients.Transmission
+				var vs []patients.Visit
+				for _, p := range ps {
+					t, err := db.Transmissions(ctx, p.ID, 0)
+					if err != nil {
+						return err
+					}
+					v, err := db.VisitsOfPatient(ctx, p.ID, 0)
+					if err != nil {
+						return err
+					}
+					ts, vs = append(ts, t...), append(vs, v...)
+				}
+				ret, err := handover.BuildReturn(rem, cab.ID, ts, vs, a.env.Now())
+				if err != nil {
+					return err
+				}
+				data, err := json.MarshalIndent(ret, "", "  ")
+				if err != nil {
+					return err
+				}
+				var buf strings.Builder
+				files := []packfile.File{{Name: "retour.json", Data: data}}
+				if err := packfile.Seal(&buf, files, key, a.env.Now()); err != nil {
+					return err
+				}
+				if err := writeNew(out, []byte(buf.String())); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.env.Stdout, "Retour écrit : %s — %d transmission(s), %d visite(s) du %s au %s.\n", out,
+					len(ret.Transmissions), len(ret.Visits), french.Date(ret.From), french.Date(ret.To))
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&out, "out", "", "fichier à écrire (jamais écrasé)")
+	f.StringVar(&recipient, "recipient", "", "clé publique age du/de la titulaire (age1…)")
+	f.BoolVar(&passphrase, "passphrase", false, "chiffrer avec une phrase de passe")
+	return cmd
+}
+
+func (a *app) handoverImportReturnCmd() *cobra.Command {
+	var identity string
+	var passphrase bool
+	cmd := &cobra.Command{
+		Use:   "import-return FICHIER",
+		Short: "Importer le retour du/de la remplaçant(e) : ses transmissions et les visites de la période",
+		Long: `Côté titulaire : ajoute à votre base, en une seule opération, les transmissions écrites par le/la
+remplaçant(e) (signées de son nom) et l'état des visites de la période. Importer deux fois le même
+retour ne change rien. Un retour d'un autre cabinet, abîmé ou ouvert avec la mauvaise clé est refusé.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			files, err := a.openPackFile(args[0], identity, passphrase)
+			if err != nil {
+				return err
+			}
+			var ret handover.Return
+			found := false
+			for _, file := range files {
+				if file.Name == "retour.json" {
+					if err := json.Unmarshal(file.Data, &ret); err != nil {
+						return fmt.Errorf("%w: retour.json: %v", packfile.ErrDamaged, err)
+					}
+					found = true
+				}
+			}
+			if !found {
+				return fmt.Errorf("%w: no retour.json: is this a return bundle?", packfile.ErrDamaged)
+			}
+			return a.withDB(cmd, func(db *storage.DB) error {
+				ctx := cmd.Context()
+				cab, err := db.Cabinet(ctx)
+				if err != nil {
+					return err
+				}
+				nurses, err := db.Nurses(ctx)
+				if err != nil {
+					return err
+				}
+				if err := ret.Check(cab, nurses); err != nil {
+					return err
+				}
+				res, err := db.ImportReturn(ctx, ret.Remplacant, ret.Transmissions, ret.Visits)
+				if err != nil {
+					return err
+				}
+				if res.Transmissions+res.Visits == 0 {
+					fmt.Fprintln(a.env.Stdout, "Retour déjà importé : rien de nouveau.")
+					return nil
+				}
+				fmt.Fprintf(a.env.Stdout, "Retour de %s importé : %d transmission(s), %d visite(s).\n",
+					ret.Remplacant.FullName(), res.Transmissions, res.Visits)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&identity, "identity", "", "votre clé privée age")
+	cmd.Flags().BoolVar(&passphrase, "passphrase", false, "le retour est protégé par une phrase de passe")
+	return cmd
+}
