@@ -139,7 +139,9 @@ func (s patientsScreen) updateDMP(msg tea.Msg) (patientsScreen, tea.Cmd) {
 		}
 		if msg.err != nil {
 			d.step, d.problem = dmpPreview, userMessage(msg.err)
-			return s, errCmdQuiet("export dmp of "+d.patientID.String(), msg.err)
+			// Also through the root, so the failure is logged (ids only).
+			op, err := "export dmp of "+d.patientID.String(), msg.err
+			return s, func() tea.Msg { return errMsg{op, err} }
 		}
 		d.step, d.files, d.version = dmpDone, msg.res.Files, msg.res.Version
 		return s, statusCmd("Synthèse DMP écrite (version " + strconv.Itoa(msg.res.Version) + ").")
@@ -193,12 +195,6 @@ func (s patientsScreen) updateDMP(msg tea.Msg) (patientsScreen, tea.Cmd) {
 		return s, cmd
 	}
 	return s, nil
-}
-
-// errCmdQuiet logs a failure without a second status message: the panel
-// shows it already.
-func errCmdQuiet(op string, err error) tea.Cmd {
-	return func() tea.Msg { return errMsg{op, err} }
 }
 
 func (s *patientsScreen) layoutDMP() {
