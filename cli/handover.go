@@ -42,7 +42,7 @@ func (a *app) handoverCmd() *cobra.Command {
 		Short: "Remplacement : dossier chiffré pour le/la remplaçant(e), clé, ouverture",
 	}
 	cmd.AddCommand(a.handoverExportCmd(), a.handoverOpenCmd(), a.handoverKeygenCmd(),
-		a.handoverReturnCmd(), a.handoverImportReturnCmd())
+		a.handoverReturnCmd(), a.handoverImportReturnCmd(), a.handoverRetroCmd())
 	return cmd
 }
 

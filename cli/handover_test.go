@@ -237,6 +237,17 @@ func TestHandoverReturn(t *testing.T) {
 	if len(again) != len(ts) {
 		t.Errorf("second import changed the transmissions: %d then %d", len(ts), len(again))
 	}
+	// The rétrocession counts the visit she did, with the 10 % share.
+	stmt := filepath.Join(dir, "releve.pdf")
+	r = run(t, env, "handover", "retrocession", "--db", path, "--remplacant", demoRPPS[2], "--from", "2026-11-23",
+		"--to", "2026-11-25", "--out", stmt)
+	if r.code != 0 || !strings.Contains(r.stdout, "1 visite(s) faite(s)") || !strings.Contains(r.stdout, "part du cabinet (10 %)") ||
+		!strings.Contains(r.stdout, "rétrocession due") {
+		t.Fatalf("retrocession: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if st, err := os.Stat(stmt); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("statement PDF not written 0600: %v", err)
+	}
 	// Another cabinet's base refuses it.
 	other, oenv := demoDB(t)
 	if r := run(t, oenv, "handover", "import-return", ret, "--db", other, "--identity", titKey); r.code != 1 || !strings.Contains(r.stderr, "autre cabinet") {

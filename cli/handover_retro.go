@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/rs/xid"
+	"github.com/spf13/cobra"
+
+	"tournee/french"
+	"tournee/handover"
+	"tournee/ngap"
+	"tournee/patients"
+	"tournee/pdfdoc"
+	"tournee/storage"
+)
+
+func (a *app) handoverRetroCmd() *cobra.Command {
+	var remplacant, from, to, out string
+	var titulaires []string
+	var share float64
+	var includeIK bool
+	cmd := &cobra.Command{
+		Use:   "retrocession",
+		Short: "Relevé de rétrocession : honoraires générés par le/la remplaçant(e), part du cabinet, montant dû",
+		Long: `Calcule, à partir des visites faites par le/la remplaçant(e) pendant la période (après
+« handover import-return ») et de la table des tarifs NGAP en vigueur chaque jour, les honoraires
+générés, la part gardée pour les frais du cabinet (celle de son contrat, 10 % par défaut) et le
+montant à lui reverser. Les indemnités kilométriques (IK) sont hors base par défaut et reversées en
+totalité (--include-ik pour les inclure). Les points à vérifier (cotations illisibles, IK estimées)
+sont listés. Avec --out, écrit aussi le relevé en PDF.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if remplacant == "" || from == "" || to == "" {
+				return usagef("--remplacant, --from and --to are required")
+			}
+			start, err := patients.ParseDate(from)
+			if err != nil {
+				return usagef("--from: %v", err)
+			}
+			end, err := patients.ParseDate(to)
+			if err != nil {
+				return usagef("--to: %v", err)
+			}
+			tariffs, err := ngap.Load()
+			if err != nil {
+				return err
+			}
+			return a.withDB(cmd, func(db *storage.DB) error {
+				ctx := cmd.Context()
+				cab, err := db.Cabinet(ctx)
+				if err != nil {
+					return err
+				}
+				nurses, err := db.Nurses(ctx)
+				if err != nil {
+					return err
+				}
+				rem, err := findNurse(nurses, remplacant)
+				if err != nil {
+					return err
+				}
+				var tits []patients.Nurse
+				ids := titulaires
+				if len(ids) == 0 {
+					ids = []string{cab.CurrentNurse.String()}
+				}
+				for _, s := range ids {
+					n, err := findNurse(nurses, s)
+					if err != nil {
+						return err
+					}
+					tits = append(tits, n)
+				}
+				ps, err := db.Patients(ctx, patients.PatientFilter{IncludeArchived: true})
+				if err != nil {
+					return err
+				}
+				plans, err := db.CarePlans(ctx, xid.NilID())
+				if err != nil {
+					return err
+				}
+				var visits []patients.Visit
+				for d := start; !d.After(end); d = d.AddDays(1) {
+					vs, err := db.Visits(ctx, d)
+					if err != nil {
+						return err
+					}
+					visits = append(visits, vs...)
+				}
+				rate := share
+				if rate == 0 && rem.Replacement != nil && rem.Replacement.CabinetShare > 0 {
+					rate = rem.Replacement.CabinetShare
+				}
+				if rate == 0 {
+					rate = handover.DefaultCabinetShare
+				}
+				r, err := handover.ComputeRetrocession(rem, tits, visits, plans, ps, cab, start, end, rate, includeIK, tariffs)
+				if err != nil {
+					return err
+				}
+				w := a.env.Stdout
+				fmt.Fprintf(w, "Rétrocession de %s, du %s au %s : %d visite(s) faite(s)\n", rem.FullName(),
+					french.LongDate(start), french.LongDate(end), len(r.Visits))
+				fmt.Fprintf(w, "  honoraires générés      %s\n", french.Euros(r.Gross))
+				if r.TravelExcluded > 0 {
+					fmt.Fprintf(w, "  dont IK, hors base      %s\n", french.Euros(r.TravelExcluded))
+				}
+				fmt.Fprintf(w, "  base                    %s\n", french.Euros(r.Base))
+				fmt.Fprintf(w, "  part du cabinet (%s)  %s\n", percent(r.Share), french.Euros(r.Kept))
+				fmt.Fprintf(w, "  rétrocession due        %s\n", french.Euros(r.Due))
+				if r.Payable != r.Due {
+					fmt.Fprintf(w, "  à verser en tout        %s (IK reversées en totalité)\n", french.Euros(r.Payable))
+				}
+				if out != "" {
+					pdf, err := pdfdoc.Render(r.Statement())
+					if err != nil {
+						return err
+					}
+					if err := writeNew(out, pdf); err != nil {
+						return err
+					}
+					fmt.Fprintf(w, "Relevé écrit : %s\n", out)
+				}
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&remplacant, "remplacant", "", "le/la remplaçant(e) : identifiant ou numéro RPPS")
+	f.StringSliceVar(&titulaires, "titulaire", nil, "infirmière(s) remplacée(s) (par défaut, celle de cet ordinateur)")
+	f.StringVar(&from, "from", "", "premier jour (AAAA-MM-JJ)")
+	f.StringVar(&to, "to", "", "dernier jour (AAAA-MM-JJ)")
+	f.Float64Var(&share, "share", 0, "part gardée par le cabinet (0,10 = 10 % ; par défaut celle du contrat, ou 10 %)")
+	f.BoolVar(&includeIK, "include-ik", false, "inclure les indemnités kilométriques dans la base")
+	f.StringVar(&out, "out", "", "écrire aussi le relevé en PDF (jamais écrasé)")
+	return cmd
+}
+
+func percent(share float64) string {
+	s := fmt.Sprintf("%.1f", share*100)
+	if len(s) > 2 && s[len(s)-2:] == ".0" {
+		s = s[:len(s)-2]
+	}
+	for i := range s {
+		if s[i] == '.' {
+			s = s[:i] + "," + s[i+1:]
+		}
+	}
+	return s + " %"
+}

@@ -1,0 +1,219 @@
+package handover
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/rs/xid"
+
+	"tournee/french"
+	"tournee/ngap"
+	"tournee/patients"
+)
+
+// RetrocessionTitle is the title of the statement.
+const RetrocessionTitle = "Relevé de rétrocession"
+
+// Retrocession is what the titulaire pays back to the remplaçant for the
+// care she did during the replacement: the caisses pay the titulaire, who
+// keeps a contractual share for the cabinet's costs and pays the rest
+// (docs/idel-rules.md §1). Amounts are in cents.
+type Retrocession struct {
+	Remplacant patients.Nurse
+	Titulaires []patients.Nurse
+	From, To   patients.Date
+	// Share is kept by the titulaire, e.g. 0.10. No law fixes it; 5–10 % is
+	// usual (idel-rules §1).
+	Share float64
+	// IncludeIK puts the indemnités kilométriques in the base. The Ordres
+	// recommend excluding them (macsf.fr, idel-rules §1), and the demo
+	// contract says "fees excluding IK": the IK pay for the remplaçant's car,
+	// so the cabinet takes no share of them. Only IK are concerned; IFD and
+	// IFI are flat fees of the act and stay in the base.
+	IncludeIK bool
+	Visits    []ngap.VisitFees
+	// Gross is every fee of her visits; TravelExcluded the IK left out of
+	// the base; Base = Gross − TravelExcluded; Kept = Base × Share rounded
+	// half up to the cent; Due = Base − Kept.
+	Gross, TravelExcluded, Base, Kept, Due int64
+	// Payable is what the titulaire pays in all: Due plus the IK excluded
+	// from the base, which go back to the remplaçant in full (the contract
+	// draft's clause, contract.go). Gross − Kept = Payable.
+	Payable int64
+}
+
+// ComputeRetrocession bills the visits the remplaçant did in [from, to] —
+// status Done, DoneBy her id; planned, missed visits and the titulaires' own
+// visits do not count — and computes the rétrocession on them. Travel is
+// computed from the cabinet's address; the cabinet has no plaine/montagne
+// field yet, so the IK are at the plaine rate (the demo cabinet's ik_zone).
+func ComputeRetrocession(remplacant patients.Nurse, titulaires []patients.Nurse, visits []patients.Visit, plans []patients.CarePlan,
+	pts []patients.Patient, cabinet patients.Cabinet, from, to patients.Date, share float64, includeIK bool, t ngap.Tariffs) (Retrocession, error) {
+	r := Retrocession{Remplacant: remplacant, Titulaires: titulaires, From: from, To: to, Share: share, IncludeIK: includeIK}
+	switch {
+	case remplacant.ID.IsZero():
+		return r, errors.New("rétrocession: remplaçant without id")
+	case from.IsZero() || to.IsZero() || to.Before(from):
+		return r, fmt.Errorf("rétrocession: bad period %s – %s", from, to)
+	case !(share >= 0 && share <= 1):
+		return r, fmt.Errorf("rétrocession: share %v outside 0..1", share)
+	}
+	planByID := make(map[xid.ID]patients.CarePlan, len(plans))
+	for _, p := range plans {
+		planByID[p.ID] = p
+	}
+	homes := make(map[xid.ID]ngap.Home, len(pts))
+	for _, p := range pts {
+		h := ngap.Home{Household: p.Household}
+		if p.Address.HasCoordinates() {
+			h.Place = patients.Place{Point: p.Address.Point}
+		}
+		homes[p.ID] = h
+	}
+	var cab patients.Place
+	if cabinet.Address.HasCoordinates() {
+		cab = patients.Place{Label: cabinet.Name, Point: cabinet.Address.Point}
+	}
+	var hers []patients.Visit
+	for _, v := range visits {
+		if v.Status == patients.Done && v.DoneBy == remplacant.ID && !v.Date.Before(from) && !v.Date.After(to) {
+			hers = append(hers, v)
+		}
+	}
+	slices.SortStableFunc(hers, func(a, b patients.Visit) int {
+		if c := a.Date.Compare(b.Date); c != 0 {
+			return c
+		}
+		return a.DoneAt.Compare(b.DoneAt)
+	})
+	fees, err := ngap.BillVisits(hers, planByID, homes, cab, false, t)
+	if err != nil {
+		return r, fmt.Errorf("rétrocession: %w", err)
+	}
+	r.Visits = fees
+	for _, f := range fees {
+		r.Gross += f.Total
+		if !includeIK {
+			r.TravelExcluded += f.IKTotal
+		}
+	}
+	r.Base = r.Gross - r.TravelExcluded
+	r.Kept, r.Due = StatementFromTotals(r.Base, share)
+	r.Payable = r.Due + r.TravelExcluded
+	return r, nil
+}
+
+// StatementFromTotals splits a base between the titulaire and the
+// remplaçant: kept = base × share rounded to the cent, half up (half away
+// from zero for a negative base, a correction), and due = base − kept, so
+// the two always add up to the base. The share goes through millionths
+// (round(share × 10⁶)) and the product is computed on integers: a float
+// product would turn 1 234,50 € × 10 % into 123,449999… and lose the
+// half-cent. The worked example of docs/idel-rules.md §1: 100000, 0.10 →
+// 10000, 90000. A share outside 0..1 is clamped; ComputeRetrocession refuses
+// it.
+func StatementFromTotals(gross int64, share float64) (kept, due int64) {
+	if math.IsNaN(share) || share < 0 {
+		share = 0
+	}
+	share = min(share, 1)
+	ppm := int64(math.Round(share * 1e6))
+	neg := gross < 0
+	g := gross
+	if neg {
+		g = -g
+	}
+	// g × ppm overflows past about 92 billion euros; no statement gets there.
+	kept = (g*ppm + 500000) / 1e6
+	if neg {
+		kept = -kept
+	}
+	return kept, gross - kept
+}
+
+// Statement is the relevé given to both nurses. It names no patient, not
+// even by initials: the amounts are checked day by day against the
+// titulaire's billing software, which holds the detail, and the relevé may go
+// on to an accountant, who has no part in the care (professional secrecy,
+// CSP L.1110-4, docs/idel-rules.md §2).
+func (r Retrocession) Statement() Report {
+	rep := Report{
+		Title:    RetrocessionTitle,
+		Subtitle: "Soins faits par " + r.Remplacant.FullName() + " " + periodText(r.From, r.To),
+		Meta: []Field{
+			{Label: titulaireLabel(len(r.Titulaires)), Value: titulaireNames(r.Titulaires)},
+			{Label: "Remplaçant(e)", Value: nurseLine(r.Remplacant)},
+			{Label: "Période", Value: periodText(r.From, r.To)},
+			{Label: "Part du cabinet", Value: percent(r.Share)},
+		},
+		Footer: "Montants calculés selon les tarifs conventionnels de la NGAP (métropole) — à rapprocher des honoraires facturés et encaissés",
+	}
+
+	days := Section{Heading: "Honoraires par jour", Empty: "Aucune visite faite par le remplaçant sur la période"}
+	for i := 0; i < len(r.Visits); {
+		d := r.Visits[i].Date
+		var n int
+		var total, ik int64
+		for ; i < len(r.Visits) && r.Visits[i].Date == d; i++ {
+			n++
+			total += r.Visits[i].Total
+			ik += r.Visits[i].IKTotal
+		}
+		text := visitsText(n) + " — " + french.Euros(total)
+		if ik > 0 {
+			text += " dont IK " + french.Euros(ik)
+		}
+		days.Entries = append(days.Entries, Entry{Label: french.LongDate(d), Text: text})
+	}
+
+	ikLabel := "IK exclues de l'assiette"
+	if r.IncludeIK {
+		ikLabel = "IK (incluses dans l'assiette)"
+	}
+	totals := Section{Heading: "Calcul", Entries: []Entry{
+		{Label: "Honoraires bruts", Text: french.Euros(r.Gross)},
+		{Label: ikLabel, Text: french.Euros(r.TravelExcluded)},
+		{Label: "Assiette", Text: french.Euros(r.Base)},
+		{Label: "Part du cabinet", Text: percent(r.Share) + " de l'assiette"},
+		{Label: "Conservé par le titulaire", Text: french.Euros(r.Kept)},
+		{Label: "Rétrocession due au remplaçant", Text: french.Euros(r.Due)},
+	}}
+	if r.TravelExcluded > 0 {
+		totals.Entries = append(totals.Entries,
+			Entry{Label: "IK reversées en totalité", Text: french.Euros(r.TravelExcluded)},
+			Entry{Label: "Total à verser au remplaçant", Text: french.Euros(r.Payable), Alert: true})
+	} else {
+		totals.Entries[len(totals.Entries)-1].Alert = true
+	}
+
+	checks := Section{Heading: "Points à vérifier", Empty: "Aucun"}
+	count := map[string]int{}
+	var order []string
+	for _, v := range r.Visits {
+		for _, w := range v.Warnings {
+			if count[w] == 0 {
+				order = append(order, w)
+			}
+			count[w]++
+		}
+	}
+	for _, w := range order {
+		checks.Entries = append(checks.Entries, Entry{Label: visitsText(count[w]), Text: w})
+	}
+	rep.Sections = []Section{days, totals, checks}
+	return rep
+}
+
+func titulaireNames(ts []patients.Nurse) string {
+	return Pack{Titulaires: ts}.titulaireNames()
+}
+
+func visitsText(n int) string {
+	if n > 1 {
+		return strconv.Itoa(n) + " visites"
+	}
+	return strconv.Itoa(n) + " visite"
+}
