@@ -1,40 +1,21 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/rs/xid"
 	"github.com/spf13/cobra"
 
-	"tournee/dayplan"
 	"tournee/french"
 	"tournee/handover"
 	"tournee/packfile"
 	"tournee/patients"
-	"tournee/pdfdoc"
+	"tournee/replacement"
 	"tournee/storage"
 )
-
-// packReadme is the first thing a remplaçant without tournée reads.
-const packReadme = `Dossier de remplacement — tournée
-
-Ce dossier contient, pour la période du remplacement :
-  dossier.pdf / dossier.html   le dossier imprimable (conditions, une fiche par patient, les tournées prévues)
-  contrat.pdf / contrat.html   le projet de contrat de remplacement (au-delà de 24 heures)
-  snapshot.json                les données, pour « tournee handover open »
-
-Avec tournée :  tournee handover open FICHIER --db remplacement.db --identity cle.txt
-Sans tournée :  age -d -i cle.txt FICHIER | tar x     (ou « age -d FICHIER » avec la phrase de passe)
-
-Ces données sont couvertes par le secret professionnel : ne les copiez pas ailleurs et effacez-les à
-la fin du remplacement, une fois les transmissions rendues.
-`
 
 func (a *app) handoverCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -60,7 +41,7 @@ func (a *app) handoverKeygenCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := writeNew(out, []byte(identity)); err != nil {
+			if err := replacement.WriteNew(out, []byte(identity)); err != nil {
 				return err
 			}
 			fmt.Fprintf(a.env.Stdout, "Clé privée écrite dans %s (gardez-la ; elle ouvre les dossiers).\nClé publique à donner au/à la titulaire :\n%s\n", out, recipient)
@@ -118,27 +99,31 @@ dans un script). Il s'ouvre avec « tournee handover open », ou sans tournée a
 				}
 			}
 			return a.withDB(cmd, func(db *storage.DB) error {
-				in, err := packInput(cmd.Context(), db, remplacant, titulaires, start, end)
+				nurses, err := db.Nurses(cmd.Context())
 				if err != nil {
 					return err
 				}
-				in.Patients, in.Share, in.Now = covered, share, a.env.Now()
-				pack, warnings, err := handover.BuildPack(in)
+				req := replacement.Request{From: start, To: end, Patients: covered, Share: share, Now: a.env.Now()}
+				r, err := findNurse(nurses, remplacant)
+				if err != nil {
+					return err
+				}
+				req.Remplacant = r.ID
+				for _, t := range titulaires {
+					n, err := findNurse(nurses, t)
+					if err != nil {
+						return err
+					}
+					req.Titulaires = append(req.Titulaires, n.ID)
+				}
+				pack, warnings, err := replacement.Prepare(cmd.Context(), db, req)
 				if err != nil {
 					return err
 				}
 				for _, w := range warnings {
 					fmt.Fprintln(a.env.Stderr, "attention : "+w)
 				}
-				files, err := packFiles(pack)
-				if err != nil {
-					return err
-				}
-				var buf strings.Builder
-				if err := packfile.Seal(&buf, files, key, a.env.Now()); err != nil {
-					return err
-				}
-				if err := writeNew(out, []byte(buf.String())); err != nil {
+				if err := replacement.WritePack(pack, key, out, a.env.Now()); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.env.Stdout, "Dossier de remplacement écrit : %s\n%d patient(s), du %s au %s, pour %s.\n", out,
@@ -171,92 +156,6 @@ func findNurse(nurses []patients.Nurse, s string) (patients.Nurse, error) {
 	return patients.Nurse{}, fmt.Errorf("nurse %q (id or RPPS): %w", s, patients.ErrNotFound)
 }
 
-// packInput loads the cabinet and the days of the period.
-func packInput(ctx context.Context, db *storage.DB, remplacant string, titulaires []string, from, to patients.Date) (handover.PackInput, error) {
-	var in handover.PackInput
-	cab, err := db.Cabinet(ctx)
-	if err != nil {
-		return in, err
-	}
-	nurses, err := db.Nurses(ctx)
-	if err != nil {
-		return in, err
-	}
-	r, err := findNurse(nurses, remplacant)
-	if err != nil {
-		return in, err
-	}
-	in.Remplacant = r.ID
-	if len(titulaires) == 0 {
-		in.Titulaires = []xid.ID{cab.CurrentNurse}
-	}
-	for _, t := range titulaires {
-		n, err := findNurse(nurses, t)
-		if err != nil {
-			return in, err
-		}
-		in.Titulaires = append(in.Titulaires, n.ID)
-	}
-	ps, err := db.Patients(ctx, patients.PatientFilter{IncludeArchived: true})
-	if err != nil {
-		return in, err
-	}
-	plans, err := db.CarePlans(ctx, xid.NilID())
-	if err != nil {
-		return in, err
-	}
-	in.Data = patients.Dataset{Cabinet: cab, Nurses: nurses, Patients: ps, CarePlans: plans}
-	for _, p := range ps {
-		ts, err := db.Transmissions(ctx, p.ID, 0)
-		if err != nil {
-			return in, err
-		}
-		in.Data.Transmissions = append(in.Data.Transmissions, ts...)
-	}
-	// The rounds of the period: stored visits, or built from the care plans.
-	for d := from; !d.After(to) && !to.Before(from); d = d.AddDays(1) {
-		day, err := dayplan.Load(ctx, db, d)
-		if err != nil {
-			return in, err
-		}
-		in.Data.Visits = append(in.Data.Visits, day.Visits...)
-	}
-	// The rounds of the period are hers now (the titulaire abstains, R.4312-84).
-	for i, v := range in.Data.Visits {
-		if v.Status == patients.Planned && slices.Contains(in.Titulaires, v.NurseID) {
-			in.Data.Visits[i].NurseID = in.Remplacant
-		}
-	}
-	in.From, in.To = from, to
-	return in, nil
-}
-
-// packFiles lays out the pack: data, printable dossier, contract, readme.
-func packFiles(p handover.Pack) ([]packfile.File, error) {
-	snap, err := json.MarshalIndent(p, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	dossier := p.Dossier()
-	pdf, err := pdfdoc.Render(dossier)
-	if err != nil {
-		return nil, fmt.Errorf("render dossier: %w", err)
-	}
-	files := []packfile.File{
-		{Name: "LISEZMOI.txt", Data: []byte(packReadme)},
-		{Name: "dossier.pdf", Data: pdf},
-		{Name: "dossier.html", Data: handover.RenderHTML(dossier)},
-	}
-	if c, ok := p.Contract(); ok {
-		cpdf, err := pdfdoc.Render(c)
-		if err != nil {
-			return nil, fmt.Errorf("render contract: %w", err)
-		}
-		files = append(files, packfile.File{Name: "contrat.pdf", Data: cpdf}, packfile.File{Name: "contrat.html", Data: handover.RenderHTML(c)})
-	}
-	return append(files, packfile.File{Name: "snapshot.json", Data: snap}), nil
-}
-
 // packPassphrase reads the pack's passphrase: TOURNEE_PACK_PASSPHRASE, or a
 // prompt (twice when sealing).
 func (a *app) packPassphrase(confirm bool) ([]byte, error) {
@@ -280,32 +179,6 @@ func (a *app) packPassphrase(confirm bool) ([]byte, error) {
 		}
 	}
 	return p, nil
-}
-
-// writeNew writes a file that must not exist yet, atomically and 0600.
-func writeNew(path string, data []byte) error {
-	if _, err := os.Stat(path); err == nil {
-		return fmt.Errorf("%s: %w", path, os.ErrExist)
-	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".tournee-*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	// Rename, not link: USB sticks are FAT, which has no hard links.
-	return os.Rename(tmp.Name(), path)
 }
 
 func (a *app) handoverOpenCmd() *cobra.Command {

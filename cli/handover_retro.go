@@ -11,6 +11,7 @@ import (
 	"tournee/ngap"
 	"tournee/patients"
 	"tournee/pdfdoc"
+	"tournee/replacement"
 	"tournee/storage"
 )
 
@@ -116,7 +117,7 @@ sont listés. Avec --out, écrit aussi le relevé en PDF.`,
 					if err != nil {
 						return err
 					}
-					if err := writeNew(out, pdf); err != nil {
+					if err := replacement.WriteNew(out, pdf); err != nil {
 						return err
 					}
 					fmt.Fprintf(w, "Relevé écrit : %s\n", out)

@@ -10,7 +10,7 @@ import (
 	"tournee/french"
 	"tournee/handover"
 	"tournee/packfile"
-	"tournee/patients"
+	"tournee/replacement"
 	"tournee/storage"
 )
 
@@ -39,46 +39,11 @@ titulaire, qui l'importe avec « tournee handover import-return ».`,
 				}
 			}
 			return a.withDB(cmd, func(db *storage.DB) error {
-				ctx := cmd.Context()
-				cab, err := db.Cabinet(ctx)
+				ret, err := replacement.BuildReturn(cmd.Context(), db, a.env.Now())
 				if err != nil {
 					return err
 				}
-				rem, err := db.Nurse(ctx, cab.CurrentNurse)
-				if err != nil {
-					return err
-				}
-				ps, err := db.Patients(ctx, patients.PatientFilter{IncludeArchived: true})
-				if err != nil {
-					return err
-				}
-				var ts []patients.Transmission
-				var vs []patients.Visit
-				for _, p := range ps {
-					t, err := db.Transmissions(ctx, p.ID, 0)
-					if err != nil {
-						return err
-					}
-					v, err := db.VisitsOfPatient(ctx, p.ID, 0)
-					if err != nil {
-						return err
-					}
-					ts, vs = append(ts, t...), append(vs, v...)
-				}
-				ret, err := handover.BuildReturn(rem, cab.ID, ts, vs, a.env.Now())
-				if err != nil {
-					return err
-				}
-				data, err := json.MarshalIndent(ret, "", "  ")
-				if err != nil {
-					return err
-				}
-				var buf strings.Builder
-				files := []packfile.File{{Name: "retour.json", Data: data}}
-				if err := packfile.Seal(&buf, files, key, a.env.Now()); err != nil {
-					return err
-				}
-				if err := writeNew(out, []byte(buf.String())); err != nil {
+				if err := replacement.WriteReturn(ret, key, out, a.env.Now()); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.env.Stdout, "Retour écrit : %s — %d transmission(s), %d visite(s) du %s au %s.\n", out,

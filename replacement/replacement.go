@@ -1,0 +1,247 @@
+// Package replacement prepares what a replacement needs on both sides: the
+// pack the titulaire writes for her remplaçant and the return the
+// remplaçant writes at the end. The CLI and the interface share it; the
+// rules themselves are in handover.
+package replacement
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/rs/xid"
+
+	"tournee/dayplan"
+	"tournee/handover"
+	"tournee/packfile"
+	"tournee/patients"
+	"tournee/pdfdoc"
+)
+
+// Readme is the first thing a remplaçant without tournée reads.
+const Readme = `Dossier de remplacement — tournée
+
+Ce dossier contient, pour la période du remplacement :
+  dossier.pdf / dossier.html   le dossier imprimable (conditions, une fiche par patient, les tournées prévues)
+  contrat.pdf / contrat.html   le projet de contrat de remplacement (au-delà de 24 heures)
+  snapshot.json                les données, pour « tournee handover open »
+
+Avec tournée :  tournee handover open FICHIER --db remplacement.db --identity cle.txt
+Sans tournée :  age -d -i cle.txt FICHIER | tar x     (ou « age -d FICHIER » avec la phrase de passe)
+
+Ces données sont couvertes par le secret professionnel : ne les copiez pas ailleurs et effacez-les à
+la fin du remplacement, une fois les transmissions rendues.
+`
+
+// Request says which replacement to prepare.
+type Request struct {
+	Remplacant xid.ID
+	Titulaires []xid.ID // empty: the nurse of this laptop
+	From, To   patients.Date
+	Patients   []xid.ID // empty: every active patient of the titulaires
+	Share      float64  // 0: her contract's, or 10 %
+	Now        time.Time
+}
+
+// Prepare loads the cabinet and the days of the period and builds the pack:
+// what the preview shows, with the rule warnings.
+func Prepare(ctx context.Context, st patients.Store, req Request) (handover.Pack, []string, error) {
+	in, err := packInput(ctx, st, req.Remplacant, req.Titulaires, req.From, req.To)
+	if err != nil {
+		return handover.Pack{}, nil, err
+	}
+	in.Patients, in.Share, in.Now = req.Patients, req.Share, req.Now
+	return handover.BuildPack(in)
+}
+
+// WritePack seals the pack for the key and writes it to path, which must
+// not exist yet.
+func WritePack(p handover.Pack, key packfile.Key, path string, now time.Time) error {
+	files, err := Files(p)
+	if err != nil {
+		return err
+	}
+	var buf strings.Builder
+	if err := packfile.Seal(&buf, files, key, now); err != nil {
+		return err
+	}
+	return WriteNew(path, []byte(buf.String()))
+}
+
+// packInput loads the cabinet and the days of the period.
+func packInput(ctx context.Context, db patients.Store, remplacant xid.ID, titulaires []xid.ID, from, to patients.Date) (handover.PackInput, error) {
+	var in handover.PackInput
+	cab, err := db.Cabinet(ctx)
+	if err != nil {
+		return in, err
+	}
+	nurses, err := db.Nurses(ctx)
+	if err != nil {
+		return in, err
+	}
+	in.Remplacant, in.Titulaires = remplacant, slices.Clone(titulaires)
+	if len(in.Titulaires) == 0 {
+		in.Titulaires = []xid.ID{cab.CurrentNurse}
+	}
+	ps, err := db.Patients(ctx, patients.PatientFilter{IncludeArchived: true})
+	if err != nil {
+		return in, err
+	}
+	plans, err := db.CarePlans(ctx, xid.NilID())
+	if err != nil {
+		return in, err
+	}
+	in.Data = patients.Dataset{Cabinet: cab, Nurses: nurses, Patients: ps, CarePlans: plans}
+	for _, p := range ps {
+		ts, err := db.Transmissions(ctx, p.ID, 0)
+		if err != nil {
+			return in, err
+		}
+		in.Data.Transmissions = append(in.Data.Transmissions, ts...)
+	}
+	// The rounds of the period: stored visits, or built from the care plans.
+	for d := from; !d.After(to) && !to.Before(from); d = d.AddDays(1) {
+		day, err := dayplan.Load(ctx, db, d)
+		if err != nil {
+			return in, err
+		}
+		in.Data.Visits = append(in.Data.Visits, day.Visits...)
+	}
+	// The rounds of the period are hers now (the titulaire abstains, R.4312-84).
+	for i, v := range in.Data.Visits {
+		if v.Status == patients.Planned && slices.Contains(in.Titulaires, v.NurseID) {
+			in.Data.Visits[i].NurseID = in.Remplacant
+		}
+	}
+	in.From, in.To = from, to
+	return in, nil
+}
+
+// Files lays out the pack: data, printable dossier, contract, readme.
+func Files(p handover.Pack) ([]packfile.File, error) {
+	snap, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	dossier := p.Dossier()
+	pdf, err := pdfdoc.Render(dossier)
+	if err != nil {
+		return nil, fmt.Errorf("render dossier: %w", err)
+	}
+	files := []packfile.File{
+		{Name: "LISEZMOI.txt", Data: []byte(Readme)},
+		{Name: "dossier.pdf", Data: pdf},
+		{Name: "dossier.html", Data: handover.RenderHTML(dossier)},
+	}
+	if c, ok := p.Contract(); ok {
+		cpdf, err := pdfdoc.Render(c)
+		if err != nil {
+			return nil, fmt.Errorf("render contract: %w", err)
+		}
+		files = append(files, packfile.File{Name: "contrat.pdf", Data: cpdf}, packfile.File{Name: "contrat.html", Data: handover.RenderHTML(c)})
+	}
+	return append(files, packfile.File{Name: "snapshot.json", Data: snap}), nil
+}
+
+// WriteNew writes a file that must not exist yet, atomically and 0600.
+func WriteNew(path string, data []byte) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("%s: %w", path, os.ErrExist)
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".tournee-*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	// Rename, not link: USB sticks are FAT, which has no hard links.
+	return os.Rename(tmp.Name(), path)
+}
+
+
+// BuildReturn gathers, from the remplaçant's base, what goes back.
+func BuildReturn(ctx context.Context, st patients.Store, now time.Time) (handover.Return, error) {
+	cab, err := st.Cabinet(ctx)
+	if err != nil {
+		return handover.Return{}, err
+	}
+	rem, err := st.Nurse(ctx, cab.CurrentNurse)
+	if err != nil {
+		return handover.Return{}, err
+	}
+	ps, err := st.Patients(ctx, patients.PatientFilter{IncludeArchived: true})
+	if err != nil {
+		return handover.Return{}, err
+	}
+	var ts []patients.Transmission
+	var vs []patients.Visit
+	for _, p := range ps {
+		t, err := st.Transmissions(ctx, p.ID, 0)
+		if err != nil {
+			return handover.Return{}, err
+		}
+		v, err := st.VisitsOfPatient(ctx, p.ID, 0)
+		if err != nil {
+			return handover.Return{}, err
+		}
+		ts, vs = append(ts, t...), append(vs, v...)
+	}
+	return handover.BuildReturn(rem, cab.ID, ts, vs, now)
+}
+
+// WriteReturn seals a return bundle for the key and writes it to path.
+func WriteReturn(r handover.Return, key packfile.Key, path string, now time.Time) error {
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	var buf strings.Builder
+	if err := packfile.Seal(&buf, []packfile.File{{Name: "retour.json", Data: data}}, key, now); err != nil {
+		return err
+	}
+	return WriteNew(path, []byte(buf.String()))
+}
+
+// Service binds the functions above to a store and a clock, for the
+// interface.
+type Service struct {
+	Store patients.Store
+	Now   func() time.Time
+}
+
+// Prepare builds the pack of a replacement (see Prepare).
+func (s Service) Prepare(ctx context.Context, req Request) (handover.Pack, []string, error) {
+	req.Now = s.Now()
+	return Prepare(ctx, s.Store, req)
+}
+
+// WritePack seals and writes a pack.
+func (s Service) WritePack(p handover.Pack, key packfile.Key, path string) error {
+	return WritePack(p, key, path, s.Now())
+}
+
+// BuildReturn gathers the return of this base's replacement.
+func (s Service) BuildReturn(ctx context.Context) (handover.Return, error) {
+	return BuildReturn(ctx, s.Store, s.Now())
+}
+
+// WriteReturn seals and writes a return bundle.
+func (s Service) WriteReturn(r handover.Return, key packfile.Key, path string) error {
+	return WriteReturn(r, key, path, s.Now())
+}
