@@ -15,6 +15,7 @@ import (
 	"tournee/cli"
 	"tournee/dmpexport"
 	"tournee/pdfdoc"
+	"tournee/replacement"
 	"tournee/storage"
 	"tournee/tui"
 )
@@ -51,13 +52,15 @@ func runTUI(db *storage.DB) error {
 	}
 	home, _ := os.UserHomeDir()
 	app := tui.New(tui.Deps{
-		Store:     db,
-		Addresses: db,
-		Unlock:    db.CheckPassphrase,
-		DMP:       dmpexport.Service{Store: db, Exports: db, Render: pdfdoc.Render, Now: time.Now},
-		DMPFolder: tui.DefaultDMPFolder(home),
-		IdleLock:  idle,
-		Log:       logger,
+		Store:             db,
+		Addresses:         db,
+		Unlock:            db.CheckPassphrase,
+		DMP:               dmpexport.Service{Store: db, Exports: db, Render: pdfdoc.Render, Now: time.Now},
+		DMPFolder:         tui.DefaultDMPFolder(home),
+		Replacement:       replacement.Service{Store: db, Now: time.Now},
+		ReplacementFolder: home,
+		IdleLock:          idle,
+		Log:               logger,
 	})
 	_, err := tea.NewProgram(app).Run()
 	return err

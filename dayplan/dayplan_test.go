@@ -79,7 +79,9 @@ func TestLoadBuildsThenPlanSavesOrder(t *testing.T) {
 
 func TestRoundOrder(t *testing.T) {
 	n := xid.New()
-	w := func(h int) patients.Window { return patients.Window{Start: patients.Clock(h, 0), End: patients.Clock(h+1, 0)} }
+	w := func(h int) patients.Window {
+		return patients.Window{Start: patients.Clock(h, 0), End: patients.Clock(h+1, 0)}
+	}
 	vs := []patients.Visit{
 		{ID: xid.New(), NurseID: n, Round: patients.Morning, Window: w(7)},
 		{ID: xid.New(), NurseID: n, Round: patients.Morning, Window: w(9), Order: 2},

@@ -174,7 +174,6 @@ func WriteNew(path string, data []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-
 // BuildReturn gathers, from the remplaçant's base, what goes back.
 func BuildReturn(ctx context.Context, st patients.Store, now time.Time) (handover.Return, error) {
 	cab, err := st.Cabinet(ctx)

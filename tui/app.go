@@ -42,6 +42,11 @@ type Deps struct {
 	DMP DMPService
 	// DMPFolder is the folder proposed for DMP exports.
 	DMPFolder string
+	// Replacement prepares a replacement's pack and return; nil hides the
+	// screen's actions.
+	Replacement ReplacementService
+	// ReplacementFolder is the folder proposed for replacement files.
+	ReplacementFolder string
 	// Plan tunes the planner (tests fix an iteration budget for
 	// reproducible rounds); the zero value is the default.
 	Plan planner.Options
@@ -58,10 +63,11 @@ const (
 	roundTab screenID = iota
 	patientsTab
 	transmissionsTab
+	replacementTab
 	screenCount
 )
 
-var screenNames = [screenCount]string{"Tournée", "Patients", "Transmissions"}
+var screenNames = [screenCount]string{"Tournée", "Patients", "Transmissions", "Remplacement"}
 
 // App is the root model.
 type App struct {
@@ -76,6 +82,7 @@ type App struct {
 	round    roundScreen
 	patients patientsScreen
 	trans    transmissionsScreen
+	repl     replacementScreen
 
 	session   sessionMsg
 	locked    bool
@@ -114,6 +121,7 @@ func New(d Deps) App {
 	a.round = newRoundScreen(d, st)
 	a.patients = newPatientsScreen(d, st)
 	a.trans = newTransmissionsScreen(d, st)
+	a.repl = newReplacementScreen(d, st)
 	a.lock = newLockScreen(d, st)
 	a.help.Styles = help.DefaultStyles(true)
 	a.layout()
@@ -132,6 +140,7 @@ func (a App) Init() tea.Cmd {
 		a.round.Init(),
 		a.patients.Init(),
 		a.trans.Init(),
+		a.repl.Init(),
 		a.idleTick(),
 	)
 }
@@ -246,6 +255,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				return a.show(patientsTab)
 			case key.Matches(msg, a.keys.Transmits):
 				return a.show(transmissionsTab)
+			case key.Matches(msg, a.keys.Replacement):
+				return a.show(replacementTab)
 			}
 		} else if msg.String() == "ctrl+c" {
 			a.quitting = true
@@ -297,6 +308,8 @@ func (a App) capturing() bool {
 		return a.patients.Capturing()
 	case transmissionsTab:
 		return a.trans.Capturing()
+	case replacementTab:
+		return a.repl.Capturing()
 	}
 	return false
 }
@@ -310,17 +323,20 @@ func (a App) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.patients, cmd = a.patients.Update(msg)
 	case transmissionsTab:
 		a.trans, cmd = a.trans.Update(msg)
+	case replacementTab:
+		a.repl, cmd = a.repl.Update(msg)
 	}
 	return a, cmd
 }
 
 // broadcast gives a message to every screen.
 func (a App) broadcast(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var c1, c2, c3 tea.Cmd
+	var c1, c2, c3, c4 tea.Cmd
 	a.round, c1 = a.round.Update(msg)
 	a.patients, c2 = a.patients.Update(msg)
 	a.trans, c3 = a.trans.Update(msg)
-	return a, tea.Batch(c1, c2, c3)
+	a.repl, c4 = a.repl.Update(msg)
+	return a, tea.Batch(c1, c2, c3, c4)
 }
 
 func (a *App) setStyles(st styles) {
@@ -328,6 +344,7 @@ func (a *App) setStyles(st styles) {
 	a.round.SetStyles(st)
 	a.patients.SetStyles(st)
 	a.trans.SetStyles(st)
+	a.repl.SetStyles(st)
 	a.lock.SetStyles(st)
 }
 
@@ -339,6 +356,7 @@ func (a *App) layout() {
 	a.round.SetSize(a.width, h)
 	a.patients.SetSize(a.width, h)
 	a.trans.SetSize(a.width, h)
+	a.repl.SetSize(a.width, h)
 	a.lock.SetSize(a.width, a.height)
 }
 
@@ -394,6 +412,8 @@ func (a App) activeKeys() help.KeyMap {
 		return a.patients.Keys()
 	case transmissionsTab:
 		return a.trans.Keys()
+	case replacementTab:
+		return a.repl.Keys()
 	}
 	return a.round.Keys()
 }
@@ -449,6 +469,8 @@ func (a App) activeView() string {
 		return a.patients.View()
 	case transmissionsTab:
 		return a.trans.View()
+	case replacementTab:
+		return a.repl.View()
 	}
 	return a.round.View()
 }

@@ -110,7 +110,7 @@ func TestScreenSwitching(t *testing.T) {
 	for _, c := range []struct {
 		keys string
 		want screenID
-	}{{"2", patientsTab}, {"3", transmissionsTab}, {"1", roundTab}, {"tab", patientsTab}, {"shift+tab", roundTab}, {"shift+tab", transmissionsTab}} {
+	}{{"2", patientsTab}, {"3", transmissionsTab}, {"1", roundTab}, {"tab", patientsTab}, {"shift+tab", roundTab}, {"shift+tab", replacementTab}, {"shift+tab", transmissionsTab}, {"4", replacementTab}} {
 		a = press(a, c.keys)
 		if a.active != c.want {
 			t.Fatalf("after %s: screen %d, want %d", c.keys, a.active, c.want)
@@ -169,9 +169,12 @@ func TestScreens(t *testing.T) {
 			{"transmissions", "Patients", []tea.Msg{keyPress("3")}},
 			{"dar-form", "Nouvelle transmission", []tea.Msg{keyPress("t")}},
 			{"dmp-preview", "Synthèse de soins", append(append([]tea.Msg{keyPress("2"), keyPress("/")}, typeText("leroux")...), keyPress("enter"), waitFor("Accès"), keyPress("d"))},
+			{"replacement", "Préparer un remplacement", []tea.Msg{keyPress("4")}},
 		} {
 			t.Run(c.name+"-"+sizeName(sz), func(t *testing.T) {
 				d, _ := testDeps(t)
+				// A fixed folder: the form shows the file's path.
+				d.ReplacementFolder = "/media/cle/remplacement"
 				golden.RequireEqual(t, runProgram(t, d, sz[0], sz[1], c.want, c.keys...))
 			})
 		}

@@ -17,6 +17,7 @@ import (
 	"tournee/patients"
 	"tournee/pdfdoc"
 	"tournee/planner"
+	"tournee/replacement"
 	"tournee/storage"
 )
 
@@ -70,7 +71,9 @@ func testDeps(t testing.TB) (Deps, *storage.DB) {
 		IdleLock:  -1,
 		DMP: dmpexport.Service{Store: db, Exports: db, Render: pdfdoc.Render,
 			Now: func() time.Time { return testNow }},
-		DMPFolder: filepath.Join(t.TempDir(), "DMP"),
+		DMPFolder:         filepath.Join(t.TempDir(), "DMP"),
+		Replacement:       replacement.Service{Store: db, Now: func() time.Time { return testNow }},
+		ReplacementFolder: filepath.Join(t.TempDir(), "remplacement"),
 		// A fixed budget: the same rounds on every run, fast under -race.
 		Plan: planner.Options{Iterations: 300, Seed: 1},
 	}, db

@@ -8,19 +8,21 @@ import (
 type globalKeys struct {
 	NextScreen, PrevScreen     key.Binding
 	Round, Patients, Transmits key.Binding
+	Replacement                key.Binding
 	Help, Quit, Lock           key.Binding
 }
 
 func newGlobalKeys() globalKeys {
 	return globalKeys{
-		NextScreen: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "écran suivant")),
-		PrevScreen: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("maj+tab", "écran précédent")),
-		Round:      key.NewBinding(key.WithKeys("1", "f1"), key.WithHelp("1", "tournée")),
-		Patients:   key.NewBinding(key.WithKeys("2", "f2"), key.WithHelp("2", "patients")),
-		Transmits:  key.NewBinding(key.WithKeys("3", "f3"), key.WithHelp("3", "transmissions")),
-		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "aide")),
-		Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quitter")),
-		Lock:       key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "verrouiller")),
+		NextScreen:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "écran suivant")),
+		PrevScreen:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("maj+tab", "écran précédent")),
+		Round:       key.NewBinding(key.WithKeys("1", "f1"), key.WithHelp("1", "tournée")),
+		Patients:    key.NewBinding(key.WithKeys("2", "f2"), key.WithHelp("2", "patients")),
+		Transmits:   key.NewBinding(key.WithKeys("3", "f3"), key.WithHelp("3", "transmissions")),
+		Replacement: key.NewBinding(key.WithKeys("4", "f4"), key.WithHelp("4", "remplacement")),
+		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "aide")),
+		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quitter")),
+		Lock:        key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "verrouiller")),
 	}
 }
 
@@ -29,7 +31,7 @@ func (k globalKeys) ShortHelp() []key.Binding { return []key.Binding{k.NextScree
 
 // FullHelp lists every global key.
 func (k globalKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Round, k.Patients, k.Transmits}, {k.NextScreen, k.PrevScreen, k.Lock, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Round, k.Patients, k.Transmits, k.Replacement}, {k.NextScreen, k.PrevScreen, k.Lock, k.Help, k.Quit}}
 }
 
 // Shared list movement keys, built by each screen into its own keymap so

@@ -1,0 +1,709 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"github.com/rs/xid"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+
+	"tournee/french"
+	"tournee/handover"
+	"tournee/packfile"
+	"tournee/patients"
+	"tournee/replacement"
+)
+
+// ReplacementService prepares and writes what a replacement needs on both
+// sides: the pack for the remplaçant, the return for the titulaire
+// (replacement.Service).
+type ReplacementService interface {
+	Prepare(ctx context.Context, req replacement.Request) (handover.Pack, []string, error)
+	WritePack(p handover.Pack, key packfile.Key, path string) error
+	BuildReturn(ctx context.Context) (handover.Return, error)
+	WriteReturn(r handover.Return, key packfile.Key, path string) error
+}
+
+// replSide is whose base this is: the titulaire prepares a pack, the
+// remplaçant (a base opened from a pack) writes the return.
+type replSide int
+
+const (
+	replLoading replSide = iota
+	replTitulaire
+	replRemplacant
+)
+
+type replStep int
+
+const (
+	replForm replStep = iota
+	replPreparing
+	replPreview
+	replWriting
+	replDone
+)
+
+// replField is a line of the form. The text ones index replacementScreen.in.
+type replField int
+
+const (
+	rfNurse replField = iota // selector: the remplaçant(e)
+	rfFrom
+	rfTo
+	rfShare
+	rfMode // selector: public key or passphrase
+	rfRecipient
+	rfPass
+	rfPassAgain
+	rfOut
+	rfCount
+)
+
+var replLabels = [rfCount]string{"Remplaçant(e)", "Premier jour", "Dernier jour", "Part cabinet (%)",
+	"Chiffrement", "Clé publique", "Phrase de passe", "Confirmation", "Fichier"}
+
+// replLabelWidth aligns the values of the form.
+const replLabelWidth = 17
+
+type (
+	replPreparedMsg struct {
+		seq      int
+		pack     handover.Pack
+		warnings []string
+		err      error
+	}
+	replReturnMsg struct {
+		seq int
+		ret handover.Return
+		err error
+	}
+	replWrittenMsg struct {
+		seq  int
+		path string
+		err  error
+	}
+)
+
+type replacementKeys struct {
+	Up, Down, Next, Choose, Preview, Export, Back, ScrollUp, ScrollDown key.Binding
+}
+
+func newReplacementKeys() replacementKeys {
+	return replacementKeys{
+		Up:         key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "champ précédent")),
+		Down:       key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "champ suivant")),
+		Next:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("entrée", "suivant")),
+		Choose:     key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "choisir")),
+		Preview:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "aperçu")),
+		Export:     key.NewBinding(key.WithKeys("e", "enter"), key.WithHelp("e", "écrire le fichier")),
+		Back:       backKey(),
+		ScrollUp:   upKey(),
+		ScrollDown: downKey(),
+	}
+}
+
+// replacementScreen is « Remplacement »: on the titulaire's base, the pack
+// for her remplaçant(e); on the remplaçant's, the return at the end.
+type replacementScreen struct {
+	svc    ReplacementService
+	folder string
+	today  func() patients.Date
+	styles styles
+	keys   replacementKeys
+	w, h   int
+
+	side       replSide
+	me         patients.Nurse
+	candidates []patients.Nurse // the other nurses, remplaçantes first
+	titulaires []patients.Nurse // on the remplaçant's base: whom she replaces
+	pick       int
+	byKey      bool // encrypt for a public key, else a passphrase
+	outAuto    bool // the file name still follows the nurse and the first day
+	shareAuto  bool // the share still follows the chosen nurse
+
+	focus   replField
+	in      [rfCount]textinput.Model
+	step    replStep
+	seq     int
+	problem string // why the form cannot go on, in French
+
+	// What the preview was made with: the export writes exactly that.
+	pack     handover.Pack
+	warnings []string
+	ret      handover.Return
+	key      packfile.Key
+	path     string
+	refused  string // the service's refusal, in French
+	vp       viewport.Model
+}
+
+func newReplacementScreen(d Deps, st styles) replacementScreen {
+	s := replacementScreen{
+		svc:       d.Replacement,
+		folder:    d.ReplacementFolder,
+		today:     func() patients.Date { return patients.DateOf(d.Now()) },
+		styles:    st,
+		keys:      newReplacementKeys(),
+		byKey:     true,
+		outAuto:   true,
+		shareAuto: true,
+		vp:        viewport.New(),
+	}
+	for f := range s.in {
+		in := textinput.New()
+		in.Prompt = ""
+		quietCursor(&in)
+		s.in[f] = in
+	}
+	s.in[rfFrom].Placeholder = "JJ/MM/AAAA"
+	s.in[rfTo].Placeholder = "JJ/MM/AAAA"
+	s.in[rfRecipient].Placeholder = "age1…"
+	for _, f := range []replField{rfPass, rfPassAgain} {
+		s.in[f].EchoMode = textinput.EchoPassword
+		s.in[f].EchoCharacter = '•'
+	}
+	return s
+}
+
+// Init loads nothing: the screen waits for the session.
+func (s replacementScreen) Init() tea.Cmd { return nil }
+
+// Capturing is true while a text field has the focus, so that letters and
+// digits are typed rather than taken as shortcuts.
+func (s replacementScreen) Capturing() bool {
+	return s.step == replForm && s.side != replLoading && isReplText(s.focus)
+}
+
+func isReplText(f replField) bool { return f != rfNurse && f != rfMode }
+
+// fields are the lines of the form, in order, for this base and mode.
+func (s replacementScreen) fields() []replField {
+	var fs []replField
+	if s.side == replTitulaire {
+		fs = append(fs, rfNurse, rfFrom, rfTo, rfShare)
+	}
+	fs = append(fs, rfMode)
+	if s.byKey {
+		fs = append(fs, rfRecipient)
+	} else {
+		fs = append(fs, rfPass, rfPassAgain)
+	}
+	return append(fs, rfOut)
+}
+
+func (s replacementScreen) remplacant() (patients.Nurse, bool) {
+	if s.pick < 0 || s.pick >= len(s.candidates) {
+		return patients.Nurse{}, false
+	}
+	return s.candidates[s.pick], true
+}
+
+// withSession sets the form up for this base: who is the nurse of this
+// laptop decides which side of the replacement she is on.
+func (s replacementScreen) withSession(msg sessionMsg) replacementScreen {
+	var me patients.Nurse
+	for _, n := range msg.nurses {
+		if n.ID == msg.cabinet.CurrentNurse {
+			me = n
+		}
+	}
+	s.me = me
+	s.candidates, s.titulaires = nil, nil
+	if r := me.Replacement; r != nil && len(r.Replaces) > 0 {
+		s.side = replRemplacant
+		for _, id := range r.Replaces {
+			i := slices.IndexFunc(msg.nurses, func(n patients.Nurse) bool { return n.ID == id })
+			if i >= 0 {
+				s.titulaires = append(s.titulaires, msg.nurses[i])
+			}
+		}
+	} else {
+		s.side = replTitulaire
+		for _, n := range msg.nurses {
+			if n.ID != me.ID {
+				s.candidates = append(s.candidates, n)
+			}
+		}
+		// Remplaçantes first: they are whom a titulaire usually picks.
+		slices.SortStableFunc(s.candidates, func(a, b patients.Nurse) int {
+			return boolRank(a.Role != patients.Remplacante) - boolRank(b.Role != patients.Remplacante)
+		})
+	}
+	s.pick = 0
+	if s.in[rfFrom].Value() == "" {
+		tomorrow := s.today().AddDays(1)
+		s.in[rfFrom].SetValue(french.ShortDate(tomorrow))
+		s.in[rfTo].SetValue(french.ShortDate(tomorrow.AddDays(6)))
+	}
+	s.followNurse()
+	s.focus = s.fields()[0]
+	s.applyFocus()
+	s.layout()
+	return s
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// followNurse keeps the defaults that depend on the chosen nurse and the
+// first day in step, until the nurse types her own.
+func (s *replacementScreen) followNurse() {
+	if s.shareAuto {
+		share := handover.DefaultCabinetShare
+		if n, ok := s.remplacant(); ok && n.Replacement != nil && n.Replacement.CabinetShare > 0 {
+			share = n.Replacement.CabinetShare
+		}
+		s.in[rfShare].SetValue(percentText(share))
+	}
+	if s.outAuto {
+		s.in[rfOut].SetValue(s.defaultOut())
+	}
+}
+
+// defaultOut is remplacement-<nom>-<premier jour>.age on the titulaire's
+// side, retour-<nom>-<aujourd'hui>.age on the remplaçant's.
+func (s replacementScreen) defaultOut() string {
+	if s.side == replRemplacant {
+		return filepath.Join(s.folder, "retour-"+slug(s.me.LastName)+"-"+s.today().String()+".age")
+	}
+	name := "remplacant"
+	if n, ok := s.remplacant(); ok {
+		name = slug(n.LastName)
+	}
+	day := s.today().AddDays(1)
+	if d, err := patients.ParseDate(s.in[rfFrom].Value()); err == nil {
+		day = d
+	}
+	return filepath.Join(s.folder, "remplacement-"+name+"-"+day.String()+".age")
+}
+
+// slug makes a name safe in a file name on any stick: « Lemaître » is
+// « lemaitre ».
+func slug(name string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	plain, _, err := transform.String(t, strings.ToLower(name))
+	if err != nil {
+		plain = strings.ToLower(name)
+	}
+	var b strings.Builder
+	dash := false
+	for _, r := range plain {
+		switch {
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	out := strings.TrimSuffix(b.String(), "-")
+	if out == "" {
+		return "infirmiere"
+	}
+	return out
+}
+
+// percentText writes a share of 0..1 as the nurse types it: « 10 », « 7,5 ».
+func percentText(share float64) string {
+	// Rounded to a tenth: 0.075*100 is 7.499999… in binary.
+	return strings.Replace(strconv.FormatFloat(math.Round(share*1000)/10, 'f', -1, 64), ".", ",", 1)
+}
+
+// parseShare reads « 10 », « 7,5 % » or « 7.5 » as a share of 0..1.
+func parseShare(s string) (float64, error) {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
+	v, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
+	if err != nil {
+		return 0, err
+	}
+	return v / 100, nil
+}
+
+func (s *replacementScreen) applyFocus() {
+	for f := range s.in {
+		s.in[f].Blur()
+	}
+	if isReplText(s.focus) {
+		s.in[s.focus].Focus()
+		s.in[s.focus].CursorEnd()
+	}
+}
+
+func (s *replacementScreen) move(delta int) {
+	fs := s.fields()
+	i := max(slices.Index(fs, s.focus), 0)
+	s.focus = fs[(i+delta+len(fs))%len(fs)]
+	s.applyFocus()
+}
+
+// Update handles the session, the answers of the screen's commands and,
+// when the screen is in front, the keys.
+func (s replacementScreen) Update(msg tea.Msg) (replacementScreen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case sessionMsg:
+		return s.withSession(msg), nil
+	case replPreparedMsg:
+		if msg.seq != s.seq || s.step != replPreparing {
+			return s, nil
+		}
+		s.step, s.pack, s.warnings, s.refused = replPreview, msg.pack, msg.warnings, ""
+		if msg.err != nil {
+			s.refused = userMessage(msg.err)
+		}
+		s.layout()
+		return s, nil
+	case replReturnMsg:
+		if msg.seq != s.seq || s.step != replPreparing {
+			return s, nil
+		}
+		s.step, s.ret, s.refused = replPreview, msg.ret, ""
+		if msg.err != nil {
+			s.refused = userMessage(frenchReplError(msg.err))
+		}
+		s.layout()
+		return s, nil
+	case replWrittenMsg:
+		if msg.seq != s.seq || s.step != replWriting {
+			return s, nil
+		}
+		if msg.err != nil {
+			err := frenchReplError(msg.err)
+			s.step, s.problem = replPreview, userMessage(err)
+			s.layout()
+			// Also through the root, so the failure is logged.
+			return s, send(errMsg{"write replacement file", err})
+		}
+		s.step, s.path = replDone, msg.path
+		// The passphrase has done its work: it stays in memory no longer
+		// than needed.
+		s.key = packfile.Key{Recipient: s.key.Recipient}
+		s.in[rfPass].SetValue("")
+		s.in[rfPassAgain].SetValue("")
+		s.outAuto = false
+		return s, statusCmd("Fichier écrit.")
+	case tea.KeyPressMsg:
+		return s.updateKey(msg)
+	case tea.PasteMsg:
+		if s.Capturing() {
+			return s.updateInput(msg)
+		}
+	}
+	return s, nil
+}
+
+func (s replacementScreen) updateKey(msg tea.KeyPressMsg) (replacementScreen, tea.Cmd) {
+	if s.svc == nil || s.side == replLoading {
+		return s, nil
+	}
+	k := s.keys
+	switch s.step {
+	case replPreparing, replWriting:
+		// Esc abandons the wait; the answer, when it comes, is dropped by
+		// its seq. A write under way still finishes: it is atomic.
+		if key.Matches(msg, k.Back) {
+			s.seq++
+			s.step = replForm
+		}
+		return s, nil
+	case replPreview:
+		switch {
+		case key.Matches(msg, k.Back):
+			s.step, s.problem = replForm, ""
+			return s, nil
+		case key.Matches(msg, k.Export) && s.refused == "":
+			return s.write()
+		}
+		var cmd tea.Cmd
+		s.vp, cmd = s.vp.Update(msg)
+		return s, cmd
+	case replDone:
+		if key.Matches(msg, k.Back) {
+			s.step, s.problem = replForm, ""
+			s.applyFocus()
+		}
+		return s, nil
+	}
+
+	fs := s.fields()
+	switch {
+	case key.Matches(msg, k.Back):
+		// Out of the text fields, so that the screen keys work again.
+		s.problem = ""
+		s.focus = fs[0]
+		s.applyFocus()
+		return s, nil
+	case key.Matches(msg, k.Up):
+		s.move(-1)
+		return s, nil
+	case key.Matches(msg, k.Down):
+		s.move(1)
+		return s, nil
+	case key.Matches(msg, k.Next):
+		if s.focus == fs[len(fs)-1] {
+			return s.prepare()
+		}
+		s.move(1)
+		return s, nil
+	case !isReplText(s.focus) && key.Matches(msg, k.Preview):
+		return s.prepare()
+	case !isReplText(s.focus) && key.Matches(msg, k.Choose):
+		step := 1
+		if msg.String() == "left" {
+			step = -1
+		}
+		s.problem = ""
+		if s.focus == rfMode {
+			s.byKey = !s.byKey
+			return s, nil
+		}
+		if n := len(s.candidates); n > 0 {
+			s.pick = (s.pick + step + n) % n
+			s.followNurse()
+		}
+		return s, nil
+	}
+	if isReplText(s.focus) {
+		return s.updateInput(msg)
+	}
+	return s, nil
+}
+
+// updateInput types into the focused field; a field the nurse types in
+// stops following the defaults.
+func (s replacementScreen) updateInput(msg tea.Msg) (replacementScreen, tea.Cmd) {
+	f := s.focus
+	before := s.in[f].Value()
+	var cmd tea.Cmd
+	s.in[f], cmd = s.in[f].Update(msg)
+	if s.in[f].Value() != before {
+		s.problem = ""
+		switch f {
+		case rfOut:
+			s.outAuto = false
+		case rfShare:
+			s.shareAuto = false
+		case rfFrom:
+			s.followNurse()
+		}
+	}
+	return s, cmd
+}
+
+// prepare checks the form and asks the service for the preview.
+func (s replacementScreen) prepare() (replacementScreen, tea.Cmd) {
+	k, problem := s.packKey()
+	path := strings.TrimSpace(s.in[rfOut].Value())
+	if problem == "" && path == "" {
+		s.focus, problem = rfOut, "Indiquez le fichier à écrire."
+	}
+	var req replacement.Request
+	if problem == "" && s.side == replTitulaire {
+		req, problem = s.request()
+	}
+	if problem != "" {
+		s.problem = problem
+		s.applyFocus()
+		return s, nil
+	}
+	s.problem, s.key, s.path = "", k, path
+	s.seq++
+	s.step = replPreparing
+	s.applyFocus()
+	svc, seq := s.svc, s.seq
+	if s.side == replRemplacant {
+		return s, func() tea.Msg {
+			ret, err := svc.BuildReturn(context.Background())
+			return replReturnMsg{seq: seq, ret: ret, err: err}
+		}
+	}
+	return s, func() tea.Msg {
+		pack, warnings, err := svc.Prepare(context.Background(), req)
+		return replPreparedMsg{seq: seq, pack: pack, warnings: warnings, err: err}
+	}
+}
+
+// request reads the titulaire's form; the rules themselves (period, share,
+// the two-nurse limit) are the service's, whose refusal the preview shows.
+func (s *replacementScreen) request() (replacement.Request, string) {
+	var req replacement.Request
+	n, ok := s.remplacant()
+	if !ok {
+		s.focus = rfNurse
+		return req, "Aucun(e) autre infirmier(e) dans le cabinet : ajoutez d'abord le/la remplaçant(e)."
+	}
+	from, err := patients.ParseDate(s.in[rfFrom].Value())
+	if err != nil {
+		s.focus = rfFrom
+		return req, "Premier jour illisible : écrivez-le 24/11/2026 ou 2026-11-24."
+	}
+	to, err := patients.ParseDate(s.in[rfTo].Value())
+	if err != nil {
+		s.focus = rfTo
+		return req, "Dernier jour illisible : écrivez-le 24/11/2026 ou 2026-11-24."
+	}
+	share, err := parseShare(s.in[rfShare].Value())
+	if err != nil {
+		s.focus = rfShare
+		return req, "Part du cabinet illisible : un pourcentage, par exemple 10 ou 7,5."
+	}
+	req = replacement.Request{Remplacant: n.ID, From: from, To: to, Share: share}
+	if !s.me.ID.IsZero() {
+		req.Titulaires = []xid.ID{s.me.ID}
+	}
+	return req, ""
+}
+
+// packKey reads the encryption part of the form. The public key is only
+// checked for its shape here; age itself refuses a damaged one on writing.
+func (s *replacementScreen) packKey() (packfile.Key, string) {
+	if s.byKey {
+		r := strings.TrimSpace(s.in[rfRecipient].Value())
+		problem := ""
+		switch {
+		case r == "":
+			problem = "Indiquez la clé publique (« age1… ») de la personne qui ouvrira le fichier, ou choisissez une phrase de passe."
+		case strings.HasPrefix(strings.ToUpper(r), "AGE-SECRET-KEY-"):
+			problem = "C'est une clé privée : elle ne quitte jamais l'ordinateur de sa propriétaire. Demandez la clé publique, « age1… »."
+		case !strings.HasPrefix(r, "age1"):
+			problem = "Une clé publique commence par « age1 » : copiez-la en entier."
+		}
+		if problem != "" {
+			s.focus = rfRecipient
+			return packfile.Key{}, problem
+		}
+		return packfile.Key{Recipient: r}, ""
+	}
+	p1, p2 := s.in[rfPass].Value(), s.in[rfPassAgain].Value()
+	switch {
+	case p1 == "":
+		s.focus = rfPass
+		return packfile.Key{}, "Choisissez une phrase de passe, à transmettre à part."
+	case p1 != p2:
+		s.focus = rfPassAgain
+		return packfile.Key{}, "Les deux phrases de passe diffèrent : retapez la confirmation."
+	}
+	return packfile.Key{Passphrase: []byte(p1)}, ""
+}
+
+// write seals what the preview showed into the file.
+func (s replacementScreen) write() (replacementScreen, tea.Cmd) {
+	s.seq++
+	s.step, s.problem = replWriting, ""
+	svc, seq, path, pack, ret := s.svc, s.seq, s.path, s.pack, s.ret
+	k := packfile.Key{Recipient: s.key.Recipient, Passphrase: bytes.Clone(s.key.Passphrase)}
+	side := s.side
+	return s, func() tea.Msg {
+		// The folder may be new (the first replacement on this laptop);
+		// 0700, as it will hold health data.
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return replWrittenMsg{seq: seq, path: path, err: err}
+		}
+		var err error
+		if side == replRemplacant {
+			err = svc.WriteReturn(ret, k, path)
+		} else {
+			err = svc.WritePack(pack, k, path)
+		}
+		return replWrittenMsg{seq: seq, path: path, err: err}
+	}
+}
+
+// replError carries the French of a failure to write or gather the
+// replacement's files, for userMessage; the log gets the wrapped error.
+type replError struct {
+	err error
+	fr  string
+}
+
+func (e replError) Error() string  { return e.err.Error() }
+func (e replError) Unwrap() error  { return e.err }
+func (e replError) French() string { return e.fr }
+
+func frenchReplError(err error) error {
+	var fr string
+	switch {
+	case errors.Is(err, os.ErrExist):
+		fr = "Ce fichier existe déjà et n'est jamais écrasé : choisissez un autre nom."
+	case errors.Is(err, packfile.ErrInvalidKey):
+		fr = "Cette clé publique est illisible : copiez-la en entier, elle commence par « age1 »."
+	case errors.Is(err, os.ErrPermission):
+		fr = "Pas le droit d'écrire dans ce dossier : choisissez-en un autre (la clé USB, par exemple)."
+	case errors.Is(err, os.ErrNotExist):
+		fr = "Ce dossier n'existe pas ou la clé USB n'est plus branchée."
+	case errors.Is(err, handover.ErrNotReplacement):
+		fr = "Cette base ne contient pas de remplacement à rendre."
+	default:
+		return err
+	}
+	return replError{err: err, fr: fr}
+}
+
+// SetSize gives the screen its room.
+func (s *replacementScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.layout()
+}
+
+// SetStyles restyles the screen after a background change.
+func (s *replacementScreen) SetStyles(st styles) {
+	s.styles = st
+	s.layout()
+}
+
+func (s *replacementScreen) layout() {
+	for f := range s.in {
+		s.in[f].SetWidth(max(s.w-replLabelWidth-6, 10))
+	}
+	s.vp.SetWidth(s.w)
+	s.vp.SetHeight(max(s.h-2, 1))
+	if s.step == replPreview {
+		s.vp.SetContent(s.previewText())
+	}
+}
+
+// Keys is the help for what the screen allows now.
+func (s replacementScreen) Keys() help.KeyMap {
+	k := s.keys
+	if s.svc == nil || s.side == replLoading {
+		return keyList{}
+	}
+	switch s.step {
+	case replPreparing, replWriting, replDone:
+		return keyList{k.Back}
+	case replPreview:
+		if s.refused != "" {
+			return keyList{k.ScrollUp, k.ScrollDown, k.Back}
+		}
+		return keyList{k.Export, k.ScrollUp, k.ScrollDown, k.Back}
+	}
+	next := k.Next
+	fs := s.fields()
+	if s.focus == fs[len(fs)-1] {
+		next.SetHelp("entrée", "aperçu")
+	}
+	if isReplText(s.focus) {
+		return keyList{next, k.Up, k.Down, k.Back}
+	}
+	return keyList{k.Choose, k.Preview, k.Up, k.Down}
+}
