@@ -74,13 +74,9 @@ dans un script). Il s'ouvre avec « tournee handover open », ou sans tournée a
 			if (recipient == "") == !passphrase {
 				return usagef("give --recipient AGE_PUBLIC_KEY or --passphrase")
 			}
-			start, err := patients.ParseDate(from)
+			start, end, err := parsePeriod(from, to)
 			if err != nil {
-				return usagef("--from: %v", err)
-			}
-			end, err := patients.ParseDate(to)
-			if err != nil {
-				return usagef("--to: %v", err)
+				return err
 			}
 			key := packfile.Key{Recipient: strings.TrimSpace(recipient)}
 			if passphrase {

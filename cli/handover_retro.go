@@ -34,13 +34,9 @@ sont listés. Avec --out, écrit aussi le relevé en PDF.`,
 			if remplacant == "" || from == "" || to == "" {
 				return usagef("--remplacant, --from and --to are required")
 			}
-			start, err := patients.ParseDate(from)
+			start, end, err := parsePeriod(from, to)
 			if err != nil {
-				return usagef("--from: %v", err)
-			}
-			end, err := patients.ParseDate(to)
-			if err != nil {
-				return usagef("--to: %v", err)
+				return err
 			}
 			tariffs, err := ngap.Load()
 			if err != nil {
@@ -107,7 +103,7 @@ sont listés. Avec --out, écrit aussi le relevé en PDF.`,
 					fmt.Fprintf(w, "  dont IK, hors base      %s\n", french.Euros(r.TravelExcluded))
 				}
 				fmt.Fprintf(w, "  base                    %s\n", french.Euros(r.Base))
-				fmt.Fprintf(w, "  part du cabinet (%s)  %s\n", percent(r.Share), french.Euros(r.Kept))
+				fmt.Fprintf(w, "  part du cabinet (%s)  %s\n", french.Percent(r.Share), french.Euros(r.Kept))
 				fmt.Fprintf(w, "  rétrocession due        %s\n", french.Euros(r.Due))
 				if r.Payable != r.Due {
 					fmt.Fprintf(w, "  à verser en tout        %s (IK reversées en totalité)\n", french.Euros(r.Payable))
@@ -137,15 +133,13 @@ sont listés. Avec --out, écrit aussi le relevé en PDF.`,
 	return cmd
 }
 
-func percent(share float64) string {
-	s := fmt.Sprintf("%.1f", share*100)
-	if len(s) > 2 && s[len(s)-2:] == ".0" {
-		s = s[:len(s)-2]
+// parsePeriod reads the --from and --to flags of a period.
+func parsePeriod(from, to string) (start, end patients.Date, err error) {
+	if start, err = patients.ParseDate(from); err != nil {
+		return start, end, usagef("--from: %v", err)
 	}
-	for i := range s {
-		if s[i] == '.' {
-			s = s[:i] + "," + s[i+1:]
-		}
+	if end, err = patients.ParseDate(to); err != nil {
+		return start, end, usagef("--to: %v", err)
 	}
-	return s + " %"
+	return start, end, nil
 }

@@ -178,3 +178,19 @@ func group(digits string) string {
 	}
 	return b.String()
 }
+
+// Period returns a span of days: "du lundi 23 novembre 2026 au mardi 24
+// novembre 2026", or "le lundi 23 novembre 2026" for a single day.
+func Period(from, to patients.Date) string {
+	if from == to {
+		return "le " + LongDate(from)
+	}
+	return "du " + LongDate(from) + " au " + LongDate(to)
+}
+
+// Percent returns a share of 0..1 as "10 %", "7,5 %", rounded to a tenth:
+// 0.075 × 100 is 7.4999… in binary.
+func Percent(share float64) string {
+	s := strconv.FormatFloat(math.Round(share*1000)/10, 'f', -1, 64)
+	return strings.Replace(s, ".", ",", 1) + " %"
+}

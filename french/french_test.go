@@ -186,3 +186,18 @@ func TestKm(t *testing.T) {
 		})
 	}
 }
+
+func TestPeriodAndPercent(t *testing.T) {
+	d := patients.Date{Year: 2026, Month: 11, Day: 23}
+	for _, c := range []struct{ got, want string }{
+		{Period(d, d), "le lundi 23 novembre 2026"},
+		{Period(d, d.AddDays(1)), "du lundi 23 novembre 2026 au mardi 24 novembre 2026"},
+		{Percent(0.10), "10 %"},
+		{Percent(0.075), "7,5 %"},
+		{Percent(0), "0 %"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}

@@ -24,12 +24,12 @@ func (p Pack) Contract() (Report, bool) {
 	}
 	r := Report{
 		Title:    ContractTitle,
-		Subtitle: "Projet à relire et compléter avant signature — " + periodText(p.From, p.To),
+		Subtitle: "Projet à relire et compléter avant signature — " + french.Period(p.From, p.To),
 		Created:  p.Created,
 		Meta: []Field{
 			{Label: titulaireLabel(len(p.Titulaires)), Value: p.titulaireNames()},
 			{Label: "Remplaçant(e)", Value: p.Remplacant.FullName()},
-			{Label: "Période", Value: periodText(p.From, p.To)},
+			{Label: "Période", Value: french.Period(p.From, p.To)},
 			{Label: "Cabinet", Value: p.Cabinet.Name},
 		},
 		Footer: "Projet de contrat établi le " + french.ShortDate(patients.DateOf(p.Created)) +
@@ -93,7 +93,7 @@ func (p Pack) object() Section {
 	return Section{Heading: "Objet et durée", Entries: []Entry{
 		{Label: "Objet", Text: fmt.Sprintf("%s remplace %s auprès de sa patientèle, temporairement, pendant son indisponibilité.",
 			p.Remplacant.FullName(), p.titulaireNames())},
-		{Label: "Période", Text: strings.ToUpper(periodText(p.From, p.To)[:1]) + periodText(p.From, p.To)[1:] +
+		{Label: "Période", Text: strings.ToUpper(french.Period(p.From, p.To)[:1]) + french.Period(p.From, p.To)[1:] +
 			" inclus (" + dayCount(p.From, p.To) + ")."},
 		{Label: "Lieu", Text: joinNonEmpty(", ", p.Cabinet.Name, p.Cabinet.Address.Label(), p.Cabinet.Phone)},
 	}}
@@ -105,7 +105,7 @@ func (p Pack) money() Section {
 	const example = 100000 // 1 000 € in cents, the worked example of the rules
 	kept := int64(math.Round(example * p.CabinetShare))
 	return Section{Heading: "Conditions financières", Entries: []Entry{
-		{Label: "Part du cabinet", Text: percent(p.CabinetShare) + " des honoraires perçus pour les soins du remplaçant, conservés par le titulaire pour les frais du cabinet."},
+		{Label: "Part du cabinet", Text: french.Percent(p.CabinetShare) + " des honoraires perçus pour les soins du remplaçant, conservés par le titulaire pour les frais du cabinet."},
 		{Label: "Rétrocession", Text: "Le titulaire perçoit les honoraires des soins faits par le remplaçant et lui en reverse le montant, diminué de la part du cabinet. " +
 			"Les indemnités kilométriques (IK) sont exclues de l'assiette de la part du cabinet et reversées en totalité au remplaçant, sauf accord contraire écrit ci-dessous.",
 			Lines: []Field{{Label: "Exemple", Value: fmt.Sprintf("pour %s d'honoraires, le titulaire conserve %s et reverse %s",

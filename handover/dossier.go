@@ -31,12 +31,12 @@ func (p Pack) Dossier() Report {
 	names := p.nurseNames()
 	r := Report{
 		Title:    DossierTitle,
-		Subtitle: p.Remplacant.FullName() + " — " + periodText(p.From, p.To),
+		Subtitle: p.Remplacant.FullName() + " — " + french.Period(p.From, p.To),
 		Created:  p.Created,
 		Meta: []Field{
 			{Label: "Remplaçant(e)", Value: p.Remplacant.FullName()},
 			{Label: titulaireLabel(len(p.Titulaires)), Value: p.titulaireNames()},
-			{Label: "Période", Value: periodText(p.From, p.To)},
+			{Label: "Période", Value: french.Period(p.From, p.To)},
 			{Label: "Cabinet", Value: p.Cabinet.Name},
 			{Label: "Patients", Value: strconv.Itoa(len(p.Patients))},
 		},
@@ -77,8 +77,8 @@ func (p Pack) conditions() Section {
 		e.Lines = append(e.Lines, Field{Label: "Autorisation de remplacement", Value: "non renseignée"})
 	}
 	sec.Entries = append(sec.Entries, e,
-		Entry{Label: "Période", Text: periodText(p.From, p.To) + " (" + dayCount(p.From, p.To) + ")"},
-		Entry{Label: "Part du cabinet", Text: percent(p.CabinetShare) + " des honoraires, conservés par le titulaire pour les frais du cabinet"},
+		Entry{Label: "Période", Text: french.Period(p.From, p.To) + " (" + dayCount(p.From, p.To) + ")"},
+		Entry{Label: "Part du cabinet", Text: french.Percent(p.CabinetShare) + " des honoraires, conservés par le titulaire pour les frais du cabinet"},
 	)
 	cab := Entry{Label: "Cabinet", Text: p.Cabinet.Name}
 	if a := p.Cabinet.Address.Label(); a != "" {

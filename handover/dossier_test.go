@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"tournee/french"
 )
 
 func labels(s Section) []string {
@@ -173,8 +174,8 @@ func TestDossierDirectory(t *testing.T) {
 func TestPercentAndAge(t *testing.T) {
 	t.Parallel()
 	for share, want := range map[float64]string{0.1: "10 %", 0.07: "7 %", 0.075: "7,5 %", 0: "0 %"} {
-		if got := percent(share); got != want {
-			t.Errorf("percent(%v) = %q, want %q", share, got, want)
+		if got := french.Percent(share); got != want {
+			t.Errorf("french.Percent(%v) = %q, want %q", share, got, want)
 		}
 	}
 	if a, _ := ageOn(from.AddDays(-365*80-20), from); a != 80 {

@@ -109,7 +109,7 @@ func BuildPack(in PackInput) (Pack, []string, error) {
 		share = DefaultCabinetShare
 	}
 	if share < 0 || share >= 1 {
-		add("part du cabinet", fmt.Sprintf("part du cabinet impossible (%s) : elle se situe entre 0 et 100 %%", percent(share)))
+		add("part du cabinet", fmt.Sprintf("part du cabinet impossible (%s) : elle se situe entre 0 et 100 %%", french.Percent(share)))
 	}
 	if ok && len(titulaires) == len(in.Titulaires) && !in.From.IsZero() && !in.To.IsZero() {
 		if err := CheckReplacementLimit(rempl, in.Titulaires, in.From, in.To); err != nil {
@@ -290,23 +290,10 @@ func nurseLine(n patients.Nurse) string {
 	return s
 }
 
-func periodText(from, to patients.Date) string {
-	if from == to {
-		return "le " + french.LongDate(from)
-	}
-	return "du " + french.LongDate(from) + " au " + french.LongDate(to)
-}
-
 func dayCount(from, to patients.Date) string {
 	n := to.DaysSince(from) + 1
 	if n > 1 {
 		return strconv.Itoa(n) + " jours"
 	}
 	return "1 jour"
-}
-
-// percent writes a share of 0..1 the French way: « 10 % », « 7,5 % ».
-func percent(share float64) string {
-	s := strconv.FormatFloat(math.Round(share*1000)/10, 'f', -1, 64)
-	return strings.Replace(s, ".", ",", 1) + " %"
 }

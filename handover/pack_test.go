@@ -13,6 +13,7 @@ import (
 	"github.com/rs/xid"
 
 	"tournee/demo"
+	"tournee/french"
 	"tournee/patients"
 	"tournee/planner"
 )
@@ -238,8 +239,8 @@ func TestBuildPackChosenPatients(t *testing.T) {
 			t.Errorf("transmission of another patient kept: %q", tr.Cible)
 		}
 	}
-	if p.CabinetShare != 0.075 || percent(p.CabinetShare) != "7,5 %" {
-		t.Errorf("share = %v (%s), want the one asked, 7,5 %%", p.CabinetShare, percent(p.CabinetShare))
+	if p.CabinetShare != 0.075 || french.Percent(p.CabinetShare) != "7,5 %" {
+		t.Errorf("share = %v (%s), want the one asked, 7,5 %%", p.CabinetShare, french.Percent(p.CabinetShare))
 	}
 }
 

@@ -142,12 +142,12 @@ func StatementFromTotals(gross int64, share float64) (kept, due int64) {
 func (r Retrocession) Statement() Report {
 	rep := Report{
 		Title:    RetrocessionTitle,
-		Subtitle: "Soins faits par " + r.Remplacant.FullName() + " " + periodText(r.From, r.To),
+		Subtitle: "Soins faits par " + r.Remplacant.FullName() + " " + french.Period(r.From, r.To),
 		Meta: []Field{
 			{Label: titulaireLabel(len(r.Titulaires)), Value: titulaireNames(r.Titulaires)},
 			{Label: "Remplaçant(e)", Value: nurseLine(r.Remplacant)},
-			{Label: "Période", Value: periodText(r.From, r.To)},
-			{Label: "Part du cabinet", Value: percent(r.Share)},
+			{Label: "Période", Value: french.Period(r.From, r.To)},
+			{Label: "Part du cabinet", Value: french.Percent(r.Share)},
 		},
 		Footer: "Montants calculés selon les tarifs conventionnels de la NGAP (métropole) — à rapprocher des honoraires facturés et encaissés",
 	}
@@ -177,7 +177,7 @@ func (r Retrocession) Statement() Report {
 		{Label: "Honoraires bruts", Text: french.Euros(r.Gross)},
 		{Label: ikLabel, Text: french.Euros(r.TravelExcluded)},
 		{Label: "Assiette", Text: french.Euros(r.Base)},
-		{Label: "Part du cabinet", Text: percent(r.Share) + " de l'assiette"},
+		{Label: "Part du cabinet", Text: french.Percent(r.Share) + " de l'assiette"},
 		{Label: "Conservé par le titulaire", Text: french.Euros(r.Kept)},
 		{Label: "Rétrocession due au remplaçant", Text: french.Euros(r.Due)},
 	}}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -326,8 +325,7 @@ func slug(name string) string {
 
 // percentText writes a share of 0..1 as the nurse types it: « 10 », « 7,5 ».
 func percentText(share float64) string {
-	// Rounded to a tenth: 0.075*100 is 7.499999… in binary.
-	return strings.Replace(strconv.FormatFloat(math.Round(share*1000)/10, 'f', -1, 64), ".", ",", 1)
+	return strings.TrimSuffix(french.Percent(share), " %")
 }
 
 // parseShare reads « 10 », « 7,5 % » or « 7.5 » as a share of 0..1.

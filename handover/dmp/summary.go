@@ -61,7 +61,7 @@ func Summarize(in Input) (Summary, error) {
 		}
 	}
 	if done == 0 && len(trans) == 0 {
-		add("période", fmt.Sprintf("aucun soin fait ni transmission écrite pour %s %s : rien à résumer", p.DisplayName(), periodText(in.From, in.To)))
+		add("période", fmt.Sprintf("aucun soin fait ni transmission écrite pour %s %s : rien à résumer", p.DisplayName(), french.Period(in.From, in.To)))
 		return Summary{}, errs
 	}
 	names := map[xid.ID]string{}
@@ -71,12 +71,12 @@ func Summarize(in Input) (Summary, error) {
 	s := Summary{Header: header(in)}
 	r := &s.Report
 	r.Title = DocumentTitle
-	r.Subtitle = p.DisplayName() + " — " + periodText(in.From, in.To)
+	r.Subtitle = p.DisplayName() + " — " + french.Period(in.From, in.To)
 	r.Created = in.Now
 	r.Meta = []handover.Field{
 		{Label: "Patient", Value: patientLine(p)},
 		{Label: "INS", Value: p.INS.NIR},
-		{Label: "Période", Value: periodText(in.From, in.To)},
+		{Label: "Période", Value: french.Period(in.From, in.To)},
 		{Label: "Infirmière", Value: in.Author.FullName() + " (RPPS " + in.Author.RPPS + ")"},
 		{Label: "Cabinet", Value: in.Cabinet.Name},
 	}
@@ -94,13 +94,6 @@ func Summarize(in Input) (Summary, error) {
 	r.Footer = fmt.Sprintf("Synthèse établie par %s, infirmière (RPPS %s), %s — le %s", in.Author.FullName(),
 		in.Author.RPPS, in.Cabinet.Name, french.Date(patients.DateOf(in.Now)))
 	return s, nil
-}
-
-func periodText(from, to patients.Date) string {
-	if from == to {
-		return "le " + french.LongDate(from)
-	}
-	return "du " + french.LongDate(from) + " au " + french.LongDate(to)
 }
 
 func patientLine(p patients.Patient) string {
@@ -185,7 +178,7 @@ func careDelivered(vs []patients.Visit) handover.Section {
 	slices.SortFunc(kinds, func(a, b patients.CareKind) int { return cmp.Or(byKind[b].n-byKind[a].n, cmp.Compare(a, b)) })
 	for _, k := range kinds {
 		t := byKind[k]
-		text := fmt.Sprintf("%d %s, %s", t.n, plural(t.n, "passage", "passages"), periodText(t.first, t.last))
+		text := fmt.Sprintf("%d %s, %s", t.n, plural(t.n, "passage", "passages"), french.Period(t.first, t.last))
 		sec.Entries = append(sec.Entries, handover.Entry{Label: capitalize(string(k)), Text: text})
 	}
 	if missed > 0 {
