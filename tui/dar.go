@@ -3,7 +3,6 @@ package tui
 import (
 	"errors"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -516,89 +515,4 @@ func transClip(s string, w int) string {
 // transPad pads a line with spaces to a width, for aligned columns.
 func transPad(s string, w int) string {
 	return s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s)))
-}
-
-// historyPane is the selected patient's name, the filter, and the
-// scrolling history.
-func (s transmissionsScreen) historyPane() string {
-	st := s.styles
-	w := s.historyWidth()
-	iw := w - st.Pane.GetHorizontalFrameSize()
-	r, ok := s.current()
-	if !ok {
-		return s.pane(false, w, []string{st.Muted.Render("Aucun patient sélectionné.")})
-	}
-	head := st.Section.Render(r.name)
-	if r.born != "" {
-		head += st.Muted.Render(" · " + r.born)
-	}
-	filter := st.Muted.Render(s.filter.label())
-	if s.filter != transAll {
-		filter = st.Accent.Render(s.filter.label())
-	}
-	count := ""
-	if s.hist.loaded {
-		n := len(s.hist.shown)
-		count = " · " + strconv.Itoa(n) + " transmission"
-		if n > 1 {
-			count += "s"
-		}
-		if !s.vp.AtBottom() {
-			count += " · ↓ suite"
-		}
-		count = st.Muted.Render(count)
-	}
-	lines := []string{transClip(head, iw), transClip(st.Label.Render("Filtre : ")+filter+count, iw), ""}
-	lines = append(lines, strings.Split(s.vp.View(), "\n")...)
-	return s.pane(s.focus == transOnHistory, w, lines)
-}
-
-// transHistoryChrome is the lines above the history's viewport.
-const transHistoryChrome = 3
-
-// refreshHistory redraws the history into the viewport; entries keep their
-// line spans so the selection can be scrolled into view.
-func (s *transmissionsScreen) refreshHistory() {
-	st := s.styles
-	iw := max(10, s.historyWidth()-st.Pane.GetHorizontalFrameSize())
-	s.vp.SetWidth(iw)
-	s.vp.SetHeight(max(1, s.h-st.Pane.GetVerticalFrameSize()-transHistoryChrome))
-	var lines []string
-	var spans [][2]int
-	switch {
-	case s.hist.patientID.IsZero():
-	case s.hist.failed:
-		lines = []string{st.ErrorText.Render("L'historique n'a pas pu être chargé.")}
-	case !s.hist.loaded:
-		lines = []string{st.Muted.Render("Chargement…")}
-	case len(s.hist.list) == 0:
-		lines = []string{st.Muted.Render("Aucune transmission pour ce patient."), st.Muted.Render("n : écrire la première.")}
-	case len(s.hist.shown) == 0:
-		lines = []string{st.Muted.Render("Aucune transmission dans le filtre « " + s.filter.label() + " ».")}
-	}
-	if s.hist.loaded {
-		for i, idx := range s.hist.shown {
-			start := len(lines)
-			lines = appendDAR(lines, st, s.entry(s.hist.list[idx], i == s.sel), iw)
-			spans = append(spans, [2]int{start, len(lines) - 1})
-			lines = append(lines, "")
-		}
-	}
-	s.hist.spans = spans
-	s.vp.SetContentLines(lines)
-}
-
-// entry gathers what the history shows around a transmission.
-func (s transmissionsScreen) entry(t patients.Transmission, selected bool) darEntry {
-	st := s.styles
-	e := darEntry{t: t, bar: "  ", author: s.nurses[t.AuthorID], when: transWhen(t.At, s.now()), corrected: s.hist.corrected[t.ID]}
-	if selected && s.focus == transOnHistory {
-		e.bar = st.Cursor.Render("▌ ")
-	} else if selected {
-		e.bar = st.Muted.Render("▌ ")
-	}
-	if i, ok := s.hist.byID[t.Corrects]; ok && !t.Corrects.IsZero() {
-		e.correctsOf = transOf(s.hist.list[i].At, s.now())
-	}
-	return e
 }

@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -12,7 +11,6 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/rs/xid"
 
 	"tournee/french"
@@ -437,87 +435,6 @@ func (s *transmissionsScreen) cycleFilter() {
 	s.vp.GotoTop()
 }
 
-// setRows takes a freshly loaded list, keeping the selection and the search.
-func (s transmissionsScreen) setRows(rows []transRow) (transmissionsScreen, tea.Cmd) {
-	keep := s.want
-	if r, ok := s.current(); ok && keep.IsZero() {
-		keep = r.id
-	}
-	s.rows, s.loaded, s.want = rows, true, xid.NilID()
-	s.filterRows()
-	if !keep.IsZero() {
-		return s.selectPatient(keep)
-	}
-	return s.moveCursor(0)
-}
-
-// filterRows applies the search: every word must appear in the folded name,
-// so « marie dup » and « Dupont » both find DUPONT Marie.
-func (s *transmissionsScreen) filterRows() {
-	words := strings.Fields(patients.Fold(s.search.Value()))
-	// A fresh slice: the old one may back a copy of the screen.
-	s.shown = make([]int, 0, len(s.rows))
-	for i, r := range s.rows {
-		match := true
-		for _, w := range words {
-			if !strings.Contains(r.folded, w) {
-				match = false
-				break
-			}
-		}
-		if match {
-			s.shown = append(s.shown, i)
-		}
-	}
-}
-
-func (s transmissionsScreen) applySearch(cmd tea.Cmd) (transmissionsScreen, tea.Cmd) {
-	s.filterRows()
-	s.cursor, s.top = 0, 0
-	s, load := s.moveCursor(0)
-	return s, tea.Batch(cmd, load)
-}
-
-// selectPatient puts the cursor on a patient, clearing a search that hides it.
-func (s transmissionsScreen) selectPatient(id xid.ID) (transmissionsScreen, tea.Cmd) {
-	if !s.loaded {
-		s.want = id
-		return s, s.loadPatients()
-	}
-	pos := slices.IndexFunc(s.shown, func(i int) bool { return s.rows[i].id == id })
-	if pos < 0 && s.search.Value() != "" {
-		s.search.Reset()
-		s.filterRows()
-		pos = slices.IndexFunc(s.shown, func(i int) bool { return s.rows[i].id == id })
-	}
-	if pos < 0 {
-		return s.moveCursor(0)
-	}
-	s.cursor = pos
-	return s.moveCursor(0)
-}
-
-// moveCursor moves in the picker and loads the history of the new patient.
-func (s transmissionsScreen) moveCursor(delta int) (transmissionsScreen, tea.Cmd) {
-	s.cursor = max(0, min(s.cursor+delta, len(s.shown)-1))
-	s.clampTop()
-	r, ok := s.current()
-	if !ok {
-		s.hist = transHistory{}
-		s.refreshHistory()
-		return s, nil
-	}
-	if r.id == s.hist.patientID {
-		return s, nil
-	}
-	// Never show the previous patient's notes under the new name.
-	s.hist = transHistory{patientID: r.id}
-	s.sel = 0
-	s.vp.GotoTop()
-	s.refreshHistory()
-	return s, s.loadHistory(r.id)
-}
-
 func (s *transmissionsScreen) setHistory(list []patients.Transmission) {
 	h := transHistory{patientID: s.hist.patientID, loaded: true, list: list,
 		corrected: make(map[xid.ID]bool), byID: make(map[xid.ID]int, len(list))}
@@ -611,103 +528,6 @@ func (s transmissionsScreen) Keys() help.KeyMap {
 	k.Back.SetEnabled(s.search.Value() != "")
 	k.Back.SetHelp("échap", "effacer la recherche")
 	return transHelp{{k.Search, k.Open, k.New, k.Filter, k.Back}, {k.Up, k.Down}}
-}
-
-func (s transmissionsScreen) pickerWidth() int {
-	if !s.wide() {
-		return s.w
-	}
-	return max(34, min(44, s.w/3))
-}
-
-func (s transmissionsScreen) historyWidth() int {
-	if !s.wide() {
-		return s.w
-	}
-	return s.w - s.pickerWidth()
-}
-
-// View shows the form when it is open; otherwise the picker and the
-// history side by side, or one of them on a narrow terminal.
-func (s transmissionsScreen) View() string {
-	if s.dar.open() {
-		name := ""
-		if r, ok := s.rowOf(s.dar.patientID); ok {
-			name = r.name
-			if r.born != "" {
-				name += " (" + r.born + ")"
-			}
-		}
-		return s.dar.view(s.styles, name, s.nurses[s.author])
-	}
-	switch {
-	case s.wide():
-		return lipgloss.JoinHorizontal(lipgloss.Top, s.pickerPane(), s.historyPane())
-	case s.focus == transOnHistory:
-		return s.historyPane()
-	}
-	return s.pickerPane()
-}
-
-func (s transmissionsScreen) pane(focused bool, w int, lines []string) string {
-	st := s.styles.Pane
-	if focused {
-		st = s.styles.FocusedPane
-	}
-	ih := max(0, s.h-st.GetVerticalFrameSize())
-	if len(lines) > ih {
-		lines = lines[:ih]
-	}
-	return st.Width(w).Height(s.h).Render(strings.Join(lines, "\n"))
-}
-
-func (s transmissionsScreen) pickerPane() string {
-	st := s.styles
-	w := s.pickerWidth()
-	iw := w - st.Pane.GetHorizontalFrameSize()
-	count := st.Muted.Render("chargement…")
-	if s.loaded {
-		n := strconv.Itoa(len(s.rows))
-		if len(s.shown) != len(s.rows) {
-			n = strconv.Itoa(len(s.shown)) + " sur " + n
-		}
-		count = st.Muted.Render(n)
-	}
-	lines := make([]string, 0, s.pickerRows()+2)
-	lines = append(lines, transClip(st.Section.Render("Patients")+"  "+count, iw))
-	switch {
-	case s.focus == transOnSearch:
-		lines = append(lines, s.search.View())
-	case s.search.Value() != "":
-		lines = append(lines, transClip(st.Accent.Render("/ "+s.search.Value()), iw))
-	default:
-		lines = append(lines, st.Muted.Render("/ rechercher"))
-	}
-	if s.loaded && len(s.shown) == 0 {
-		lines = append(lines, st.Muted.Render("Aucun patient ne correspond."))
-	}
-	// Only the rows on screen are drawn, whatever the size of the file.
-	end := min(len(s.shown), s.top+s.pickerRows())
-	for i := s.top; i < end; i++ {
-		lines = append(lines, s.pickerRow(s.rows[s.shown[i]], i == s.cursor, iw))
-	}
-	return s.pane(s.focus != transOnHistory, w, lines)
-}
-
-func (s transmissionsScreen) pickerRow(r transRow, cur bool, w int) string {
-	st := s.styles
-	text := transClip(r.name, w-2)
-	if r.born != "" && w >= 30 {
-		nw := w - 2 - 1 - len(r.born)
-		text = transPad(transClip(r.name, nw), nw) + " " + r.born
-	}
-	switch {
-	case cur && s.focus != transOnHistory:
-		return st.Selected.Render(transPad("▸ "+text, w))
-	case cur:
-		return st.Cursor.Render("▸ ") + st.Bold.Render(text)
-	}
-	return "  " + st.Row.Render(text)
 }
 
 // scrollEntry moves the selection; a long entry is scrolled through before
