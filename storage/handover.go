@@ -23,7 +23,7 @@ func (db *DB) ImportReturn(ctx context.Context, rem patients.Nurse, ts []patient
 	var res ReturnImport
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		if !db.exists(tx, bucketNurses, rem.ID) {
-			if err := db.put(tx, bucketNurses, rem.ID.Bytes(), nurseV, rem); err != nil {
+			if err := db.putRecord(tx, bucketNurses, rem.ID.Bytes(), nurseV, rem); err != nil {
 				return err
 			}
 		}

@@ -36,6 +36,19 @@ var migrations = []func(db *DB, tx *bolt.Tx) error{
 		_, err := tx.CreateBucketIfNotExists(bucketDMPExports)
 		return err
 	},
+	// 3 → 4: replication. The laptop gets its replica id, and everything it
+	// already holds becomes operations, so its first sync shares it all.
+	func(db *DB, tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketOplog, bucketSyncState, bucketSyncSeen, bucketConflicts, bucketSync} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		if err := tx.Bucket(bucketMeta).Put(keyReplica, db.newID().Bytes()); err != nil {
+			return err
+		}
+		return db.snapshotOps(tx)
+	},
 }
 
 // schemaLatest is the layout this build writes.

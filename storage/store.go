@@ -82,7 +82,7 @@ func (db *DB) SaveCabinet(ctx context.Context, c patients.Cabinet) error {
 		c.ID = db.newID()
 	}
 	return db.update(ctx, func(tx *bolt.Tx) error {
-		if err := db.put(tx, bucketCabinet, keyCabinet, cabinetV, c); err != nil {
+		if err := db.putRecord(tx, bucketCabinet, keyCabinet, cabinetV, c); err != nil {
 			return err
 		}
 		return db.audit(tx, "update", "cabinet", c.ID, 0)
@@ -111,7 +111,7 @@ func (db *DB) SaveNurse(ctx context.Context, n *patients.Nurse) error {
 		if n.ID.IsZero() {
 			n.ID, action = db.newID(), "create"
 		}
-		if err := db.put(tx, bucketNurses, n.ID.Bytes(), nurseV, n); err != nil {
+		if err := db.putRecord(tx, bucketNurses, n.ID.Bytes(), nurseV, n); err != nil {
 			return err
 		}
 		return db.audit(tx, action, "nurse", n.ID, 0)
@@ -184,7 +184,7 @@ func (db *DB) SavePatient(ctx context.Context, p *patients.Patient) error {
 		} else if !db.exists(tx, bucketPatients, p.ID) {
 			return fmt.Errorf("save patient %s: %w", p.ID, patients.ErrNotFound)
 		}
-		if err := db.put(tx, bucketPatients, p.ID.Bytes(), patientV, p); err != nil {
+		if err := db.putRecord(tx, bucketPatients, p.ID.Bytes(), patientV, p); err != nil {
 			return err
 		}
 		return db.audit(tx, action, "patient", p.ID, 0)
@@ -210,7 +210,7 @@ func (db *DB) ImportPatients(ctx context.Context, ps []patients.Patient) error {
 				p.ID = db.newID()
 			}
 			ids[i] = p.ID
-			if err := db.put(tx, bucketPatients, p.ID.Bytes(), patientV, p); err != nil {
+			if err := db.putRecord(tx, bucketPatients, p.ID.Bytes(), patientV, p); err != nil {
 				return err
 			}
 		}
@@ -408,7 +408,7 @@ func (db *DB) Seed(ctx context.Context, d patients.Dataset) error {
 		if d.Cabinet.ID.IsZero() {
 			d.Cabinet.ID = db.newID()
 		}
-		if err := db.put(tx, bucketCabinet, keyCabinet, cabinetV, d.Cabinet); err != nil {
+		if err := db.putRecord(tx, bucketCabinet, keyCabinet, cabinetV, d.Cabinet); err != nil {
 			return err
 		}
 		for _, n := range d.Nurses {
@@ -416,7 +416,7 @@ func (db *DB) Seed(ctx context.Context, d patients.Dataset) error {
 			if _, err := n.Validate(); err != nil {
 				return fmt.Errorf("nurse %s: %w", n.FullName(), err)
 			}
-			if err := db.put(tx, bucketNurses, n.ID.Bytes(), nurseV, n); err != nil {
+			if err := db.putRecord(tx, bucketNurses, n.ID.Bytes(), nurseV, n); err != nil {
 				return err
 			}
 		}
@@ -425,7 +425,7 @@ func (db *DB) Seed(ctx context.Context, d patients.Dataset) error {
 			if err := p.Validate(); err != nil {
 				return fmt.Errorf("patient %s: %w", p.ID, err)
 			}
-			if err := db.put(tx, bucketPatients, p.ID.Bytes(), patientV, p); err != nil {
+			if err := db.putRecord(tx, bucketPatients, p.ID.Bytes(), patientV, p); err != nil {
 				return err
 			}
 		}

@@ -32,7 +32,7 @@ func (db *DB) writeCarePlan(tx *bolt.Tx, c *patients.CarePlan) (string, error) {
 	} else {
 		action = "create"
 	}
-	if err := db.put(tx, bucketCarePlans, c.ID.Bytes(), carePlanV, c); err != nil {
+	if err := db.putRecord(tx, bucketCarePlans, c.ID.Bytes(), carePlanV, c); err != nil {
 		return "", err
 	}
 	return action, tx.Bucket(idxCarePlansByPatient).Put(carePlanPatientKey(*c), nil)
@@ -58,7 +58,7 @@ func (db *DB) writeVisit(tx *bolt.Tx, v *patients.Visit) (string, error) {
 	} else {
 		action = "create"
 	}
-	if err := db.put(tx, bucketVisits, v.ID.Bytes(), visitV, v); err != nil {
+	if err := db.putRecord(tx, bucketVisits, v.ID.Bytes(), visitV, v); err != nil {
 		return "", err
 	}
 	return action, indexVisit(tx, *v)
@@ -78,7 +78,7 @@ func (db *DB) writeTransmission(tx *bolt.Tx, t *patients.Transmission) error {
 	} else if db.exists(tx, bucketTransmissions, t.ID) {
 		return fmt.Errorf("transmission %s: %w", t.ID, patients.ErrConflict)
 	}
-	if err := db.put(tx, bucketTransmissions, t.ID.Bytes(), transmissionV, t); err != nil {
+	if err := db.putRecord(tx, bucketTransmissions, t.ID.Bytes(), transmissionV, t); err != nil {
 		return err
 	}
 	return tx.Bucket(idxTransByPatient).Put(transPatientKey(*t), nil)

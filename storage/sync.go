@@ -1,0 +1,266 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/rs/xid"
+	bolt "go.etcd.io/bbolt"
+
+	"tournee/cabinetsync"
+	"tournee/storage/replica"
+)
+
+var _ cabinetsync.Service = (*DB)(nil)
+
+// ErrNoFolder: the folder given to sync does not exist or is not a folder.
+var ErrNoFolder = errors.New("sync folder not found")
+
+// incoming is what was read of one replica's bundles.
+type incoming struct {
+	replica xid.ID
+	ops     []replica.Op
+	bundles int
+}
+
+// Sync writes this laptop's new operations to dir/tournee-sync/<replica>/
+// as one bundle, then reads every other laptop's bundles and applies, in one
+// transaction, the operations not seen yet. A bundle that cannot be used is
+// set aside in Report.Refused with the reason and tried again next time;
+// the others are applied. Running it twice changes nothing.
+func (db *DB) Sync(ctx context.Context, dir string, progress func(cabinetsync.Progress)) (cabinetsync.Report, error) {
+	rep := cabinetsync.Report{Dir: dir}
+	if progress == nil {
+		progress = func(cabinetsync.Progress) {}
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return rep, fmt.Errorf("sync %s: %w", dir, ErrNoFolder)
+	}
+	key, err := db.cabinetKey(ctx)
+	if err != nil {
+		return rep, err
+	}
+	var me xid.ID
+	if err := db.view(ctx, func(tx *bolt.Tx) error { me = replicaID(tx); return nil }); err != nil {
+		return rep, err
+	}
+	root := filepath.Join(dir, replica.SyncDir)
+
+	written, err := db.publish(ctx, key, filepath.Join(root, me.String()), progress)
+	if err != nil {
+		return rep, fmt.Errorf("sync %s: write: %w", dir, err)
+	}
+	rep.Written = written
+
+	ins, err := db.collect(ctx, key, root, me, &rep, progress)
+	if err != nil {
+		return rep, fmt.Errorf("sync %s: read: %w", dir, err)
+	}
+	if err := db.applyAll(ctx, ins, dir, &rep, progress); err != nil {
+		return rep, fmt.Errorf("sync %s: apply: %w", dir, err)
+	}
+	progress(cabinetsync.Progress{Stage: cabinetsync.Finished, Done: 1, Total: 1})
+	return rep, nil
+}
+
+// bundleFiles lists the bundles of one replica's folder, by range.
+func bundleFiles(dir string) ([]bundleFile, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []bundleFile
+	for _, e := range entries {
+		if from, to, ok := replica.ParseBundleName(e.Name()); ok && e.Type().IsRegular() {
+			out = append(out, bundleFile{filepath.Join(dir, e.Name()), from, to})
+		}
+	}
+	slices.SortFunc(out, func(a, b bundleFile) int {
+		if a.from != b.from {
+			return int(a.from) - int(b.from)
+		}
+		return int(a.to) - int(b.to)
+	})
+	return out, nil
+}
+
+type bundleFile struct {
+	path     string
+	from, to uint64
+}
+
+// publish writes the operations recorded here since the last bundle in this
+// folder. The folder itself says what it holds, so a second stick gets the
+// whole log. Partial files a pulled-out stick left are removed first.
+func (db *DB) publish(ctx context.Context, key *replica.Key, mine string, progress func(cabinetsync.Progress)) (int, error) {
+	if entries, err := os.ReadDir(mine); err == nil {
+		for _, e := range entries {
+			if replica.IsTemp(e.Name()) {
+				os.Remove(filepath.Join(mine, e.Name()))
+			}
+		}
+	}
+	files, err := bundleFiles(mine)
+	if err != nil {
+		return 0, err
+	}
+	var published uint64
+	for _, f := range files {
+		published = max(published, f.to)
+	}
+	var ops []replica.Op
+	var me xid.ID
+	err = db.view(ctx, func(tx *bolt.Tx) error {
+		me = replicaID(tx)
+		c := tx.Bucket(bucketOplog).Cursor()
+		for k, v := c.Seek(u64bytes(published + 1)); k != nil; k, v = c.Next() {
+			op, err := decode[replica.Op](db, bucketOplog, k, v, opV)
+			if err != nil {
+				return err
+			}
+			ops = append(ops, op)
+		}
+		return nil
+	})
+	if err != nil || len(ops) == 0 {
+		return 0, err
+	}
+	if ops[0].Seq != published+1 {
+		// The folder holds more than this database recorded: a database
+		// restored from an older backup. Writing would reuse numbers.
+		return 0, fmt.Errorf("folder holds operations up to %d but this database starts again at %d", published, ops[0].Seq)
+	}
+	progress(cabinetsync.Progress{Stage: cabinetsync.Writing, Done: 0, Total: len(ops)})
+	h := replica.Header{Schema: schemaLatest, Cabinet: key.Cabinet, Replica: me,
+		From: ops[0].Seq, To: ops[len(ops)-1].Seq, Written: db.now().UTC()}
+	if _, err := replica.WriteBundle(mine, key, h, ops); err != nil {
+		return 0, err
+	}
+	progress(cabinetsync.Progress{Stage: cabinetsync.Writing, Done: len(ops), Total: len(ops)})
+	return len(ops), nil
+}
+
+// collect reads the other replicas' bundles that hold operations not applied
+// yet, in order, stopping at a replica's first unusable bundle.
+func (db *DB) collect(ctx context.Context, key *replica.Key, root string, me xid.ID, rep *cabinetsync.Report, progress func(cabinetsync.Progress)) ([]incoming, error) {
+	entries, err := os.ReadDir(root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	seen := map[xid.ID]uint64{}
+	if err := db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSyncSeen).ForEach(func(k, v []byte) error {
+			if id, err := xid.FromBytes(k); err == nil {
+				seen[id] = u64(v)
+			}
+			return nil
+		})
+	}); err != nil {
+		return nil, err
+	}
+	type todo struct {
+		replica xid.ID
+		files   []bundleFile
+	}
+	var todos []todo
+	total := 0
+	for _, e := range entries {
+		id, err := xid.FromString(e.Name())
+		if err != nil || id == me || !e.IsDir() {
+			continue
+		}
+		files, err := bundleFiles(filepath.Join(root, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		files = slices.DeleteFunc(files, func(f bundleFile) bool { return f.to <= seen[id] })
+		if len(files) > 0 {
+			todos = append(todos, todo{id, files})
+			total += len(files)
+		}
+	}
+	now := db.now()
+	var out []incoming
+	done := 0
+	for _, t := range todos {
+		in := incoming{replica: t.replica}
+		next := seen[t.replica] + 1
+		var ahead time.Duration
+		for _, f := range t.files {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			done++
+			progress(cabinetsync.Progress{Stage: cabinetsync.Reading, Done: done, Total: total})
+			if f.to < next {
+				continue // an overlapping bundle already covered
+			}
+			if f.from > next {
+				rep.Refused = append(rep.Refused, cabinetsync.Refusal{Replica: t.replica, File: f.path,
+					Err: fmt.Errorf("%w: operations %d to %d", cabinetsync.ErrGap, next, f.from-1)})
+				break
+			}
+			h, ops, err := replica.ReadBundle(f.path, key, schemaLatest)
+			if err == nil && (h.Replica != t.replica || h.From != f.from || h.To != f.to) {
+				err = fmt.Errorf("%w: header does not match the file name", cabinetsync.ErrDamaged)
+			}
+			if err == nil {
+				err = checkVersions(ops)
+			}
+			if err == nil {
+				for _, op := range ops {
+					ahead = max(ahead, op.At.Time().Sub(now))
+				}
+				if ahead > cabinetsync.MaxClockAhead {
+					err = fmt.Errorf("%w: %s ahead", cabinetsync.ErrClockAhead, ahead.Round(time.Minute))
+				}
+			}
+			if err != nil {
+				rep.Refused = append(rep.Refused, cabinetsync.Refusal{Replica: t.replica, File: f.path, Err: err})
+				break
+			}
+			in.ops = append(in.ops, ops[next-f.from:]...)
+			in.bundles++
+			next = f.to + 1
+		}
+		if ahead > cabinetsync.WarnClockSkew {
+			rep.Skews = append(rep.Skews, cabinetsync.Skew{Replica: t.replica, Ahead: ahead})
+		}
+		if len(in.ops) > 0 {
+			out = append(out, in)
+		}
+	}
+	return out, nil
+}
+
+// checkVersions refuses operations on records of a newer version than this
+// build reads, or on an entity it does not know.
+func checkVersions(ops []replica.Op) error {
+	for _, op := range ops {
+		v, ok := recordVersions[op.Entity]
+		if !ok {
+			return fmt.Errorf("%w: unknown entity %q", cabinetsync.ErrTooNew, op.Entity)
+		}
+		if op.V > v {
+			return fmt.Errorf("%w: %s record version %d", cabinetsync.ErrTooNew, op.Entity, op.V)
+		}
+	}
+	return nil
+}
+
+var recordVersions = map[string]int{
+	string(bucketCabinet): cabinetV, string(bucketNurses): nurseV, string(bucketPatients): patientV,
+	string(bucketCarePlans): carePlanV, string(bucketVisits): visitV, string(bucketTransmissions): transmissionV,
+}

@@ -1,0 +1,87 @@
+package storage
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"tournee/patients"
+)
+
+// openFast opens a database for the sync tests without the passphrase's key
+// derivation and without fsync: the property test makes thousands. Every
+// other path (sealing, migrations, op log) is the real one.
+func openFast(t *testing.T, path string, now func() time.Time) *DB {
+	t.Helper()
+	b, err := bolt.Open(path, 0o600, &bolt.Options{NoSync: true, NoFreelistSync: true, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newSealer(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := &DB{bolt: b, seal: s, now: now, path: path}
+	err = b.Update(func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucketIfNotExists(bucketMeta); err != nil {
+			return err
+		}
+		from, err := schemaVersion(tx)
+		if err != nil {
+			return err
+		}
+		return db.migrate(tx, from)
+	})
+	if err != nil {
+		b.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		checkStructure(t, db)
+		db.Close()
+	})
+	return db
+}
+
+// cabinetOf makes n laptops of one cabinet: the first creates the cabinet,
+// its nurse and the key; the others start from the same cabinet and join.
+// Each laptop has its own clock, offset by skew[i] when given.
+func cabinetOf(t *testing.T, n int, skew ...time.Duration) []*DB {
+	t.Helper()
+	dir := t.TempDir()
+	dbs := make([]*DB, n)
+	for i := range dbs {
+		c := newClock()
+		if i < len(skew) {
+			c.t = c.t.Add(skew[i])
+		}
+		dbs[i] = openFast(t, filepath.Join(dir, "laptop"+string(rune('A'+i))+".db"), c.now)
+	}
+	nurse := sampleNurse()
+	nurse.ID = dbs[0].newID()
+	cab := patients.Cabinet{ID: dbs[0].newID(), Name: "Cabinet des Dunes", NurseIDs: nil, CurrentNurse: nurse.ID}
+	cab.NurseIDs = append(cab.NurseIDs, nurse.ID)
+	if err := dbs[0].Seed(ctx, patients.Dataset{Cabinet: cab, Nurses: []patients.Nurse{nurse}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := dbs[0].CreateCabinetKey(ctx); err != nil {
+		t.Fatal(err)
+	}
+	keyFile, err := dbs[0].CabinetKeyFile(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, db := range dbs[1:] {
+		// A laptop joining after « tournee init » has its own cabinet record.
+		own := patients.Cabinet{ID: db.newID(), Name: "Mon cabinet", CurrentNurse: nurse.ID, NurseIDs: cab.NurseIDs}
+		if err := db.SaveCabinet(ctx, own); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.JoinCabinet(ctx, keyFile, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dbs
+}

@@ -1,0 +1,150 @@
+package storage
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"tournee/cabinetsync"
+	"tournee/patients"
+)
+
+func mustSync(t *testing.T, db *DB, dir string) cabinetsync.Report {
+	t.Helper()
+	rep, err := db.Sync(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Refused {
+		t.Errorf("refused %s: %v", r.File, r.Err)
+	}
+	return rep
+}
+
+func TestSyncSharesRecordsBothWays(t *testing.T) {
+	dbs := cabinetOf(t, 2)
+	a, b := dbs[0], dbs[1]
+	stick := t.TempDir()
+
+	p := samplePatient()
+	if err := a.SavePatient(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	tr := patients.Transmission{PatientID: p.ID, Cible: "Douleur", Donnees: "EVA 6", Actions: "antalgique", Resultats: "EVA 2"}
+	if err := a.AddTransmission(ctx, &tr); err != nil {
+		t.Fatal(err)
+	}
+	repA := mustSync(t, a, stick)
+	if repA.Written == 0 {
+		t.Fatal("laptop A wrote nothing")
+	}
+	repB := mustSync(t, b, stick)
+	if repB.Patients != 1 || repB.Transmissions != 1 || repB.Cabinet != 1 {
+		t.Errorf("B received %+v, want 1 patient, 1 transmission, the cabinet", repB)
+	}
+	got, err := b.Patient(ctx, p.ID)
+	if err != nil || got.DisplayName() != p.DisplayName() {
+		t.Fatalf("patient on B: %v %v", got.DisplayName(), err)
+	}
+	ts, err := b.Transmissions(ctx, p.ID, 0)
+	if err != nil || len(ts) != 1 || ts[0].Donnees != "EVA 6" {
+		t.Fatalf("transmissions on B: %+v %v", ts, err)
+	}
+	cab, _ := b.Cabinet(ctx)
+	if cab.Name != "Cabinet des Dunes" {
+		t.Errorf("B's cabinet is %q: the cabinet's record must win over the one init made", cab.Name)
+	}
+
+	// B edits the phone; A gets it. Nobody gets the other's edit twice.
+	got.Notes = "06 11 22 33 44"
+	if err := b.SavePatient(ctx, &got); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, b, stick)
+	repA = mustSync(t, a, stick)
+	if repA.Patients != 1 || repA.Transmissions != 0 {
+		t.Errorf("A received %+v, want the one patient change", repA)
+	}
+	pa, _ := a.Patient(ctx, p.ID)
+	if pa.Notes != "06 11 22 33 44" {
+		t.Errorf("A has phone %q", pa.Notes)
+	}
+	// Twice changes nothing.
+	for _, db := range dbs {
+		if rep := mustSync(t, db, stick); rep.Written != 0 || rep.Ops != 0 || rep.Changed() {
+			t.Errorf("second sync did something: %+v", rep)
+		}
+	}
+	if cs, _ := a.Conflicts(ctx); len(cs) != 0 {
+		t.Errorf("conflicts without concurrent edits: %+v", cs)
+	}
+}
+
+func TestConcurrentEditKeepsLoserForConfirmation(t *testing.T) {
+	dbs := cabinetOf(t, 2, 0, time.Minute) // B's clock a minute ahead: B's edit is the later
+	a, b := dbs[0], dbs[1]
+	stick := t.TempDir()
+	p := samplePatient()
+	if err := a.SavePatient(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, a, stick)
+	mustSync(t, b, stick)
+
+	pa, _ := a.Patient(ctx, p.ID)
+	pa.Notes = "06 00 00 00 0A"
+	if err := a.SavePatient(ctx, &pa); err != nil {
+		t.Fatal(err)
+	}
+	pb, _ := b.Patient(ctx, p.ID)
+	pb.Notes = "06 00 00 00 0B" // later on B's clock
+	pb.UsedName = "Durand"
+	if err := b.SavePatient(ctx, &pb); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, a, stick)
+	mustSync(t, b, stick)
+	mustSync(t, a, stick)
+	for i, db := range dbs {
+		got, _ := db.Patient(ctx, p.ID)
+		if got.Notes != pb.Notes || got.UsedName != "Durand" {
+			t.Errorf("laptop %d: phone %q notes %q", i, got.Notes, got.UsedName)
+		}
+		cs, err := db.Conflicts(ctx)
+		if err != nil || len(cs) != 1 {
+			t.Fatalf("laptop %d conflicts: %+v %v", i, cs, err)
+		}
+		if cs[0].Field != "notes" || cs[0].Kept != pb.Notes || cs[0].Lost != pa.Notes || cs[0].Label != got.DisplayName() {
+			t.Errorf("laptop %d conflict %+v", i, cs[0])
+		}
+	}
+	// A restores its value: it becomes a new change, shared by the next sync.
+	cs, _ := a.Conflicts(ctx)
+	if err := a.ResolveConflict(ctx, cs[0].ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := a.Conflicts(ctx); len(left) != 0 {
+		t.Errorf("still listed after confirmation: %+v", left)
+	}
+	mustSync(t, a, stick)
+	mustSync(t, b, stick)
+	for i, db := range dbs {
+		if got, _ := db.Patient(ctx, p.ID); got.Notes != pa.Notes {
+			t.Errorf("laptop %d after restore: %q", i, got.Notes)
+		}
+	}
+	if cs, _ := b.Conflicts(ctx); len(cs) != 1 {
+		t.Errorf("B: the restore is not a new conflict, its own stays until confirmed: %+v", cs)
+	}
+}
+
+func TestSyncWithoutKeyOrFolder(t *testing.T) {
+	db := openFast(t, t.TempDir()+"/x.db", newClock().now)
+	if _, err := db.Sync(ctx, t.TempDir(), nil); !errors.Is(err, cabinetsync.ErrNoCabinetKey) {
+		t.Errorf("no key: %v", err)
+	}
+	dbs := cabinetOf(t, 1)
+	if _, err := dbs[0].Sync(ctx, t.TempDir()+"/missing", nil); !errors.Is(err, ErrNoFolder) {
+		t.Errorf("missing folder: %v", err)
+	}
+}
