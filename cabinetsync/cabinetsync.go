@@ -92,7 +92,7 @@ type Report struct {
 
 	// Records changed here by what came in.
 	Patients, CarePlans, Visits, Transmissions, Nurses, Cabinet int
-	Conflicts                                                    int // new conflicts to confirm
+	Conflicts                                                   int // new conflicts to confirm
 
 	Refused []Refusal
 	Skews   []Skew
