@@ -87,8 +87,11 @@ type Skew struct {
 type Report struct {
 	Dir     string
 	Written int // operations of this laptop written to the folder
-	Bundles int // bundles of other laptops applied
-	Ops     int // their operations applied (each counted once)
+	// Repaired counts this laptop's bundles found damaged in the folder and
+	// written again from its log.
+	Repaired int
+	Bundles  int // bundles of other laptops applied
+	Ops      int // their operations applied (each counted once)
 
 	// Records changed here by what came in.
 	Patients, CarePlans, Visits, Transmissions, Nurses, Cabinet int

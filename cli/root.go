@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"tournee/cabinetsync"
 	"tournee/handover"
 	"tournee/packfile"
 	"tournee/patients"
@@ -106,6 +107,20 @@ func message(err error) string {
 		return "cette clé ou cette phrase de passe n'ouvre pas ce dossier de remplacement ; rien n'a été créé."
 	case errors.Is(err, packfile.ErrDamaged):
 		return "le dossier de remplacement est endommagé, tronqué ou modifié ; rien n'a été créé. (" + err.Error() + ")"
+	case errors.Is(err, cabinetsync.ErrNoCabinetKey):
+		return "cet ordinateur n'a pas encore la clé du cabinet : « tournee cabinet init --key-out FICHIER » sur le premier ordinateur, puis « tournee cabinet join FICHIER » sur les autres."
+	case errors.Is(err, cabinetsync.ErrKeyExists):
+		return "ce cabinet a déjà sa clé sur cet ordinateur ; pour la donner à un autre ordinateur : « tournee cabinet export-key --key-out FICHIER »."
+	case errors.Is(err, cabinetsync.ErrOtherCabinet):
+		return "cet ordinateur fait déjà partie d'un autre cabinet (autre clé) : rien n'a été changé."
+	case errors.Is(err, cabinetsync.ErrKeyPassphrase):
+		return "cette phrase de passe n'ouvre pas le fichier de clé ; rien n'a été changé."
+	case errors.Is(err, cabinetsync.ErrBadKeyFile):
+		return "ce fichier n'est pas une clé de cabinet tournée (ou il est abîmé) ; rien n'a été changé. (" + err.Error() + ")"
+	case errors.Is(err, storage.ErrNoFolder):
+		return "dossier de synchronisation introuvable : la clé USB est-elle branchée ? (" + err.Error() + ")"
+	case errors.Is(err, storage.ErrRestoredReplica):
+		return "cette base est plus ancienne que ce qu'elle a déjà déposé dans ce dossier (sauvegarde restaurée ?) : rien n'a été écrit. Demandez de l'aide avant de synchroniser. (" + err.Error() + ")"
 	case errors.Is(err, storage.ErrCorrupt):
 		return "le fichier est endommagé ou tronqué ; rien n'a été modifié. (" + err.Error() + ")"
 	case errors.As(err, &ve):
@@ -166,7 +181,7 @@ Sans sous-commande, tournée ouvre l'interface plein écran sur votre base.`,
 	root.PersistentFlags().StringVar(&a.passphraseFile, "passphrase-file", "", "lire la phrase de passe dans ce fichier (première ligne) au lieu de la demander")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(a.demoCmd(), a.initCmd(), a.patientsCmd(), a.transmissionsCmd(), a.visitsCmd(),
-		a.backupCmd(), a.restoreCmd(), a.planCmd(), a.geoCmd(), a.dmpCmd(), a.handoverCmd(), a.benchCmd())
+		a.backupCmd(), a.restoreCmd(), a.planCmd(), a.geoCmd(), a.dmpCmd(), a.handoverCmd(), a.cabinetCmd(), a.syncCmd(), a.benchCmd())
 	frenchify(root)
 	return root
 }

@@ -1,0 +1,377 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/rs/xid"
+	"github.com/spf13/cobra"
+
+	"tournee/cabinetsync"
+	"tournee/french"
+	"tournee/patients"
+	"tournee/replacement"
+	"tournee/storage"
+)
+
+func (a *app) cabinetCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "cabinet",
+		Short: "Clé du cabinet pour synchroniser les ordinateurs des infirmières",
+		Long: `Les ordinateurs d'un même cabinet se synchronisent par une clé USB ou un dossier partagé
+(« tournee sync DOSSIER »). Ce qu'ils y déposent est chiffré avec la clé du cabinet :
+créez-la une fois sur le premier ordinateur, puis donnez le fichier aux autres.`,
+		Args: noArgs,
+	}
+	cmd.AddCommand(a.cabinetInitCmd(), a.cabinetJoinCmd(), a.cabinetExportKeyCmd())
+	return cmd
+}
+
+func (a *app) cabinetInitCmd() *cobra.Command {
+	var out string
+	var protect bool
+	cmd := &cobra.Command{
+		Use:   "init --key-out FICHIER",
+		Short: "Créer la clé du cabinet et l'écrire dans un fichier à transmettre",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return usagef("cabinet init needs --key-out FILE")
+			}
+			return a.withDB(cmd, func(db *storage.DB) error {
+				if err := db.CreateCabinetKey(cmd.Context()); err != nil {
+					return err
+				}
+				return a.writeKeyFile(cmd, db, out, protect)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&out, "key-out", "", "fichier où écrire la clé (créé en 0600, jamais écrasé)")
+	cmd.Flags().BoolVar(&protect, "protect", false, "chiffrer ce fichier avec une phrase de passe (TOURNEE_KEY_PASSPHRASE ou demandée)")
+	return cmd
+}
+
+func (a *app) cabinetExportKeyCmd() *cobra.Command {
+	var out string
+	var protect bool
+	cmd := &cobra.Command{
+		Use:   "export-key --key-out FICHIER",
+		Short: "Réécrire la clé du cabinet dans un fichier, pour un nouvel ordinateur",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return usagef("cabinet export-key needs --key-out FILE")
+			}
+			return a.withDB(cmd, func(db *storage.DB) error { return a.writeKeyFile(cmd, db, out, protect) })
+		},
+	}
+	cmd.Flags().StringVar(&out, "key-out", "", "fichier où écrire la clé (créé en 0600, jamais écrasé)")
+	cmd.Flags().BoolVar(&protect, "protect", false, "chiffrer ce fichier avec une phrase de passe")
+	return cmd
+}
+
+func (a *app) writeKeyFile(cmd *cobra.Command, db *storage.DB, out string, protect bool) error {
+	var pass []byte
+	if protect {
+		var err error
+		if pass, err = a.keyPassphrase(true); err != nil {
+			return err
+		}
+	}
+	data, err := db.CabinetKeyFile(cmd.Context(), pass)
+	if err != nil {
+		return err
+	}
+	if err := replacement.WriteNew(out, data); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.env.Stdout, "Clé du cabinet écrite dans %s.\n", out)
+	if protect {
+		fmt.Fprintln(a.env.Stdout, "Le fichier est chiffré : donnez la phrase de passe de vive voix, pas avec le fichier.")
+	} else {
+		fmt.Fprintln(a.env.Stdout, "Ce fichier ouvre les données du cabinet : ne le donnez qu'aux infirmières du cabinet, puis effacez-le.")
+	}
+	fmt.Fprintln(a.env.Stdout, "Sur chaque autre ordinateur : « tournee cabinet join "+out+" ».")
+	return nil
+}
+
+// keyPassphrase reads the key file's passphrase: TOURNEE_KEY_PASSPHRASE or
+// a prompt.
+func (a *app) keyPassphrase(confirm bool) ([]byte, error) {
+	if p := a.env.Getenv("TOURNEE_KEY_PASSPHRASE"); p != "" {
+		return []byte(p), nil
+	}
+	if a.env.IsTerminal == nil || !a.env.IsTerminal() {
+		return nil, errors.New("no key file passphrase: set TOURNEE_KEY_PASSPHRASE or run in a terminal")
+	}
+	p, err := a.env.prompt("Phrase de passe du fichier de clé : ")
+	if err != nil {
+		return nil, err
+	}
+	if len(p) == 0 {
+		return nil, errors.New("empty passphrase")
+	}
+	if confirm {
+		again, err := a.env.prompt("Confirmez : ")
+		if err != nil {
+			return nil, err
+		}
+		if string(again) != string(p) {
+			return nil, errors.New("the two passphrases differ")
+		}
+	}
+	return p, nil
+}
+
+func (a *app) cabinetJoinCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "join FICHIER",
+		Short: "Ajouter cet ordinateur au cabinet avec le fichier de clé reçu",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			return a.withDB(cmd, func(db *storage.DB) error {
+				err := db.JoinCabinet(cmd.Context(), data, nil)
+				if errors.Is(err, cabinetsync.ErrKeyProtected) {
+					pass, perr := a.keyPassphrase(false)
+					if perr != nil {
+						return perr
+					}
+					err = db.JoinCabinet(cmd.Context(), data, pass)
+				}
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(a.env.Stdout, "Cet ordinateur fait partie du cabinet. Synchronisez-le avec « tournee sync DOSSIER » (la clé USB ou le dossier partagé).")
+				return nil
+			})
+		},
+	}
+}
+
+func (a *app) syncCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "sync DOSSIER",
+		Short: "Synchroniser avec les autres ordinateurs du cabinet par une clé USB ou un dossier partagé",
+		Long: `Écrit vos modifications dans DOSSIER/tournee-sync/ (chiffrées avec la clé du cabinet), puis lit et
+applique celles des autres ordinateurs. Relancer la commande ne change rien. Les modifications d'un
+même champ faites en même temps sur deux ordinateurs sont signalées : « tournee sync conflicts ».`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withDB(cmd, func(db *storage.DB) error {
+				rep, err := db.Sync(cmd.Context(), args[0], a.syncProgress(asJSON))
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return printJSON(a.env.Stdout, syncJSON(rep))
+				}
+				printSyncReport(a.env.Stdout, rep, a.env.Now())
+				if len(rep.Refused) > 0 {
+					return fmt.Errorf("%d paquet(s) mis de côté", len(rep.Refused))
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "écrire le bilan en JSON")
+	cmd.AddCommand(a.syncConflictsCmd(), a.syncResolveCmd())
+	return cmd
+}
+
+// syncProgress prints the stage on stderr when a terminal watches.
+func (a *app) syncProgress(quiet bool) func(cabinetsync.Progress) {
+	if quiet || a.env.IsTerminal == nil || !a.env.IsTerminal() {
+		return nil
+	}
+	return func(p cabinetsync.Progress) {
+		if p.Stage == cabinetsync.Finished {
+			fmt.Fprint(a.env.Stderr, "\r\033[K")
+			return
+		}
+		fmt.Fprintf(a.env.Stderr, "\r\033[K%s %d/%d", StageLabel(p.Stage), p.Done, p.Total)
+	}
+}
+
+// StageLabel says a sync stage in French.
+func StageLabel(s cabinetsync.Stage) string {
+	switch s {
+	case cabinetsync.Writing:
+		return "Écriture de vos modifications…"
+	case cabinetsync.Reading:
+		return "Lecture des paquets des autres ordinateurs…"
+	case cabinetsync.Applying:
+		return "Application des modifications…"
+	}
+	return "Terminé"
+}
+
+func printSyncReport(w io.Writer, r cabinetsync.Report, now time.Time) {
+	fmt.Fprintf(w, "Synchronisé avec %s le %s à %s.\n", r.Dir, french.Date(patients.DateOf(now)), french.Time(now))
+	fmt.Fprintf(w, "Envoyé : %s.\n", plural(r.Written, "modification", "modifications"))
+	if r.Repaired > 0 {
+		fmt.Fprintf(w, "%s de cet ordinateur réécrit(s) : il(s) était(ent) abîmé(s) ou manquant(s) sur la clé.\n", plural(r.Repaired, "paquet", "paquets"))
+	}
+	if !r.Changed() {
+		fmt.Fprintln(w, "Reçu : rien de nouveau.")
+	} else {
+		var parts []string
+		for _, c := range []struct {
+			n         int
+			one, many string
+		}{{r.Patients, "patient modifié", "patients modifiés"}, {r.CarePlans, "plan de soins", "plans de soins"},
+			{r.Visits, "visite", "visites"}, {r.Transmissions, "transmission", "transmissions"},
+			{r.Nurses, "infirmière", "infirmières"}, {r.Cabinet, "fiche du cabinet", "fiches du cabinet"}} {
+			if c.n > 0 {
+				parts = append(parts, plural(c.n, c.one, c.many))
+			}
+		}
+		if len(parts) > 0 {
+			fmt.Fprintf(w, "Reçu : %s.\n", strings.Join(parts, " · "))
+		}
+	}
+	if r.Conflicts > 0 {
+		fmt.Fprintf(w, "%s à vérifier : « tournee sync conflicts ».\n", plural(r.Conflicts, "conflit", "conflits"))
+	}
+	for _, s := range r.Skews {
+		fmt.Fprintf(w, "Attention : l'horloge de l'ordinateur %s est en avance de %s sur celle-ci ; vérifiez l'heure des deux ordinateurs.\n",
+			short(s.Replica), french.Duration(int(s.Ahead.Round(time.Minute)/time.Minute)))
+	}
+	for _, ref := range r.Refused {
+		fmt.Fprintf(w, "Mis de côté : %s — %s\n", ref.File, RefusalMessage(ref.Err))
+	}
+}
+
+// RefusalMessage explains in French why a bundle was set aside.
+func RefusalMessage(err error) string {
+	switch {
+	case errors.Is(err, cabinetsync.ErrWrongKey):
+		return "ce paquet vient d'un autre cabinet ou a été chiffré avec une autre clé ; il est ignoré."
+	case errors.Is(err, cabinetsync.ErrDamaged):
+		return "paquet abîmé, tronqué ou modifié ; rien n'en a été appliqué. L'ordinateur qui l'a écrit le réécrira à sa prochaine synchronisation."
+	case errors.Is(err, cabinetsync.ErrTooNew):
+		return "paquet écrit par une version plus récente de tournée : mettez l'application à jour sur cet ordinateur."
+	case errors.Is(err, cabinetsync.ErrGap):
+		return "des paquets de cet ordinateur manquent dans le dossier ; il les réécrira à sa prochaine synchronisation."
+	}
+	return err.Error()
+}
+
+func short(id xid.ID) string {
+	s := id.String()
+	return "…" + s[len(s)-6:]
+}
+
+// plural follows French: 0 and 1 take the singular.
+func plural(n int, one, many string) string {
+	if n <= 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+type syncReportJSON struct {
+	Dir           string   `json:"dir"`
+	Written       int      `json:"written"`
+	Repaired      int      `json:"repaired"`
+	Bundles       int      `json:"bundles"`
+	Ops           int      `json:"ops"`
+	Patients      int      `json:"patients"`
+	CarePlans     int      `json:"care_plans"`
+	Visits        int      `json:"visits"`
+	Transmissions int      `json:"transmissions"`
+	Nurses        int      `json:"nurses"`
+	Cabinet       int      `json:"cabinet"`
+	Conflicts     int      `json:"conflicts"`
+	Refused       []string `json:"refused"`
+	SkewsSeconds  []int    `json:"skews_seconds"`
+}
+
+func syncJSON(r cabinetsync.Report) syncReportJSON {
+	out := syncReportJSON{Dir: r.Dir, Written: r.Written, Repaired: r.Repaired, Bundles: r.Bundles, Ops: r.Ops,
+		Patients: r.Patients, CarePlans: r.CarePlans, Visits: r.Visits, Transmissions: r.Transmissions,
+		Nurses: r.Nurses, Cabinet: r.Cabinet, Conflicts: r.Conflicts, Refused: []string{}, SkewsSeconds: []int{}}
+	for _, ref := range r.Refused {
+		out.Refused = append(out.Refused, ref.File+": "+ref.Err.Error())
+	}
+	for _, s := range r.Skews {
+		out.SkewsSeconds = append(out.SkewsSeconds, int(s.Ahead.Seconds()))
+	}
+	return out
+}
+
+func (a *app) syncConflictsCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "conflicts",
+		Short: "Lister les modifications concurrentes à confirmer",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.withDB(cmd, func(db *storage.DB) error {
+				cs, err := db.Conflicts(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					if cs == nil {
+						cs = []cabinetsync.Conflict{}
+					}
+					return printJSON(a.env.Stdout, cs)
+				}
+				if len(cs) == 0 {
+					fmt.Fprintln(a.env.Stdout, "Aucun conflit à confirmer.")
+					return nil
+				}
+				for _, c := range cs {
+					fmt.Fprintf(a.env.Stdout, "%s  %s — %s\n    gardé : %s (%s)\n    écarté : %s (%s)\n", c.ID, c.Label, c.Field,
+						c.Kept, when(c.KeptAt), c.Lost, when(c.LostAt))
+				}
+				fmt.Fprintln(a.env.Stdout, "Confirmer : « tournee sync resolve ID » ; rétablir la valeur écartée : « tournee sync resolve ID --restore ».")
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "écrire la liste en JSON")
+	return cmd
+}
+
+func (a *app) syncResolveCmd() *cobra.Command {
+	var restore bool
+	cmd := &cobra.Command{
+		Use:   "resolve ID",
+		Short: "Confirmer un conflit (garder la valeur en vigueur, ou --restore pour rétablir l'autre)",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := xid.FromString(args[0])
+			if err != nil {
+				return usagef("%q is not a conflict id", args[0])
+			}
+			return a.withDB(cmd, func(db *storage.DB) error {
+				if err := db.ResolveConflict(cmd.Context(), id, restore); err != nil {
+					return err
+				}
+				if restore {
+					fmt.Fprintln(a.env.Stdout, "Valeur rétablie ; elle partira à la prochaine synchronisation.")
+				} else {
+					fmt.Fprintln(a.env.Stdout, "Conflit confirmé.")
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&restore, "restore", false, "rétablir la valeur écartée")
+	return cmd
+}
+
+// when says an instant as « lundi 23 novembre 14h05 ».
+func when(t time.Time) string {
+	return french.Date(patients.DateOf(t)) + " " + french.Time(t)
+}
