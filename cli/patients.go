@@ -26,7 +26,8 @@ func (a *app) patientsCmd() *cobra.Command {
 		Args:  noArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(a.patientsListCmd(), a.patientsShowCmd(), a.patientsAddCmd(), a.patientsImportCmd(), a.patientsExportCmd())
+	cmd.AddCommand(a.patientsListCmd(), a.patientsShowCmd(), a.patientsAddCmd(), a.patientsImportCmd(), a.patientsExportCmd(),
+		a.careplanDeleteCmd())
 	return cmd
 }
 

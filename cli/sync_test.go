@@ -97,3 +97,25 @@ func TestCabinetSyncThroughAStick(t *testing.T) {
 		t.Errorf("missing folder: %d %q", r.code, r.stderr)
 	}
 }
+
+func TestDeleteCarePlan(t *testing.T) {
+	path, env := demoDB(t)
+	list := decodeJSON[[]map[string]any](t, run(t, env, "patients", "list", "--db", path, "--json").stdout)
+	id := list[0]["id"].(string)
+	file := decodeJSON[map[string]any](t, run(t, env, "patients", "show", id, "--db", path, "--json").stdout)
+	plans := file["care_plans"].([]any)
+	if len(plans) == 0 {
+		t.Fatal("the first demo patient has no care plan")
+	}
+	planID := plans[0].(map[string]any)["id"].(string)
+	if r := run(t, env, "patients", "delete-careplan", planID, "--db", path); r.code != 0 {
+		t.Fatalf("delete: %s", r.stderr)
+	}
+	file = decodeJSON[map[string]any](t, run(t, env, "patients", "show", id, "--db", path, "--json").stdout)
+	if got := len(file["care_plans"].([]any)); got != len(plans)-1 {
+		t.Errorf("%d plans left, want %d", got, len(plans)-1)
+	}
+	if r := run(t, env, "patients", "delete-careplan", planID, "--db", path); r.code != 1 || !strings.Contains(r.stderr, "introuvable") {
+		t.Errorf("deleting twice: %d %q", r.code, r.stderr)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/rs/xid"
 	bolt "go.etcd.io/bbolt"
 
+	"tournee/patients"
 	"tournee/storage/replica"
 )
 
@@ -214,6 +215,11 @@ func (db *DB) logOp(tx *bolt.Tx, op replica.Op) error {
 	m, err := db.recMeta(tx, bucket, key)
 	if err != nil {
 		return err
+	}
+	if m.Deleted != nil {
+		// A deleted record stays deleted on every laptop: writing it again
+		// here would diverge from the others.
+		return fmt.Errorf("%s %x was deleted: %w", bucket, key, patients.ErrNotFound)
 	}
 	rec := replica.Record{Meta: m}
 	base := rec.Local(op)

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/xid"
+
 	"tournee/cabinetsync"
 	"tournee/patients"
 )
@@ -146,5 +148,49 @@ func TestSyncWithoutKeyOrFolder(t *testing.T) {
 	dbs := cabinetOf(t, 1)
 	if _, err := dbs[0].Sync(ctx, t.TempDir()+"/missing", nil); !errors.Is(err, ErrNoFolder) {
 		t.Errorf("missing folder: %v", err)
+	}
+}
+
+func TestDeletionIsATombstone(t *testing.T) {
+	dbs := cabinetOf(t, 2, 0, time.Hour) // B's later edit does not bring the plan back
+	a, b := dbs[0], dbs[1]
+	stick := t.TempDir()
+	p := samplePatient()
+	if err := a.SavePatient(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	plan := patients.CarePlan{PatientID: p.ID, Kind: patients.Insulin, Label: "Insuline matin",
+		Recurrence: patients.Recurrence{Kind: patients.Daily, Start: patients.NewDate(2026, 1, 5)},
+		Windows:    []patients.Window{{Start: patients.Clock(7, 0), End: patients.Clock(8, 30)}}, DurationMin: 10}
+	if err := a.SaveCarePlan(ctx, &plan); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, a, stick)
+	mustSync(t, b, stick)
+	if err := a.DeleteCarePlan(ctx, plan.ID); err != nil {
+		t.Fatal(err)
+	}
+	onB, err := b.CarePlans(ctx, p.ID)
+	if err != nil || len(onB) != 1 {
+		t.Fatalf("B's plans: %v %v", onB, err)
+	}
+	onB[0].Notes = "modifié sur B"
+	if err := b.SaveCarePlan(ctx, &onB[0]); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, b, stick)
+	mustSync(t, a, stick)
+	mustSync(t, b, stick)
+	for i, db := range dbs {
+		if cs, err := db.CarePlans(ctx, p.ID); err != nil || len(cs) != 0 {
+			t.Errorf("laptop %d still has the deleted plan: %+v %v", i, cs, err)
+		}
+		if all, _ := db.CarePlans(ctx, xid.NilID()); len(all) != 0 {
+			t.Errorf("laptop %d lists %d plans", i, len(all))
+		}
+	}
+	again := plan
+	if err := a.SaveCarePlan(ctx, &again); !errors.Is(err, patients.ErrNotFound) {
+		t.Errorf("writing a deleted plan again: %v", err)
 	}
 }

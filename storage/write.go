@@ -1,10 +1,13 @@
 package storage
 
 import (
+	"context"
 	"fmt"
 
 	"tournee/patients"
+	"tournee/storage/replica"
 
+	"github.com/rs/xid"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -82,4 +85,35 @@ func (db *DB) writeTransmission(tx *bolt.Tx, t *patients.Transmission) error {
 		return err
 	}
 	return tx.Bucket(idxTransByPatient).Put(transPatientKey(*t), nil)
+}
+
+// DeleteCarePlan removes a care plan entered by mistake (an ended
+// prescription keeps its plan, with an end date). The deletion travels as a
+// tombstone: once synced, the plan is gone on every laptop, whatever was
+// changed in it elsewhere in the meantime.
+func (db *DB) DeleteCarePlan(ctx context.Context, id xid.ID) error {
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		raw := tx.Bucket(bucketCarePlans).Get(id.Bytes())
+		if raw == nil {
+			return patients.ErrNotFound
+		}
+		c, err := decode[patients.CarePlan](db, bucketCarePlans, id.Bytes(), raw, carePlanV)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(idxCarePlansByPatient).Delete(carePlanPatientKey(c)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketCarePlans).Delete(id.Bytes()); err != nil {
+			return err
+		}
+		if err := db.logOp(tx, replica.Op{Entity: string(bucketCarePlans), Key: id.Bytes(), Delete: true}); err != nil {
+			return err
+		}
+		return db.audit(tx, "delete", "careplan", id, 0)
+	})
+	if err != nil {
+		return fmt.Errorf("delete care plan %s: %w", id, err)
+	}
+	return nil
 }
