@@ -143,6 +143,7 @@ func encodeBundle(w io.Writer, key *Key, h Header, ops []Op) error {
 		return err
 	}
 	enc := json.NewEncoder(zw)
+	enc.SetEscapeHTML(false)
 	if err := enc.Encode(h); err != nil {
 		return err
 	}
