@@ -17,6 +17,19 @@
 //	dmp_exports               patient xid + "YYYY-MM-DD" (from) + "YYYY-MM-DD" (to) → dmp.Export:
 //	                          the last version of each DMP summary written
 //
+// Replication (schema 4; see oplog.go, sync.go, apply.go and the replica
+// sub-package):
+//
+//	oplog                     8-byte seq → replica.Op: every change this laptop made, in the
+//	                          transaction of the change, stamped by its hybrid logical clock
+//	sync_records              bucket + 0 + key → replica.Meta: per field, the stamp of the change
+//	                          in force and of the value it replaced; tombstones
+//	sync_seen                 replica xid → 8-byte last seq applied from that laptop (plain)
+//	sync_conflicts            xid → conflict: the losing side of two concurrent edits of a field,
+//	                          kept (marked once confirmed)
+//	sync                      "key" → the cabinet key, "last" → folder and time of the last sync
+//	meta/replica, meta/hlc, meta/op_seq   this laptop's id, clock and last seq (plain)
+//
 // The address index (see geo.go) is public data kept in clear, in two
 // generations (geo_a_*, geo_b_*: streets, numbers, trigrams, trigram
 // frequencies); meta/geo_active names the one in use.

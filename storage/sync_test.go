@@ -2,6 +2,7 @@ package storage
 
 import (
 	"errors"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -192,5 +193,46 @@ func TestDeletionIsATombstone(t *testing.T) {
 	again := plan
 	if err := a.SaveCarePlan(ctx, &again); !errors.Is(err, patients.ErrNotFound) {
 		t.Errorf("writing a deleted plan again: %v", err)
+	}
+}
+
+// A database made before replication shares everything it holds at its
+// first sync: the migration turned its records into operations.
+func TestOlderDatabaseSharesItsRecords(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v1.db")
+	id := writeV1(t, path)
+	old, err := Open(path, pass, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	nurse := sampleNurse()
+	if err := old.SaveNurse(ctx, &nurse); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.SaveCabinet(ctx, patients.Cabinet{Name: "Cabinet des Dunes", NurseIDs: []xid.ID{nurse.ID}, CurrentNurse: nurse.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.CreateCabinetKey(ctx); err != nil {
+		t.Fatal(err)
+	}
+	kf, _ := old.CabinetKeyFile(ctx, nil)
+	stick := t.TempDir()
+	mustSync(t, old, stick)
+
+	fresh := openFast(t, filepath.Join(t.TempDir(), "new.db"), newClock().now)
+	if err := fresh.JoinCabinet(ctx, kf, nil); err != nil {
+		t.Fatal(err)
+	}
+	rep := mustSync(t, fresh, stick)
+	if rep.Patients != 1 || rep.Transmissions != 3 || rep.Nurses != 1 {
+		t.Errorf("received %+v", rep)
+	}
+	p, err := fresh.Patient(ctx, id)
+	if err != nil || p.DisplayName() != "WALLET Germaine" {
+		t.Errorf("the v1 patient arrives in the current shape: %+v %v", p, err)
+	}
+	if ts, _ := fresh.Transmissions(ctx, id, 0); len(ts) != 3 {
+		t.Errorf("%d transmissions", len(ts))
 	}
 }
