@@ -275,7 +275,7 @@ func plural(n int, one, many string) string {
 	if n <= 1 {
 		return fmt.Sprintf("%d %s", n, one)
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	return french.Count(n) + " " + many
 }
 
 type syncReportJSON struct {

@@ -194,3 +194,11 @@ func Percent(share float64) string {
 	s := strconv.FormatFloat(math.Round(share*1000)/10, 'f', -1, 64)
 	return strings.Replace(s, ".", ",", 1) + " %"
 }
+
+// Count writes a whole number with French digit grouping: "1 060", "12".
+func Count(n int) string {
+	if n < 0 {
+		return minus + group(strconv.Itoa(-n))
+	}
+	return group(strconv.Itoa(n))
+}

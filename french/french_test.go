@@ -201,3 +201,11 @@ func TestPeriodAndPercent(t *testing.T) {
 		}
 	}
 }
+
+func TestCount(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 12: "12", 999: "999", 1060: "1" + thinSep + "060", 1234567: "1" + thinSep + "234" + thinSep + "567", -1500: minus + "1" + thinSep + "500"} {
+		if got := Count(n); got != want {
+			t.Errorf("Count(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
