@@ -5,6 +5,8 @@ package dayplan
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
@@ -62,6 +64,7 @@ func Load(ctx context.Context, st patients.Store, d patients.Date) (*Day, error)
 			return nil, err
 		}
 		day.Visits, day.Warnings, day.Built = built.Visits, built.Warnings, true
+		stableIDs(d, day.Visits)
 	}
 	for k := 1; k <= HistoryDays; k++ {
 		past, err := st.Visits(ctx, d.AddDays(-k))
@@ -173,4 +176,40 @@ func Round(visits []patients.Visit, nurse xid.ID, r patients.Round) []patients.V
 // Ordered reports whether any visit of the day has been ordered yet.
 func Ordered(visits []patients.Visit) bool {
 	return slices.ContainsFunc(visits, func(v patients.Visit) bool { return v.Order > 0 })
+}
+
+// stableIDs gives each visit built from the care plans an id that depends
+// only on what it is — day, patient, round, window, care plans — so that two
+// laptops of the cabinet that build the same day make the same visits, which
+// the sync then merges instead of doubling. The first four bytes are the
+// day's time, as in any xid, so ids still sort by day.
+func stableIDs(d patients.Date, vs []patients.Visit) {
+	seen := make(map[xid.ID]int, len(vs))
+	day := uint32(d.At(patients.Clock(6, 0)).Unix())
+	for i := range vs {
+		v := &vs[i]
+		h := sha256.New()
+		fmt.Fprintf(h, "%s|%s|%s|%d-%d", d, v.PatientID, v.Round, v.Window.Start, v.Window.End)
+		plans := make([]string, 0, len(v.Items))
+		for _, it := range v.Items {
+			plans = append(plans, it.CarePlanID.String())
+		}
+		slices.Sort(plans)
+		for _, p := range plans {
+			fmt.Fprintf(h, "|%s", p)
+		}
+		sum := h.Sum(nil)
+		var raw [12]byte
+		binary.BigEndian.PutUint32(raw[:4], day)
+		copy(raw[4:], sum[:8])
+		id, _ := xid.FromBytes(raw[:])
+		// Two identical visits of one patient (never built today, but cheap
+		// to rule out) get distinct ids in a stable order.
+		if n := seen[id]; n > 0 {
+			raw[11] ^= byte(n)
+			id, _ = xid.FromBytes(raw[:])
+		}
+		seen[id]++
+		v.ID = id
+	}
 }

@@ -18,15 +18,22 @@ var now = time.Date(2026, 11, 23, 7, 0, 0, 0, patients.Paris())
 
 func demoStore(t *testing.T) *storage.DB {
 	t.Helper()
+	ds, err := demo.Load(patients.DateOf(now), xid.New)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return storeOf(t, ds)
+}
+
+// storeOf seeds a new database with a dataset: two stores of one dataset are
+// two laptops of a cabinet after a sync.
+func storeOf(t *testing.T, ds patients.Dataset) *storage.DB {
+	t.Helper()
 	db, err := storage.Create(filepath.Join(t.TempDir(), "d.db"), []byte("x"), storage.Options{Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	ds, err := demo.Load(patients.DateOf(now), xid.New)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if err := db.Seed(context.Background(), ds); err != nil {
 		t.Fatal(err)
 	}
@@ -98,6 +105,49 @@ func TestRoundOrder(t *testing.T) {
 	for i := range want {
 		if got[i].ID != want[i] {
 			t.Fatalf("position %d: %s, want %s", i, got[i].ID, want[i])
+		}
+	}
+}
+
+// Two laptops that build the same day from the same care plans make the
+// same visits: the sync merges them instead of doubling the round.
+func TestBuiltVisitsHaveStableIDs(t *testing.T) {
+	ctx := context.Background()
+	today := patients.DateOf(now)
+	ds, err := demo.Load(today, xid.New)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds.Visits = nil // the day is built from the care plans on both laptops
+	laptopA, laptopB := storeOf(t, ds), storeOf(t, ds)
+	a, err := Load(ctx, laptopA, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Load(ctx, laptopB, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Visits) == 0 || len(a.Visits) != len(b.Visits) {
+		t.Fatalf("%d and %d visits", len(a.Visits), len(b.Visits))
+	}
+	ids := map[xid.ID]bool{}
+	for i := range a.Visits {
+		if a.Visits[i].ID != b.Visits[i].ID {
+			t.Errorf("visit %d: %s on one laptop, %s on the other", i, a.Visits[i].ID, b.Visits[i].ID)
+		}
+		if ids[a.Visits[i].ID] {
+			t.Errorf("id %s given twice", a.Visits[i].ID)
+		}
+		ids[a.Visits[i].ID] = true
+	}
+	tomorrow, err := Load(ctx, laptopA, today.AddDays(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range tomorrow.Visits {
+		if ids[v.ID] {
+			t.Errorf("tomorrow's visit %s has today's id", v.ID)
 		}
 	}
 }
