@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log"
@@ -51,6 +52,11 @@ func runTUI(db *storage.DB) error {
 		logger = log.Default()
 	}
 	home, _ := os.UserHomeDir()
+	// The folder of the last sync (the USB stick's path) is proposed again.
+	syncDir, _, err := db.LastSync(context.Background())
+	if err != nil {
+		return err
+	}
 	app := tui.New(tui.Deps{
 		Store:             db,
 		Addresses:         db,
@@ -59,9 +65,11 @@ func runTUI(db *storage.DB) error {
 		DMPFolder:         tui.DefaultDMPFolder(home),
 		Replacement:       replacement.Service{Store: db, Now: time.Now},
 		ReplacementFolder: home,
+		Sync:              db,
+		SyncFolder:        syncDir,
 		IdleLock:          idle,
 		Log:               logger,
 	})
-	_, err := tea.NewProgram(app).Run()
+	_, err = tea.NewProgram(app).Run()
 	return err
 }

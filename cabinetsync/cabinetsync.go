@@ -16,6 +16,13 @@ import (
 // Errors a sync or a cabinet key can end with. Bundle errors arrive wrapped in
 // a Refusal; the others end the call.
 var (
+	// ErrNoFolder: the folder given to sync does not exist or is not a folder
+	// (a USB stick not plugged in).
+	ErrNoFolder = errors.New("sync folder not found")
+	// ErrRestoredReplica: this laptop's folder holds operations its database
+	// does not have (a database restored from an older backup): writing would
+	// reuse their numbers, so nothing is written.
+	ErrRestoredReplica = errors.New("database older than its own bundles")
 	// ErrNoCabinetKey: this laptop has no cabinet key yet (cabinet init or join).
 	ErrNoCabinetKey = errors.New("no cabinet key on this laptop")
 	// ErrKeyExists: cabinet init on a laptop that already has a key.
@@ -36,19 +43,15 @@ var (
 	ErrDamaged = errors.New("bundle damaged, truncated or tampered with")
 	// ErrTooNew: a bundle written by a newer tournée (newer schema).
 	ErrTooNew = errors.New("bundle written by a newer version")
-	// ErrClockAhead: a bundle stamped more than MaxClockAhead in this laptop's
-	// future: one of the two clocks is wrong.
-	ErrClockAhead = errors.New("bundle from a clock far ahead of this one")
 	// ErrGap: bundles of a laptop are missing before the ones in the folder.
 	ErrGap = errors.New("bundles missing in the folder")
 )
 
-// MaxClockAhead is how far in this laptop's future a bundle may be stamped
-// before it is refused; up to it the bundle is applied with a warning (the
-// hybrid clock keeps causality, but a fast clock wins concurrent edits).
-const MaxClockAhead = 24 * time.Hour
-
-// WarnClockSkew is the clock difference reported as a warning.
+// WarnClockSkew is the clock difference reported as a warning. Bundles from a
+// clock ahead are applied all the same: the hybrid clock keeps « a change made
+// after reading another comes after it », and refusing them would block that
+// laptop's changes until the real time caught up with its stamps. A fast
+// clock does win concurrent edits, which the conflicts list shows.
 const WarnClockSkew = 5 * time.Minute
 
 // Stage is what a sync is doing.

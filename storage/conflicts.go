@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,7 +54,7 @@ func (db *DB) Conflicts(ctx context.Context) ([]cabinetsync.Conflict, error) {
 				return nil
 			}
 			out = append(out, cabinetsync.Conflict{ID: c.ID, Entity: entityNames[c.Entity], Record: recordName(c.Key),
-				Label: db.label(tx, []byte(c.Entity), c.Key), Field: c.Field, Kept: display(c.Kept), Lost: display(c.Lost),
+				Label: db.label(tx, []byte(c.Entity), c.Key), Field: c.Field, Kept: display(c.Kept, db.nurseName(tx)), Lost: display(c.Lost, db.nurseName(tx)),
 				KeptAt: c.KeptAt.Time(), LostAt: c.LostAt.Time(), KeptAuthor: c.KeptBy, LostAuthor: c.LostBy, Found: c.Found})
 			return nil
 		})
@@ -112,43 +112,110 @@ func (db *DB) label(tx *bolt.Tx, bucket, key []byte) string {
 	return string(bucket)
 }
 
-// display renders a JSON value as text: a string as itself, true/false in
-// French, an object as « clé : valeur » pairs, the rest as JSON.
-func display(v json.RawMessage) string {
-	if len(bytes.TrimSpace(v)) == 0 || string(bytes.TrimSpace(v)) == "null" {
+// display renders a JSON value as text for the nurse: a string as itself, a
+// time as « 23/11/2026 8h12 », true/false in French, a list item by item, an
+// object by its values (ids of nurses by their name; coordinates and
+// technical keys left out).
+func display(v json.RawMessage, name func(id xid.ID) (string, bool)) string {
+	out := displayValue(v, name)
+	if out == "" {
 		return "(vide)"
 	}
-	var s string
-	if json.Unmarshal(v, &s) == nil {
-		if s == "" {
-			return "(vide)"
+	return out
+}
+
+var keyOrder = map[string]int{"status": 1, "kind": 2, "label": 3, "number": 4, "name": 5, "line": 6,
+	"complement": 7, "postal_code": 8, "city": 9, "from": 10, "to": 11}
+
+var hiddenKeys = map[string]bool{"point": true, "source": true, "id": true, "care_plan_id": true}
+
+func displayValue(v json.RawMessage, name func(id xid.ID) (string, bool)) string {
+	t := bytes.TrimSpace(v)
+	if len(t) == 0 || string(t) == "null" {
+		return ""
+	}
+	switch t[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(t, &s) != nil {
+			return string(t)
+		}
+		if tm, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			p := tm.In(patients.Paris())
+			return p.Format("02/01/2006 ") + strings.TrimPrefix(p.Format("15h04"), "0")
+		}
+		if id, err := xid.FromString(s); err == nil && len(s) == 20 {
+			if n, ok := name(id); ok {
+				return n
+			}
 		}
 		return s
-	}
-	var b bool
-	if json.Unmarshal(v, &b) == nil {
-		if b {
-			return "oui"
-		}
+	case 't':
+		return "oui"
+	case 'f':
 		return "non"
-	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(v, &m) == nil {
+	case '[':
+		var items []json.RawMessage
+		if json.Unmarshal(t, &items) != nil {
+			return string(t)
+		}
+		parts := make([]string, 0, len(items))
+		for _, it := range items {
+			if s := displayValue(it, name); s != "" {
+				parts = append(parts, s)
+			}
+		}
+		return strings.Join(parts, " ; ")
+	case '{':
+		var m map[string]json.RawMessage
+		if json.Unmarshal(t, &m) != nil {
+			return string(t)
+		}
 		keys := make([]string, 0, len(m))
 		for k := range m {
-			keys = append(keys, k)
+			if !hiddenKeys[k] {
+				keys = append(keys, k)
+			}
 		}
-		sort.Strings(keys)
+		// Known keys in the order they are said (« 33 bd Jacquard, 62100
+		// Calais »), the rest alphabetically.
+		slices.SortFunc(keys, func(a, b string) int {
+			ra, rb := keyOrder[a], keyOrder[b]
+			if ra == 0 {
+				ra = 100
+			}
+			if rb == 0 {
+				rb = 100
+			}
+			if ra != rb {
+				return ra - rb
+			}
+			return strings.Compare(a, b)
+		})
 		parts := make([]string, 0, len(keys))
 		for _, k := range keys {
-			parts = append(parts, k+" : "+display(m[k]))
-		}
-		if len(parts) == 0 {
-			return "(vide)"
+			if s := displayValue(m[k], name); s != "" {
+				parts = append(parts, s)
+			}
 		}
 		return strings.Join(parts, ", ")
 	}
-	return string(bytes.TrimSpace(v))
+	return string(t)
+}
+
+// nurseName resolves a nurse's id inside a transaction.
+func (db *DB) nurseName(tx *bolt.Tx) func(xid.ID) (string, bool) {
+	return func(id xid.ID) (string, bool) {
+		raw := tx.Bucket(bucketNurses).Get(id.Bytes())
+		if raw == nil {
+			return "", false
+		}
+		n, err := decode[patients.Nurse](db, bucketNurses, id.Bytes(), raw, nurseV)
+		if err != nil {
+			return "", false
+		}
+		return n.FullName(), true
+	}
 }
 
 // ResolveConflict confirms a conflict. With restore, the value set aside is

@@ -19,13 +19,11 @@ import (
 
 var _ cabinetsync.Service = (*DB)(nil)
 
-// Errors of a sync that end it before anything is applied.
+// Errors of a sync that end it before anything is applied; they live in
+// cabinetsync so that the interface can word them without importing storage.
 var (
-	// ErrNoFolder: the folder given to sync does not exist or is not a folder.
-	ErrNoFolder = errors.New("sync folder not found")
-	// ErrRestoredReplica: this laptop's folder holds operations its database
-	// does not have (a database restored from an older backup).
-	ErrRestoredReplica = errors.New("database older than its own bundles")
+	ErrNoFolder        = cabinetsync.ErrNoFolder
+	ErrRestoredReplica = cabinetsync.ErrRestoredReplica
 )
 
 // incoming is what was read of one replica's bundles.

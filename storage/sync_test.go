@@ -1,12 +1,14 @@
 package storage
 
 import (
+	"encoding/json"
 	"errors"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/rs/xid"
+	bolt "go.etcd.io/bbolt"
 
 	"tournee/cabinetsync"
 	"tournee/patients"
@@ -234,5 +236,36 @@ func TestOlderDatabaseSharesItsRecords(t *testing.T) {
 	}
 	if ts, _ := fresh.Transmissions(ctx, id, 0); len(ts) != 3 {
 		t.Errorf("%d transmissions", len(ts))
+	}
+}
+
+func TestConflictValuesReadForTheNurse(t *testing.T) {
+	db := openFast(t, filepath.Join(t.TempDir(), "x.db"), newClock().now)
+	n := sampleNurse()
+	if err := db.SaveNurse(ctx, &n); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	db.bolt.View(func(tx *bolt.Tx) error {
+		for _, v := range []string{
+			`[{"label":"portable","number":"06 11 11 11 11"},{"number":"03 21 00 00 00"}]`,
+			`{"status":"faite","done_at":"2026-11-23T07:12:00Z","done_by":"` + n.ID.String() + `"}`,
+			`{"line":"33 Boulevard Jacquard","postal_code":"62100","city":"Calais","point":[1.85,50.95],"source":"ban"}`,
+			`true`, `""`, `null`, `["pénicilline","iode"]`,
+		} {
+			got = append(got, display(json.RawMessage(v), db.nurseName(tx)))
+		}
+		return nil
+	})
+	want := []string{
+		"portable, 06 11 11 11 11 ; 03 21 00 00 00",
+		"faite, 23/11/2026 8h12, " + n.FullName(),
+		"33 Boulevard Jacquard, 62100, Calais",
+		"oui", "(vide)", "(vide)", "pénicilline ; iode",
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("%d: %q, want %q", i, got[i], want[i])
+		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"tournee/cabinetsync"
 	"tournee/french"
 	"tournee/geo"
 	"tournee/patients"
@@ -47,6 +48,12 @@ type Deps struct {
 	Replacement ReplacementService
 	// ReplacementFolder is the folder proposed for replacement files.
 	ReplacementFolder string
+	// Sync synchronises the cabinet's laptops through a folder; nil hides
+	// the screen's actions.
+	Sync cabinetsync.Service
+	// SyncFolder is the folder proposed for a sync (the last one used);
+	// empty leaves the field to fill.
+	SyncFolder string
 	// Plan tunes the planner (tests fix an iteration budget for
 	// reproducible rounds); the zero value is the default.
 	Plan planner.Options
@@ -64,10 +71,11 @@ const (
 	patientsTab
 	transmissionsTab
 	replacementTab
+	syncTab
 	screenCount
 )
 
-var screenNames = [screenCount]string{"Tournée", "Patients", "Transmissions", "Remplacement"}
+var screenNames = [screenCount]string{"Tournée", "Patients", "Transmissions", "Remplacement", "Synchro"}
 
 // App is the root model.
 type App struct {
@@ -83,6 +91,7 @@ type App struct {
 	patients patientsScreen
 	trans    transmissionsScreen
 	repl     replacementScreen
+	sync     syncScreen
 
 	session   sessionMsg
 	locked    bool
@@ -105,8 +114,10 @@ func New(d Deps) App {
 	if d.Log == nil {
 		d.Log = log.New(discard{}, "", 0)
 	}
+	invalidate := func() {}
 	if d.Store != nil {
-		d.Store = newSharedStore(d.Store)
+		shared := newSharedStore(d.Store)
+		d.Store, invalidate = shared, shared.invalidate
 	}
 	st := newStyles(true)
 	a := App{
@@ -122,6 +133,7 @@ func New(d Deps) App {
 	a.patients = newPatientsScreen(d, st)
 	a.trans = newTransmissionsScreen(d, st)
 	a.repl = newReplacementScreen(d, st)
+	a.sync = newSyncScreen(d, st, invalidate)
 	a.lock = newLockScreen(d, st)
 	a.help.Styles = help.DefaultStyles(true)
 	a.layout()
@@ -141,6 +153,7 @@ func (a App) Init() tea.Cmd {
 		a.patients.Init(),
 		a.trans.Init(),
 		a.repl.Init(),
+		a.sync.Init(),
 		a.idleTick(),
 	)
 }
@@ -205,6 +218,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a.broadcast(msg)
 	case patientsChangedMsg, transmissionsChangedMsg, visitsChangedMsg:
 		return a.broadcast(msg)
+	case sessionChangedMsg:
+		return a, loadSession(a.deps.Store)
 	case openPatientMsg:
 		a.active = patientsTab
 		var cmd tea.Cmd
@@ -257,6 +272,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				return a.show(transmissionsTab)
 			case key.Matches(msg, a.keys.Replacement):
 				return a.show(replacementTab)
+			case key.Matches(msg, a.keys.Sync):
+				return a.show(syncTab)
 			}
 		} else if msg.String() == "ctrl+c" {
 			a.quitting = true
@@ -310,6 +327,8 @@ func (a App) capturing() bool {
 		return a.trans.Capturing()
 	case replacementTab:
 		return a.repl.Capturing()
+	case syncTab:
+		return a.sync.Capturing()
 	}
 	return false
 }
@@ -325,18 +344,21 @@ func (a App) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.trans, cmd = a.trans.Update(msg)
 	case replacementTab:
 		a.repl, cmd = a.repl.Update(msg)
+	case syncTab:
+		a.sync, cmd = a.sync.Update(msg)
 	}
 	return a, cmd
 }
 
 // broadcast gives a message to every screen.
 func (a App) broadcast(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var c1, c2, c3, c4 tea.Cmd
+	var c1, c2, c3, c4, c5 tea.Cmd
 	a.round, c1 = a.round.Update(msg)
 	a.patients, c2 = a.patients.Update(msg)
 	a.trans, c3 = a.trans.Update(msg)
 	a.repl, c4 = a.repl.Update(msg)
-	return a, tea.Batch(c1, c2, c3, c4)
+	a.sync, c5 = a.sync.Update(msg)
+	return a, tea.Batch(c1, c2, c3, c4, c5)
 }
 
 func (a *App) setStyles(st styles) {
@@ -345,6 +367,7 @@ func (a *App) setStyles(st styles) {
 	a.patients.SetStyles(st)
 	a.trans.SetStyles(st)
 	a.repl.SetStyles(st)
+	a.sync.SetStyles(st)
 	a.lock.SetStyles(st)
 }
 
@@ -357,6 +380,7 @@ func (a *App) layout() {
 	a.patients.SetSize(a.width, h)
 	a.trans.SetSize(a.width, h)
 	a.repl.SetSize(a.width, h)
+	a.sync.SetSize(a.width, h)
 	a.lock.SetSize(a.width, a.height)
 }
 
@@ -366,23 +390,42 @@ func (a App) header() string {
 	if a.session.cabinet.Name != "" {
 		left += st.Header.Render("· " + a.session.cabinet.Name)
 	}
+	tabs := a.tabs(false)
+	if lipgloss.Width(tabs) > a.width {
+		tabs = ansi.Truncate(a.tabs(true), a.width, "")
+	}
+	// The date when it fits beside the tabs, else the time alone.
+	now := a.deps.Now()
+	clock := french.Clock(patients.TimeOfDayOf(now))
+	line2 := tabs
+	for _, r := range []string{french.Date(patients.DateOf(now)) + " " + clock, clock} {
+		right := st.Muted.Render(r)
+		if gap := a.width - lipgloss.Width(tabs) - lipgloss.Width(right); gap >= 1 {
+			line2 = tabs + spaces(gap) + right
+			break
+		}
+	}
+	line1 := st.Header.Width(a.width).Render(left)
+	return lipgloss.JoinVertical(lipgloss.Left, line1, line2)
+}
+
+// tabs is the tab bar; compact keeps only the digits of the screens not
+// in front, for narrow terminals.
+func (a App) tabs(compact bool) string {
+	st := a.styles
 	tabs := ""
 	for i, name := range screenNames {
 		label := string(rune('1'+i)) + " " + name
-		if screenID(i) == a.active {
+		switch {
+		case screenID(i) == a.active:
 			tabs += st.ActiveTab.Render(label)
-		} else {
+		case compact:
+			tabs += st.Tab.Render(string(rune('1' + i)))
+		default:
 			tabs += st.Tab.Render(label)
 		}
 	}
-	now := a.deps.Now()
-	right := st.Muted.Render(french.Date(patients.DateOf(now)) + " " + french.Clock(patients.TimeOfDayOf(now)))
-	line1 := st.Header.Width(a.width).Render(left)
-	gap := a.width - lipgloss.Width(tabs) - lipgloss.Width(right)
-	if gap < 1 {
-		return lipgloss.JoinVertical(lipgloss.Left, line1, tabs)
-	}
-	return lipgloss.JoinVertical(lipgloss.Left, line1, tabs+spaces(gap)+right)
+	return tabs
 }
 
 func spaces(n int) string {
@@ -414,6 +457,8 @@ func (a App) activeKeys() help.KeyMap {
 		return a.trans.Keys()
 	case replacementTab:
 		return a.repl.Keys()
+	case syncTab:
+		return a.sync.Keys()
 	}
 	return a.round.Keys()
 }
@@ -471,6 +516,8 @@ func (a App) activeView() string {
 		return a.trans.View()
 	case replacementTab:
 		return a.repl.View()
+	case syncTab:
+		return a.sync.View()
 	}
 	return a.round.View()
 }

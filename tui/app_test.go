@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"tournee/cabinetsync"
 	"tournee/patients"
 )
 
@@ -110,7 +111,8 @@ func TestScreenSwitching(t *testing.T) {
 	for _, c := range []struct {
 		keys string
 		want screenID
-	}{{"2", patientsTab}, {"3", transmissionsTab}, {"1", roundTab}, {"tab", patientsTab}, {"shift+tab", roundTab}, {"shift+tab", replacementTab}, {"shift+tab", transmissionsTab}, {"4", replacementTab}} {
+	}{{"2", patientsTab}, {"3", transmissionsTab}, {"1", roundTab}, {"tab", patientsTab}, {"shift+tab", roundTab}, {"shift+tab", syncTab}, {"shift+tab", replacementTab}, {"shift+tab", transmissionsTab}, {"4", replacementTab},
+		{"5", syncTab}, {"tab", roundTab}, {"f5", syncTab}} {
 		a = press(a, c.keys)
 		if a.active != c.want {
 			t.Fatalf("after %s: screen %d, want %d", c.keys, a.active, c.want)
@@ -154,27 +156,37 @@ func runProgram(t *testing.T, d Deps, w, h int, want string, keys ...tea.Msg) st
 func TestScreens(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
 		for _, c := range []struct {
-			name string
-			want string
-			keys []tea.Msg
+			name  string
+			want  string
+			keys  []tea.Msg
+			setup func(testing.TB, *Deps)
 		}{
-			{"round", "", nil},
-			{"round-map", "", []tea.Msg{keyPress("c")}},
-			{"help", "verrouiller", []tea.Msg{keyPress("?")}},
-			{"lock", "verrouillée", []tea.Msg{keyPress("ctrl+l")}},
-			{"patients", "BERTIN Louis", []tea.Msg{keyPress("2")}},
-			{"patients-search", "Rechercher", append([]tea.Msg{keyPress("2"), keyPress("/")}, typeText("calais")...)},
-			{"patient-file", "Accès", append(append([]tea.Msg{keyPress("2"), keyPress("/")}, typeText("pruvost")...), keyPress("enter"))},
-			{"patient-form", "Identité", []tea.Msg{keyPress("2"), keyPress("a")}},
-			{"transmissions", "Patients", []tea.Msg{keyPress("3")}},
-			{"dar-form", "Nouvelle transmission", []tea.Msg{keyPress("t")}},
-			{"dmp-preview", "Synthèse de soins", append(append([]tea.Msg{keyPress("2"), keyPress("/")}, typeText("leroux")...), keyPress("enter"), waitFor("Accès"), keyPress("d"))},
-			{"replacement", "Préparer un remplacement", []tea.Msg{keyPress("4")}},
+			{"round", "", nil, nil},
+			{"round-map", "", []tea.Msg{keyPress("c")}, nil},
+			{"help", "verrouiller", []tea.Msg{keyPress("?")}, nil},
+			{"lock", "verrouillée", []tea.Msg{keyPress("ctrl+l")}, nil},
+			{"patients", "BERTIN Louis", []tea.Msg{keyPress("2")}, nil},
+			{"patients-search", "Rechercher", append([]tea.Msg{keyPress("2"), keyPress("/")}, typeText("calais")...), nil},
+			{"patient-file", "Accès", append(append([]tea.Msg{keyPress("2"), keyPress("/")}, typeText("pruvost")...), keyPress("enter")), nil},
+			{"patient-form", "Identité", []tea.Msg{keyPress("2"), keyPress("a")}, nil},
+			{"transmissions", "Patients", []tea.Msg{keyPress("3")}, nil},
+			{"dar-form", "Nouvelle transmission", []tea.Msg{keyPress("t")}, nil},
+			{"dmp-preview", "Synthèse de soins", append(append([]tea.Msg{keyPress("2"), keyPress("/")}, typeText("leroux")...), keyPress("enter"), waitFor("Accès"), keyPress("d")), nil},
+			{"replacement", "Préparer un remplacement", []tea.Msg{keyPress("4")}, nil},
+			// After a sync with a report of every kind and one conflict left.
+			{"sync", "Synchronisation terminée", []tea.Msg{keyPress("5"), waitFor("Conflits à confirmer (1)"), keyPress("enter")},
+				func(t testing.TB, d *Deps) {
+					d.Sync = &fakeSync{report: syncReport(), conflicts: []cabinetsync.Conflict{phoneConflict(t, *d)}}
+					d.SyncFolder = syncTestFolder
+				}},
 		} {
 			t.Run(c.name+"-"+sizeName(sz), func(t *testing.T) {
 				d, _ := testDeps(t)
 				// A fixed folder: the form shows the file's path.
 				d.ReplacementFolder = "/media/cle/remplacement"
+				if c.setup != nil {
+					c.setup(t, &d)
+				}
 				golden.RequireEqual(t, runProgram(t, d, sz[0], sz[1], c.want, c.keys...))
 			})
 		}

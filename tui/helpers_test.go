@@ -206,6 +206,8 @@ func keyPress(s string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
 	case "ctrl+l":
 		return tea.KeyPressMsg{Code: 'l', Mod: tea.ModCtrl}
+	case "f5":
+		return tea.KeyPressMsg{Code: tea.KeyF5}
 	}
 	r := []rune(s)
 	if len(r) == 1 {

@@ -32,10 +32,16 @@ type (
 	// optionally tied to the visit it was written at.
 	newTransmissionMsg struct{ patientID, visitID xid.ID }
 
-	// Data-changed messages go to every screen that shows that data.
+	// Data-changed messages go to every screen that shows that data. A
+	// zero id means any: a sync or a restored conflict may have changed
+	// records of every kind, so patientsChangedMsg{} reloads every list,
+	// file and the round, and transmissionsChangedMsg{} the open history.
 	patientsChangedMsg      struct{ id xid.ID }
 	transmissionsChangedMsg struct{ patientID xid.ID }
 	visitsChangedMsg        struct{ date patients.Date }
+	// sessionChangedMsg asks the app to reload the cabinet and its nurses
+	// (a sync brought changes to them).
+	sessionChangedMsg struct{}
 
 	// idleTickMsg checks whether the screen must lock.
 	idleTickMsg struct{ at time.Time }

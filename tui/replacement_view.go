@@ -241,11 +241,13 @@ func rppsText(n patients.Nurse) string {
 	return " (RPPS " + n.RPPS + ")"
 }
 
+// count says n things, French style: 0 and 1 take the singular, and
+// thousands are grouped (« 1 060 visites »).
 func count(n int, one, many string) string {
 	if n > 1 {
-		return strconv.Itoa(n) + " " + many
+		return french.Count(n) + " " + many
 	}
-	return strconv.Itoa(n) + " " + one
+	return french.Count(n) + " " + one
 }
 
 func (s replacementScreen) doneText() string {

@@ -255,8 +255,8 @@ func (s transmissionsScreen) Update(msg tea.Msg) (transmissionsScreen, tea.Cmd) 
 	case transPatientsMsg:
 		return s.setRows(msg.rows)
 	case transmissionsChangedMsg:
-		if msg.patientID == s.hist.patientID {
-			return s, s.loadHistory(msg.patientID)
+		if !s.hist.patientID.IsZero() && (msg.patientID.IsZero() || msg.patientID == s.hist.patientID) {
+			return s, s.loadHistory(s.hist.patientID)
 		}
 		return s, nil
 	case transHistoryMsg:
