@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/rs/xid"
 	bolt "go.etcd.io/bbolt"
@@ -21,6 +22,8 @@ type cached struct {
 	bucket, key []byte
 	rec         replica.Record
 	stored      map[string]json.RawMessage // as stored before the sync; nil if absent
+	storedJSON  []byte                     // the same, as its JSON
+	storedV     int                        // and its record version
 	version     int
 	changed     bool // the visible record changed
 	touched     bool // the merge state changed
@@ -44,6 +47,7 @@ func (db *DB) applyAll(ctx context.Context, ins []incoming, dir string, rep *cab
 		return int(a.Seq) - int(b.Seq)
 	})
 	return db.update(ctx, func(tx *bolt.Tx) error {
+		fillPages(tx)
 		clock := db.clock(tx)
 		cache := map[string]*cached{}
 		var conflicts []storedConflict
@@ -74,15 +78,19 @@ func (db *DB) applyAll(ctx context.Context, ins []incoming, dir string, rep *cab
 		for k := range cache {
 			keys = append(keys, k)
 		}
-		slices.Sort(keys) // a deterministic write order
+		slices.Sort(keys) // a deterministic write order, and appends in each bucket
+		var idx indexChanges
 		for _, k := range keys {
 			c := cache[k]
-			if err := db.flush(tx, c); err != nil {
+			if err := db.flush(tx, c, &idx); err != nil {
 				return err
 			}
 			if c.changed {
 				countChange(rep, c.bucket)
 			}
+		}
+		if err := idx.write(tx); err != nil {
+			return err
 		}
 		for _, cf := range conflicts {
 			if err := db.put(tx, bucketConflicts, cf.ID.Bytes(), conflictV, cf); err != nil {
@@ -108,6 +116,19 @@ func (db *DB) applyAll(ctx context.Context, ins []incoming, dir string, rep *cab
 		}
 		return db.audit(tx, "sync", "cabinet", xid.NilID(), len(ops))
 	})
+}
+
+// fillPages has this transaction fill the pages it splits to 90 % instead
+// of bbolt's 50 %: a sync mostly appends (records and merge states are
+// written in key order, new ids come after the old ones), and half-empty
+// pages made a first sync of 100,000 operations write a file twice as
+// large, and twice the pages. The setting lasts for this transaction.
+func fillPages(tx *bolt.Tx) {
+	for _, name := range append([][]byte{bucketSyncState, idxVisitsByDay, idxVisitsByPatient, idxCarePlansByPatient, idxTransByPatient}, syncedBuckets...) {
+		if b := tx.Bucket(name); b != nil {
+			b.FillPercent = 0.9
+		}
+	}
 }
 
 func countChange(rep *cabinetsync.Report, bucket []byte) {
@@ -140,47 +161,62 @@ func (db *DB) load(tx *bolt.Tx, cache map[string]*cached, bucket, key []byte) (*
 	if len(key) != 12 && !bytes.Equal(bucket, bucketCabinet) {
 		return nil, fmt.Errorf("%w: operation on %s key %x", ErrCorrupt, bucket, key)
 	}
-	stored, err := db.storedFields(tx, bucket, key)
-	if err != nil {
-		return nil, err
+	c := &cached{bucket: bucket, key: bytes.Clone(key), version: recordVersions[string(bucket)]}
+	if raw := tx.Bucket(bucket).Get(key); raw != nil {
+		env, err := db.open(bucket, key, raw)
+		if err != nil {
+			return nil, err
+		}
+		if c.stored, err = replica.Fields(env.Data); err != nil {
+			return nil, fmt.Errorf("%w: record %s/%x: %v", ErrCorrupt, bucket, key, err)
+		}
+		c.storedJSON, c.storedV = env.Data, env.V
+		c.version = min(c.version, env.V)
 	}
 	meta, err := db.recMeta(tx, bucket, key)
 	if err != nil {
 		return nil, err
 	}
-	c := &cached{bucket: bucket, key: bytes.Clone(key), stored: stored, version: recordVersions[string(bucket)],
-		rec: replica.Record{Meta: meta, Exists: stored != nil}}
-	if stored != nil {
-		c.rec.Fields = group(bucket, stored)
-		if env, err := db.open(bucket, key, tx.Bucket(bucket).Get(key)); err == nil && env.V < c.version {
-			c.version = env.V
-		}
+	c.rec = replica.Record{Meta: meta, Exists: c.stored != nil}
+	if c.stored != nil {
+		c.rec.Fields = group(bucket, c.stored)
 	}
 	cache[ck] = c
 	return c, nil
 }
 
-// flush writes a merged record, its indexes and its merge state. A record
-// whose merged fields do not make a valid record (its creation is still in a
-// bundle not read) is stored all the same: the rest arrives with that bundle.
-func (db *DB) flush(tx *bolt.Tx, c *cached) error {
+// flush writes a merged record and its merge state, and notes the changes
+// of its index entries in idx. A record whose merged fields do not make a
+// valid record (its creation is still in a bundle not read) is stored all
+// the same: the rest arrives with that bundle.
+func (db *DB) flush(tx *bolt.Tx, c *cached, idx *indexChanges) error {
 	if c.touched {
-		if err := db.putRecMeta(tx, c.bucket, c.key, c.rec.Meta); err != nil {
+		meta, err := c.rec.Meta.MarshalJSON() // compact, as put stores it
+		if err != nil {
+			return err
+		}
+		if err := db.putJSON(tx, bucketSyncState, stateKey(c.bucket, c.key), recMetaV, meta); err != nil {
 			return err
 		}
 	}
 	if !c.changed {
 		return nil
 	}
+	var old []indexEntry
 	if c.stored != nil {
-		if err := unindex(db, tx, c.bucket, c.key); err != nil {
+		var err error
+		if old, err = indexEntries(c.bucket, c.key, c.storedJSON, c.storedV); err != nil {
 			return err
 		}
 	}
 	if c.rec.Meta.Deleted != nil {
+		idx.remove(old)
 		return tx.Bucket(c.bucket).Delete(c.key)
 	}
-	fields := ungroup(c.bucket, c.rec.Fields, c.stored)
+	fields := c.rec.Fields
+	if bytes.Equal(c.bucket, bucketVisits) || len(localFields[string(c.bucket)]) > 0 {
+		fields = ungroup(c.bucket, fields, c.stored) // elsewhere it would only copy them
+	}
 	raw, err := replica.Object(fields)
 	if err != nil {
 		return err
@@ -189,63 +225,168 @@ func (db *DB) flush(tx *bolt.Tx, c *cached) error {
 	if bytes.Equal(c.bucket, bucketPatients) {
 		version = patientV // merged fields follow the current shape
 	}
-	if err := db.put(tx, c.bucket, c.key, version, json.RawMessage(raw)); err != nil {
+	if err := db.putJSON(tx, c.bucket, c.key, version, raw); err != nil {
 		return err
 	}
-	return reindex(db, tx, c.bucket, c.key)
+	now, err := indexEntries(c.bucket, c.key, raw, version)
+	if err != nil {
+		return err
+	}
+	idx.replace(old, now)
+	return nil
 }
 
-// unindex removes the index entries of the record as stored.
-func unindex(db *DB, tx *bolt.Tx, bucket, key []byte) error {
-	raw := tx.Bucket(bucket).Get(key)
-	if raw == nil {
+// putJSON seals and stores a record already encoded as JSON: what put does
+// after json.Marshal, without encoding the record a second time. data must
+// be compact JSON as json.Marshal writes it, so the stored bytes are the
+// same.
+func (db *DB) putJSON(tx *bolt.Tx, bucket, key []byte, version int, data []byte) error {
+	plain := make([]byte, 0, len(data)+24)
+	plain = append(plain, `{"v":`...)
+	plain = strconv.AppendInt(plain, int64(version), 10)
+	plain = append(plain, `,"data":`...)
+	plain = append(plain, data...)
+	plain = append(plain, '}')
+	sealed, err := db.seal.seal(bucket, key, plain)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucket).Put(key, sealed)
+}
+
+// indexEntry is one key of an index bucket.
+type indexEntry struct {
+	bucket []byte
+	key    []byte
+}
+
+// indexEntries returns the index keys of a record of bucket, from its JSON
+// at version v, decoded as the reads decode it. A record that has no id is
+// not whole: changes of it came through a folder before its creation did.
+// It has no entries, or the lists would lead to a record they cannot open
+// (« index points to missing visits/000… »); it gets them with its creation.
+func indexEntries(bucket, key, data []byte, v int) ([]indexEntry, error) {
+	dec := func(out any, current int) error {
+		if v < 1 || v > current {
+			return fmt.Errorf("%w: record %s/%x has version %d", ErrTooNew, bucket, key, v)
+		}
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("%w: record %s/%x: %v", ErrCorrupt, bucket, key, err)
+		}
 		return nil
 	}
 	switch string(bucket) {
 	case string(bucketVisits):
-		v, err := decode[patients.Visit](db, bucket, key, raw, visitV)
-		if err != nil {
-			return err
+		var r patients.Visit
+		if err := dec(&r, visitV); err != nil || r.ID.IsZero() {
+			return nil, err
 		}
-		return unindexVisit(tx, v)
+		return []indexEntry{{idxVisitsByDay, visitDayKey(r)}, {idxVisitsByPatient, visitPatientKey(r)}}, nil
 	case string(bucketCarePlans):
-		c, err := decode[patients.CarePlan](db, bucket, key, raw, carePlanV)
-		if err != nil {
-			return err
+		var r patients.CarePlan
+		if err := dec(&r, carePlanV); err != nil || r.ID.IsZero() {
+			return nil, err
 		}
-		return tx.Bucket(idxCarePlansByPatient).Delete(carePlanPatientKey(c))
+		return []indexEntry{{idxCarePlansByPatient, carePlanPatientKey(r)}}, nil
 	case string(bucketTransmissions):
-		t, err := decode[patients.Transmission](db, bucket, key, raw, transmissionV)
-		if err != nil {
+		var r patients.Transmission
+		if err := dec(&r, transmissionV); err != nil || r.ID.IsZero() {
+			return nil, err
+		}
+		return []indexEntry{{idxTransByPatient, transPatientKey(r)}}, nil
+	}
+	return nil, nil
+}
+
+// indexChanges gathers the index entries a merge removes and adds, to write
+// them bucket by bucket in key order once every record is written: a first
+// sync fills empty index buckets by appending instead of inserting at
+// random places.
+type indexChanges struct {
+	del, put []indexEntry
+}
+
+func (ic *indexChanges) remove(old []indexEntry) { ic.del = append(ic.del, old...) }
+
+// replace removes the entries of old that now does not have and adds the
+// others of now; an unchanged entry is left alone.
+func (ic *indexChanges) replace(old, now []indexEntry) {
+	for _, o := range old {
+		if !slices.ContainsFunc(now, func(e indexEntry) bool { return o.same(e) }) {
+			ic.del = append(ic.del, o)
+		}
+	}
+	for _, e := range now {
+		if !slices.ContainsFunc(old, func(o indexEntry) bool { return o.same(e) }) {
+			ic.put = append(ic.put, e)
+		}
+	}
+}
+
+func (e indexEntry) same(o indexEntry) bool {
+	return bytes.Equal(e.bucket, o.bucket) && bytes.Equal(e.key, o.key)
+}
+
+func (ic *indexChanges) write(tx *bolt.Tx) error {
+	order := func(a, b indexEntry) int {
+		if c := bytes.Compare(a.bucket, b.bucket); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.key, b.key)
+	}
+	// An index key ends with its record's id: the entries removed and
+	// added belong to distinct records or differ, so the order of the two
+	// passes does not matter.
+	slices.SortFunc(ic.del, order)
+	slices.SortFunc(ic.put, order)
+	for _, e := range ic.del {
+		if err := tx.Bucket(e.bucket).Delete(e.key); err != nil {
 			return err
 		}
-		return tx.Bucket(idxTransByPatient).Delete(transPatientKey(t))
+	}
+	for _, e := range ic.put {
+		if err := tx.Bucket(e.bucket).Put(e.key, nil); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
+// unindex removes the index entries of the record as stored.
+func unindex(db *DB, tx *bolt.Tx, bucket, key []byte) error {
+	entries, err := storedIndexEntries(db, tx, bucket, key)
+	for _, e := range entries {
+		if err := tx.Bucket(e.bucket).Delete(e.key); err != nil {
+			return err
+		}
+	}
+	return err
+}
+
 // reindex adds the index entries of the record as now stored.
 func reindex(db *DB, tx *bolt.Tx, bucket, key []byte) error {
-	raw := tx.Bucket(bucket).Get(key)
-	switch string(bucket) {
-	case string(bucketVisits):
-		v, err := decode[patients.Visit](db, bucket, key, raw, visitV)
-		if err != nil {
+	entries, err := storedIndexEntries(db, tx, bucket, key)
+	for _, e := range entries {
+		if err := tx.Bucket(e.bucket).Put(e.key, nil); err != nil {
 			return err
 		}
-		return indexVisit(tx, v)
-	case string(bucketCarePlans):
-		c, err := decode[patients.CarePlan](db, bucket, key, raw, carePlanV)
-		if err != nil {
-			return err
-		}
-		return tx.Bucket(idxCarePlansByPatient).Put(carePlanPatientKey(c), nil)
-	case string(bucketTransmissions):
-		t, err := decode[patients.Transmission](db, bucket, key, raw, transmissionV)
-		if err != nil {
-			return err
-		}
-		return tx.Bucket(idxTransByPatient).Put(transPatientKey(t), nil)
 	}
-	return nil
+	return err
+}
+
+func storedIndexEntries(db *DB, tx *bolt.Tx, bucket, key []byte) ([]indexEntry, error) {
+	switch string(bucket) {
+	case string(bucketVisits), string(bucketCarePlans), string(bucketTransmissions):
+	default:
+		return nil, nil
+	}
+	raw := tx.Bucket(bucket).Get(key)
+	if raw == nil {
+		return nil, nil
+	}
+	env, err := db.open(bucket, key, raw)
+	if err != nil {
+		return nil, err
+	}
+	return indexEntries(bucket, key, env.Data, env.V)
 }
