@@ -24,6 +24,7 @@ type cached struct {
 	stored      map[string]json.RawMessage // as stored before the sync; nil if absent
 	storedJSON  []byte                     // the same, as its JSON
 	storedV     int                        // and its record version
+	pending     bool                       // stored in sync_pending: not whole yet
 	version     int
 	changed     bool // the visible record changed
 	touched     bool // the merge state changed
@@ -85,7 +86,7 @@ func (db *DB) applyAll(ctx context.Context, ins []incoming, dir string, rep *cab
 			if err := db.flush(tx, c, &idx); err != nil {
 				return err
 			}
-			if c.changed {
+			if c.changed && (c.whole() || c.rec.Meta.Deleted != nil) {
 				countChange(rep, c.bucket)
 			}
 		}
@@ -162,8 +163,16 @@ func (db *DB) load(tx *bolt.Tx, cache map[string]*cached, bucket, key []byte) (*
 		return nil, fmt.Errorf("%w: operation on %s key %x", ErrCorrupt, bucket, key)
 	}
 	c := &cached{bucket: bucket, key: bytes.Clone(key), version: recordVersions[string(bucket)]}
-	if raw := tx.Bucket(bucket).Get(key); raw != nil {
-		env, err := db.open(bucket, key, raw)
+	from, fromKey, raw := bucket, key, tx.Bucket(bucket).Get(key)
+	if raw == nil {
+		from, fromKey = bucketPending, stateKey(bucket, key)
+		raw, c.pending = tx.Bucket(bucketPending).Get(fromKey), true
+		if raw == nil {
+			c.pending = false
+		}
+	}
+	if raw != nil {
+		env, err := db.open(from, fromKey, raw)
 		if err != nil {
 			return nil, err
 		}
@@ -178,7 +187,12 @@ func (db *DB) load(tx *bolt.Tx, cache map[string]*cached, bucket, key []byte) (*
 		return nil, err
 	}
 	c.rec = replica.Record{Meta: meta, Exists: c.stored != nil}
-	if c.stored != nil {
+	switch {
+	case c.pending:
+		// Kept aside as merged fields: already grouped, and without the
+		// local fields a record as stored has.
+		c.rec.Fields, c.stored = c.stored, nil
+	case c.stored != nil:
 		c.rec.Fields = group(bucket, c.stored)
 	}
 	cache[ck] = c
@@ -203,15 +217,30 @@ func (db *DB) flush(tx *bolt.Tx, c *cached, idx *indexChanges) error {
 		return nil
 	}
 	var old []indexEntry
-	if c.stored != nil {
+	if c.stored != nil && !c.pending {
 		var err error
 		if old, err = indexEntries(c.bucket, c.key, c.storedJSON, c.storedV); err != nil {
+			return err
+		}
+	}
+	if c.pending {
+		if err := tx.Bucket(bucketPending).Delete(stateKey(c.bucket, c.key)); err != nil {
 			return err
 		}
 	}
 	if c.rec.Meta.Deleted != nil {
 		idx.remove(old)
 		return tx.Bucket(c.bucket).Delete(c.key)
+	}
+	if !c.whole() {
+		// Changes of a record whose creation has not arrived yet (it is in a
+		// bundle of another folder, or one set aside): kept aside, out of
+		// every read and list, until the creation makes it whole.
+		raw, err := replica.Object(c.rec.Fields)
+		if err != nil {
+			return err
+		}
+		return db.putJSON(tx, bucketPending, stateKey(c.bucket, c.key), c.version, raw)
 	}
 	fields := c.rec.Fields
 	if bytes.Equal(c.bucket, bucketVisits) || len(localFields[string(c.bucket)]) > 0 {
@@ -234,6 +263,13 @@ func (db *DB) flush(tx *bolt.Tx, c *cached, idx *indexChanges) error {
 	}
 	idx.replace(old, now)
 	return nil
+}
+
+// whole tells a record its creation reached: every record is created with
+// its id, and no change ever empties it.
+func (c *cached) whole() bool {
+	v, ok := c.rec.Fields["id"]
+	return ok && !replica.Equal(v, nil)
 }
 
 // putJSON seals and stores a record already encoded as JSON: what put does

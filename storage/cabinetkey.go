@@ -134,8 +134,9 @@ func (db *DB) JoinCabinet(ctx context.Context, keyFile, passphrase []byte) error
 }
 
 // yieldCabinet makes this laptop's cabinet record lose to the cabinet's: it
-// takes the cabinet's id, forgets the stamps of its fields and empties the
-// operations that recorded it (their numbers stay, so the log keeps no gap).
+// takes the cabinet's id, keeps only its name and nurses, forgets the stamps
+// of its fields and empties the operations that recorded it (their numbers
+// stay, so the log keeps no gap).
 func (db *DB) yieldCabinet(tx *bolt.Tx, cabinet xid.ID) error {
 	raw := tx.Bucket(bucketCabinet).Get(keyCabinet)
 	if raw != nil {
@@ -143,11 +144,11 @@ func (db *DB) yieldCabinet(tx *bolt.Tx, cabinet xid.ID) error {
 		if err != nil {
 			return err
 		}
-		if c.ID != cabinet {
-			c.ID = cabinet
-			if err := db.put(tx, bucketCabinet, keyCabinet, cabinetV, c); err != nil {
-				return err
-			}
+		// Only what is needed until the first sync stays: a field the
+		// cabinet's record leaves empty would otherwise never be replaced.
+		c = patients.Cabinet{ID: cabinet, Name: c.Name, NurseIDs: c.NurseIDs, CurrentNurse: c.CurrentNurse}
+		if err := db.put(tx, bucketCabinet, keyCabinet, cabinetV, c); err != nil {
+			return err
 		}
 	}
 	if err := tx.Bucket(bucketSyncState).Delete(stateKey(bucketCabinet, keyCabinet)); err != nil {

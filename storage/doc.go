@@ -27,6 +27,8 @@
 //	sync_seen                 replica xid → 8-byte last seq applied from that laptop (plain)
 //	sync_conflicts            xid → conflict: the losing side of two concurrent edits of a field,
 //	                          kept (marked once confirmed)
+//	sync_pending              bucket + 0 + key → the fields of a record whose changes arrived before
+//	                          its creation (another folder): out of every read until it is whole
 //	sync                      "key" → the cabinet key, "last" → folder and time of the last sync
 //	meta/replica, meta/hlc, meta/op_seq   this laptop's id, clock and last seq (plain)
 //

@@ -39,7 +39,7 @@ var migrations = []func(db *DB, tx *bolt.Tx) error{
 	// 3 → 4: replication. The laptop gets its replica id, and everything it
 	// already holds becomes operations, so its first sync shares it all.
 	func(db *DB, tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketOplog, bucketSyncState, bucketSyncSeen, bucketConflicts, bucketSync} {
+		for _, name := range [][]byte{bucketOplog, bucketSyncState, bucketSyncSeen, bucketConflicts, bucketSync, bucketPending} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}

@@ -21,6 +21,7 @@ var (
 	bucketSyncSeen  = []byte("sync_seen")      // replica xid → 8-byte last seq applied
 	bucketConflicts = []byte("sync_conflicts") // xid → conflict, sealed
 	bucketSync      = []byte("sync")           // "key" → cabinet key, "last" → last sync, sealed
+	bucketPending   = []byte("sync_pending")   // entity + 0 + key → fields of a record not whole yet, sealed
 
 	keyReplica = []byte("replica") // this laptop's replica id (12 bytes)
 	keyHLC     = []byte("hlc")     // 8-byte wall ms + 4-byte counter

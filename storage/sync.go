@@ -2,6 +2,9 @@ package storage
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -136,6 +139,11 @@ func (db *DB) publish(ctx context.Context, key *replica.Key, mine string, progre
 	// A bundle of ours that no longer reads (a stick pulled out, a bad
 	// sector, a sync tool's partial copy) is written again from the log:
 	// the other laptops would otherwise stop at it for ever.
+	known, err := db.writtenBundles(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	var fresh []writtenBundle
 	var redo []bundleFile
 	next := uint64(1)
 	for _, f := range files {
@@ -143,8 +151,14 @@ func (db *DB) publish(ctx context.Context, key *replica.Key, mine string, progre
 			redo = append(redo, bundleFile{from: next, to: f.from - 1})
 		}
 		next = max(next, f.to+1)
+		sum, err := fileSum(f.path)
+		if err == nil && slices.Contains(known[filepath.Base(f.path)], sum) {
+			continue // byte for byte what this laptop wrote: no need to decrypt it
+		}
 		if _, _, err := replica.ReadBundle(f.path, key, schemaLatest); err != nil {
 			redo = append(redo, f)
+		} else if sum != "" {
+			fresh = append(fresh, writtenBundle{filepath.Base(f.path), sum})
 		}
 	}
 	for _, f := range redo {
@@ -153,11 +167,20 @@ func (db *DB) publish(ctx context.Context, key *replica.Key, mine string, progre
 			return 0, repaired, err
 		}
 		h := replica.Header{Schema: schemaLatest, Cabinet: key.Cabinet, Replica: me, From: f.from, To: f.to, Written: db.now().UTC()}
-		if _, err := replica.WriteBundle(mine, key, h, ops); err != nil {
+		path, err := replica.WriteBundle(mine, key, h, ops)
+		if err != nil {
 			return 0, repaired, err
+		}
+		if sum, err := fileSum(path); err == nil {
+			fresh = append(fresh, writtenBundle{filepath.Base(path), sum})
 		}
 		repaired++
 	}
+	defer func() {
+		if err == nil {
+			err = db.rememberWritten(ctx, fresh)
+		}
+	}()
 	ops, err := db.ownOps(ctx, published+1, last)
 	if err != nil || len(ops) == 0 {
 		return 0, repaired, err
@@ -165,8 +188,12 @@ func (db *DB) publish(ctx context.Context, key *replica.Key, mine string, progre
 	progress(cabinetsync.Progress{Stage: cabinetsync.Writing, Done: 0, Total: len(ops)})
 	h := replica.Header{Schema: schemaLatest, Cabinet: key.Cabinet, Replica: me,
 		From: ops[0].Seq, To: ops[len(ops)-1].Seq, Written: db.now().UTC()}
-	if _, err := replica.WriteBundle(mine, key, h, ops); err != nil {
+	path, err := replica.WriteBundle(mine, key, h, ops)
+	if err != nil {
 		return 0, repaired, err
+	}
+	if sum, err := fileSum(path); err == nil {
+		fresh = append(fresh, writtenBundle{filepath.Base(path), sum})
 	}
 	progress(cabinetsync.Progress{Stage: cabinetsync.Writing, Done: len(ops), Total: len(ops)})
 	return len(ops), repaired, nil
@@ -303,4 +330,63 @@ func checkVersions(ops []replica.Op) error {
 var recordVersions = map[string]int{
 	string(bucketCabinet): cabinetV, string(bucketNurses): nurseV, string(bucketPatients): patientV,
 	string(bucketCarePlans): carePlanV, string(bucketVisits): visitV, string(bucketTransmissions): transmissionV,
+}
+
+// writtenBundle is a bundle this laptop wrote or checked, by name and
+// SHA-256: a file that still hashes the same needs no decryption to know it
+// reads.
+type writtenBundle struct{ name, sum string }
+
+var keyWritten = []byte("written")
+
+func fileSum(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// writtenBundles returns, per file name, the sums of the copies this laptop
+// wrote or checked (one per folder it synced with).
+func (db *DB) writtenBundles(ctx context.Context) (map[string][]string, error) {
+	m := map[string][]string{}
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		raw := tx.Bucket(bucketSync).Get(keyWritten)
+		if raw == nil {
+			return nil
+		}
+		var err error
+		m, err = decode[map[string][]string](db, bucketSync, keyWritten, raw, 1)
+		return err
+	})
+	return m, err
+}
+
+func (db *DB) rememberWritten(ctx context.Context, ws []writtenBundle) error {
+	if len(ws) == 0 {
+		return nil
+	}
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		m := map[string][]string{}
+		if raw := tx.Bucket(bucketSync).Get(keyWritten); raw != nil {
+			var err error
+			if m, err = decode[map[string][]string](db, bucketSync, keyWritten, raw, 1); err != nil {
+				return err
+			}
+		}
+		for _, w := range ws {
+			sums := m[w.name]
+			if !slices.Contains(sums, w.sum) {
+				// A few folders at most; the oldest copies are forgotten.
+				m[w.name] = append(sums[max(0, len(sums)-7):], w.sum)
+			}
+		}
+		return db.put(tx, bucketSync, keyWritten, 1, m)
+	})
 }

@@ -22,7 +22,8 @@ import (
 // synced to the disk as Open does: the crash test and the merge benchmark
 // need the real thing. The caller closes it.
 func openOnDisk(path string, now func() time.Time) (*DB, error) {
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second})
+	// The options of boltOpen, so the figures are those of the app.
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second, InitialMmapSize: initialMmapSize()})
 	if err != nil {
 		return nil, err
 	}

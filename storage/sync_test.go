@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -267,5 +268,77 @@ func TestConflictValuesReadForTheNurse(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("%d: %q, want %q", i, got[i], want[i])
 		}
+	}
+}
+
+// Through two folders, a laptop can receive a change of a patient before
+// the patient: it is not shown, half made, until its creation arrives.
+func TestChangeBeforeCreationIsNotShown(t *testing.T) {
+	dbs := cabinetOf(t, 3)
+	a, b, c := dbs[0], dbs[1], dbs[2]
+	stick1, stick2 := t.TempDir(), t.TempDir()
+	p := samplePatient()
+	if err := a.SavePatient(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, a, stick1)
+	mustSync(t, b, stick1)
+	pb, _ := b.Patient(ctx, p.ID)
+	pb.Notes = "vue par B"
+	if err := b.SavePatient(ctx, &pb); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, b, stick2)
+	if rep := mustSync(t, c, stick2); rep.Patients != 0 {
+		t.Errorf("a half-made patient counted as received: %+v", rep)
+	}
+	if ps, _ := c.Patients(ctx, patients.PatientFilter{IncludeArchived: true}); len(ps) != 0 {
+		t.Fatalf("C lists %+v", ps)
+	}
+	if _, err := c.Patient(ctx, p.ID); !errors.Is(err, patients.ErrNotFound) {
+		t.Errorf("C reads the half-made patient: %v", err)
+	}
+	if rep := mustSync(t, c, stick1); rep.Patients != 1 {
+		t.Errorf("the creation arrives: %+v", rep)
+	}
+	got, err := c.Patient(ctx, p.ID)
+	if err != nil || got.Notes != "vue par B" || got.DisplayName() != p.DisplayName() {
+		t.Errorf("C after both folders: %+v %v", got, err)
+	}
+}
+
+// The cabinet record a laptop made at « tournee init » gives way entirely
+// to the cabinet's when it joins: no field of its own survives the sync.
+func TestJoiningLaptopTakesTheCabinetRecord(t *testing.T) {
+	dbs := cabinetOf(t, 1)
+	a := dbs[0]
+	b := openFast(t, filepath.Join(t.TempDir(), "b.db"), newClock().now)
+	n := sampleNurse()
+	if err := b.SaveNurse(ctx, &n); err != nil {
+		t.Fatal(err)
+	}
+	own := patients.Cabinet{Name: "Mon cabinet", Phone: "03 21 00 00 00", SIRET: "73282932000074", NurseIDs: []xid.ID{n.ID}, CurrentNurse: n.ID}
+	if err := b.SaveCabinet(ctx, own); err != nil {
+		t.Fatal(err)
+	}
+	kf, _ := a.CabinetKeyFile(ctx, nil)
+	if err := b.JoinCabinet(ctx, kf, nil); err != nil {
+		t.Fatal(err)
+	}
+	stick := t.TempDir()
+	mustSync(t, a, stick)
+	mustSync(t, b, stick)
+	mustSync(t, a, stick)
+	ca, _ := a.Cabinet(ctx)
+	cb, _ := b.Cabinet(ctx)
+	if cb.CurrentNurse != n.ID {
+		t.Errorf("B's current nurse is %s, want its own %s", cb.CurrentNurse, n.ID)
+	}
+	cb.CurrentNurse = ca.CurrentNurse
+	if fmt.Sprint(ca) != fmt.Sprint(cb) {
+		t.Errorf("cabinets differ:\nA %+v\nB %+v", ca, cb)
+	}
+	if _, err := a.Nurse(ctx, n.ID); err != nil {
+		t.Errorf("B's nurse did not reach A: %v", err)
 	}
 }
