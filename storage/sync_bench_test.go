@@ -71,28 +71,7 @@ func diskCabinet(tb testing.TB, dir string, n int) []*DB {
 		tb.Cleanup(func() { db.Close() })
 		dbs[i] = db
 	}
-	nurse := sampleNurse()
-	nurse.ID = dbs[0].newID()
-	cab := patients.Cabinet{ID: dbs[0].newID(), Name: "Cabinet des Dunes", NurseIDs: []xid.ID{nurse.ID}, CurrentNurse: nurse.ID}
-	if err := dbs[0].Seed(ctx, patients.Dataset{Cabinet: cab, Nurses: []patients.Nurse{nurse}}); err != nil {
-		tb.Fatal(err)
-	}
-	if err := dbs[0].CreateCabinetKey(ctx); err != nil {
-		tb.Fatal(err)
-	}
-	keyFile, err := dbs[0].CabinetKeyFile(ctx, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, db := range dbs[1:] {
-		own := patients.Cabinet{ID: db.newID(), Name: "Mon cabinet", CurrentNurse: nurse.ID, NurseIDs: cab.NurseIDs}
-		if err := db.SaveCabinet(ctx, own); err != nil {
-			tb.Fatal(err)
-		}
-		if err := db.JoinCabinet(ctx, keyFile, nil); err != nil {
-			tb.Fatal(err)
-		}
-	}
+	formCabinet(tb, dbs)
 	return dbs
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/xid"
 	bolt "go.etcd.io/bbolt"
 
 	"tournee/patients"
@@ -59,29 +60,35 @@ func cabinetOf(t *testing.T, n int, skew ...time.Duration) []*DB {
 		}
 		dbs[i] = openFast(t, filepath.Join(dir, "laptop"+string(rune('A'+i))+".db"), c.now)
 	}
+	formCabinet(t, dbs)
+	return dbs
+}
+
+// formCabinet makes the laptops one cabinet: the first has the cabinet, its
+// nurse and the key; each other one, after its own « tournee init »
+// cabinet record, joins with the key file.
+func formCabinet(tb testing.TB, dbs []*DB) {
+	tb.Helper()
 	nurse := sampleNurse()
 	nurse.ID = dbs[0].newID()
-	cab := patients.Cabinet{ID: dbs[0].newID(), Name: "Cabinet des Dunes", NurseIDs: nil, CurrentNurse: nurse.ID}
-	cab.NurseIDs = append(cab.NurseIDs, nurse.ID)
+	cab := patients.Cabinet{ID: dbs[0].newID(), Name: "Cabinet des Dunes", NurseIDs: []xid.ID{nurse.ID}, CurrentNurse: nurse.ID}
 	if err := dbs[0].Seed(ctx, patients.Dataset{Cabinet: cab, Nurses: []patients.Nurse{nurse}}); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	if err := dbs[0].CreateCabinetKey(ctx); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	keyFile, err := dbs[0].CabinetKeyFile(ctx, nil)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	for _, db := range dbs[1:] {
-		// A laptop joining after « tournee init » has its own cabinet record.
 		own := patients.Cabinet{ID: db.newID(), Name: "Mon cabinet", CurrentNurse: nurse.ID, NurseIDs: cab.NurseIDs}
 		if err := db.SaveCabinet(ctx, own); err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 		if err := db.JoinCabinet(ctx, keyFile, nil); err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
-	return dbs
 }
