@@ -186,7 +186,7 @@ func (db *DB) load(tx *bolt.Tx, cache map[string]*cached, bucket, key []byte) (*
 	if err != nil {
 		return nil, err
 	}
-	c.rec = replica.Record{Meta: meta, Exists: c.stored != nil}
+	c.rec = replica.Record{Meta: meta, Exists: c.stored != nil, Unions: unionsOf(bucket)}
 	switch {
 	case c.pending:
 		// Kept aside as merged fields: already grouped, and without the

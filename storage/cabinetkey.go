@@ -1,7 +1,9 @@
 package storage
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -178,7 +180,16 @@ func (db *DB) yieldCabinet(tx *bolt.Tx, cabinet xid.ID) error {
 			return err
 		}
 	}
-	return nil
+	if raw == nil {
+		return nil
+	}
+	// Its nurses join the cabinet's (a set merged by union).
+	fields, err := db.storedFields(tx, bucketCabinet, keyCabinet)
+	if err != nil || replica.Equal(fields["nurse_ids"], nil) {
+		return err
+	}
+	return db.logOp(tx, replica.Op{Entity: string(bucketCabinet), Key: bytes.Clone(keyCabinet), V: cabinetV,
+		Set: map[string]json.RawMessage{"nurse_ids": fields["nurse_ids"]}})
 }
 
 // LastSync returns the folder and time of the last sync; a zero time when

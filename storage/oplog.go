@@ -46,6 +46,22 @@ func isSynced(bucket []byte) bool {
 // uses this laptop, not a fact about the cabinet.
 var localFields = map[string][]string{"cabinet": {"current_nurse"}}
 
+// unionFields are sets merged by union (replica.Record.Unions): the
+// cabinet's nurses, which laptops joining at the same time each add to.
+var unionFields = map[string][]string{"cabinet": {"nurse_ids"}}
+
+func unionsOf(bucket []byte) map[string]bool {
+	fs := unionFields[string(bucket)]
+	if len(fs) == 0 {
+		return nil
+	}
+	m := make(map[string]bool, len(fs))
+	for _, f := range fs {
+		m[f] = true
+	}
+	return m
+}
+
 // outcomeFields are the fields of a visit that say how it went. They travel
 // and merge as one value, "outcome", so that a visit is never left « faite »
 // by one laptop with the absence note of another.
@@ -185,6 +201,17 @@ func (db *DB) putRecord(tx *bolt.Tx, bucket, key []byte, version int, data any) 
 	prev, err := db.storedFields(tx, bucket, key)
 	if err != nil {
 		return err
+	}
+	if fs := unionFields[string(bucket)]; len(fs) > 0 && prev != nil {
+		// A set only grows: what another laptop added stays here too.
+		for _, f := range fs {
+			if u := replica.Union(prev[f], next[f]); u != nil {
+				next[f] = u
+			}
+		}
+		if raw, err = replica.Object(next); err != nil {
+			return err
+		}
 	}
 	if err := db.put(tx, bucket, key, version, json.RawMessage(raw)); err != nil {
 		return err

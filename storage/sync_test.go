@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -340,5 +341,49 @@ func TestJoiningLaptopTakesTheCabinetRecord(t *testing.T) {
 	}
 	if _, err := a.Nurse(ctx, n.ID); err != nil {
 		t.Errorf("B's nurse did not reach A: %v", err)
+	}
+	if len(ca.NurseIDs) != 2 || !slices.Contains(ca.NurseIDs, n.ID) || !slices.Contains(ca.NurseIDs, cb.CurrentNurse) {
+		t.Errorf("the cabinet's nurses %v: want A's and B's", ca.NurseIDs)
+	}
+}
+
+// Two laptops adding a nurse to the cabinet at the same time both keep
+// theirs: the list is a set, merged by union, and no conflict is raised.
+func TestCabinetNursesMergeAsASet(t *testing.T) {
+	dbs := cabinetOf(t, 2)
+	a, b := dbs[0], dbs[1]
+	stick := t.TempDir()
+	mustSync(t, a, stick)
+	mustSync(t, b, stick)
+	var added []xid.ID
+	for _, db := range dbs {
+		n := sampleNurse()
+		if err := db.SaveNurse(ctx, &n); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := db.Cabinet(ctx)
+		c.NurseIDs = append(c.NurseIDs, n.ID)
+		if err := db.SaveCabinet(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		added = append(added, n.ID)
+	}
+	mustSync(t, a, stick)
+	mustSync(t, b, stick)
+	mustSync(t, a, stick)
+	ca, _ := a.Cabinet(ctx)
+	cb, _ := b.Cabinet(ctx)
+	for _, id := range added {
+		if !slices.Contains(ca.NurseIDs, id) || !slices.Contains(cb.NurseIDs, id) {
+			t.Errorf("nurse %s missing: A %v, B %v", id, ca.NurseIDs, cb.NurseIDs)
+		}
+	}
+	if fmt.Sprint(ca.NurseIDs) != fmt.Sprint(cb.NurseIDs) {
+		t.Errorf("A %v, B %v", ca.NurseIDs, cb.NurseIDs)
+	}
+	for _, db := range dbs {
+		if cs, _ := db.Conflicts(ctx); len(cs) != 0 {
+			t.Errorf("a set raised conflicts: %+v", cs)
+		}
 	}
 }

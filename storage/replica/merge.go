@@ -128,6 +128,10 @@ type Record struct {
 	Fields map[string]json.RawMessage
 	Meta   Meta
 	Exists bool
+	// Unions names the fields that are sets (JSON arrays) merged by union:
+	// every element any laptop added stays, so two laptops adding at the
+	// same time both keep theirs, and nothing is a conflict.
+	Unions map[string]bool
 }
 
 // Loss is the losing side of two concurrent edits of a field.
@@ -249,6 +253,16 @@ func (rec *Record) Apply(op Op) (changed bool, losses []Loss) {
 		v := op.Set[f]
 		st := rec.Meta.Fields[f]
 		cur := rec.Fields[f]
+		if rec.Unions[f] {
+			if u := Union(cur, v); !Equal(u, cur) {
+				changed = true
+				setField(rec.Fields, f, u)
+			}
+			if op.At.Compare(st.At) > 0 {
+				rec.Meta.Fields[f] = FieldState{At: op.At, Base: op.Base[f], By: op.Author}
+			}
+			continue
+		}
 		switch c := op.At.Compare(st.At); {
 		case c == 0:
 			continue // this very change is already here
@@ -343,4 +357,40 @@ func canonical(v []byte) bool {
 		}
 	}
 	return true
+}
+
+// Union merges two JSON arrays as sets: the elements of both, once each, in
+// a fixed order (sorted by their JSON), so that every laptop writes the same
+// bytes. A value that is not an array counts as empty.
+func Union(a, b json.RawMessage) json.RawMessage {
+	seen := map[string]bool{}
+	var items []string
+	for _, v := range []json.RawMessage{a, b} {
+		var arr []json.RawMessage
+		if isNull(v) || json.Unmarshal(v, &arr) != nil {
+			continue
+		}
+		for _, it := range arr {
+			k := string(bytes.TrimSpace(it))
+			if !seen[k] {
+				seen[k] = true
+				items = append(items, k)
+			}
+		}
+	}
+	if len(items) == 0 {
+		if isNull(a) && isNull(b) {
+			return nil
+		}
+		return json.RawMessage("[]")
+	}
+	slices.Sort(items)
+	out := []byte{'['}
+	for i, it := range items {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, it...)
+	}
+	return append(out, ']')
 }

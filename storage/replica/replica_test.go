@@ -225,3 +225,19 @@ func TestBundleRoundTripAndChecks(t *testing.T) {
 		t.Errorf("a failed write left files: %v", entries)
 	}
 }
+
+func TestUnion(t *testing.T) {
+	for _, c := range []struct{ a, b, want string }{
+		{`["b","a"]`, `["c","a"]`, `["a","b","c"]`},
+		{``, `["x"]`, `["x"]`},
+		{`["x"]`, `null`, `["x"]`},
+		{`[]`, `[]`, `[]`},
+	} {
+		if got := Union(json.RawMessage(c.a), json.RawMessage(c.b)); string(got) != c.want {
+			t.Errorf("Union(%s, %s) = %s, want %s", c.a, c.b, got, c.want)
+		}
+	}
+	if got := Union(nil, nil); got != nil {
+		t.Errorf("two empty values: %s", got)
+	}
+}
