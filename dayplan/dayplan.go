@@ -47,6 +47,7 @@ func Load(ctx context.Context, st patients.Store, d patients.Date) (*Day, error)
 	if day.Nurses, err = st.Nurses(ctx); err != nil {
 		return nil, err
 	}
+	startAtCabinet(day.Cabinet, day.Nurses)
 	if day.Patients, err = st.Patients(ctx, patients.PatientFilter{IncludeArchived: true}); err != nil {
 		return nil, err
 	}
@@ -110,6 +111,11 @@ func (d *Day) Plan(only xid.ID, opt planner.Options) (planner.Plan, []patients.V
 	for _, v := range d.Visits {
 		if only.IsZero() || v.NurseID == only {
 			todo = append(todo, v)
+		}
+	}
+	for _, n := range nurses {
+		if !hasPoint(n.Start) && slices.ContainsFunc(todo, func(v patients.Visit) bool { return v.NurseID == n.ID || v.NurseID.IsZero() }) {
+			return planner.Plan{}, nil, &NoStartError{Nurse: n}
 		}
 	}
 	ctx := d.Context()
@@ -212,4 +218,35 @@ func stableIDs(d patients.Date, vs []patients.Visit) {
 		seen[id]++
 		v.ID = id
 	}
+}
+
+// startAtCabinet has a nurse without a start of her own leave from the
+// cabinet, and come back where she left, as most do: a nurse set up with
+// « tournee init » has no start until she gives one.
+func startAtCabinet(c patients.Cabinet, nurses []patients.Nurse) {
+	if !c.Address.HasCoordinates() {
+		return
+	}
+	for i := range nurses {
+		n := &nurses[i]
+		if !hasPoint(n.Start) {
+			n.Start = patients.Place{Label: c.Name, Point: c.Address.Point}
+		}
+		if !hasPoint(n.End) {
+			n.End = n.Start
+		}
+	}
+}
+
+func hasPoint(p patients.Place) bool { return p.Point[0] != 0 || p.Point[1] != 0 }
+
+// NoStartError: a nurse to plan has no starting point and the cabinet no
+// coordinates to start from.
+type NoStartError struct{ Nurse patients.Nurse }
+
+func (e *NoStartError) Error() string { return fmt.Sprintf("nurse %s has no start coordinates", e.Nurse.ID) }
+
+// French says what to do.
+func (e *NoStartError) French() string {
+	return fmt.Sprintf("La tournée de %s ne peut pas être calculée : ni son point de départ ni l'adresse du cabinet n'ont de coordonnées. Renseignez l'adresse du cabinet.", e.Nurse.FullName())
 }

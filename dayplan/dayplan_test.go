@@ -2,6 +2,8 @@ package dayplan
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"path/filepath"
 	"testing"
 	"time"
@@ -149,5 +151,43 @@ func TestBuiltVisitsHaveStableIDs(t *testing.T) {
 		if ids[v.ID] {
 			t.Errorf("tomorrow's visit %s has today's id", v.ID)
 		}
+	}
+}
+
+// A nurse set up by « tournee init » has no start: her round leaves from
+// the cabinet; with no cabinet coordinates either, the refusal says so.
+func TestNurseWithoutStartLeavesFromTheCabinet(t *testing.T) {
+	ctx := context.Background()
+	today := patients.DateOf(now)
+	ds, err := demo.Load(today, xid.New)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ds.Nurses {
+		ds.Nurses[i].Start, ds.Nurses[i].End = patients.Place{}, patients.Place{}
+	}
+	ds.Visits = nil
+	day, err := Load(ctx, storeOf(t, ds), today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range day.Nurses {
+		if n.Start.Point != ds.Cabinet.Address.Point || n.End != n.Start {
+			t.Fatalf("%s starts at %v, ends at %v; want the cabinet %v", n.FullName(), n.Start.Point, n.End.Point, ds.Cabinet.Address.Point)
+		}
+	}
+	if _, _, err := day.Plan(xid.NilID(), planner.Options{Iterations: 50, Seed: 1}); err != nil {
+		t.Fatalf("planning from the cabinet: %v", err)
+	}
+
+	ds.Cabinet.Address = patients.Address{Line: "1 rue X", PostalCode: "62100", City: "Calais"}
+	day, err = Load(ctx, storeOf(t, ds), today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = day.Plan(xid.NilID(), planner.Options{Iterations: 50, Seed: 1})
+	var ns *NoStartError
+	if !errors.As(err, &ns) || !strings.Contains(ns.French(), "adresse du cabinet") {
+		t.Fatalf("no start anywhere: %v", err)
 	}
 }
