@@ -244,7 +244,9 @@ func hasPoint(p patients.Place) bool { return p.Point[0] != 0 || p.Point[1] != 0
 // coordinates to start from.
 type NoStartError struct{ Nurse patients.Nurse }
 
-func (e *NoStartError) Error() string { return fmt.Sprintf("nurse %s has no start coordinates", e.Nurse.ID) }
+func (e *NoStartError) Error() string {
+	return fmt.Sprintf("nurse %s has no start coordinates", e.Nurse.ID)
+}
 
 // French says what to do.
 func (e *NoStartError) French() string {
