@@ -23,7 +23,13 @@ import (
 // need the real thing. The caller closes it.
 func openOnDisk(path string, now func() time.Time) (*DB, error) {
 	// The options of boltOpen, so the figures are those of the app.
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second, InitialMmapSize: initialMmapSize()})
+	return openWithTestKey(path, now, &bolt.Options{Timeout: 5 * time.Second, InitialMmapSize: initialMmapSize()})
+}
+
+// openWithTestKey opens, or creates and migrates, a database sealed with a
+// fixed key, skipping the passphrase's key derivation.
+func openWithTestKey(path string, now func() time.Time, opts *bolt.Options) (*DB, error) {
+	b, err := bolt.Open(path, 0o600, opts)
 	if err != nil {
 		return nil, err
 	}

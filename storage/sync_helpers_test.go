@@ -16,27 +16,8 @@ import (
 // other path (sealing, migrations, op log) is the real one.
 func openFast(t *testing.T, path string, now func() time.Time) *DB {
 	t.Helper()
-	b, err := bolt.Open(path, 0o600, &bolt.Options{NoSync: true, NoFreelistSync: true, Timeout: time.Second})
+	db, err := openWithTestKey(path, now, &bolt.Options{NoSync: true, NoFreelistSync: true, Timeout: time.Second})
 	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := newSealer(make([]byte, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := &DB{bolt: b, seal: s, now: now, path: path}
-	err = b.Update(func(tx *bolt.Tx) error {
-		if _, err := tx.CreateBucketIfNotExists(bucketMeta); err != nil {
-			return err
-		}
-		from, err := schemaVersion(tx)
-		if err != nil {
-			return err
-		}
-		return db.migrate(tx, from)
-	})
-	if err != nil {
-		b.Close()
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
