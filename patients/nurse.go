@@ -2,6 +2,7 @@ package patients
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -100,6 +101,44 @@ func (n Nurse) ShiftFor(r Round) (Window, bool) {
 		}
 	}
 	return Window{}, false
+}
+
+// OnDuty returns the nurses who work on d and, for each titulaire replaced
+// that day, the remplaçant(e) who stands in for her. A titulaire abstains
+// from any care while replaced (CSP R.4312-84, docs/idel-rules.md §1), and a
+// remplaçant(e) works only within her contract.
+func OnDuty(nurses []Nurse, d Date) (onDuty []Nurse, standIn map[xid.ID]xid.ID) {
+	standIn = map[xid.ID]xid.ID{}
+	for _, n := range nurses {
+		r := n.Replacement
+		if r == nil || r.ContractFrom.IsZero() || d.Before(r.ContractFrom) || (!r.ContractTo.IsZero() && d.After(r.ContractTo)) {
+			continue
+		}
+		for _, t := range r.Replaces {
+			if _, taken := standIn[t]; !taken && t != n.ID {
+				standIn[t] = n.ID
+			}
+		}
+	}
+	for _, n := range nurses {
+		if _, replaced := standIn[n.ID]; replaced {
+			continue
+		}
+		if n.Role == Remplacante && n.Replacement != nil && !slices.Contains(mapsValues(standIn), n.ID) {
+			// A remplaçant(e) outside her contract has no round of her own.
+			continue
+		}
+		onDuty = append(onDuty, n)
+	}
+	return onDuty, standIn
+}
+
+func mapsValues(m map[xid.ID]xid.ID) []xid.ID {
+	out := make([]xid.ID, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
 }
 
 // DefaultShifts are the usual rounds of a rural IDEL (about 06:45–13:00 and

@@ -16,6 +16,11 @@ const (
 	Done      VisitStatus = "faite"
 	Missed    VisitStatus = "manquée"
 	Postponed VisitStatus = "reportée"
+	// Cancelled visits no longer follow from the care plans (the care ended,
+	// the patient is away, a window moved): they stay stored, out of every
+	// round, so that a later change that brings the care back finds them
+	// again under the same derived id, and the sync never resurrects them.
+	Cancelled VisitStatus = "annulée"
 )
 
 // CareItem is one prescribed act performed during a visit.
@@ -54,6 +59,10 @@ type Visit struct {
 	DoneAt     time.Time   `json:"done_at,omitzero"`
 	DoneBy     xid.ID      `json:"done_by,omitzero"`
 	StatusNote string      `json:"status_note,omitempty"` // « absent », « hospitalisé »
+	// PairID names the other visit of a « visite à deux »: both are made at
+	// the same time by two nurses (patient lift, safety). Zero for a visit
+	// made alone.
+	PairID xid.ID `json:"pair_id,omitzero"`
 	// ActualMin is how long the visit really took, when known: the planner
 	// learns durations from it.
 	ActualMin int `json:"actual_min,omitempty"`
@@ -80,7 +89,7 @@ func (v Visit) Validate() error {
 		errs.add("tournée", fmt.Sprintf("tournée inconnue %q (matin ou soir)", v.Round))
 	}
 	switch v.Status {
-	case Planned, Missed, Postponed:
+	case Planned, Missed, Postponed, Cancelled:
 	case Done:
 		if v.DoneAt.IsZero() {
 			errs.add("heure", "une visite faite doit avoir son heure de réalisation")
