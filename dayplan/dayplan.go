@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/rs/xid"
 
@@ -32,6 +33,17 @@ type Day struct {
 	Visits   []patients.Visit
 	Built    bool
 	Warnings []planner.Warning
+	// Cancelled are the stored visits no longer due (see Reconcile): kept
+	// out of Visits so no round, count or map shows them.
+	Cancelled []patients.Visit
+	// OnDuty are the nurses who work that day (a replaced titulaire is
+	// not among them, her remplaçant(e) is); StandIn maps a replaced nurse
+	// to hers.
+	OnDuty  []patients.Nurse
+	StandIn map[xid.ID]xid.ID
+	// Now is the clock when the day is today: plans then start from now and
+	// from what is done (see Options). Zero for any other use.
+	Now time.Time
 	// History holds the visits of the HistoryDays before Date.
 	History []patients.Visit
 }
@@ -51,10 +63,19 @@ func Load(ctx context.Context, st patients.Store, d patients.Date) (*Day, error)
 	if day.Patients, err = st.Patients(ctx, patients.PatientFilter{IncludeArchived: true}); err != nil {
 		return nil, err
 	}
-	if day.Visits, err = st.Visits(ctx, d); err != nil {
+	day.OnDuty, day.StandIn = patients.OnDuty(day.Nurses, d)
+	stored, err := st.Visits(ctx, d)
+	if err != nil {
 		return nil, err
 	}
-	if len(day.Visits) == 0 {
+	for _, v := range stored {
+		if v.Status == patients.Cancelled {
+			day.Cancelled = append(day.Cancelled, v)
+		} else {
+			day.Visits = append(day.Visits, v)
+		}
+	}
+	if len(stored) == 0 {
 		plans, err := st.CarePlans(ctx, xid.NilID())
 		if err != nil {
 			return nil, err
@@ -65,7 +86,7 @@ func Load(ctx context.Context, st patients.Store, d patients.Date) (*Day, error)
 			return nil, err
 		}
 		day.Visits, day.Warnings, day.Built = built.Visits, built.Warnings, true
-		stableIDs(d, day.Visits)
+		StableIDs(d, day.Visits)
 	}
 	for k := 1; k <= HistoryDays; k++ {
 		past, err := st.Visits(ctx, d.AddDays(-k))
@@ -76,6 +97,22 @@ func Load(ctx context.Context, st patients.Store, d patients.Date) (*Day, error)
 	}
 	return day, nil
 }
+
+// LoadAt is Load for the interface and the commands that act on the day as
+// it is lived: when d is the day of now, plans start from now (Day.Now).
+func LoadAt(ctx context.Context, st patients.Store, d patients.Date, now time.Time) (*Day, error) {
+	day, err := Load(ctx, st, d)
+	if err != nil {
+		return nil, err
+	}
+	if patients.DateOf(now) == d {
+		day.Now = now
+	}
+	return day, nil
+}
+
+// Today reports whether the day is being lived (LoadAt on its own date).
+func (d *Day) Today() bool { return !d.Now.IsZero() }
 
 // Context is the planner's view of the day.
 func (d *Day) Context() planner.Context {
@@ -95,10 +132,14 @@ func (d *Day) Options(opt planner.Options) planner.Options {
 // when it is not zero. It returns the plan and the visits it planned, with
 // nurse, order and ETA written back; the Day itself is not changed.
 func (d *Day) Plan(only xid.ID, opt planner.Options) (planner.Plan, []patients.Visit, error) {
-	nurses := d.Nurses
+	staff := d.Nurses
+	if d.OnDuty != nil {
+		staff = d.OnDuty // a replaced titulaire abstains (CSP R.4312-84)
+	}
+	nurses := staff
 	if !only.IsZero() {
 		nurses = nil
-		for _, n := range d.Nurses {
+		for _, n := range staff {
 			if n.ID == only {
 				nurses = append(nurses, n)
 			}
@@ -184,13 +225,17 @@ func Ordered(visits []patients.Visit) bool {
 	return slices.ContainsFunc(visits, func(v patients.Visit) bool { return v.Order > 0 })
 }
 
-// stableIDs gives each visit built from the care plans an id that depends
+// StableIDs gives each visit built from the care plans an id that depends
 // only on what it is — day, patient, round, window, care plans — so that two
 // laptops of the cabinet that build the same day make the same visits, which
 // the sync then merges instead of doubling. The first four bytes are the
 // day's time, as in any xid, so ids still sort by day.
-func stableIDs(d patients.Date, vs []patients.Visit) {
+//
+// The two visits of a « visite à deux » are told apart by their order and
+// keep naming each other (PairID).
+func StableIDs(d patients.Date, vs []patients.Visit) {
 	seen := make(map[xid.ID]int, len(vs))
+	renamed := make(map[xid.ID]xid.ID, len(vs))
 	day := uint32(d.At(patients.Clock(6, 0)).Unix())
 	for i := range vs {
 		v := &vs[i]
@@ -216,7 +261,13 @@ func stableIDs(d patients.Date, vs []patients.Visit) {
 			id, _ = xid.FromBytes(raw[:])
 		}
 		seen[id]++
+		renamed[v.ID] = id
 		v.ID = id
+	}
+	for i := range vs {
+		if p, ok := renamed[vs[i].PairID]; ok && !vs[i].PairID.IsZero() {
+			vs[i].PairID = p
+		}
 	}
 }
 
@@ -251,4 +302,54 @@ func (e *NoStartError) Error() string {
 // French says what to do.
 func (e *NoStartError) French() string {
 	return fmt.Sprintf("La tournée de %s ne peut pas être calculée : ni son point de départ ni l'adresse du cabinet n'ont de coordonnées. Renseignez l'adresse du cabinet.", e.Nurse.FullName())
+}
+
+// Open loads day d as it is lived at now and makes sure what is shown is a
+// round someone chose: a day from today on that was never ordered is
+// ordered for the cabinet and stored; visits that reconciliation added to a
+// day already ordered are inserted where they cost least (the rest keeps
+// the order the nurses know) and stored. Past days are shown as stored.
+// Ordered reports whether Open wrote a plan.
+func Open(ctx context.Context, st patients.Store, d patients.Date, now time.Time, opt planner.Options) (day *Day, ordered bool, err error) {
+	day, err = LoadAt(ctx, st, d, now)
+	if err != nil {
+		return nil, false, err
+	}
+	if d.Before(patients.DateOf(now)) || len(day.Visits) == 0 {
+		return day, false, nil
+	}
+	if !Ordered(day.Visits) {
+		_, visits, err := day.Plan(xid.NilID(), opt)
+		if err != nil {
+			return nil, false, err
+		}
+		if err := st.SaveVisits(ctx, visits); err != nil {
+			return nil, false, err
+		}
+		day.Visits, day.Built = visits, false
+		return day, true, nil
+	}
+	var fresh []patients.Visit
+	for _, v := range day.Visits {
+		if v.Status == patients.Planned && v.Order == 0 {
+			fresh = append(fresh, v)
+		}
+	}
+	if len(fresh) == 0 {
+		return day, false, nil
+	}
+	changes := insertNew(day, fresh)
+	var placed []patients.Visit
+	for _, v := range changes {
+		if v.Order > 0 {
+			placed = append(placed, v)
+		}
+	}
+	if len(placed) == 0 {
+		return day, false, nil
+	}
+	if err := st.SaveVisits(ctx, placed); err != nil {
+		return nil, false, err
+	}
+	return day, true, nil
 }

@@ -18,7 +18,7 @@ import (
 
 var now = time.Date(2026, 11, 23, 7, 0, 0, 0, patients.Paris())
 
-func demoStore(t *testing.T) *storage.DB {
+func demoStore(t testing.TB) *storage.DB {
 	t.Helper()
 	ds, err := demo.Load(patients.DateOf(now), xid.New)
 	if err != nil {
@@ -29,7 +29,7 @@ func demoStore(t *testing.T) *storage.DB {
 
 // storeOf seeds a new database with a dataset: two stores of one dataset are
 // two laptops of a cabinet after a sync.
-func storeOf(t *testing.T, ds patients.Dataset) *storage.DB {
+func storeOf(t testing.TB, ds patients.Dataset) *storage.DB {
 	t.Helper()
 	db, err := storage.Create(filepath.Join(t.TempDir(), "d.db"), []byte("x"), storage.Options{Now: func() time.Time { return now }})
 	if err != nil {

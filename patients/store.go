@@ -46,6 +46,9 @@ type Store interface {
 	SaveCarePlan(ctx context.Context, c *CarePlan) error
 
 	Visits(ctx context.Context, d Date) ([]Visit, error)
+	// VisitDays returns the days, from `from` on, that have stored visits,
+	// in order.
+	VisitDays(ctx context.Context, from Date) ([]Date, error)
 	// VisitsOfPatient returns a patient's visits, newest first, at most limit (0 = all).
 	VisitsOfPatient(ctx context.Context, patientID xid.ID, limit int) ([]Visit, error)
 	// SaveVisits writes a day's visits (a plan, a status change) in one action.

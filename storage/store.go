@@ -280,6 +280,33 @@ func (db *DB) Visits(ctx context.Context, d patients.Date) ([]patients.Visit, er
 	return out, nil
 }
 
+// VisitDays returns the days from `from` on that have stored visits: the
+// day index is walked from its first key of that day, one seek per day.
+func (db *DB) VisitDays(ctx context.Context, from patients.Date) ([]patients.Date, error) {
+	var out []patients.Date
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(idxVisitsByDay).Cursor()
+		const dayLen = len("2006-01-02")
+		for k, _ := c.Seek([]byte(from.String())); k != nil; {
+			if len(k) < dayLen {
+				return fmt.Errorf("visit day index: short key")
+			}
+			d, err := patients.ParseDate(string(k[:dayLen]))
+			if err != nil {
+				return fmt.Errorf("visit day index: %w", err)
+			}
+			out = append(out, d)
+			// The next day: past every key of this one.
+			k, _ = c.Seek(append([]byte(d.String()), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list visit days: %w", err)
+	}
+	return out, nil
+}
+
 func compareVisits(a, b patients.Visit) int {
 	ra, rb := slices.Index(patients.Rounds(), a.Round), slices.Index(patients.Rounds(), b.Round)
 	switch {

@@ -1,0 +1,346 @@
+package dayplan
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/rs/xid"
+
+	"tournee/patients"
+	"tournee/planner"
+)
+
+// storeDays orders and stores days today … today+n-1 as the demo does.
+func storeDays(t *testing.T, db patients.Store, today patients.Date, n int) {
+	t.Helper()
+	ctx := context.Background()
+	for k := range n {
+		day, err := Load(ctx, db, today.AddDays(k))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, visits, err := day.Plan(xid.NilID(), planner.Options{Iterations: 100, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SaveVisits(ctx, visits); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func visitsOf(t *testing.T, db patients.Store, d patients.Date, pid xid.ID) []patients.Visit {
+	t.Helper()
+	vs, err := db.Visits(context.Background(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []patients.Visit
+	for _, v := range vs {
+		if v.PatientID == pid {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func hasPlan(v patients.Visit, id xid.ID) bool {
+	return slices.ContainsFunc(v.Items, func(it patients.CareItem) bool { return it.CarePlanID == id })
+}
+
+func live(vs []patients.Visit) []patients.Visit {
+	return slices.DeleteFunc(slices.Clone(vs), func(v patients.Visit) bool { return v.Status == patients.Cancelled })
+}
+
+// A prescription added after the days were stored reaches every stored day
+// from today on (not the past), inserted in the nurse's round; ending it
+// takes it out again; reconciling twice changes nothing.
+func TestReconcileNewPrescriptionReachesStoredDays(t *testing.T) {
+	db := demoStore(t)
+	ctx := context.Background()
+	today := patients.DateOf(now)
+	storeDays(t, db, today.AddDays(-1), 4) // yesterday … +2
+
+	ps, err := db.Patients(ctx, patients.PatientFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ps[0]
+	plan := patients.CarePlan{PatientID: p.ID, Kind: patients.Insulin, Label: "Insuline du soir",
+		Recurrence: patients.Recurrence{Kind: patients.Daily, Start: today.AddDays(-1)},
+		Windows:    []patients.Window{{Start: patients.Clock(18, 0), End: patients.Clock(19, 30)}},
+		DurationMin: 10, Strict: true}
+	before := visitsOf(t, db, today, p.ID)
+	if err := db.SaveCarePlan(ctx, &plan); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := ReconcilePatient(ctx, db, today, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Added != 3 || rep.Days != 3 {
+		t.Fatalf("want the evening insulin added on today, +1 and +2 (3 days), got %+v", rep)
+	}
+	for k := range 3 {
+		if vs := live(visitsOf(t, db, today.AddDays(k), p.ID)); !slices.ContainsFunc(vs, func(v patients.Visit) bool { return hasPlan(v, plan.ID) }) {
+			t.Fatalf("day +%d: the new prescription did not reach the stored day", k)
+		}
+		// Opening the day puts the new visit in a round.
+		if _, _, err := Open(ctx, db, today.AddDays(k), now, planner.Options{Iterations: 100, Seed: 1}); err != nil {
+			t.Fatal(err)
+		}
+		vs := live(visitsOf(t, db, today.AddDays(k), p.ID))
+		i := slices.IndexFunc(vs, func(v patients.Visit) bool { return hasPlan(v, plan.ID) })
+		if i < 0 {
+			t.Fatalf("day +%d: the new prescription is missing", k)
+		}
+		v := vs[i]
+		if v.Round != patients.Evening || !v.Strict || v.Order == 0 || v.NurseID.IsZero() || v.PlannedArrival < patients.Clock(18, 0) || v.PlannedArrival > patients.Clock(19, 30) {
+			t.Fatalf("day +%d: new visit not inserted in a round within its window: %+v", k, v)
+		}
+	}
+	if got := visitsOf(t, db, today.AddDays(-1), p.ID); slices.ContainsFunc(got, func(v patients.Visit) bool { return hasPlan(v, plan.ID) }) {
+		t.Fatal("a past day was changed")
+	}
+	if after := visitsOf(t, db, today, p.ID); len(live(after)) != len(live(before))+1 {
+		t.Fatalf("today: %d visits before, %d after", len(live(before)), len(live(after)))
+	}
+	again, err := Reconcile(ctx, db, today)
+	if err != nil || again.Changed() {
+		t.Fatalf("reconciling again must change nothing: %+v %v", again, err)
+	}
+	again, err = ReconcilePatient(ctx, db, today, p.ID)
+	if err != nil || again.Changed() {
+		t.Fatalf("reconciling again must change nothing: %+v %v", again, err)
+	}
+
+	// The prescription ends tomorrow: the day after loses the visit.
+	plan.EndsOn = today.AddDays(1)
+	if err := db.SaveCarePlan(ctx, &plan); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = Reconcile(ctx, db, today)
+	if err != nil || rep.Cancelled != 1 {
+		t.Fatalf("want one visit cancelled (day +2), got %+v %v", rep, err)
+	}
+	day, err := Load(ctx, db, today.AddDays(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(day.Visits, func(v patients.Visit) bool { return hasPlan(v, plan.ID) }) {
+		t.Fatal("an ended prescription is still in the round")
+	}
+	if len(day.Cancelled) != 1 || day.Cancelled[0].StatusNote == "" {
+		t.Fatalf("the cancelled visit should be kept aside with its reason: %+v", day.Cancelled)
+	}
+}
+
+// Outcomes, pins, manual moves and hand-overs survive a reconciliation;
+// a changed window moves the visit but keeps its nurse and place; a done
+// visit never changes, even when its plan's window moves.
+func TestReconcileKeepsWhatNursesDid(t *testing.T) {
+	db := demoStore(t)
+	ctx := context.Background()
+	today := patients.DateOf(now)
+	storeDays(t, db, today, 2)
+	day, err := Load(ctx, db, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nurses := day.Nurses
+	var done, pinned, handed patients.Visit
+	for _, v := range day.Visits {
+		switch {
+		case done.ID.IsZero() && v.Round == patients.Morning:
+			done = v
+			done.Status, done.DoneAt, done.DoneBy = patients.Done, today.At(patients.Clock(7, 40)), v.NurseID
+		case pinned.ID.IsZero() && v.Round == patients.Morning && v.Order > 2:
+			pinned = v
+			pinned.Pinned = true
+		case handed.ID.IsZero() && v.Round == patients.Evening:
+			handed = v
+			for _, n := range nurses {
+				if n.ID != v.NurseID {
+					handed.NurseID = n.ID
+					break
+				}
+			}
+		}
+	}
+	if err := db.SaveVisits(ctx, []patients.Visit{done, pinned, handed}); err != nil {
+		t.Fatal(err)
+	}
+	// Move the window of the done visit's plan, and lengthen every plan of
+	// the pinned visit's patient.
+	plans, err := db.CarePlans(ctx, done.PatientID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range plans {
+		if c.ID == done.Items[0].CarePlanID {
+			for i := range c.Windows {
+				c.Windows[i].End += 15
+			}
+			if err := db.SaveCarePlan(ctx, &c); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := Reconcile(ctx, db, today); err != nil {
+		t.Fatal(err)
+	}
+	got := map[xid.ID]patients.Visit{}
+	vs, _ := db.Visits(ctx, today)
+	for _, v := range vs {
+		got[v.ID] = v
+	}
+	if g := got[done.ID]; g.Status != patients.Done || !g.DoneAt.Equal(done.DoneAt) {
+		t.Fatalf("a done visit changed: %+v", g)
+	}
+	for _, v := range vs {
+		if v.ID != done.ID && v.PatientID == done.PatientID && v.Round == done.Round && sharesPlan(v, done) && v.Status == patients.Planned {
+			t.Fatalf("care done today under its old window came back as a planned visit: %+v", v)
+		}
+	}
+	if g := got[pinned.ID]; !g.Pinned || g.Order != pinned.Order || g.Status != patients.Planned {
+		t.Fatalf("the pin or the order was lost: %+v", g)
+	}
+	if g := got[handed.ID]; g.NurseID != handed.NurseID {
+		t.Fatal("the hand-over to a colleague was undone")
+	}
+	// Tomorrow the moved window is a new visit that took the old one's
+	// nurse and place.
+	if _, _, err := Open(ctx, db, today.AddDays(1), now, planner.Options{Iterations: 100, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	tomorrow, _ := db.Visits(ctx, today.AddDays(1))
+	var oldV, newV patients.Visit
+	for _, v := range tomorrow {
+		if v.PatientID == done.PatientID && slices.ContainsFunc(v.Items, func(it patients.CareItem) bool { return it.CarePlanID == done.Items[0].CarePlanID }) {
+			if v.Status == patients.Cancelled {
+				oldV = v
+			} else {
+				newV = v
+			}
+		}
+	}
+	if oldV.ID.IsZero() || newV.ID.IsZero() || newV.NurseID != oldV.NurseID || newV.Order == 0 {
+		t.Fatalf("moved window: old %+v new %+v", oldV, newV)
+	}
+}
+
+// An absence takes the patient out of the rounds of its days and gives her
+// back when it ends; an open-ended one until it is closed.
+func TestReconcileAbsence(t *testing.T) {
+	db := demoStore(t)
+	ctx := context.Background()
+	today := patients.DateOf(now)
+	storeDays(t, db, today, 5)
+	ps, _ := db.Patients(ctx, patients.PatientFilter{})
+	var p patients.Patient
+	for _, c := range ps {
+		if len(visitsOf(t, db, today.AddDays(4), c.ID)) > 0 && len(visitsOf(t, db, today.AddDays(1), c.ID)) > 0 && len(c.Absences) == 0 {
+			p = c
+			break
+		}
+	}
+	p.Absences = append(p.Absences, patients.Absence{Reason: "hospitalisation", From: today.AddDays(1), To: today.AddDays(3)})
+	if err := db.SavePatient(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Reconcile(ctx, db, today); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range []bool{true, false, false, false, true} {
+		has := len(live(visitsOf(t, db, today.AddDays(k), p.ID))) > 0
+		if has != want {
+			t.Fatalf("day +%d: visits %v, want %v", k, has, want)
+		}
+	}
+	// Back early: the absence ends on its first day.
+	p.Absences[len(p.Absences)-1].To = today.AddDays(1)
+	if err := db.SavePatient(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Reconcile(ctx, db, today); err != nil {
+		t.Fatal(err)
+	}
+	for k := range 5 {
+		if has := len(live(visitsOf(t, db, today.AddDays(k), p.ID))) > 0; has != (k != 1) {
+			t.Fatalf("day +%d: visits %v after she came back early", k, has)
+		}
+	}
+}
+
+// Reconciliation does not depend on the order the stored visits come in,
+// and two laptops that reconcile the same day make the same visits.
+func TestReconcileDayOrderIndependent(t *testing.T) {
+	db := demoStore(t)
+	ctx := context.Background()
+	today := patients.DateOf(now)
+	storeDays(t, db, today, 1)
+	stored, _ := db.Visits(ctx, today)
+	ps, _ := db.Patients(ctx, patients.PatientFilter{IncludeArchived: true})
+	plans, _ := db.CarePlans(ctx, xid.NilID())
+	nurses, _ := db.Nurses(ctx)
+	// Change the prescriptions: drop a third of the plans, shift others.
+	rng := rand.New(rand.NewPCG(1, 2))
+	var changed []patients.CarePlan
+	for _, c := range plans {
+		switch rng.IntN(3) {
+		case 0:
+			continue
+		case 1:
+			c.DurationMin += 5
+		}
+		changed = append(changed, c)
+	}
+	built, err := buildVisits(today, ps, changed, nurses)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := ReconcileDay(stored, built, ps, nurses)
+	for range 20 {
+		s, b := slices.Clone(stored), slices.Clone(built)
+		rng.Shuffle(len(s), func(i, j int) { s[i], s[j] = s[j], s[i] })
+		rng.Shuffle(len(b), func(i, j int) { b[i], b[j] = b[j], b[i] })
+		got, _ := ReconcileDay(s, b, ps, nurses)
+		if !slices.EqualFunc(got, want, sameVisit) {
+			t.Fatal("reconciliation depends on the input order")
+		}
+	}
+	// Idempotent: applying the changes then reconciling again is a no-op.
+	again, rep := ReconcileDay(merged(stored, want), built, ps, nurses)
+	if len(again) != 0 || rep.Changed() {
+		t.Fatalf("second pass changed %d visits: %+v", len(again), rep)
+	}
+}
+
+func BenchmarkReconcile60Days(b *testing.B) {
+	db := demoStore(b)
+	ctx := context.Background()
+	today := patients.DateOf(now)
+	for k := range 60 {
+		day, err := Load(ctx, db, today.AddDays(k))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := db.SaveVisits(ctx, day.Visits); err != nil {
+			b.Fatal(err)
+		}
+	}
+	plans, _ := db.CarePlans(ctx, xid.NilID())
+	c := plans[0]
+	b.ReportAllocs()
+	for b.Loop() {
+		c.DurationMin = 5 + (c.DurationMin+1)%20
+		if err := db.SaveCarePlan(ctx, &c); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := ReconcilePatient(ctx, db, today, c.PatientID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
