@@ -179,7 +179,7 @@ func Apply(plan planner.Plan, visits []patients.Visit) []patients.Visit {
 	}
 	for _, u := range plan.Unplanned {
 		if i, ok := at[u.VisitID]; ok {
-			out[i].Order, out[i].PlannedArrival = 0, 0
+			out[i].Order, out[i].PlannedArrival, out[i].LeftOut = 0, 0, u.Reason
 		}
 	}
 	for _, r := range plan.Routes {
@@ -190,8 +190,10 @@ func Apply(plan planner.Plan, visits []patients.Visit) []patients.Visit {
 				continue
 			}
 			k++
-			out[i].NurseID, out[i].Order = r.NurseID, k
-			out[i].PlannedArrival = patients.TimeOfDay(math.Round(s.Start))
+			out[i].NurseID, out[i].Order, out[i].LeftOut = r.NurseID, k, ""
+			if out[i].Status == patients.Planned {
+				out[i].PlannedArrival = patients.TimeOfDay(math.Round(s.Start))
+			}
 		}
 	}
 	return out
@@ -338,18 +340,24 @@ func Open(ctx context.Context, st patients.Store, d patients.Date, now time.Time
 	if len(fresh) == 0 {
 		return day, false, nil
 	}
-	changes := insertNew(day, fresh)
-	var placed []patients.Visit
-	for _, v := range changes {
-		if v.Order > 0 {
-			placed = append(placed, v)
+	was := make(map[xid.ID]patients.Visit, len(day.Visits))
+	for _, v := range day.Visits {
+		was[v.ID] = v
+	}
+	var writes []patients.Visit
+	placed := false
+	for _, v := range insertNew(day, fresh) {
+		if !sameVisit(was[v.ID], v) {
+			writes = append(writes, v)
+			day.Visits = replaceVisit(day.Visits, v)
+			placed = placed || v.Order > 0
 		}
 	}
-	if len(placed) == 0 {
+	if len(writes) == 0 {
 		return day, false, nil
 	}
-	if err := st.SaveVisits(ctx, placed); err != nil {
+	if err := st.SaveVisits(ctx, writes); err != nil {
 		return nil, false, err
 	}
-	return day, true, nil
+	return day, placed, nil
 }

@@ -2,6 +2,7 @@ package dayplan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -271,7 +272,7 @@ func sameVisit(a, b patients.Visit) bool {
 	return a.Status == b.Status && a.StatusNote == b.StatusNote && a.NurseID == b.NurseID && a.Order == b.Order &&
 		a.PlannedArrival == b.PlannedArrival && a.Pinned == b.Pinned && a.PinnedTime == b.PinnedTime &&
 		a.DurationMin == b.DurationMin && a.Strict == b.Strict && a.Last == b.Last && a.LabBefore == b.LabBefore &&
-		a.Window == b.Window && a.PairID == b.PairID && slices.Equal(a.Items, b.Items)
+		a.Window == b.Window && a.PairID == b.PairID && a.LeftOut == b.LeftOut && slices.Equal(a.Items, b.Items)
 }
 
 func hasOutcome(v patients.Visit) bool {
@@ -346,75 +347,170 @@ func merged(stored, changes []patients.Visit) []patients.Visit {
 // where it costs least, its usual nurse's first: CheckRound times every
 // position, so a prescription added at 10h reaches tonight's round without
 // reordering what the nurses already know. A position that breaks a window
-// is never taken; a visit with no such position stays unordered, for the
-// round screen to show as left out with its reason. Visits of a day never
+// is never taken; a visit with no such position stays unordered, with the
+// reason, for the round screen to show as left out. Visits of a day never
 // ordered stay unordered too: the day is ordered whole when opened.
 func insertNew(day *Day, changes []patients.Visit) []patients.Visit {
 	if !Ordered(day.Visits) {
 		return changes
 	}
-	onDuty, _ := patients.OnDuty(day.Nurses, day.Date)
 	out := slices.Clone(changes)
-	ctx := day.Context()
 	for ci := range out {
 		v := out[ci]
 		if v.Status != patients.Planned || v.Order > 0 {
 			continue
 		}
-		type choice struct {
-			nurse xid.ID
-			round []patients.Visit
-			route planner.Route
-			cost  float64
-		}
-		var best *choice
-		for _, n := range onDuty {
-			if _, works := n.ShiftFor(v.Round); !works {
-				continue
-			}
-			cand := v
-			cand.NurseID = n.ID
-			round := roundWith(day.Visits, cand)
-			base, err := planner.CheckRound(round, n.ID, v.Round, ctx, planner.Options{})
-			if err != nil && len(round) > 0 {
-				continue
-			}
-			broken := brokenCount(base)
-			for k := 0; k <= len(round); k++ {
-				trial := slices.Insert(slices.Clone(round), k, cand)
-				r, err := planner.CheckRound(trial, n.ID, v.Round, ctx, planner.Options{})
-				if err != nil || brokenCount(r) > broken {
-					continue
-				}
-				c := roundCost(r) - roundCost(base)
-				if n.ID != v.NurseID {
-					// Continuity: a colleague takes the visit only when
-					// her usual nurse cannot.
-					c += 1e5
-				}
-				if best == nil || c < best.cost {
-					best = &choice{n.ID, trial, r, c}
-				}
-			}
+		// Continuity: a colleague takes the visit only when her usual nurse
+		// cannot.
+		var best *insertion
+		offers := day.offers(v)
+		if i := slices.IndexFunc(offers, func(o insertion) bool { return o.nurse == v.NurseID }); i >= 0 {
+			best = &offers[i]
+		} else if len(offers) > 0 {
+			best = &offers[0]
 		}
 		if best == nil {
+			v.LeftOut = "aucune tournée ne peut la prendre sans manquer une fenêtre"
+			out[ci] = v
 			continue
 		}
-		// Renumber and re-time her round; record every change in out.
-		for k, rv := range best.round {
-			was := rv
-			rv.Order = k + 1
-			if rv.Status == patients.Planned && k < len(best.route.Stops) {
-				rv.PlannedArrival = patients.TimeOfDay(math.Round(best.route.Stops[k].Start))
-			}
-			if rv.ID == v.ID || !sameVisit(was, rv) {
-				day.Visits = replaceVisit(day.Visits, rv)
-				out = replaceVisit(out, rv)
-			}
+		for _, rv := range best.apply() {
+			day.Visits = replaceVisit(day.Visits, rv)
+			out = replaceVisit(out, rv)
 		}
 	}
 	return out
 }
+
+// insertion is one way to add a visit to a nurse's round.
+type insertion struct {
+	nurse xid.ID
+	visit xid.ID
+	round []patients.Visit // her round with the visit, in order
+	route planner.Route    // its timing
+	cost  float64          // what the round costs more (minutes)
+}
+
+// apply renumbers and re-times the round: the visits to save.
+func (in insertion) apply() []patients.Visit {
+	var out []patients.Visit
+	for k, rv := range in.round {
+		was := rv
+		rv.Order = k + 1
+		if rv.Status == patients.Planned && k < len(in.route.Stops) {
+			rv.PlannedArrival = patients.TimeOfDay(math.Round(in.route.Stops[k].Start))
+		}
+		if rv.ID == in.visit {
+			rv.NurseID, rv.LeftOut, rv.Pinned = in.nurse, "", false
+		}
+		if rv.ID == in.visit || !sameVisit(was, rv) {
+			out = append(out, rv)
+		}
+	}
+	return out
+}
+
+// offers are the cheapest insertion of v in each on-duty nurse's round
+// that breaks no window, cheapest first.
+func (d *Day) offers(v patients.Visit) []insertion {
+	onDuty, _ := patients.OnDuty(d.Nurses, d.Date)
+	ctx := d.Context()
+	opt := d.Options(planner.Options{})
+	opt.Lab = nil
+	var out []insertion
+	for _, n := range onDuty {
+		if _, works := n.ShiftFor(v.Round); !works {
+			continue
+		}
+		cand := v
+		cand.NurseID, cand.Pinned, cand.PinnedTime = n.ID, false, false
+		round := roundWith(d.Visits, cand)
+		base, err := planner.CheckRound(round, n.ID, v.Round, ctx, opt)
+		if err != nil && len(round) > 0 {
+			continue
+		}
+		broken := brokenCount(base)
+		var best *insertion
+		for k := firstFree(round); k <= len(round); k++ {
+			trial := slices.Insert(slices.Clone(round), k, cand)
+			r, err := planner.CheckRound(trial, n.ID, v.Round, ctx, opt)
+			if err != nil || brokenCount(r) > broken || r.Stops[k].Broken {
+				continue
+			}
+			c := roundCost(r) - roundCost(base)
+			if best == nil || c < best.cost {
+				best = &insertion{nurse: n.ID, visit: v.ID, round: trial, route: r, cost: c}
+			}
+		}
+		if best != nil {
+			out = append(out, *best)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b insertion) int { return cmpFloat(a.cost, b.cost) })
+	return out
+}
+
+// firstFree is the first position a visit may be inserted at: after what
+// is already done (and after any pinned visit placed before it).
+func firstFree(round []patients.Visit) int {
+	k := 0
+	for i, v := range round {
+		if v.Status != patients.Planned {
+			k = i + 1
+		}
+	}
+	return k
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Offer is a colleague who could take a visit, and when she would be there.
+type Offer struct {
+	NurseID xid.ID
+	Arrival patients.TimeOfDay
+	// ExtraMin is what her round grows by.
+	ExtraMin int
+}
+
+// Offers lists the nurses on duty (other than the visit's own) who could add
+// the visit to their round as it stands without breaking any window, best
+// first: whom to give a visit left out, or one the delay makes late.
+func (d *Day) Offers(v patients.Visit) []Offer {
+	var out []Offer
+	for _, in := range d.offers(v) {
+		if in.nurse == v.NurseID {
+			continue
+		}
+		k := slices.IndexFunc(in.round, func(x patients.Visit) bool { return x.ID == v.ID })
+		out = append(out, Offer{NurseID: in.nurse, Arrival: patients.TimeOfDay(math.Round(in.route.Stops[k].Start)),
+			ExtraMin: int(math.Round(in.cost))})
+	}
+	return out
+}
+
+// HandOver gives the visit to nurse: it joins her round where it costs
+// least, her round is re-timed, and it leaves its former round. It returns
+// every visit to save (one write), or an error in French terms when she
+// cannot take it without breaking a window.
+func (d *Day) HandOver(v patients.Visit, nurse xid.ID) ([]patients.Visit, error) {
+	for _, in := range d.offers(v) {
+		if in.nurse == nurse {
+			return in.apply(), nil
+		}
+	}
+	return nil, ErrCannotTake
+}
+
+// ErrCannotTake: the colleague's round cannot take the visit in time.
+var ErrCannotTake = errors.New("cannot take the visit without breaking a window")
 
 func brokenCount(r planner.Route) int {
 	n := 0

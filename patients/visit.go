@@ -45,6 +45,9 @@ type Visit struct {
 	// PlannedArrival is the ETA the planner gave; zero until planned.
 	PlannedArrival TimeOfDay `json:"planned_arrival,omitempty"`
 	Order          int       `json:"order,omitempty"` // position in the round, from 1
+	// LeftOut says, in French, why the last planning found no place for
+	// the visit (Order is then 0): shown on the round with what to do.
+	LeftOut string `json:"left_out,omitempty"`
 	// Pinned keeps the visit at its position in the round (Order) when the
 	// rest is optimised: the visits planned before it stay before it, the
 	// others come after. PinnedTime keeps it at PlannedArrival instead.
