@@ -41,6 +41,14 @@ type roundScreen struct {
 	route  planner.Route  // timings of the visits on the route
 	stopOf map[xid.ID]int // visit id → index in route.Stops
 	risks  map[xid.ID]planner.Risk
+	// offers are the colleagues who could take each visit left out.
+	offers map[xid.ID][]dayplan.Offer
+	// reconciled is set once the stored days were brought in line with the
+	// care plans this session (again after a sync).
+	reconciled bool
+	// readyAt is when she said she can go on (a kept delay), minutes after
+	// midnight, until she marks her next visit done.
+	readyAt float64
 	// problem explains why the round cannot be timed (missing coordinates,
 	// nobody works the round), in French.
 	problem string
@@ -52,6 +60,9 @@ type roundScreen struct {
 
 	mode    roundMode
 	delay   textinput.Model
+	// answer takes the real time of a past visit, or the end of an absence.
+	answer  textinput.Model
+	pending patients.Visit // the visit the answer is about
 	preview *replanPreview
 	showMap bool // on narrow terminals the map replaces the list
 }
@@ -63,11 +74,14 @@ const (
 	askingDelay
 	askingMissed
 	previewing
+	askingDoneTime  // a past day's visit: when was it really done?
+	askingAbsentTil // hospitalised: until when?
 )
 
 // replanPreview is a re-plan after a delay, shown before it is kept.
 type replanPreview struct {
 	delayMin int
+	readyAt  float64 // when she can go on, minutes after midnight
 	result   planner.Replanned
 	visits   []patients.Visit // the rest of the round, re-ordered
 }
@@ -79,6 +93,7 @@ type roundKeys struct {
 	NextNurse, Round, PrevDay, Next key.Binding
 	Today, Accept, Cancel           key.Binding
 	Absent, Hospital, Postpone      key.Binding
+	Give                            key.Binding
 }
 
 func newRoundKeys() roundKeys {
@@ -105,6 +120,7 @@ func newRoundKeys() roundKeys {
 		Absent:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "absent")),
 		Hospital:  key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hospitalisé")),
 		Postpone:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reportée")),
+		Give:      key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "confier à une collègue")),
 	}
 }
 
@@ -123,6 +139,8 @@ func (h roundHelp) ShortHelp() []key.Binding {
 	case askingMissed:
 		return []key.Binding{k.Absent, k.Hospital, k.Postpone, k.Cancel}
 	case previewing:
+		return []key.Binding{k.Accept, k.Give, k.Cancel}
+	case askingDoneTime, askingAbsentTil:
 		return []key.Binding{k.Accept, k.Cancel}
 	}
 	return []key.Binding{k.Done, k.Transmit, k.Delay, k.Optimise}
@@ -135,7 +153,7 @@ func (h roundHelp) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Open, k.Transmit},
-		{k.Done, k.Missed, k.Delay, k.Optimise},
+		{k.Done, k.Missed, k.Delay, k.Optimise, k.Give},
 		{k.MoveUp, k.MoveDown, k.Pin, k.Map},
 		{k.NextNurse, k.Round, k.PrevDay, k.Next, k.Today},
 	}
@@ -148,8 +166,11 @@ func newRoundScreen(d Deps, st styles) roundScreen {
 	in.CharLimit = 3
 	in.SetWidth(6)
 	in.Validate = validMinutes
+	ans := textinput.New()
+	ans.CharLimit = 10
+	ans.SetWidth(12)
 	sp := spinner.New(spinner.WithSpinner(spinner.Dot))
-	return roundScreen{deps: d, styles: st, keys: newRoundKeys(), spinner: sp, delay: in, loading: true}
+	return roundScreen{deps: d, styles: st, keys: newRoundKeys(), spinner: sp, delay: in, answer: ans, loading: true}
 }
 
 // Init waits for the session: without knowing the nurse there is no round.
@@ -166,7 +187,9 @@ func (s *roundScreen) SetStyles(st styles) { s.styles = st }
 func (s roundScreen) Keys() help.KeyMap { return roundHelp{s.keys, s.mode} }
 
 // Capturing is true while the delay is typed, so digits are not screen shortcuts.
-func (s roundScreen) Capturing() bool { return s.mode == askingDelay }
+func (s roundScreen) Capturing() bool {
+	return s.mode == askingDelay || s.mode == askingDoneTime || s.mode == askingAbsentTil
+}
 
 // defaultRound is the round under way or next at t for the nurse.
 func defaultRound(n patients.Nurse, t time.Time) patients.Round {

@@ -21,9 +21,15 @@ var timeZero time.Time
 
 type (
 	dayLoadedMsg struct {
+		seq     int
+		day     *dayplan.Day
+		unread  map[xid.ID]bool
+		ordered bool // Open ordered the day or put new care in a round
+		offers  map[xid.ID][]dayplan.Offer
+	}
+	offersMsg struct {
 		seq    int
-		day    *dayplan.Day
-		unread map[xid.ID]bool
+		offers map[xid.ID][]dayplan.Offer
 	}
 	// roundSavedMsg: visits were written in one transaction.
 	roundSavedMsg struct {
@@ -42,15 +48,25 @@ func clockOf(t time.Time) string { return french.Clock(patients.TimeOfDayOf(t)) 
 
 func clockMin(min float64) string { return french.Clock(patients.TimeOfDay(math.Round(min))) }
 
-// reload reads the day again (another date, new data).
+// reload reads the day again (another date, new data). The day is opened
+// as it is lived: from today on, a day never ordered is ordered and new care
+// is put in a round (dayplan.Open). The first load, and the first after a
+// sync, first brings every stored day in line with the care plans.
 func (s roundScreen) reload() (roundScreen, tea.Cmd) {
 	s.seq++
 	s.loading = true
-	s.risks, s.preview, s.mode = nil, nil, browsing
-	seq, store, d, me := s.seq, s.deps.Store, s.date, s.session.cabinet.CurrentNurse
+	s.risks, s.preview, s.mode, s.offers = nil, nil, browsing, nil
+	seq, store, d, me, now, opt := s.seq, s.deps.Store, s.date, s.session.cabinet.CurrentNurse, s.deps.Now(), s.deps.Plan
+	reconcile := !s.reconciled
+	s.reconciled = true
 	load := func() tea.Msg {
 		ctx := context.Background()
-		day, err := dayplan.Load(ctx, store, d)
+		if reconcile {
+			if _, err := dayplan.Reconcile(ctx, store, patients.DateOf(now)); err != nil {
+				return errMsg{"reconcile days", err}
+			}
+		}
+		day, ordered, err := dayplan.Open(ctx, store, d, now, opt)
 		if err != nil {
 			return errMsg{"load day " + d.String(), err}
 		}
@@ -58,9 +74,33 @@ func (s roundScreen) reload() (roundScreen, tea.Cmd) {
 		if err != nil {
 			return errMsg{"load transmissions", err}
 		}
-		return dayLoadedMsg{seq: seq, day: day, unread: unread}
+		return dayLoadedMsg{seq: seq, day: day, unread: unread, ordered: ordered, offers: offersFor(day)}
 	}
 	return s, tea.Batch(load, s.spinner.Tick)
+}
+
+// offersFor finds, for each visit left out of the day's rounds, the
+// colleagues who could take it in time.
+func offersFor(day *dayplan.Day) map[xid.ID][]dayplan.Offer {
+	out := map[xid.ID][]dayplan.Offer{}
+	if !dayplan.Ordered(day.Visits) {
+		return out
+	}
+	for _, v := range day.Visits {
+		if v.Status == patients.Planned && v.Order == 0 {
+			out[v.ID] = day.Offers(v)
+		}
+	}
+	return out
+}
+
+// refreshOffers looks again for colleagues after the rounds changed.
+func (s roundScreen) refreshOffers() tea.Cmd {
+	if s.day == nil {
+		return nil
+	}
+	seq, day := s.seq, s.day
+	return func() tea.Msg { return offersMsg{seq: seq, offers: offersFor(day)} }
 }
 
 // unreadTransmissions marks the patients of the day with a transmission by
@@ -155,12 +195,19 @@ func (s roundScreen) save(vs []patients.Visit, risks map[xid.ID]planner.Risk, no
 // delay it shows a preview first; with a dropped visit (absent, hospitalised)
 // it saves the status and the new order together.
 func (s roundScreen) replan(delayMin int, dropped *patients.Visit, note string) (roundScreen, tea.Cmd) {
+	return s.replanWith(delayMin, dropped, nil, note)
+}
+
+// replanWith is replan that also records an absence of the dropped visit's
+// patient: the visit is stored as missed first, so that bringing the coming
+// days in line with the absence keeps today's outcome.
+func (s roundScreen) replanWith(delayMin int, dropped *patients.Visit, absence *patients.Absence, note string) (roundScreen, tea.Cmd) {
 	if s.day == nil {
 		return s, nil
 	}
 	s.seq++
 	s.busy = "Recalcul de la tournée…"
-	seq, store, day, opt := s.seq, s.deps.Store, s.day, s.deps.Plan
+	seq, store, day, opt, now := s.seq, s.deps.Store, s.day, s.deps.Plan, s.deps.Now()
 	nurseID, round := s.nurseID, s.round
 	var at xid.ID
 	for _, v := range s.onRoute() {
@@ -186,11 +233,26 @@ func (s roundScreen) replan(delayMin int, dropped *patients.Visit, note string) 
 		}
 		visits := restOrder(day.Visits, res, nurseID, round, at)
 		if dropped == nil {
-			return replanPreviewMsg{seq: seq, preview: &replanPreview{delayMin: delayMin, result: res, visits: visits}}
+			return replanPreviewMsg{seq: seq, preview: &replanPreview{delayMin: delayMin, result: res, visits: visits,
+				readyAt: float64(patients.TimeOfDayOf(now)) + float64(delayMin)}}
 		}
 		visits = append(visits, extra...)
-		if err := store.SaveVisits(context.Background(), visits); err != nil {
+		ctx := context.Background()
+		if err := store.SaveVisits(ctx, visits); err != nil {
 			return errMsg{"save visits", err}
+		}
+		if absence != nil {
+			p, err := store.Patient(ctx, dropped.PatientID)
+			if err != nil {
+				return errMsg{"load patient", err}
+			}
+			p.Absences = append(p.Absences, *absence)
+			if err := store.SavePatient(ctx, &p); err != nil {
+				return errMsg{"save absence", err}
+			}
+			if _, err := dayplan.ReconcilePatient(ctx, store, patients.DateOf(now), p.ID); err != nil {
+				return errMsg{"reconcile days", err}
+			}
 		}
 		return roundSavedMsg{seq: seq, visits: visits, risks: riskIndex(res.Risks), note: note}
 	}
@@ -218,10 +280,11 @@ func restOrder(all []patients.Visit, res planner.Replanned, nurseID xid.ID, roun
 		out = append(out, v)
 		delete(byID, v.ID)
 	}
+	// Visits the re-plan leaves out are taken off her round, with the
+	// reason: a strict one is never shown at an hour it cannot be done.
 	for _, r := range res.Risks {
 		if v, ok := byID[r.VisitID]; ok && r.LeftOut && v.Status == patients.Planned {
-			k++
-			v.Order = k
+			v.Order, v.PlannedArrival, v.LeftOut = 0, 0, r.Reason
 			out = append(out, v)
 			delete(byID, v.ID)
 		}
@@ -303,4 +366,87 @@ func (s *roundScreen) recompute() {
 		}
 	}
 	s.clampCursor()
+}
+
+// hospitalise marks the visit missed (« hospitalisé »), records the absence
+// from this day until the given one (zero: until she is back), takes her out
+// of every stored round of the period and re-plans the rest of this one.
+func (s roundScreen) hospitalise(v patients.Visit, until patients.Date) (roundScreen, tea.Cmd) {
+	v.Status, v.StatusNote = patients.Missed, "hospitalisé"
+	v.DoneBy = s.session.cabinet.CurrentNurse
+	a := patients.Absence{Reason: "hospitalisation", From: s.date, To: until}
+	note := "Hospitalisation notée jusqu'à son retour ; ses visites sont retirées des tournées."
+	if !until.IsZero() {
+		note = "Hospitalisation notée jusqu'au " + french.Date(until) + " ; ses visites reprennent le " + french.Date(until.AddDays(1)) + "."
+	}
+	s, cmd := s.replanWith(0, &v, &a, note)
+	return s, tea.Sequence(cmd, send(patientsChangedMsg{id: v.PatientID}))
+}
+
+// give hands the selected visit to the colleague who can take it in time:
+// the one proposed for a risk, or the best of those who could.
+func (s roundScreen) give() (roundScreen, tea.Cmd) {
+	v, ok := s.selected()
+	if !ok || v.PatientID.IsZero() || v.Status != patients.Planned || s.day == nil {
+		return s, nil
+	}
+	if s.date.Before(s.today()) {
+		return s, statusCmd("Une journée passée ne se réorganise plus.")
+	}
+	if r, ok := s.riskOf(v); ok && r.Proposal != nil {
+		return s.handOver(v.ID, r.Proposal.NurseID)
+	}
+	if offers, ok := s.offers[v.ID]; ok {
+		if len(offers) == 0 {
+			return s, statusCmd("Aucune collègue ne peut prendre cette visite dans sa fenêtre ; reportez-la (x r) ou appelez le prescripteur.")
+		}
+		return s.handOver(v.ID, offers[0].NurseID)
+	}
+	return s.handOver(v.ID, xid.NilID())
+}
+
+// handOver gives the visit to nurse (zero: the best colleague), re-times both
+// rounds and stores them in one write.
+func (s roundScreen) handOver(id, nurse xid.ID) (roundScreen, tea.Cmd) {
+	i := slices.IndexFunc(s.day.Visits, func(v patients.Visit) bool { return v.ID == id })
+	if i < 0 || s.busy != "" {
+		return s, nil
+	}
+	v := s.day.Visits[i]
+	s.seq++
+	s.busy = "Recherche d'une collègue…"
+	seq, store, day := s.seq, s.deps.Store, s.day
+	names := map[xid.ID]string{}
+	for _, n := range s.session.nurses {
+		names[n.ID] = n.FullName()
+	}
+	patient := "la visite"
+	if p := s.byID[v.PatientID]; p != nil {
+		patient = "la visite de " + p.DisplayName()
+	}
+	cmd := func() tea.Msg {
+		to := nurse
+		if to.IsZero() {
+			offers := day.Offers(v)
+			if len(offers) == 0 {
+				return roundSavedMsg{seq: seq, note: "Aucune collègue ne peut prendre " + patient + " dans sa fenêtre."}
+			}
+			to = offers[0].NurseID
+		}
+		vs, err := day.HandOver(v, to)
+		if err != nil {
+			return errMsg{"hand over visit", err}
+		}
+		if err := store.SaveVisits(context.Background(), vs); err != nil {
+			return errMsg{"save visits", err}
+		}
+		eta := ""
+		for _, x := range vs {
+			if x.ID == v.ID {
+				eta = " (arrivée prévue à " + french.Clock(x.PlannedArrival) + ")"
+			}
+		}
+		return roundSavedMsg{seq: seq, visits: vs, note: capitalize(patient) + " est confiée à " + names[to] + eta + "."}
+	}
+	return s, tea.Batch(cmd, s.spinner.Tick)
 }

@@ -5,13 +5,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/rs/xid"
 
-	"tournee/dayplan"
+	"tournee/french"
 	"tournee/patients"
 )
 
@@ -42,12 +43,16 @@ func (s roundScreen) Update(msg tea.Msg) (roundScreen, tea.Cmd) {
 		for i := range s.day.Patients {
 			s.byID[s.day.Patients[i].ID] = &s.day.Patients[i]
 		}
-		// Today's visits were never ordered: order them now rather than
-		// show a round nobody chose.
-		if s.date == s.today() && len(s.day.Visits) > 0 && !dayplan.Ordered(s.day.Visits) {
-			return s.optimise()
-		}
+		s.offers = msg.offers
 		s.recompute()
+		if msg.ordered {
+			return s, statusCmd("Journée organisée : les soins prescrits ont été placés dans les tournées.")
+		}
+		return s, nil
+	case offersMsg:
+		if msg.seq == s.seq {
+			s.offers = msg.offers
+		}
 		return s, nil
 	case roundSavedMsg:
 		if msg.seq != s.seq {
@@ -57,7 +62,7 @@ func (s roundScreen) Update(msg tea.Msg) (roundScreen, tea.Cmd) {
 		s.risks = msg.risks
 		s.applySaved(msg.visits)
 		s.recompute()
-		cmds := []tea.Cmd{send(visitsChangedMsg{date: s.date})}
+		cmds := []tea.Cmd{send(visitsChangedMsg{date: s.date}), s.refreshOffers()}
 		if msg.note != "" {
 			cmds = append(cmds, statusCmd(msg.note))
 		}
@@ -79,6 +84,10 @@ func (s roundScreen) Update(msg tea.Msg) (roundScreen, tea.Cmd) {
 		}
 		return s, nil
 	case patientsChangedMsg:
+		if msg.id.IsZero() {
+			// A sync or a restore: any care plan may have changed.
+			s.reconciled = false
+		}
 		return s.reload()
 	case errMsg:
 		s.busy, s.loading = "", false
@@ -101,6 +110,8 @@ func (s roundScreen) Update(msg tea.Msg) (roundScreen, tea.Cmd) {
 			return s.updateMissed(msg)
 		case previewing:
 			return s.updatePreview(msg)
+		case askingDoneTime, askingAbsentTil:
+			return s.updateAnswer(msg)
 		}
 		return s.updateBrowsing(msg)
 	}
@@ -130,9 +141,14 @@ func (s roundScreen) updateBrowsing(msg tea.KeyPressMsg) (roundScreen, tea.Cmd) 
 	case key.Matches(msg, k.Done):
 		return s.markDone()
 	case key.Matches(msg, k.Missed):
-		if v, ok := s.selected(); ok && v.Status == patients.Planned {
+		if s.date.After(s.today()) {
+			return s, statusCmd("Une visite d'un jour à venir ne peut pas être marquée non faite : elle n'a pas encore eu lieu.")
+		}
+		if v, ok := s.selected(); ok && v.Status == patients.Planned && !v.PatientID.IsZero() {
 			s.mode = askingMissed
 		}
+	case key.Matches(msg, k.Give):
+		return s.give()
 	case key.Matches(msg, k.MoveUp):
 		return s.shift(-1)
 	case key.Matches(msg, k.MoveDown):
@@ -238,7 +254,12 @@ func (s roundScreen) updateMissed(msg tea.KeyPressMsg) (roundScreen, tea.Cmd) {
 	case key.Matches(msg, s.keys.Absent):
 		status, note = patients.Missed, "absent"
 	case key.Matches(msg, s.keys.Hospital):
-		status, note = patients.Missed, "hospitalisé"
+		// Until when? The absence takes her out of every round of the period.
+		s.mode, s.pending = askingAbsentTil, v
+		s.answer.Reset()
+		s.answer.Prompt = "Hospitalisé(e) jusqu'au (JJ/MM, vide : jusqu'à son retour) : "
+		s.answer.Placeholder = ""
+		return s, s.answer.Focus()
 	case key.Matches(msg, s.keys.Postpone):
 		status, note = patients.Postponed, "reportée"
 	default:
@@ -261,12 +282,27 @@ func (s roundScreen) updatePreview(msg tea.KeyPressMsg) (roundScreen, tea.Cmd) {
 	case key.Matches(msg, s.keys.Accept):
 		p := s.preview
 		s.mode, s.preview = browsing, nil
-		risks := riskIndex(p.result.Risks)
 		note := fmt.Sprintf("Retard de %d min pris en compte ; tournée recalculée.", p.delayMin)
-		if len(risks) > 0 {
-			note = fmt.Sprintf("Retard de %d min : %d visite(s) à risque, en rouge.", p.delayMin, len(risks))
+		if n := len(p.result.Risks); n > 0 {
+			note = fmt.Sprintf("Retard de %d min : %d visite(s) à risque, en rouge.", p.delayMin, n)
 		}
-		return s.save(p.visits, risks, note)
+		// The kept order's times hold until her next visit is marked done:
+		// she cannot go on before the delay is over.
+		s.readyAt = p.readyAt
+		// Warnings come from what is stored from now on, not from the
+		// preview: no risk is carried over.
+		return s.save(p.visits, nil, note)
+	case key.Matches(msg, s.keys.Give):
+		// The strict visit the delay makes impossible goes to the colleague
+		// proposed for it.
+		for _, r := range s.preview.result.Risks {
+			if r.Strict && r.Proposal != nil {
+				s.mode, s.preview = browsing, nil
+				s.recompute()
+				return s.handOver(r.VisitID, r.Proposal.NurseID)
+			}
+		}
+		return s, statusCmd("Aucune visite à horaire strict à confier.")
 	case key.Matches(msg, s.keys.Up, s.keys.Down):
 		return s.move(msg)
 	}
@@ -275,8 +311,19 @@ func (s roundScreen) updatePreview(msg tea.KeyPressMsg) (roundScreen, tea.Cmd) {
 
 func (s roundScreen) markDone() (roundScreen, tea.Cmd) {
 	v, ok := s.selected()
-	if !ok {
+	if !ok || v.PatientID.IsZero() {
 		return s, nil
+	}
+	switch today := s.today(); {
+	case s.date.After(today):
+		return s, statusCmd("Une visite d'un jour à venir ne peut pas être marquée faite : elle n'a pas encore eu lieu.")
+	case s.date.Before(today) && v.Status == patients.Planned:
+		// A visit of a past day: the real time is asked, never « now ».
+		s.mode, s.pending = askingDoneTime, v
+		s.answer.Reset()
+		s.answer.Prompt = "Faite le " + french.Date(s.date) + " à (HH:MM) : "
+		s.answer.Placeholder = french.Clock(max(v.PlannedArrival, v.Window.Start))
+		return s, s.answer.Focus()
 	}
 	switch v.Status {
 	case patients.Done:
@@ -288,6 +335,8 @@ func (s roundScreen) markDone() (roundScreen, tea.Cmd) {
 		if v.DoneBy.IsZero() {
 			v.DoneBy = s.nurseID
 		}
+		// Her round now goes on from here: a kept delay is over.
+		s.readyAt = 0
 		return s.save([]patients.Visit{v}, s.risks, "Visite faite à "+clockOf(s.deps.Now())+".")
 	}
 	return s, statusCmd("Cette visite n'est plus prévue.")
@@ -403,4 +452,88 @@ func previewRows(rows, proposed []patients.Visit) []patients.Visit {
 		return 0
 	})
 	return out
+}
+
+// updateAnswer takes the real time of a past visit, or the last day of a
+// hospitalisation.
+func (s roundScreen) updateAnswer(msg tea.KeyPressMsg) (roundScreen, tea.Cmd) {
+	switch {
+	case key.Matches(msg, s.keys.Cancel):
+		s.mode = browsing
+		s.answer.Blur()
+		return s, nil
+	case key.Matches(msg, s.keys.Accept):
+		text := strings.TrimSpace(s.answer.Value())
+		v := s.pending
+		if s.mode == askingDoneTime {
+			if text == "" {
+				text = s.answer.Placeholder
+			}
+			t, err := patients.ParseTimeOfDay(text)
+			if err != nil {
+				return s, statusCmd("Heure illisible : tapez par exemple 8h30 ou 08:30.")
+			}
+			s.mode = browsing
+			s.answer.Blur()
+			v.Status, v.DoneAt, v.DoneBy = patients.Done, s.date.At(t).UTC(), s.session.cabinet.CurrentNurse
+			if v.DoneBy.IsZero() {
+				v.DoneBy = s.nurseID
+			}
+			return s.save([]patients.Visit{v}, s.risks, "Visite du "+french.Date(s.date)+" enregistrée faite à "+french.Clock(t)+".")
+		}
+		until, err := parseDayMonth(text, s.date)
+		if err != nil {
+			return s, statusCmd("Date illisible : tapez par exemple 9/12, ou laissez vide jusqu'à son retour.")
+		}
+		if !until.IsZero() && until.Before(s.date) {
+			return s, statusCmd("La fin de l'hospitalisation ne peut pas précéder aujourd'hui.")
+		}
+		s.mode = browsing
+		s.answer.Blur()
+		return s.hospitalise(v, until)
+	}
+	var cmd tea.Cmd
+	s.answer, cmd = s.answer.Update(msg)
+	return s, cmd
+}
+
+// parseDayMonth reads « 9/12 », « 09/12/2026 » or « 2026-12-09 »; a day
+// and month without a year is the next such date from ref. Empty is zero.
+func parseDayMonth(text string, ref patients.Date) (patients.Date, error) {
+	if text == "" {
+		return patients.Date{}, nil
+	}
+	if d, err := patients.ParseDate(text); err == nil {
+		return d, nil
+	}
+	parts := strings.Split(strings.ReplaceAll(text, ".", "/"), "/")
+	if len(parts) < 2 || len(parts) > 3 {
+		return patients.Date{}, fmt.Errorf("date %q", text)
+	}
+	nums := make([]int, len(parts))
+	for i, p := range parts {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil {
+			return patients.Date{}, fmt.Errorf("date %q", text)
+		}
+		nums[i] = n
+	}
+	year := ref.Year
+	if len(nums) == 3 {
+		year = nums[2]
+		if year < 100 {
+			year += 2000
+		}
+	}
+	if nums[1] < 1 || nums[1] > 12 || nums[0] < 1 || nums[0] > 31 {
+		return patients.Date{}, fmt.Errorf("date %q", text)
+	}
+	d := patients.NewDate(year, time.Month(nums[1]), nums[0])
+	if d.Day != nums[0] {
+		return patients.Date{}, fmt.Errorf("date %q", text)
+	}
+	if len(nums) == 2 && d.Before(ref) {
+		d = patients.NewDate(year+1, time.Month(nums[1]), nums[0])
+	}
+	return d, nil
 }

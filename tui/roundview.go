@@ -147,6 +147,10 @@ func (s roundScreen) listPane() string {
 	lines := make([]string, 0, s.listHeight()+detailLines+1)
 	if s.mode == askingDelay {
 		lines = append(lines, s.delay.View())
+	} else if s.mode == askingDoneTime || s.mode == askingAbsentTil {
+		lines = append(lines, ansi.Truncate(s.answer.View(), w, "…"))
+	} else if alert := s.strictAlert(); alert != "" && s.mode == browsing {
+		lines = append(lines, ansi.Truncate(st.Broken.Render(alert), w, "…"))
 	} else if s.mode == askingMissed {
 		lines = append(lines, st.Bold.Render("Visite non faite : ")+st.Accent.Render("a")+" absent  "+
 			st.Accent.Render("h")+" hospitalisé  "+st.Accent.Render("r")+" reportée  "+st.Muted.Render("échap annuler"))
@@ -233,7 +237,9 @@ func (s roundScreen) row(i, w int) string {
 	broken := false
 	switch {
 	case onRoute && s.preview != nil:
-		num = fmt.Sprint(v.Order)
+		if v.Order > 0 {
+			num = fmt.Sprint(v.Order)
+		}
 		switch ps, ok := previewStart(s.preview, v.ID); {
 		case ok:
 			eta = clockMin(ps)
@@ -349,6 +355,22 @@ func (s roundScreen) previewHeader() string {
 	p := s.preview
 	n := len(p.result.Risks)
 	msg := fmt.Sprintf("Retard de %d min : nouvel ordre proposé", p.delayMin)
+	for _, r := range p.result.Risks {
+		if !r.Strict {
+			continue
+		}
+		// A strict visit the delay makes impossible comes first, with who
+		// can still do it in time.
+		name := "une visite stricte"
+		if pt := s.byID[r.PatientID]; pt != nil {
+			name = pt.DisplayName()
+		}
+		line := fmt.Sprintf("Retard de %d min, %d visite(s) à risque : ⚠ %s ne peut plus être faite à l'heure", p.delayMin, n, name)
+		if r.Proposal != nil {
+			line += fmt.Sprintf(" : %s peut y être à %s — d la lui confie", s.nurseName(r.Proposal.NurseID), clockMin(r.Proposal.Arrival))
+		}
+		return ansi.Truncate(st.Broken.Render(line)+st.Muted.Render(" · entrée garder, échap annuler"), s.listWidth(), "…")
+	}
 	if n > 0 {
 		msg += st.AtRisk.Render(fmt.Sprintf(", %d visite(s) à risque", n))
 	} else {
@@ -400,10 +422,11 @@ func (s roundScreen) detail(w int) []string {
 	if r, ok := s.riskOf(v); ok {
 		l3 = st.AtRisk.Render("⚠ " + r.Reason)
 		if r.Proposal != nil {
-			l3 += st.Muted.Render(" — ") + st.Value.Render(s.nurseName(r.Proposal.NurseID)+" pourrait la prendre à "+clockMin(r.Proposal.Arrival))
+			l3 += st.Muted.Render(" — ") + st.Value.Render(s.nurseName(r.Proposal.NurseID)+" peut la prendre à "+clockMin(r.Proposal.Arrival)) +
+				st.Muted.Render(" : d pour la lui confier")
 		}
 	} else if l3 == "" && v.Order == 0 && v.Status == patients.Planned && s.day != nil && dayplanOrdered(s.day.Visits) {
-		l3 = st.Late.Render("Pas de place dans la tournée optimisée : K pour l'ajouter en fin de tournée, ou confiez-la à une collègue.")
+		l3 = s.leftOutAdvice(v)
 	} else if l3 == "" && p != nil && len(p.Alerts) > 0 {
 		l3 = st.Alert.Render("⚠ " + p.Alerts[0].Text)
 	}
@@ -411,6 +434,61 @@ func (s roundScreen) detail(w int) []string {
 		out = append(out, ansi.Truncate(l, w, "…"))
 	}
 	return out
+}
+
+// leftOutAdvice says why a visit has no place and what she can do: give it
+// to a named colleague (with her ETA), add it at the end of her round when
+// that keeps its window, or postpone it when the prescription allows.
+func (s roundScreen) leftOutAdvice(v patients.Visit) string {
+	st := s.styles
+	why := "Hors tournée"
+	if v.LeftOut != "" {
+		why += " : " + v.LeftOut
+	}
+	var acts []string
+	if offers := s.offers[v.ID]; len(offers) > 0 {
+		o := offers[0]
+		acts = append(acts, fmt.Sprintf("d : la confier à %s (%s)", s.nurseName(o.NurseID), french.Clock(o.Arrival)))
+	}
+	if !v.Strict {
+		acts = append(acts, "K : en fin de tournée", "x r : reporter")
+	}
+	if len(acts) == 0 {
+		acts = append(acts, "aucune collègue libre à temps : prévenez le prescripteur")
+	}
+	return st.Late.Render(why) + st.Muted.Render(" — "+strings.Join(acts, " · "))
+}
+
+// strictAlert names, at the top of the round, the first strict visit that
+// cannot be done in its window (off the round, or reached too late), with
+// the colleague who can do it in time.
+func (s roundScreen) strictAlert() string {
+	for _, v := range s.rows {
+		if !v.Strict || v.Status != patients.Planned {
+			continue
+		}
+		name := "?"
+		if p := s.byID[v.PatientID]; p != nil {
+			name = p.DisplayName()
+		}
+		stop, onRoute := s.stopOf[v.ID]
+		late := onRoute && s.route.Stops[stop].Broken
+		left := !onRoute && v.Order == 0 && s.day != nil && dayplanOrdered(s.day.Visits)
+		if !late && !left {
+			continue
+		}
+		msg := fmt.Sprintf("⚠ %s (%s–%s, strict) ne peut pas être faite à l'heure", name,
+			french.Clock(v.Window.Start), french.Clock(v.Window.End))
+		if offers := s.offers[v.ID]; len(offers) > 0 {
+			msg += fmt.Sprintf(" : %s peut y être à %s — d pour la lui confier", s.nurseName(offers[0].NurseID), french.Clock(offers[0].Arrival))
+		} else if r, ok := s.risks[v.ID]; ok && r.Proposal != nil {
+			msg += fmt.Sprintf(" : %s peut y être à %s — d pour la lui confier", s.nurseName(r.Proposal.NurseID), clockMin(r.Proposal.Arrival))
+		} else {
+			msg += " : sélectionnez-la, d pour chercher une collègue"
+		}
+		return msg
+	}
+	return ""
 }
 
 func (s roundScreen) nurseName(id xid.ID) string {
