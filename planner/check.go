@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/rs/xid"
 
@@ -13,6 +14,11 @@ import (
 // optimising it: every ETA is recomputed at once and the stops whose window
 // the order breaks are marked Broken, so the screen can show them in red.
 // order holds the visits of one nurse's round, in the order she wants.
+//
+// With opt.Now set, the visits behind her (done or missed, DoneAt set) come
+// first, at their real times and in the order she made them (Stop.Done),
+// and the rest follows in the given order from the last of them, never
+// before Now.
 func CheckRound(order []patients.Visit, nurseID xid.ID, round patients.Round, ctx Context, opt Options) (Route, error) {
 	opt = opt.withDefaults()
 	opt.Lab, opt.Breaks = nil, nil // only her visits, as she ordered them
@@ -40,6 +46,20 @@ func CheckRound(order []patients.Visit, nurseID xid.ID, round patients.Round, ct
 	if len(missing) > 0 {
 		return Route{}, &MissingCoordinatesError{missing}
 	}
+	npast := 0
+	if opt.Now > 0 {
+		// What is behind her stays at its real time, first; the rest
+		// follows from there, never before now.
+		var past []patients.Visit
+		past, order = byDoneAt(order)
+		res := resumeAt{at: opt.Now, past: past}
+		if k := len(past); k > 0 {
+			res.moved, res.point = true, byPatient[past[k-1].PatientID].Address.Point
+			res.at = math.Max(opt.Now, endOf(past[k-1]))
+		}
+		opt.resume = map[xid.ID]resumeAt{nurseID: res}
+		npast = len(past)
+	}
 	rp, err := buildRound(order, []patients.Nurse{nurse}, round, byPatient, opt)
 	if err != nil {
 		return Route{}, err
@@ -51,16 +71,16 @@ func CheckRound(order []patients.Visit, nurseID xid.ID, round patients.Round, ct
 	sol := solver.Solution{Routes: [][]int{jobs}}
 	routes := rp.routes(sol)
 	r := routes[0]
-	for k := range r.Stops {
+	for k := npast; k < len(r.Stops); k++ {
 		st := &r.Stops[k]
-		job := rp.p.Jobs[jobs[k]]
+		job := rp.p.Jobs[jobs[k-npast]]
 		limit := job.Due
 		if job.Soft {
 			limit += job.MaxLate
 		}
 		st.Broken = st.Start > limit+1e-9
 	}
-	if veh := rp.p.Vehicles[0]; r.Return > veh.Close+1e-9 && len(r.Stops) > 0 {
+	if veh := rp.p.Vehicles[0]; r.Return > veh.Close+1e-9 && len(r.Stops) > npast {
 		// Back after the end of her shift: the last stop is where it breaks.
 		r.Stops[len(r.Stops)-1].Broken = true
 	}

@@ -55,6 +55,20 @@ type Options struct {
 	// History holds past visits (done ones carry ActualMin and DoneAt): the
 	// planner learns durations and yesterday's times from them.
 	History []patients.Visit
+	// Now is the time of day the plan is made, in minutes after midnight
+	// of ctx.Date; 0 means no clock (a day planned ahead, or a test). When
+	// set, the day is partly behind: a nurse's visits of a round already
+	// done (or found missed) at a known time (Visit.DoneAt, the end of the
+	// visit) stay where they were, as the first stops of her route in
+	// DoneAt order (Stop.Done); the rest of her round starts from the last
+	// of them, at its real end, or from Now, whichever is later; nothing is
+	// planned before Now. A nurse whose shift is over at Now takes no more
+	// visits; when every nurse of the round is done, its visits left are
+	// Unplanned (« trop tard : la tournée du matin est finie »).
+	Now float64
+	// resume is where and when each nurse takes her round up again, and
+	// what is already behind her (set from Now).
+	resume map[xid.ID]resumeAt
 }
 
 // Break is a pause taken wherever the nurse is, inside Window.
@@ -103,6 +117,11 @@ type Stop struct {
 	// Broken is set by CheckRound when a hand-made order misses a strict
 	// window, or a soft one by more than the lateness allowed.
 	Broken bool
+	// Done stops are behind the nurse (Options.Now): made, or found Missed
+	// (the patient was not there), at their real time. They come first in
+	// the route, in the order they were made, and are never re-ordered.
+	Done   bool
+	Missed bool
 	// The leg that leads here.
 	DriveMin float64
 	Meters   float64
@@ -234,23 +253,30 @@ func PlanDay(visits []patients.Visit, ctx Context, opt Options) (Plan, error) {
 				todo = append(todo, v)
 			}
 		}
-		if len(todo) == 0 {
-			continue
-		}
 		var nurses []patients.Nurse
 		for _, n := range ctx.Nurses {
 			if _, ok := n.ShiftFor(round); ok {
 				nurses = append(nurses, n)
 			}
 		}
+		ropt := opt
+		if opt.Now > 0 {
+			ropt.resume = resumeRound(visits, nurses, round, byPatient, opt.Now)
+		}
+		if len(todo) == 0 {
+			if !hasPast(ropt.resume) {
+				continue
+			}
+			ropt.Breaks = nil // only what is behind them to show
+		}
 		if len(nurses) == 0 {
 			return plan, &NoNurseError{round, len(todo)}
 		}
-		rp, err := buildRound(todo, nurses, round, byPatient, opt)
+		rp, err := buildRound(todo, nurses, round, byPatient, ropt)
 		if err != nil {
 			return plan, err
 		}
-		share := opt.TimeLimit * time.Duration(len(todo)) / time.Duration(total)
+		share := opt.TimeLimit * time.Duration(len(todo)) / time.Duration(max(total, 1))
 		sopt := solver.Options{Seed: opt.Seed + uint64(ri), TimeLimit: share, MaxIterations: opt.Iterations}
 		sol, err := solveRound(rp, sopt, share)
 		if err != nil {
@@ -390,6 +416,10 @@ type roundProblem struct {
 	kinds   []jobKind        // per job
 	patient map[xid.ID]*patients.Patient
 	opt     Options
+	// pastLoc are the locations of each nurse's visits behind her
+	// (opt.resume), homeLoc where each nurse's day began.
+	pastLoc map[xid.ID][]int
+	homeLoc []int
 }
 
 type jobKind int
@@ -432,6 +462,18 @@ func buildRound(visits []patients.Visit, nurses []patients.Nurse, round patients
 	ds := make([]depots, len(nurses))
 	for i, n := range nurses {
 		ds[i] = depots{loc(n.Start.Point), loc(n.End.Point)}
+		if r, ok := opt.resume[n.ID]; ok && r.moved {
+			ds[i].start = loc(r.point)
+		}
+	}
+	// The places already behind each nurse, for the legs of her route.
+	rp.pastLoc = map[xid.ID][]int{}
+	rp.homeLoc = make([]int, len(nurses))
+	for i, n := range nurses {
+		rp.homeLoc[i] = loc(n.Start.Point)
+		for _, v := range opt.resume[n.ID].past {
+			rp.pastLoc[n.ID] = append(rp.pastLoc[n.ID], loc(byPatient[v.PatientID].Address.Point))
+		}
 	}
 	visitLoc := make([]int, len(visits))
 	for i, v := range visits {
@@ -466,8 +508,12 @@ func buildRound(visits []patients.Visit, nurses []patients.Nurse, round patients
 	vehicleOf := map[xid.ID]int{}
 	for i, nu := range nurses {
 		h, _ := nu.ShiftFor(round)
+		open := float64(h.Start)
+		if r, ok := opt.resume[nu.ID]; ok {
+			open = math.Max(open, r.at)
+		}
 		p.Vehicles = append(p.Vehicles, solver.Vehicle{Start: ds[i].start, End: ds[i].end,
-			Open: float64(h.Start), Close: float64(h.End), Skills: nurseSkills(nu)})
+			Open: open, Close: math.Max(open, float64(h.End)), Skills: nurseSkills(nu)})
 		vehicleOf[nu.ID] = i
 	}
 	learned := learnDurations(opt.History, round)

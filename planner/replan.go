@@ -65,43 +65,69 @@ func Replan(plan Plan, visits []patients.Visit, ctx Context, sit Situation, opt 
 	for _, v := range visits {
 		byID[v.ID] = v
 	}
-	// Where she stands and when she can leave.
+	nurse, ok := findNurse(ctx.Nurses, sit.NurseID)
+	if !ok {
+		return out, fmt.Errorf("nurse %s: %w", sit.NurseID, patients.ErrNotFound)
+	}
+	// Where she stands and when she can leave. With a clock, the last visit
+	// behind her tells both when she does not say.
+	at := sit.At
+	if at.IsZero() && opt.Now > 0 {
+		if past := pastOf(visits, sit.NurseID, sit.Round); len(past) > 0 {
+			at = past[len(past)-1].ID
+		}
+	}
 	pos := -1
-	if !sit.At.IsZero() {
-		pos = slices.IndexFunc(cur.Stops, func(s Stop) bool { return s.VisitID == sit.At })
-		if pos < 0 {
-			return out, fmt.Errorf("visit %s is not in this round: %w", sit.At, patients.ErrNotFound)
+	if !at.IsZero() {
+		pos = slices.IndexFunc(cur.Stops, func(s Stop) bool { return s.VisitID == at })
+		if _, known := byID[at]; pos < 0 && (opt.Now == 0 || !known) {
+			return out, fmt.Errorf("visit %s is not in this round: %w", at, patients.ErrNotFound)
 		}
 	}
 	var rest []patients.Visit
-	for _, s := range cur.Stops[pos+1:] {
+	ahead := cur.Stops[pos+1:]
+	if opt.Now > 0 {
+		ahead = cur.Stops // statuses tell what is behind her, wherever it was
+	}
+	for _, s := range ahead {
 		v, ok := byID[s.VisitID]
-		if !ok || s.VisitID.IsZero() || v.Status != patients.Planned || slices.Contains(sit.Drop, v.ID) {
+		if !ok || s.VisitID.IsZero() || s.VisitID == at || v.Status != patients.Planned || slices.Contains(sit.Drop, v.ID) {
 			continue
 		}
 		v.NurseID = sit.NurseID
 		v.Pinned, v.Order = false, 0 // a re-plan may move anything that is left
 		rest = append(rest, v)
 	}
-	nurse, ok := findNurse(ctx.Nurses, sit.NurseID)
-	if !ok {
-		return out, fmt.Errorf("nurse %s: %w", sit.NurseID, patients.ErrNotFound)
-	}
 	// She starts from the visit she is at, once it is over, plus the delay.
 	h, _ := nurse.ShiftFor(sit.Round)
-	leave := float64(h.Start) + sit.DelayMin
-	if pos >= 0 {
-		here := cur.Stops[pos]
+	leave := float64(h.Start)
+	if opt.Now > 0 {
+		leave = math.Max(leave, opt.Now)
+	}
+	if !at.IsZero() {
+		here := byID[at]
 		p := ctx.patientByID(here.PatientID)
 		if p == nil {
 			return out, fmt.Errorf("patient %s: %w", here.PatientID, patients.ErrNotFound)
 		}
 		nurse.Start = patients.Place{Label: p.DisplayName(), Point: p.Address.Point}
-		leave = here.Start + float64(here.DurationMin) + sit.DelayMin
+		switch {
+		case opt.Now > 0 && behind(here):
+			leave = math.Max(opt.Now, endOf(here))
+		case pos >= 0:
+			leave = math.Max(opt.Now, cur.Stops[pos].Start+float64(cur.Stops[pos].DurationMin))
+		}
+	}
+	leave += sit.DelayMin
+	// The clock for the colleagues' rounds: now when known, else when she
+	// leaves (what is behind her is behind them too).
+	clock := leave
+	if opt.Now > 0 {
+		clock = opt.Now
 	}
 	// Tubes already drawn and not yet at the lab must still get there.
 	for k, s := range cur.Stops {
-		if s.Lab && k > pos && slices.ContainsFunc(cur.Stops[:pos+1], func(d Stop) bool { return byID[d.VisitID].LabBefore > 0 }) {
+		if s.Lab && k > pos && pos >= 0 && slices.ContainsFunc(cur.Stops[:pos+1], func(d Stop) bool { return byID[d.VisitID].LabBefore > 0 }) {
 			opt.carrying = float64(s.Window.End)
 		}
 	}
@@ -116,7 +142,7 @@ func Replan(plan Plan, visits []patients.Visit, ctx Context, sit Situation, opt 
 		}
 		out.Route = Route{NurseID: sit.NurseID, Round: sit.Round}
 		for i := range out.Risks {
-			out.Risks[i].Proposal = propose(plan, byID[out.Risks[i].VisitID], sit, ctx, opt, leave)
+			out.Risks[i].Proposal = propose(plan, byID[out.Risks[i].VisitID], sit, ctx, opt, clock)
 		}
 		return out, nil
 	}
@@ -124,7 +150,9 @@ func Replan(plan Plan, visits []patients.Visit, ctx Context, sit Situation, opt 
 	if opt.Iterations == 0 && opt.TimeLimit > 15*time.Millisecond {
 		opt.TimeLimit = 15 * time.Millisecond // a re-plan answers on the doorstep
 	}
-	newPlan, err := PlanDay(rest, Context{Date: plan.Date, Patients: ctx.Patients, Nurses: []patients.Nurse{nurse}}, opt)
+	inner := opt
+	inner.Now = 0 // her start and shift already say where and when she goes on
+	newPlan, err := PlanDay(rest, Context{Date: plan.Date, Patients: ctx.Patients, Nurses: []patients.Nurse{nurse}}, inner)
 	if err != nil {
 		return out, err
 	}
@@ -145,19 +173,9 @@ func Replan(plan Plan, visits []patients.Visit, ctx Context, sit Situation, opt 
 	}
 	// For each risk, the colleague whose round takes it best.
 	for i := range out.Risks {
-		out.Risks[i].Proposal = propose(plan, byID[out.Risks[i].VisitID], sit, ctx, opt, leave)
+		out.Risks[i].Proposal = propose(plan, byID[out.Risks[i].VisitID], sit, ctx, opt, clock)
 	}
 	return out, nil
-}
-
-// stopStart is when the route's stop for visit id starts.
-func (r Route) stopStart(id xid.ID) float64 {
-	for _, s := range r.Stops {
-		if s.VisitID == id {
-			return s.Start
-		}
-	}
-	return math.Inf(1)
 }
 
 func hasDraw(vs []patients.Visit) bool {
@@ -191,13 +209,20 @@ func (c Context) patientByID(id xid.ID) *patients.Patient {
 	return nil
 }
 
-// propose tries the visit in every colleague's current round of the same
-// time of day and keeps the cheapest insertion that keeps every window.
-// Only the part of her round still ahead at now is considered.
+// propose tries the visit in every colleague's round of the same time of
+// day and keeps the cheapest insertion that keeps every window, the
+// visit's own without any lateness. A colleague's round is taken as it
+// stands at now: the stops behind her (done, or started before now) stay
+// behind, she goes on from the last of them, and the newcomer can only go
+// among the stops still ahead, never before now nor after her shift. The
+// ETA proposed is when the visit would start, always inside its window.
 func propose(plan Plan, v patients.Visit, sit Situation, ctx Context, opt Options, now float64) *Proposal {
 	var best *Proposal
 	bestCost := math.Inf(1)
 	byPatient := ctx.patientIndex()
+	if _, ok := byPatient[v.PatientID]; !ok {
+		return nil
+	}
 	for _, r := range plan.Routes {
 		if r.Round != sit.Round || r.NurseID == sit.NurseID {
 			continue
@@ -206,44 +231,56 @@ func propose(plan Plan, v patients.Visit, sit Situation, ctx Context, opt Option
 		if !ok {
 			continue
 		}
-		// Her round as it stands, plus the visit.
+		h, ok := nurse.ShiftFor(r.Round)
+		if !ok {
+			continue
+		}
+		open := math.Max(float64(h.Start), now)
 		var vs []patients.Visit
 		for _, s := range r.Stops {
-			if s.VisitID.IsZero() {
+			if s.VisitID.IsZero() || s.VisitID == v.ID {
+				continue // her lab stop and breaks move with her round
+			}
+			if s.Done || s.Start < now {
+				if p, ok := byPatient[s.PatientID]; ok {
+					nurse.Start = patients.Place{Label: p.DisplayName(), Point: p.Address.Point}
+				}
+				open = math.Max(open, s.Start+float64(s.DurationMin))
+				vs = vs[:0] // a stop ahead of one behind her was skipped
 				continue
 			}
 			vs = append(vs, patients.Visit{ID: s.VisitID, PatientID: s.PatientID, Round: r.Round, Window: s.Window,
 				Strict: s.Strict, DurationMin: s.DurationMin, NurseID: r.NurseID, Status: patients.Planned})
 		}
+		start := patients.TimeOfDay(math.Ceil(open))
+		if start >= h.End {
+			continue // her round is over
+		}
+		nurse.Shifts = []patients.Shift{{Round: r.Round, Hours: patients.Window{Start: start, End: h.End}}}
 		cand := v
-		cand.NurseID = r.NurseID
-		all := append(vs, cand)
+		cand.NurseID, cand.Pinned, cand.Order = r.NurseID, false, 0
+		all := append(slices.Clone(vs), cand)
 		o := opt
-		o.Lab = nil // a colleague does not carry this round's tubes
+		o.Lab, o.Breaks, o.History, o.resume, o.Now = nil, nil, nil, nil, 0 // her own tubes and pauses are hers
 		rp, err := buildRound(all, []patients.Nurse{nurse}, r.Round, byPatient, o)
 		if err != nil {
 			continue
 		}
-		routes := [][]int{}
 		order := make([]int, len(vs))
 		for i := range vs {
 			order[i] = i
 		}
-		routes = append(routes, order)
+		routes := [][]int{order}
 		j := len(vs)
-		// Her stops already started by now stay before the newcomer.
-		from := 0
-		for from < len(vs) && r.stopStart(vs[from].ID) < now {
-			from++
-		}
-		for k := from; k <= len(order); k++ {
+		job := rp.p.Jobs[j]
+		for k := 0; k <= len(order); k++ {
 			d, ok := solver.InsertionDelta(rp.p, routes, 0, j, k)
 			if !ok || d >= bestCost {
 				continue
 			}
-			trial := [][]int{slices.Insert(slices.Clone(order), k, j)}
-			s := solver.Schedule(rp.p, 0, trial[0])
-			if s.Lateness[k] > 0 || s.Start[k] < now {
+			trial := slices.Insert(slices.Clone(order), k, j)
+			s := solver.Schedule(rp.p, 0, trial)
+			if st := s.Start[k]; st > job.Due+1e-9 || st < job.Ready-1e-9 || st < now-1e-9 {
 				continue // no point moving it to be late elsewhere, or into the past
 			}
 			bestCost = d

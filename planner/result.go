@@ -20,8 +20,9 @@ func (rp *roundProblem) routes(sol solver.Solution) []Route {
 	for v, jobs := range sol.Routes {
 		nu := rp.nurses[v]
 		r := Route{NurseID: nu.ID, Round: rp.round}
+		past := rp.pastStops(v)
 		if len(jobs) == 0 {
-			out = append(out, r)
+			out = append(out, rp.withPast(r, v, past))
 			continue
 		}
 		sch := solver.Schedule(p, v, jobs)
@@ -62,7 +63,7 @@ func (rp *roundProblem) routes(sol solver.Solution) []Route {
 		r.DriveMin += rp.matrix.Minutes(prev, veh.End)
 		r.Meters += rp.matrix.Meters(prev, veh.End)
 		if len(r.Stops) == 0 {
-			out = append(out, Route{NurseID: nu.ID, Round: rp.round})
+			out = append(out, rp.withPast(Route{NurseID: nu.ID, Round: rp.round}, v, past))
 			continue
 		}
 		// She leaves in time for the first visit rather than waiting at the door.
@@ -70,9 +71,34 @@ func (rp *roundProblem) routes(sol solver.Solution) []Route {
 		r.Depart = math.Max(veh.Open, first.Start-first.DriveMin)
 		first.Arrival = math.Max(first.Arrival, r.Depart+first.DriveMin)
 		r.Return = sch.Return
-		out = append(out, r)
+		out = append(out, rp.withPast(r, v, past))
 	}
 	return out
+}
+
+// withPast puts the stops behind the nurse of vehicle v before the rest of
+// her route r: she left for the first of them, and when nothing is left,
+// she goes home from the last.
+func (rp *roundProblem) withPast(r Route, v int, past []Stop) Route {
+	if len(past) == 0 {
+		return r
+	}
+	for _, s := range past {
+		r.DriveMin += s.DriveMin
+		r.Meters += s.Meters
+		r.LateMin += s.LateMin
+	}
+	if len(r.Stops) == 0 {
+		last := past[len(past)-1]
+		end := rp.p.Vehicles[v].End
+		from := rp.pastLoc[rp.nurses[v].ID][len(past)-1]
+		r.DriveMin += rp.matrix.Minutes(from, end)
+		r.Meters += rp.matrix.Meters(from, end)
+		r.Return = last.Start + float64(last.DurationMin) + rp.matrix.Minutes(from, end)
+	}
+	r.Depart = past[0].Start - past[0].DriveMin
+	r.Stops = append(past, r.Stops...)
+	return r
 }
 
 func (rp *roundProblem) visitByID(id xid.ID) patients.Visit {
@@ -115,6 +141,21 @@ func (rp *roundProblem) reason(j int, sol solver.Solution) string {
 	limit := job.Due
 	if job.Soft {
 		limit += job.MaxLate
+	}
+	// 00. The day is behind (Options.Now): the round is over, or the window.
+	if now := rp.opt.Now; now > 0 {
+		over := true
+		for _, veh := range p.Vehicles {
+			if veh.Close > veh.Open {
+				over = false
+			}
+		}
+		if over {
+			return fmt.Sprintf("%s (%s) : trop tard, la tournée du %s est finie", who, span(v.Window), rp.round)
+		}
+		if limit < now {
+			return fmt.Sprintf("%s (%s) : trop tard, l'heure est passée (il est %s)", who, span(v.Window), french.Clock(patients.TimeOfDay(now)))
+		}
 	}
 	// 0. No nurse of the round has the skill this care needs.
 	if !slices.ContainsFunc(p.Vehicles, func(veh solver.Vehicle) bool { return job.Skills&^veh.Skills == 0 }) {
