@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
+	"tournee/dayplan"
 	"tournee/demo"
 	"tournee/french"
 	"tournee/patients"
@@ -22,7 +24,7 @@ const demoPassphrase = "demo"
 
 // demoHistoryDays of past visits are seeded as done, and demoAheadDays of
 // future ones as planned, so history and planning screens have content.
-const demoHistoryDays, demoAheadDays = 7, 6
+const demoHistoryDays, demoAheadDays = 7, 13
 
 func (a *app) demoCmd() *cobra.Command {
 	var noTUI bool
@@ -103,11 +105,19 @@ func openOrSeedDemo(ctx context.Context, path string, pass []byte, env Env) (*st
 }
 
 // seedDemo loads the embedded cabinet and builds its visits around today:
-// the past week done, today and the coming days planned.
+// the past week done, today and the coming days planned. Every day is
+// ordered as « tournee plan » would order it (the nurses on duty that day, a
+// replaced titulaire's visits handed to her stand-in, the cabinet's lab), so
+// the rounds have an order and times from the first screen. Visit ids are
+// derived as dayplan derives them, so a day built again later is the same day.
 func seedDemo(ctx context.Context, db *storage.DB, today patients.Date) error {
 	ds, err := demo.Load(today, xid.New)
 	if err != nil {
 		return err
+	}
+	var opt planner.Options
+	if lab, ok := ds.Cabinet.LabPlace(); ok {
+		opt.Lab = &lab
 	}
 	for off := -demoHistoryDays; off <= demoAheadDays; off++ {
 		d := today.AddDays(off)
@@ -115,11 +125,23 @@ func seedDemo(ctx context.Context, db *storage.DB, today patients.Date) error {
 		if err != nil {
 			return fmt.Errorf("visits of %s: %w", d, err)
 		}
-		for _, v := range day.Visits {
-			if off < 0 {
-				// Past visits are done at the start of their window, by their nurse.
+		dayplan.StableIDs(d, day.Visits)
+		onDuty, standIn := patients.OnDuty(ds.Nurses, d)
+		for i := range day.Visits {
+			if s, ok := standIn[day.Visits[i].NurseID]; ok {
+				day.Visits[i].NurseID = s
+			}
+		}
+		plan, err := planner.PlanDay(day.Visits, planner.Context{Date: d, Patients: ds.Patients, Nurses: onDuty}, opt)
+		if err != nil {
+			return fmt.Errorf("plan %s: %w", d, err)
+		}
+		for _, v := range dayplan.Apply(plan, day.Visits) {
+			if off < 0 && v.Order > 0 {
+				// Past visits were done at their planned start, by the
+				// nurse of the round, and took the time planned.
 				v.Status = patients.Done
-				v.DoneAt = d.At(v.Window.Start).UTC()
+				v.DoneAt = d.At(v.PlannedArrival).Add(time.Duration(v.DurationMin) * time.Minute).UTC()
 				v.DoneBy = v.NurseID
 			}
 			ds.Visits = append(ds.Visits, v)

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -238,6 +239,12 @@ func (m *mapper) nurse(rn rawNurse, cabinet patients.Place) (patients.Nurse, err
 		// detours fit them better than urban ones.
 		TravelProfile: patients.Rural,
 	}
+	if len(rn.Shifts) > 0 {
+		var err error
+		if n.Shifts, err = shifts(rn.Shifts); err != nil {
+			return patients.Nurse{}, err
+		}
+	}
 	if rn.Replacement != nil {
 		r, err := m.replacement(*rn.Replacement)
 		if err != nil {
@@ -256,20 +263,32 @@ func (m *mapper) nurse(rn rawNurse, cabinet patients.Place) (patients.Nurse, err
 func (m *mapper) replacement(rr rawReplacement) (patients.Replacement, error) {
 	var r patients.Replacement
 	var err error
+	cp := rr.ContractPeriod
 	dates := []struct {
-		dst  *patients.Date
-		src  string
-		name string
+		dst    *patients.Date
+		src    string
+		offset *int
+		name   string
 	}{
-		{&r.AuthorisationFrom, rr.ValidFrom, "authorisation_valid_from"},
-		{&r.AuthorisationUntil, rr.ValidUntil, "authorisation_valid_until"},
-		{&r.ContractFrom, rr.ContractPeriod.From, "contract_period.from"},
-		{&r.ContractTo, rr.ContractPeriod.To, "contract_period.to"},
+		{&r.AuthorisationFrom, rr.ValidFrom, rr.ValidFromOffset, "authorisation_valid_from"},
+		{&r.AuthorisationUntil, rr.ValidUntil, rr.ValidUntilOffset, "authorisation_valid_until"},
+		{&r.ContractFrom, cp.From, cp.FromOffset, "contract_period.from"},
+		{&r.ContractTo, cp.To, cp.ToOffset, "contract_period.to"},
 	}
 	for _, d := range dates {
-		if *d.dst, err = patients.ParseDate(d.src); err != nil {
-			return r, fmt.Errorf("%s: %w", d.name, err)
+		switch {
+		case d.src != "" && d.offset != nil:
+			return r, fmt.Errorf("%s: both a date and an offset", d.name)
+		case d.offset != nil:
+			*d.dst = m.today.AddDays(*d.offset)
+		default:
+			if *d.dst, err = patients.ParseDate(d.src); err != nil {
+				return r, fmt.Errorf("%s: %w", d.name, err)
+			}
 		}
+	}
+	if r.ContractTo.Before(r.ContractFrom) || r.AuthorisationUntil.Before(r.AuthorisationFrom) {
+		return r, errors.New("a period ends before it starts")
 	}
 	for _, fid := range rr.Replaces {
 		id, ok := m.nurses[fid]
@@ -285,6 +304,30 @@ func (m *mapper) replacement(rr rawReplacement) (patients.Replacement, error) {
 	r.AuthorisationNumber = rr.AuthorisationNumber
 	r.CabinetShare = rr.CabinetShare
 	return r, nil
+}
+
+// shifts maps the file's working hours; each round may be given once.
+func shifts(rs []rawShift) ([]patients.Shift, error) {
+	var out []patients.Shift
+	for _, r := range rs {
+		round := patients.Round(r.Round)
+		if !slices.Contains(patients.Rounds(), round) {
+			return nil, fmt.Errorf("shift: unknown round %q (matin or soir)", r.Round)
+		}
+		if slices.ContainsFunc(out, func(s patients.Shift) bool { return s.Round == round }) {
+			return nil, fmt.Errorf("shift: round %q given twice", r.Round)
+		}
+		var w patients.Window
+		var err error
+		if w.Start, err = patients.ParseTimeOfDay(r.Start); err != nil {
+			return nil, fmt.Errorf("shift %s start: %w", r.Round, err)
+		}
+		if w.End, err = patients.ParseTimeOfDay(r.End); err != nil {
+			return nil, fmt.Errorf("shift %s end: %w", r.Round, err)
+		}
+		out = append(out, patients.Shift{Round: round, Hours: w})
+	}
+	return out, nil
 }
 
 // doorCode finds "Digicode 4B27A" or "digicode portail 3391" in the access

@@ -77,14 +77,14 @@ func TestLoadWholeCabinet(t *testing.T) {
 	if err := ds.Cabinet.Validate(); err != nil {
 		t.Errorf("cabinet: %v", err)
 	}
-	if got := len(ds.Nurses); got != 3 {
-		t.Errorf("nurses = %d, want 3", got)
+	if got := len(ds.Nurses); got != 4 {
+		t.Errorf("nurses = %d, want 4 (three titulaires, one remplaçante)", got)
 	}
-	if got := len(ds.Patients); got != 51 {
-		t.Errorf("patients = %d, want 51", got)
+	if got := len(ds.Patients); got != 60 {
+		t.Errorf("patients = %d, want 60", got)
 	}
-	if got := len(ds.CarePlans); got != 112 {
-		t.Errorf("care plans = %d, want 112", got)
+	if got := len(ds.CarePlans); got != 131 {
+		t.Errorf("care plans = %d, want 131", got)
 	}
 	if got := len(ds.Transmissions); got < 5 || got > 10 {
 		t.Errorf("transmissions = %d, want 5 to 10", got)
@@ -120,7 +120,7 @@ func TestLoadWholeCabinet(t *testing.T) {
 			t.Errorf("nurse %s does not start and end at the cabinet", n.FullName())
 		}
 	}
-	if !slices.Equal(ds.Cabinet.NurseIDs, []xid.ID{ds.Nurses[0].ID, ds.Nurses[1].ID, ds.Nurses[2].ID}) {
+	if !slices.Equal(ds.Cabinet.NurseIDs, []xid.ID{ds.Nurses[0].ID, ds.Nurses[1].ID, ds.Nurses[2].ID, ds.Nurses[3].ID}) {
 		t.Errorf("cabinet nurse ids %v do not list the nurses", ds.Cabinet.NurseIDs)
 	}
 	if n1 := nurseNamed(t, ds, "Aurélie", "Duquesne"); ds.Cabinet.CurrentNurse != n1.ID || n1.Role != patients.Titulaire {
@@ -300,9 +300,17 @@ func TestSafetyStrictAndReplacement(t *testing.T) {
 	if !slices.Equal(r.Replaces, []xid.ID{n1.ID}) {
 		t.Errorf("replaces %v, want [%s] (Aurélie Duquesne)", r.Replaces, n1.ID)
 	}
-	if r.AuthorisationUntil != patients.NewDate(2027, 1, 14) || r.ContractFrom != patients.NewDate(2026, 3, 2) ||
+	// She replaces Aurélie from next week for two weeks, whatever the day
+	// the demo is loaded, with an authorisation valid around it.
+	if r.ContractFrom != refDay.AddDays(7) || r.ContractTo != refDay.AddDays(20) ||
+		r.AuthorisationFrom.After(refDay) || !r.AuthorisationUntil.After(r.ContractTo) ||
 		r.CabinetShare != 0.1 || r.AuthorisationNumber == "" {
 		t.Errorf("replacement %+v", *r)
+	}
+	for _, p := range ds.Patients {
+		if p.PrimaryNurse == n3.ID {
+			t.Errorf("the remplaçante has a patient of her own: %s", p.DisplayName())
+		}
 	}
 }
 
@@ -418,8 +426,9 @@ func TestPatientMapping(t *testing.T) {
 	t.Run("fasting draw", func(t *testing.T) {
 		p := patientNamed(t, ds, "Dubois", "Gérard")
 		for _, c := range plansOf(ds, p.ID) {
-			if c.Kind == patients.BloodDraw && (!c.Fasting || c.LabDropoffBefore != patients.Clock(10, 30) ||
-				c.Windows[0] != (patients.Window{Start: patients.Clock(7, 0), End: patients.Clock(9, 0)})) {
+			// A fasting draw is early and its window an hour wide at most.
+			if w := c.Windows[0]; c.Kind == patients.BloodDraw && (!c.Fasting || c.LabDropoffBefore != patients.Clock(10, 30) ||
+				w.Start < patients.Clock(6, 45) || w.End > patients.Clock(9, 30) || w.End-w.Start > 60) {
 				t.Errorf("draw %+v", c)
 			}
 		}
@@ -448,7 +457,9 @@ func TestReferenceDayShift(t *testing.T) {
 	for i := range da.CarePlans {
 		ca, cb := da.CarePlans[i], db.CarePlans[i]
 		ra, rb := ca.Recurrence, cb.Recurrence
-		chronic := ra.Start == patients.NewDate(2026, 1, 5)
+		// Chronic care starts on 2026-01-05, or on the 6th for the dressings
+		// done on the other days of the two.
+		chronic := ra.Start == patients.NewDate(2026, 1, 5) || ra.Start == patients.NewDate(2026, 1, 6)
 		switch {
 		case chronic && rb.Start != ra.Start:
 			t.Errorf("%q: absolute start moved from %s to %s", ca.Label, ra.Start, rb.Start)
@@ -488,7 +499,9 @@ func TestBeforeChronicStart(t *testing.T) {
 			}
 		case patients.EveryN:
 			// Same days of care as if the file's start were kept.
-			if !c.OccursOn(chronicStart) || c.OccursOn(chronicStart.AddDays(1)) {
+			even := c.OccursOn(chronicStart) && !c.OccursOn(chronicStart.AddDays(1))
+			odd := !c.OccursOn(chronicStart) && c.OccursOn(chronicStart.AddDays(1))
+			if !even && !odd {
 				t.Errorf("%q lost the parity of its file start", c.Label)
 			}
 		}
@@ -569,6 +582,15 @@ func TestLoadErrors(t *testing.T) {
 		}},
 		{name: "replaces unknown nurse", edit: func(f map[string]any) {
 			f["nurses"].([]any)[2].(map[string]any)["replacement"].(map[string]any)["replaces"] = []any{"N7"}
+		}},
+		{name: "contract date and offset", edit: func(f map[string]any) {
+			f["nurses"].([]any)[2].(map[string]any)["replacement"].(map[string]any)["contract_period"].(map[string]any)["from"] = "2026-03-02"
+		}},
+		{name: "contract ends before it starts", edit: func(f map[string]any) {
+			f["nurses"].([]any)[2].(map[string]any)["replacement"].(map[string]any)["contract_period"] = map[string]any{"from_offset_days": 7, "to_offset_days": 3}
+		}},
+		{name: "unknown shift round", edit: func(f map[string]any) {
+			f["nurses"].([]any)[0].(map[string]any)["shifts"] = []any{map[string]any{"round": "nuit", "start": "21:00", "end": "23:00"}}
 		}},
 		{name: "unknown recurrence", edit: func(f map[string]any) {
 			firstItem(f, 0)["recurrence"].(map[string]any)["kind"] = "monthly"
@@ -651,4 +673,39 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAbsoluteReplacementDates keeps the first form of the file working: a
+// contract and an authorisation given as dates.
+func TestAbsoluteReplacementDates(t *testing.T) {
+	t.Parallel()
+	b := mutate(t, func(f map[string]any) {
+		r := f["nurses"].([]any)[2].(map[string]any)["replacement"].(map[string]any)
+		delete(r, "authorisation_valid_from_offset_days")
+		delete(r, "authorisation_valid_until_offset_days")
+		r["authorisation_valid_from"], r["authorisation_valid_until"] = "2026-01-15", "2027-01-14"
+		r["contract_period"] = map[string]any{"from": "2026-03-02", "to": "2026-03-15"}
+	})
+	ds, err := load(b, refDay, counter())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := nurseNamed(t, ds, "Émilie", "Lambert").Replacement
+	if r.ContractFrom != patients.NewDate(2026, 3, 2) || r.ContractTo != patients.NewDate(2026, 3, 15) ||
+		r.AuthorisationUntil != patients.NewDate(2027, 1, 14) {
+		t.Errorf("replacement %+v", *r)
+	}
+}
+
+// TestShifts: the demo's nurses work the rounds of the issue « The living
+// day », 6h45–13h15 and 16h30–20h30, so the planner keeps to them.
+func TestShifts(t *testing.T) {
+	t.Parallel()
+	for _, n := range mustLoad(t, refDay).Nurses {
+		m, ok1 := n.ShiftFor(patients.Morning)
+		e, ok2 := n.ShiftFor(patients.Evening)
+		if !ok1 || !ok2 || m != morningBounds || e != eveningBounds {
+			t.Errorf("%s works %v and %v", n.FullName(), m, e)
+		}
+	}
 }

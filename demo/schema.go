@@ -43,16 +43,33 @@ type rawNurse struct {
 	Phone       string          `json:"phone"`
 	Color       string          `json:"color"`
 	Replacement *rawReplacement `json:"replacement"`
+	// Shifts are the nurse's working hours per round ("matin", "soir");
+	// absent, she works patients.DefaultShifts.
+	Shifts []rawShift `json:"shifts"`
 }
 
+type rawShift struct {
+	Round string `json:"round"`
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+// rawReplacement gives each of its dates either absolutely (YYYY-MM-DD, as
+// in the first version of the file) or as whole days from the reference day
+// (the *_offset_days fields), so a replacement "from next week" stays next
+// week whatever day the demo is loaded.
 type rawReplacement struct {
 	AuthorisationNumber string   `json:"authorisation_number"`
 	ValidFrom           string   `json:"authorisation_valid_from"`
+	ValidFromOffset     *int     `json:"authorisation_valid_from_offset_days"`
 	ValidUntil          string   `json:"authorisation_valid_until"`
+	ValidUntilOffset    *int     `json:"authorisation_valid_until_offset_days"`
 	Replaces            []string `json:"replaces"`
 	ContractPeriod      struct {
-		From string `json:"from"`
-		To   string `json:"to"`
+		From       string `json:"from"`
+		FromOffset *int   `json:"from_offset_days"`
+		To         string `json:"to"`
+		ToOffset   *int   `json:"to_offset_days"`
 	} `json:"contract_period"`
 	CabinetShare float64 `json:"retrocession_cabinet_share"`
 }

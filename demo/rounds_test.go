@@ -1,0 +1,211 @@
+package demo
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/rs/xid"
+
+	"tournee/patients"
+	"tournee/planner"
+)
+
+// The bounds the demo's days must keep (issue « The living day »): what a
+// cabinet of three IDEL near Calais really does on a round.
+var (
+	morningBounds = patients.Window{Start: patients.Clock(6, 45), End: patients.Clock(13, 15)}
+	eveningBounds = patients.Window{Start: patients.Clock(16, 30), End: patients.Clock(20, 30)}
+	toiletteBy    = patients.Clock(11, 30)
+)
+
+const (
+	minMorning, maxMorning        = 18, 25 // visits per working nurse
+	minUsualShare                 = 0.90   // visits kept by the patient's usual nurse
+	daysBefore, daysAfter         = 7, 13  // the days the CLI seeds around today
+	testIterations                = 20_000 // solver budget per round: fixed, not a clock
+	testSeed               uint64 = 1
+)
+
+// dayFigures measures one planned day of the demo.
+type dayFigures struct {
+	date         patients.Date
+	visits       int
+	leftOut      int
+	strictLeft   int
+	strictBroken int
+	usual        int // visits done by their usual nurse (after stand-ins)
+	morning      map[xid.ID]int
+	onDuty       []patients.Nurse
+	// first departure and last return of each round, minutes
+	depart, ret  map[patients.Round]float64
+	lastToilette float64 // end of the latest hygiene care, minutes
+	problems     []string
+}
+
+func (f dayFigures) usualShare() float64 {
+	if f.visits == 0 {
+		return 1
+	}
+	return float64(f.usual) / float64(f.visits)
+}
+
+// planDemoDay builds and orders day d of ds as the app does: BuildDay, the
+// nurses on duty that day (a replaced titulaire's visits go to her
+// stand-in), PlanDay with the cabinet's lab.
+func planDemoDay(t testing.TB, ds patients.Dataset, d patients.Date, opt planner.Options) (planner.Plan, []patients.Visit, dayFigures) {
+	t.Helper()
+	n := 0
+	newID := func() xid.ID {
+		n++
+		var id xid.ID
+		id[0] = 0xd0
+		id[4], id[5], id[6], id[7] = byte(d.Year>>8), byte(d.Year), byte(d.Month), byte(d.Day)
+		id[10], id[11] = byte(n>>8), byte(n)
+		return id
+	}
+	day, err := planner.BuildDay(planner.DayInput{Date: d, Patients: ds.Patients, CarePlans: ds.CarePlans, Nurses: ds.Nurses}, newID)
+	if err != nil {
+		t.Fatalf("BuildDay %s: %v", d, err)
+	}
+	onDuty, standIn := patients.OnDuty(ds.Nurses, d)
+	visits := slices.Clone(day.Visits)
+	for i := range visits {
+		if s, ok := standIn[visits[i].NurseID]; ok {
+			visits[i].NurseID = s
+		}
+	}
+	if lab, ok := ds.Cabinet.LabPlace(); ok {
+		opt.Lab = &lab
+	}
+	plan, err := planner.PlanDay(visits, planner.Context{Date: d, Patients: ds.Patients, Nurses: onDuty}, opt)
+	if err != nil {
+		t.Fatalf("PlanDay %s: %v", d, err)
+	}
+	return plan, visits, measure(d, plan, visits, onDuty)
+}
+
+func measure(d patients.Date, plan planner.Plan, visits []patients.Visit, onDuty []patients.Nurse) dayFigures {
+	f := dayFigures{date: d, visits: len(visits), leftOut: len(plan.Unplanned), onDuty: onDuty,
+		morning: map[xid.ID]int{}, depart: map[patients.Round]float64{}, ret: map[patients.Round]float64{}}
+	byID := map[xid.ID]patients.Visit{}
+	for _, v := range visits {
+		byID[v.ID] = v
+	}
+	for _, u := range plan.Unplanned {
+		if byID[u.VisitID].Strict {
+			f.strictLeft++
+		}
+		f.problems = append(f.problems, "left out: "+u.Reason)
+	}
+	for _, r := range plan.Routes {
+		if len(r.Stops) == 0 {
+			continue
+		}
+		if dep, ok := f.depart[r.Round]; !ok || r.Depart < dep {
+			f.depart[r.Round] = r.Depart
+		}
+		f.ret[r.Round] = math.Max(f.ret[r.Round], r.Return)
+		for _, s := range r.Stops {
+			v, ok := byID[s.VisitID]
+			if !ok {
+				continue
+			}
+			if r.Round == patients.Morning {
+				f.morning[r.NurseID]++
+			}
+			if v.NurseID == r.NurseID {
+				f.usual++
+			}
+			if v.Strict && (s.Start < float64(v.Window.Start)-1e-6 || s.Start > float64(v.Window.End)+1e-6) {
+				f.strictBroken++
+				f.problems = append(f.problems, fmt.Sprintf("strict visit %s at %s, window %s", v.ID, clock(s.Start), v.Window))
+			}
+			if slices.ContainsFunc(v.Items, func(it patients.CareItem) bool { return it.Kind == patients.HygieneBSI }) {
+				f.lastToilette = math.Max(f.lastToilette, s.Start+float64(s.DurationMin))
+			}
+		}
+	}
+	return f
+}
+
+func clock(min float64) string {
+	m := int(math.Round(min))
+	return fmt.Sprintf("%dh%02d", m/60, m%60)
+}
+
+// check lists what breaks the issue's targets on one day.
+func (f dayFigures) check() []string {
+	out := slices.Clone(f.problems)
+	if f.strictLeft > 0 {
+		out = append(out, fmt.Sprintf("%d strict visit(s) left out", f.strictLeft))
+	}
+	for round, b := range map[patients.Round]patients.Window{patients.Morning: morningBounds, patients.Evening: eveningBounds} {
+		if dep, ok := f.depart[round]; ok && dep < float64(b.Start)-1e-6 {
+			out = append(out, fmt.Sprintf("%s round leaves at %s, before %s", round, clock(dep), clock(float64(b.Start))))
+		}
+		if ret, ok := f.ret[round]; ok && ret > float64(b.End)+1e-6 {
+			out = append(out, fmt.Sprintf("%s round back at %s, after %s", round, clock(ret), clock(float64(b.End))))
+		}
+	}
+	for _, n := range f.onDuty {
+		if c := f.morning[n.ID]; c < minMorning || c > maxMorning {
+			out = append(out, fmt.Sprintf("%s has %d morning visits, want %d–%d", n.FullName(), c, minMorning, maxMorning))
+		}
+	}
+	if f.lastToilette > float64(toiletteBy)+1e-6 {
+		out = append(out, fmt.Sprintf("a toilette ends at %s, after %s", clock(f.lastToilette), clock(float64(toiletteBy))))
+	}
+	return out
+}
+
+func (f dayFigures) String() string {
+	var per []string
+	for _, n := range f.onDuty {
+		per = append(per, fmt.Sprintf("%s %d", n.FirstName, f.morning[n.ID]))
+	}
+	return fmt.Sprintf("%s %-9s visits %3d  left out %d (strict %d)  usual %5.1f%%  matin [%s]  %s–%s  soir %s–%s  toilettes→%s",
+		f.date, f.date.Weekday(), f.visits, f.leftOut, f.strictLeft, 100*f.usualShare(), strings.Join(per, ", "),
+		clock(f.depart[patients.Morning]), clock(f.ret[patients.Morning]),
+		clock(f.depart[patients.Evening]), clock(f.ret[patients.Evening]), clock(f.lastToilette))
+}
+
+// TestDemoDaysAreFeasible plans every day the CLI seeds (−7 … +13) for a
+// few reference days of different weekdays: every visit fits, strict
+// windows are kept, rounds stay within their hours, each nurse has a real
+// morning and the toilettes are done before 11h30.
+//
+// The demo does not meet these targets yet (its villages are too far apart
+// for three rounds at the crow-flies speeds): the test only runs with
+// TOURNEE_DEMO_TARGETS=1 until it does, and logs each day's figures.
+func TestDemoDaysAreFeasible(t *testing.T) {
+	if os.Getenv("TOURNEE_DEMO_TARGETS") == "" {
+		t.Skip("the demo does not meet the issue's targets yet; TOURNEE_DEMO_TARGETS=1 to measure")
+	}
+	t.Parallel()
+	for _, today := range []patients.Date{refDay, refDay.AddDays(3)} {
+		t.Run(today.String(), func(t *testing.T) {
+			t.Parallel()
+			ds := mustLoad(t, today)
+			usual, total := 0, 0
+			for off := -daysBefore; off <= daysAfter; off++ {
+				d := today.AddDays(off)
+				_, _, f := planDemoDay(t, ds, d, planner.Options{Iterations: testIterations, Seed: testSeed})
+				t.Log(f)
+				for _, p := range f.check() {
+					t.Errorf("%s (day %+d): %s", d, off, p)
+				}
+				usual += f.usual
+				total += f.visits
+			}
+			share := float64(usual) / float64(total)
+			t.Logf("usual nurse keeps %.1f%% of the visits", 100*share)
+			if share < minUsualShare {
+				t.Errorf("usual nurse keeps %.1f%% of the visits, want ≥ %.0f%%", 100*share, 100*minUsualShare)
+			}
+		})
+	}
+}
