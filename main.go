@@ -30,7 +30,8 @@ func main() {
 // runTUI opens the interface on an open database. TOURNEE_LOG names a file
 // for the interface's log (ids only, never patient data); TOURNEE_LOCK_AFTER
 // changes the idle time before the screen locks (« 10m », « 0 » never).
-func runTUI(db *storage.DB) error {
+// now is the app's clock: the real one, or one moved by --now/TOURNEE_NOW.
+func runTUI(db *storage.DB, now func() time.Time) error {
 	var idle time.Duration
 	if s := os.Getenv("TOURNEE_LOCK_AFTER"); s != "" {
 		d, err := time.ParseDuration(s)
@@ -61,14 +62,15 @@ func runTUI(db *storage.DB) error {
 		Store:             db,
 		Addresses:         db,
 		Unlock:            db.CheckPassphrase,
-		DMP:               dmpexport.Service{Store: db, Exports: db, Render: pdfdoc.Render, Now: time.Now},
+		DMP:               dmpexport.Service{Store: db, Exports: db, Render: pdfdoc.Render, Now: now},
 		DMPFolder:         tui.DefaultDMPFolder(home),
-		Replacement:       replacement.Service{Store: db, Now: time.Now},
+		Replacement:       replacement.Service{Store: db, Now: now},
 		ReplacementFolder: home,
 		Sync:              db,
 		SyncFolder:        syncDir,
 		IdleLock:          idle,
 		Log:               logger,
+		Now:               now,
 	})
 	_, err = tea.NewProgram(app).Run()
 	return err

@@ -79,7 +79,7 @@ Sans --db, la base vit dans un dossier temporaire effacé à la sortie. Avec --d
 					"  tournee plan --db "+keep+"\n  tournee visits --db "+keep+"\n  tournee patients list --db "+keep)
 				return nil
 			}
-			return a.env.RunTUI(db)
+			return a.runTUI(cmd.Context(), db)
 		},
 	}
 	cmd.Flags().BoolVar(&noTUI, "no-tui", false, "créer la base et afficher un résumé, sans ouvrir l'interface")

@@ -27,9 +27,10 @@ type Env struct {
 	IsTerminal func() bool
 	// ReadPassword reads a line without echo; nil reads a plain line.
 	ReadPassword func() ([]byte, error)
-	// RunTUI opens the full-screen interface on an open database; nil until
-	// the interface exists.
-	RunTUI func(db *storage.DB) error
+	// RunTUI opens the full-screen interface on an open database with the
+	// app's clock (which --now or TOURNEE_NOW may have moved); nil until the
+	// interface exists.
+	RunTUI func(db *storage.DB, now func() time.Time) error
 }
 
 // OSEnv returns the real process environment.

@@ -225,7 +225,7 @@ ouvre l'interface. Un dossier abîmé, modifié ou ouvert avec la mauvaise clé 
 			if noTUI || a.env.RunTUI == nil {
 				return nil
 			}
-			return a.env.RunTUI(db)
+			return a.runTUI(cmd.Context(), db)
 		},
 	}
 	cmd.Flags().StringVar(&identity, "identity", "", "votre clé privée (fichier de « tournee handover keygen » ou age-keygen)")

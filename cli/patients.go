@@ -27,7 +27,7 @@ func (a *app) patientsCmd() *cobra.Command {
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(a.patientsListCmd(), a.patientsShowCmd(), a.patientsAddCmd(), a.patientsImportCmd(), a.patientsExportCmd(),
-		a.careplanDeleteCmd())
+		a.careplanDeleteCmd("delete-careplan ID"))
 	return cmd
 }
 

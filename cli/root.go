@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"tournee/cabinetsync"
+	"tournee/dayplan"
 	"tournee/handover"
 	"tournee/packfile"
 	"tournee/patients"
@@ -36,6 +37,7 @@ type app struct {
 	env            Env
 	dbFlag         string
 	passphraseFile string
+	nowFlag        string
 }
 
 // Run executes the command line and returns the process exit code. Errors are
@@ -155,6 +157,8 @@ visites, transmissions ciblées. Les données restent sur cet ordinateur, chiffr
 Sans sous-commande, tournée ouvre l'interface plein écran sur votre base.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		// Every subcommand inherits this: none defines its own.
+		PersistentPreRunE: func(*cobra.Command, []string) error { return a.setClock() },
 		// The root runs the TUI, so cobra would take a mistyped command for an argument.
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 0 {
@@ -174,13 +178,14 @@ Sans sous-commande, tournée ouvre l'interface plein écran sur votre base.`,
 				return err
 			}
 			defer db.Close()
-			return a.env.RunTUI(db)
+			return a.runTUI(cmd.Context(), db)
 		},
 	}
 	root.PersistentFlags().StringVar(&a.dbFlag, "db", "", "fichier de la base (par défaut dans le dossier de données de l'utilisateur)")
+	root.PersistentFlags().StringVar(&a.nowFlag, "now", "", "faire comme s'il était cette heure-là (AAAA-MM-JJTHH:MM, heure de Paris ; l'horloge avance ensuite normalement) ; aussi TOURNEE_NOW")
 	root.PersistentFlags().StringVar(&a.passphraseFile, "passphrase-file", "", "lire la phrase de passe dans ce fichier (première ligne) au lieu de la demander")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.demoCmd(), a.initCmd(), a.patientsCmd(), a.transmissionsCmd(), a.visitsCmd(),
+	root.AddCommand(a.demoCmd(), a.initCmd(), a.patientsCmd(), a.careplanCmd(), a.transmissionsCmd(), a.visitsCmd(),
 		a.backupCmd(), a.restoreCmd(), a.planCmd(), a.geoCmd(), a.dmpCmd(), a.handoverCmd(), a.cabinetCmd(), a.syncCmd(), a.benchCmd())
 	frenchify(root)
 	return root
@@ -214,6 +219,18 @@ func (a *app) open(ctx context.Context) (*storage.DB, error) {
 	}
 	return storage.Open(path, pass, storage.Options{Now: a.env.Now, BackupDir: backupDir(path)})
 }
+
+// runTUI brings the stored days in line with the care plans, then opens the
+// interface with the app's clock (--now).
+func (a *app) runTUI(ctx context.Context, db *storage.DB) error {
+	if _, err := dayplan.Reconcile(ctx, db, a.today()); err != nil {
+		return err
+	}
+	return a.env.RunTUI(db, a.env.Now)
+}
+
+// today is the date of the app's clock in Paris.
+func (a *app) today() patients.Date { return patients.DateOf(a.env.Now()) }
 
 // withDB runs fn on the opened database and closes it.
 func (a *app) withDB(cmd *cobra.Command, fn func(db *storage.DB) error) error {
