@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/rs/xid"
 
@@ -29,6 +30,8 @@ func CheckRound(order []patients.Visit, nurseID xid.ID, round patients.Round, ct
 	if _, works := nurse.ShiftFor(round); !works {
 		return Route{}, &NoNurseError{round, len(order)}
 	}
+	// A cancelled visit is no longer due: it has no place in a round.
+	order = slices.DeleteFunc(slices.Clone(order), func(v patients.Visit) bool { return v.Status == patients.Cancelled })
 	byPatient := ctx.patientIndex()
 	var missing []patients.Patient
 	for _, v := range order {

@@ -65,7 +65,9 @@ type Day struct {
 // items whose plans ask for two different nurses.
 //
 // The visit goes to the nurse a plan prefers, else to the patient's primary
-// nurse. A visit that this nurse cannot make (she does not work that round,
+// nurse; when that nurse is replaced on the date (patients.OnDuty), to the
+// remplaçant(e) standing in for her. Only the nurses on duty count for the
+// warnings. A visit that this nurse cannot make (she does not work that round,
 // or its window lies outside her hours) is kept, with a warning. A
 // prescription whose last day of care is at most RenewalNoticeDays away gets
 // a warning too, whether or not it has care today.
@@ -150,9 +152,15 @@ func BuildDay(in DayInput, newID func() xid.ID) (Day, error) {
 	}
 
 	groups := merge(items)
+	// A titulaire replaced that day abstains from any care (CSP R.4312-84):
+	// her visits go to the remplaçant(e) who stands in for her.
+	onDuty, standIn := patients.OnDuty(in.Nurses, in.Date)
 	visits := make([]patients.Visit, len(groups))
 	for i, g := range groups {
 		visits[i] = g.visit(in.Date)
+		if sub, ok := standIn[visits[i].NurseID]; ok {
+			visits[i].NurseID = sub
+		}
 	}
 	// IDs are handed out after sorting so that they follow the output order,
 	// not the order of the input slices.
@@ -164,7 +172,11 @@ func BuildDay(in DayInput, newID func() xid.ID) (Day, error) {
 	}
 
 	day := Day{Date: in.Date, Visits: visits}
-	nurses := newNurseIndex(in.Nurses)
+	nurses := newNurseIndex(onDuty)
+	nurses.all = make(map[xid.ID]patients.Nurse, len(in.Nurses))
+	for _, n := range in.Nurses {
+		nurses.all[n.ID] = n
+	}
 	for _, v := range visits {
 		if msg := nurses.problem(v, byID[v.PatientID]); msg != "" {
 			day.Warnings = append(day.Warnings, Warning{PatientID: v.PatientID, Msg: msg})
@@ -320,7 +332,8 @@ func roundIndex(r patients.Round) int { return slices.Index(patients.Rounds(), r
 
 // nurseIndex answers which nurse works when.
 type nurseIndex struct {
-	byID  map[xid.ID]patients.Nurse
+	byID  map[xid.ID]patients.Nurse // the nurses on duty
+	all   map[xid.ID]patients.Nurse // every nurse of the cabinet
 	staff map[patients.Round]bool // rounds at least one nurse works
 }
 
@@ -348,6 +361,9 @@ func (x nurseIndex) problem(v patients.Visit, p *patients.Patient) string {
 	}
 	n, ok := x.byID[v.NurseID]
 	if !ok {
+		if off, known := x.all[v.NurseID]; known {
+			return fmt.Sprintf("%s : %s ne travaille pas ce jour-là et personne ne la remplace", what, off.FullName())
+		}
 		return what + " : l'infirmière attribuée ne fait pas partie du cabinet"
 	}
 	hours, ok := n.ShiftFor(v.Round)

@@ -214,7 +214,8 @@ func (e *NoNurseError) French() string {
 }
 
 // PlanDay orders the visits of a day into rounds, one per nurse and round.
-// Visits already done, missed or postponed are left as they are. Nurses are
+// Visits already done, missed, postponed or cancelled are left as they are
+// (with Options.Now, those done or missed at a known time are shown first). Nurses are
 // those of ctx.Nurses who work the round; pass one nurse to plan only hers.
 func PlanDay(visits []patients.Visit, ctx Context, opt Options) (Plan, error) {
 	opt = opt.withDefaults()
@@ -222,6 +223,9 @@ func PlanDay(visits []patients.Visit, ctx Context, opt Options) (Plan, error) {
 	byPatient := ctx.patientIndex()
 	var missing []patients.Patient
 	for _, v := range visits {
+		if v.Status == patients.Cancelled {
+			continue // no longer due: never planned, whatever it holds
+		}
 		if err := v.Window.Validate("plage horaire"); err != nil {
 			return plan, fmt.Errorf("visit %s: %w", v.ID, err)
 		}
