@@ -334,7 +334,7 @@ func roundIndex(r patients.Round) int { return slices.Index(patients.Rounds(), r
 type nurseIndex struct {
 	byID  map[xid.ID]patients.Nurse // the nurses on duty
 	all   map[xid.ID]patients.Nurse // every nurse of the cabinet
-	staff map[patients.Round]bool // rounds at least one nurse works
+	staff map[patients.Round]bool   // rounds at least one nurse works
 }
 
 func newNurseIndex(ns []patients.Nurse) nurseIndex {
