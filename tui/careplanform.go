@@ -14,6 +14,7 @@ import (
 	"charm.land/huh/v2"
 	"github.com/rs/xid"
 
+	"tournee/dayplan"
 	"tournee/french"
 	"tournee/patients"
 )
@@ -401,7 +402,7 @@ func (s patientsScreen) saveCarePlan() (patientsScreen, tea.Cmd) {
 		return s, f.build()
 	}
 	f.saving = true
-	store := s.store
+	store, today := s.store, patients.DateOf(s.now())
 	return s, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -411,6 +412,10 @@ func (s patientsScreen) saveCarePlan() (patientsScreen, tea.Cmd) {
 				return carePlanInvalidMsg{ves}
 			}
 			return errMsg{"save care plan of " + c.PatientID.String(), err}
+		}
+		// The prescription reaches the days already planned, tonight's too.
+		if _, err := dayplan.ReconcilePatient(ctx, store, today, c.PatientID); err != nil {
+			return errMsg{"reconcile days of " + c.PatientID.String(), err}
 		}
 		return carePlanSavedMsg{c.PatientID}
 	}

@@ -34,6 +34,8 @@ type patientFile struct {
 	plan   int   // highlighted care plan, -1 for none
 	planAt []int // content line where each care plan starts
 	vp     viewport.Model
+	// absence is asked from the file (h), then saved.
+	absence absenceAsk
 }
 
 type patientFileMsg struct {
@@ -112,10 +114,17 @@ func (s patientsScreen) updateFile(msg tea.Msg) (patientsScreen, tea.Cmd) {
 		}
 		return s, nil
 	}
+	if s.file.absence.step != noAbsence {
+		return s.updateAbsence(k)
+	}
 	switch {
 	case key.Matches(k, s.keys.Back):
 		s.mode, s.file.id = listMode, xid.ID{}
 		return s, nil
+	case key.Matches(k, s.keys.AddAbsence):
+		return s.startAbsence()
+	case key.Matches(k, s.keys.EndAbsence):
+		return s.endAbsence()
 	case key.Matches(k, s.keys.Edit):
 		return s.startPatientForm(s.file.p, fileMode)
 	case key.Matches(k, s.keys.AddPlan):
@@ -159,6 +168,14 @@ func (s patientsScreen) fileView() string {
 	}
 	if f.p.Archived {
 		head += "  " + st.Muted.Render("archivé")
+	}
+	if p := s.absencePrompt(); p != "" {
+		// The prompt takes the file's last line, so the screen keeps its height.
+		body := f.vp.View()
+		if i := strings.LastIndex(body, "\n"); i >= 0 {
+			body = body[:i]
+		}
+		return ansi.Truncate(head, s.w, "…") + "\n" + p + "\n" + body
 	}
 	return ansi.Truncate(head, s.w, "…") + "\n" + f.vp.View()
 }

@@ -13,6 +13,7 @@ import (
 	"charm.land/huh/v2"
 	"github.com/rs/xid"
 
+	"tournee/dayplan"
 	"tournee/french"
 	"tournee/patients"
 )
@@ -412,7 +413,7 @@ func (s patientsScreen) savePatient() (patientsScreen, tea.Cmd) {
 	}
 	f := *s.form
 	f.saving, s.form = true, &f
-	store := s.store
+	store, today := s.store, patients.DateOf(s.now())
 	return s, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -432,6 +433,10 @@ func (s patientsScreen) savePatient() (patientsScreen, tea.Cmd) {
 				op = "save patient " + p.ID.String()
 			}
 			return errMsg{op, err}
+		}
+		// Archiving or a changed absence reaches the days already planned.
+		if _, err := dayplan.ReconcilePatient(ctx, store, today, p.ID); err != nil {
+			return errMsg{"reconcile days of " + p.ID.String(), err}
 		}
 		return patientSavedMsg{p.ID}
 	}

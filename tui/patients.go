@@ -283,6 +283,8 @@ func (s patientsScreen) Update(msg tea.Msg) (patientsScreen, tea.Cmd) {
 		return s.updateCarePlanForm(msg)
 	case dmpPreparedMsg, dmpExportedMsg:
 		return s.updateDMP(msg)
+	case absenceSavedMsg:
+		return s, tea.Batch(statusCmd(msg.note), send(patientsChangedMsg{id: msg.id}))
 	}
 	return s.updateMode(msg)
 }
@@ -573,6 +575,8 @@ func (s patientsScreen) Capturing() bool {
 		return true
 	case dmpMode:
 		return s.dmp != nil && s.dmp.step == dmpAskFolder
+	case fileMode:
+		return s.file.absence.step != noAbsence
 	}
 	return false
 }

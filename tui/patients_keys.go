@@ -10,6 +10,7 @@ type patientsKeys struct {
 	Up, Down, PageUp, PageDown, ArrowUp, ArrowDown         key.Binding
 	Search, ClearSearch, Open, Add, Archived               key.Binding
 	Back, Edit, AddPlan, NextPlan, EditPlan, Transmit, DMP key.Binding
+	AddAbsence, EndAbsence                                 key.Binding
 	Save, Cancel, NextField, PrevField, NextStep, PrevStep key.Binding
 }
 
@@ -33,6 +34,8 @@ func newPatientsKeys() patientsKeys {
 		EditPlan:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("entrée", "modifier le soin")),
 		Transmit:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "transmission")),
 		DMP:         key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "préparer pour le DMP")),
+		AddAbsence:  key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "absence (hospitalisation…)")),
+		EndAbsence:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "de retour")),
 		Save:        key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "enregistrer")),
 		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("échap", "annuler")),
 		NextField:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "champ suivant")),
@@ -55,7 +58,10 @@ func (s patientsScreen) Keys() help.KeyMap {
 	case fileMode:
 		edit := k.EditPlan
 		edit.SetEnabled(s.file.plan >= 0)
-		return keyList{k.Back, k.Edit, k.AddPlan, k.NextPlan, edit, k.Transmit, k.DMP, k.Up, k.Down}
+		if s.file.absence.step != noAbsence {
+			return keyList{k.Cancel}
+		}
+		return keyList{k.Back, k.Edit, k.AddPlan, k.NextPlan, edit, k.Transmit, k.DMP, k.AddAbsence, k.EndAbsence, k.Up, k.Down}
 	case dmpMode:
 		return s.dmpHelp()
 	case patientFormMode:

@@ -58,8 +58,8 @@ type roundScreen struct {
 	loading bool
 	busy    string // « Optimisation de la tournée… » while a command runs
 
-	mode    roundMode
-	delay   textinput.Model
+	mode  roundMode
+	delay textinput.Model
 	// answer takes the real time of a past visit, or the end of an absence.
 	answer  textinput.Model
 	pending patients.Visit // the visit the answer is about
