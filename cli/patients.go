@@ -22,12 +22,12 @@ import (
 func (a *app) patientsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "patients",
-		Short: "Lister, consulter, ajouter, importer et exporter les patients",
+		Short: "Lister, consulter, ajouter, importer et exporter les patients ; leurs absences",
 		Args:  noArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(a.patientsListCmd(), a.patientsShowCmd(), a.patientsAddCmd(), a.patientsImportCmd(), a.patientsExportCmd(),
-		a.careplanDeleteCmd("delete-careplan ID"))
+		a.absenceCmd(), a.careplanDeleteCmd("delete-careplan ID"))
 	return cmd
 }
 
@@ -169,7 +169,7 @@ func writePatientFile(w io.Writer, p patients.Patient, plans []patients.CarePlan
 	line("Pathologies", strings.Join(p.Pathologies, ", "))
 	line("Traitements", strings.Join(p.Treatments, ", "))
 	for _, ab := range p.Absences {
-		line("Absence", fmt.Sprintf("%s du %s au %s %s", ab.Reason, french.ShortDate(ab.From), french.ShortDate(ab.To), ab.Note))
+		line("Absence", describeAbsence(ab))
 	}
 	line("Notes", p.Notes)
 	fmt.Fprintf(w, "Soins prescrits (%d)\n", len(plans))
