@@ -125,6 +125,10 @@ func (d *Day) Options(opt planner.Options) planner.Options {
 		opt.Lab = &lab
 	}
 	opt.History = d.History
+	if !d.Now.IsZero() && opt.Now == 0 {
+		// Today: plan from now and from what is done, never in the past.
+		opt.Now = float64(patients.TimeOfDayOf(d.Now))
+	}
 	return opt
 }
 

@@ -502,9 +502,28 @@ func (d *Day) Offers(v patients.Visit) []Offer {
 // cannot take it without breaking a window.
 func (d *Day) HandOver(v patients.Visit, nurse xid.ID) ([]patients.Visit, error) {
 	for _, in := range d.offers(v) {
-		if in.nurse == nurse {
-			return in.apply(), nil
+		if in.nurse != nurse {
+			continue
 		}
+		out := in.apply()
+		if v.NurseID.IsZero() || v.NurseID == nurse || v.Order == 0 {
+			return out, nil
+		}
+		// Her former round closes the gap and is re-timed.
+		var rest []patients.Visit
+		for _, x := range roundWith(d.Visits, v) {
+			if x.ID != v.ID {
+				rest = append(rest, x)
+			}
+		}
+		opt := d.Options(planner.Options{})
+		opt.Lab = nil
+		r, err := planner.CheckRound(rest, v.NurseID, v.Round, d.Context(), opt)
+		if err != nil && len(rest) > 0 {
+			return out, nil
+		}
+		out = append(out, insertion{nurse: v.NurseID, round: rest, route: r}.apply()...)
+		return out, nil
 	}
 	return nil, ErrCannotTake
 }
