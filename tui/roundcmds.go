@@ -150,10 +150,19 @@ func (s roundScreen) optimise() (roundScreen, tea.Cmd) {
 	if len(s.day.Visits) == 0 {
 		return s, statusCmd("Aucune visite ce jour-là.")
 	}
+	if s.date.Before(s.today()) {
+		return s, statusCmd("Une journée passée ne se réorganise plus : elle garde l'ordre où les visites ont été faites.")
+	}
 	s.seq++
 	s.busy = "Optimisation de la journée…"
 	s.risks = nil
-	seq, store, day, opt := s.seq, s.deps.Store, s.day, s.deps.Plan
+	seq, store, opt := s.seq, s.deps.Store, s.deps.Plan
+	// Today is planned from now and from what is done.
+	d := *s.day
+	if d.Date == s.today() {
+		d.Now = s.deps.Now()
+	}
+	day := &d
 	plan := func() tea.Msg {
 		p, visits, err := day.Plan(xid.NilID(), opt)
 		if err != nil {
@@ -225,9 +234,13 @@ func (s roundScreen) replanWith(delayMin int, dropped *patients.Visit, absence *
 		extra = append(extra, d)
 	}
 	cmd := func() tea.Msg {
+		o := day.Options(opt)
+		if day.Date == patients.DateOf(now) {
+			o.Now = float64(patients.TimeOfDayOf(now))
+		}
 		res, err := planner.Replan(current, day.Visits, day.Context(), planner.Situation{
 			NurseID: nurseID, Round: round, At: at, DelayMin: float64(delayMin), Drop: drop,
-		}, day.Options(opt))
+		}, o)
 		if err != nil {
 			return errMsg{"replan", err}
 		}
@@ -319,13 +332,24 @@ func (s roundScreen) currentPlan() planner.Plan {
 		if len(order) == 0 && n.ID != s.nurseID {
 			continue
 		}
-		r, err := planner.CheckRound(order, n.ID, s.round, ctx, s.deps.Plan)
+		r, err := planner.CheckRound(order, n.ID, s.round, ctx, s.timing())
 		if err != nil {
 			continue
 		}
 		p.Routes = append(p.Routes, r)
 	}
 	return p
+}
+
+// timing is how the round is timed: today, from now (or from when she said
+// she can go on after a delay), never in the past, what is done at its real
+// time.
+func (s roundScreen) timing() planner.Options {
+	opt := s.deps.Plan
+	if s.day != nil && s.date == s.today() {
+		opt.Now = max(float64(patients.TimeOfDayOf(s.deps.Now())), s.readyAt)
+	}
+	return opt
 }
 
 // recompute lays out her round and times it in the order it is stored:
@@ -351,7 +375,7 @@ func (s *roundScreen) recompute() {
 	}
 	s.rows = slices.Concat(onRoute, off, unordered)
 	if len(onRoute) > 0 {
-		r, err := planner.CheckRound(onRoute, s.nurseID, s.round, s.day.Context(), s.deps.Plan)
+		r, err := planner.CheckRound(onRoute, s.nurseID, s.round, s.day.Context(), s.timing())
 		var fr interface{ French() string }
 		switch {
 		case errors.As(err, &fr):
@@ -360,9 +384,15 @@ func (s *roundScreen) recompute() {
 			s.problem = userMessage(err)
 		default:
 			s.route = r
-			for i, v := range onRoute {
-				s.stopOf[v.ID] = i
+			// Today, what she did comes first in the order she did it.
+			pos := map[xid.ID]int{}
+			for i, st := range r.Stops {
+				if !st.VisitID.IsZero() {
+					s.stopOf[st.VisitID] = i
+					pos[st.VisitID] = i
+				}
 			}
+			slices.SortStableFunc(s.rows[:len(onRoute)], func(a, b patients.Visit) int { return pos[a.ID] - pos[b.ID] })
 		}
 	}
 	s.clampCursor()
