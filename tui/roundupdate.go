@@ -45,9 +45,6 @@ func (s roundScreen) Update(msg tea.Msg) (roundScreen, tea.Cmd) {
 		}
 		s.offers = msg.offers
 		s.recompute()
-		if msg.ordered {
-			return s, statusCmd("Journée organisée : les soins prescrits ont été placés dans les tournées.")
-		}
 		return s, nil
 	case offersMsg:
 		if msg.seq == s.seq {
