@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"tournee/dayplan"
 	"tournee/french"
 	"tournee/handover"
 	"tournee/packfile"
@@ -103,6 +104,10 @@ retour ne change rien. Un retour d'un autre cabinet, abîmé ou ouvert avec la m
 				res, err := db.ImportReturn(ctx, ret.Remplacant, ret.Transmissions, ret.Visits)
 				if err != nil {
 					return err
+				}
+				// The imported visits are days from today on too: they follow the care plans.
+				if _, err := dayplan.Reconcile(ctx, db, a.today()); err != nil {
+					return fmt.Errorf("return imported, stored days not updated: %w", err)
 				}
 				if res.Transmissions+res.Visits == 0 {
 					fmt.Fprintln(a.env.Stdout, "Retour déjà importé : rien de nouveau.")

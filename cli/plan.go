@@ -27,7 +27,9 @@ func (a *app) planCmd() *cobra.Command {
 		Short: "Ordonner la tournée d'un jour (une infirmière ou tout le cabinet)",
 		Long: `Calcule l'ordre des visites d'un jour, tournée par tournée : heure d'arrivée, fenêtre, retard,
 kilomètres et durée. Les visites du jour sont construites à partir des soins prescrits si elles
-n'existent pas encore. Le plan est enregistré (ordre, infirmière, heure prévue) sauf avec --no-save.
+n'existent pas encore ; les jours déjà planifiés suivent d'abord les soins prescrits. Aujourd'hui, le
+plan part de l'heure qu'il est (--now) et de ce qui est fait. Le plan est enregistré (ordre,
+infirmière, heure prévue) sauf avec --no-save.
 Les prises de sang passent par le laboratoire (ou le cabinet) avant l'heure limite des tubes.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -52,7 +54,11 @@ Les prises de sang passent par le laboratoire (ou le cabinet) avant l'heure limi
 				return usagef("--time-limit must be positive")
 			}
 			return a.withDB(cmd, func(db *storage.DB) error {
-				res, err := planDay(cmd.Context(), db, d, only, planner.Options{TimeLimit: limit, Seed: seed})
+				// Stored days follow the care plans before anything is planned.
+				if _, err := dayplan.Reconcile(cmd.Context(), db, a.today()); err != nil {
+					return err
+				}
+				res, err := planDay(cmd.Context(), db, d, a.env.Now(), only, planner.Options{TimeLimit: limit, Seed: seed})
 				if err != nil {
 					return err
 				}
@@ -87,10 +93,11 @@ type planResult struct {
 	warnings []planner.Warning
 }
 
-// planDay loads the day (building its visits from the care plans when none
-// are stored yet) and plans it.
-func planDay(ctx context.Context, db *storage.DB, d patients.Date, only xid.ID, opt planner.Options) (*planResult, error) {
-	day, err := dayplan.Load(ctx, db, d)
+// planDay loads the day as lived at now (building its visits from the care
+// plans when none are stored yet) and plans it: today's plan starts from
+// now and from what is done.
+func planDay(ctx context.Context, db *storage.DB, d patients.Date, now time.Time, only xid.ID, opt planner.Options) (*planResult, error) {
+	day, err := dayplan.LoadAt(ctx, db, d, now)
 	if err != nil {
 		return nil, err
 	}

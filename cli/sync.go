@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"tournee/cabinetsync"
+	"tournee/dayplan"
 	"tournee/french"
 	"tournee/patients"
 	"tournee/replacement"
@@ -171,10 +172,18 @@ même champ faites en même temps sur deux ordinateurs sont signalées : « tour
 				if err != nil {
 					return err
 				}
+				// What came in (care plans, absences) reaches the stored days.
+				rec, err := dayplan.Reconcile(cmd.Context(), db, a.today())
+				if err != nil {
+					return fmt.Errorf("synced, stored days not updated: %w", err)
+				}
 				if asJSON {
 					return printJSON(a.env.Stdout, syncJSON(rep))
 				}
 				printSyncReport(a.env.Stdout, rep, a.env.Now())
+				if rec.Changed() {
+					fmt.Fprintln(a.env.Stdout, reconcileNote(rec))
+				}
 				if len(rep.Refused) > 0 {
 					return fmt.Errorf("%d paquet(s) mis de côté", len(rep.Refused))
 				}
