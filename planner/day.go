@@ -72,6 +72,13 @@ type Day struct {
 // prescription whose last day of care is at most RenewalNoticeDays away gets
 // a warning too, whether or not it has care today.
 //
+// A visit that needs two nurses (NeedsPair: the patient has the « visite à
+// deux » alert and the care moves her) is followed in Day.Visits by its
+// companion: the same patient, window, duration and items, for another
+// nurse on duty that round (the first by name who is not the first visit's
+// nurse); each names the other in PairID. When no other nurse works that
+// round the visit stays single, with a warning.
+//
 // newID gives each visit its ID, in the order of Day.Visits, so a counter
 // makes the output reproducible; nil means xid.New.
 //
@@ -167,8 +174,36 @@ func BuildDay(in DayInput, newID func() xid.ID) (Day, error) {
 	slices.SortFunc(visits, func(a, b patients.Visit) int {
 		return compareVisits(a, b, byID)
 	})
+	// A « visite à deux » gets its companion right after it: the same care
+	// at the same time, made by a colleague (NeedsPair, pairNurse). The two
+	// name each other once both have their ID.
+	var alone []xid.ID // patients of a visit à deux with nobody to pair
+	for i := 0; i < len(visits); i++ {
+		v := visits[i]
+		if !NeedsPair(*byID[v.PatientID], v) {
+			continue
+		}
+		c := v
+		c.Items = slices.Clone(v.Items)
+		c.NurseID = pairNurse(onDuty, v.Round, v.NurseID)
+		if c.NurseID.IsZero() {
+			// Nobody else works that round: the visit stays single, and
+			// the nurse is told to find help (family, an aide).
+			alone = append(alone, v.PatientID)
+			continue
+		}
+		visits = slices.Insert(visits, i+1, c)
+		i++
+	}
 	for i := range visits {
 		visits[i].ID = newID()
+	}
+	for i := range visits {
+		if i > 0 && visits[i].PatientID == visits[i-1].PatientID && visits[i].Window == visits[i-1].Window &&
+			visits[i].Round == visits[i-1].Round && NeedsPair(*byID[visits[i].PatientID], visits[i]) &&
+			visits[i-1].PairID.IsZero() {
+			visits[i].PairID, visits[i-1].PairID = visits[i-1].ID, visits[i].ID
+		}
 	}
 
 	day := Day{Date: in.Date, Visits: visits}
@@ -180,6 +215,10 @@ func BuildDay(in DayInput, newID func() xid.ID) (Day, error) {
 	for _, v := range visits {
 		if msg := nurses.problem(v, byID[v.PatientID]); msg != "" {
 			day.Warnings = append(day.Warnings, Warning{PatientID: v.PatientID, Msg: msg})
+		}
+		if v.PairID.IsZero() && slices.Contains(alone, v.PatientID) && NeedsPair(*byID[v.PatientID], v) {
+			day.Warnings = append(day.Warnings, Warning{PatientID: v.PatientID, Msg: fmt.Sprintf(
+				"Visite à deux de %s (%s, %s) : aucune autre infirmière ne travaille à ce moment, prévoir de l'aide", byID[v.PatientID].DisplayName(), v.Round, span(v.Window))})
 		}
 	}
 	slices.SortStableFunc(planWarns, func(a, b planWarning) int {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,12 +29,23 @@ func genCounter() func() xid.ID {
 	}
 }
 
+// genBuild lists the generated day's visits without the companions BuildDay
+// adds for a « visite à deux »: the generator promises each nurse her own
+// visits, and the companion is a colleague's extra one.
 func genBuild(t testing.TB, in DayInput) Day {
 	t.Helper()
 	day, err := BuildDay(in, genCounter())
 	if err != nil {
 		t.Fatalf("BuildDay: %v", err)
 	}
+	first := map[xid.ID]bool{}
+	day.Visits = slices.DeleteFunc(day.Visits, func(v patients.Visit) bool {
+		if v.PairID.IsZero() {
+			return false
+		}
+		first[v.ID] = true
+		return first[v.PairID]
+	})
 	return day
 }
 
@@ -118,7 +130,9 @@ func TestGenerateDayValid(t *testing.T) {
 			for _, w := range day.Warnings {
 				// Prescriptions ending soon are expected; a visit nobody can
 				// make is a generator bug.
-				if w.CarePlanID.IsZero() {
+				// A visite à deux on a day one nurse works alone is the
+				// nurse's to arrange (help from the family): BuildDay says so.
+				if w.CarePlanID.IsZero() && !(tc.nurses == 1 && strings.HasPrefix(w.Msg, "Visite à deux")) {
 					t.Errorf("visit warning: %s", w.Msg)
 				}
 			}

@@ -72,6 +72,8 @@ type Options struct {
 	// visits; when every nurse of the round is done, its visits left are
 	// Unplanned (« trop tard : la tournée du matin est finie »).
 	Now float64
+	// syncAt fixes the start of the two visits of a « visite à deux ».
+	syncAt map[xid.ID]float64
 	// standIn maps a titulaire replaced that day to her remplaçant(e).
 	standIn map[xid.ID]xid.ID
 	// resume is where and when each nurse takes her round up again, and
@@ -291,17 +293,14 @@ func PlanDay(visits []patients.Visit, ctx Context, opt Options) (Plan, error) {
 		if len(nurses) == 0 {
 			return plan, &NoNurseError{round, len(todo)}
 		}
-		rp, err := buildRound(todo, nurses, round, byPatient, ropt)
+		share := opt.TimeLimit * time.Duration(len(todo)) / time.Duration(max(total, 1))
+		sopt := solver.Options{Seed: opt.Seed + uint64(ri), TimeLimit: share, MaxIterations: opt.Iterations}
+		rp, sol, apart, err := planPairs(todo, nurses, round, byPatient, ropt, sopt, share)
 		if err != nil {
 			return plan, err
 		}
-		share := opt.TimeLimit * time.Duration(len(todo)) / time.Duration(max(total, 1))
-		sopt := solver.Options{Seed: opt.Seed + uint64(ri), TimeLimit: share, MaxIterations: opt.Iterations}
-		sol, err := solveRound(rp, sopt, share)
-		if err != nil {
-			return plan, fmt.Errorf("plan the %s round: %w", round, err)
-		}
 		plan.Routes = append(plan.Routes, rp.routes(sol)...)
+		plan.Unplanned = append(plan.Unplanned, apart...)
 		plan.Unplanned = append(plan.Unplanned, rp.explain(sol)...)
 		plan.Cost += sol.Cost.Total
 	}
@@ -350,7 +349,7 @@ func solveRound(rp *roundProblem, opt solver.Options, budget time.Duration) (sol
 // Starting from the usual rounds, rather than hoping the search finds its
 // way back to them, is what keeps continuity high on a busy day.
 func solveUsualFirst(p *solver.Problem, opt solver.Options) (solver.Solution, error) {
-	if len(p.Vehicles) < 2 || !slices.ContainsFunc(p.Jobs, func(j solver.Job) bool { return j.PreferredWeight > 0 && !j.Pinned }) {
+	if opt.Initial != nil || len(p.Vehicles) < 2 || !slices.ContainsFunc(p.Jobs, func(j solver.Job) bool { return j.PreferredWeight > 0 && !j.Pinned }) {
 		return solver.Solve(p, opt)
 	}
 	pinned := *p
@@ -606,7 +605,16 @@ func buildRound(visits []patients.Visit, nurses []patients.Nurse, round patients
 				job.Pinned, job.Vehicle = true, vi
 			}
 		}
-		if t, ok := lastSeen[v.PatientID]; ok && !v.PinnedTime {
+		if t, ok := opt.syncAt[v.ID]; ok {
+			// One of a « visite à deux »: both nurses start at t, no sooner,
+			// no later, each in her own round.
+			job.Ready, job.Due, job.Soft, job.MaxLate = t, t, false, 0
+			job.Target, job.TargetWeight = 0, 0
+			if vi, ok := vehicleOf[v.NurseID]; ok {
+				job.Pinned, job.Vehicle = true, vi
+			}
+		}
+		if t, ok := lastSeen[v.PatientID]; ok && !v.PinnedTime && opt.syncAt[v.ID] == 0 {
 			job.Target, job.TargetSlack, job.TargetWeight = t, opt.ConsistencySlackMin, opt.ConsistencyPenalty
 		}
 		if v.LabBefore > 0 && labLoc >= 0 {

@@ -292,6 +292,10 @@ func ptCheck(t *testing.T, plan Plan, visits []patients.Visit, ctx Context, opt 
 			if v := byID[s.VisitID]; v.PinnedTime && v.PlannedArrival > 0 {
 				// A visit pinned in time starts within 5 min of its ETA.
 				ready, due = float64(v.PlannedArrival), float64(v.PlannedArrival)+5
+			} else if !v.PairID.IsZero() && s.Start >= s.Arrival-ptEps {
+				// A visite à deux waits for the colleague: it starts when
+				// both are there (TestPlanDayVisiteADeux checks the pair).
+				ready = s.Start
 			}
 			if math.Abs(s.Start-math.Max(s.Arrival, ready)) > ptEps {
 				t.Errorf("%s: stop %d starts at %.2f, arrival %.2f and window %s–%s", name, k, s.Start, s.Arrival, s.Window.Start, s.Window.End)

@@ -41,6 +41,10 @@ func (rp *roundProblem) routes(sol solver.Solution) []Route {
 			case jobVisit:
 				vis := rp.visits[j]
 				st.VisitID, st.PatientID, st.Window = vis.ID, vis.PatientID, vis.Window
+				if _, ok := rp.opt.syncAt[vis.ID]; ok {
+					// A visit à deux is held to its minute, not its window.
+					st.Strict, st.LateMin = vis.Strict, math.Max(0, st.Start-float64(vis.Window.End))
+				}
 			case jobLab:
 				st.Lab = true
 			case jobBreak:
