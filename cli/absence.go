@@ -63,6 +63,9 @@ l'absence, dans les jours déjà planifiés, sont aussitôt annulées ; celles d
 				if err != nil {
 					return err
 				}
+				if !ab.To.IsZero() && ab.To.Before(ab.From) {
+					return &patients.ValidationError{Field: "absence", Msg: "la fin de l'absence précède son début"}
+				}
 				for _, o := range p.Absences {
 					if overlaps(o, ab) {
 						return &patients.ValidationError{Field: "absence", Msg: "elle chevauche l'absence déjà déclarée " + describeAbsence(o) +
