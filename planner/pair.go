@@ -117,9 +117,16 @@ func planPairs(todo []patients.Visit, nurses []patients.Nurse, round patients.Ro
 		rp, sol, err := solve(todo, opt, sopt, share)
 		return rp, sol, nil, err
 	}
-	// Trials run on a small budget each; the last solve gets the round's.
+	// Trials share half the round's time, the last solve gets the other
+	// half.
+	trials := 1
+	for _, pr := range pairs {
+		w := todo[pr[0]].Window
+		trials += int(w.End-w.Start)/15 + 2
+	}
 	trial := sopt
-	trial.TimeLimit = share / time.Duration(4*len(pairs)+4)
+	trial.TimeLimit = share / time.Duration(2*trials)
+	sopt.TimeLimit, share = share/2, share/2
 	if sopt.MaxIterations > 0 {
 		trial.MaxIterations = max(200, sopt.MaxIterations/4)
 	}

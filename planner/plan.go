@@ -334,6 +334,7 @@ func solveRound(rp *roundProblem, opt solver.Options, budget time.Duration) (sol
 		return sol, nil
 	}
 	opt.Initial = &seed
+	opt.TimeLimit /= 2 // a second search, from a better start
 	again, err := solver.Solve(p, opt)
 	if err != nil || again.Cost.Total >= sol.Cost.Total {
 		return sol, nil
@@ -413,7 +414,7 @@ func strictSeed(p *solver.Problem, opt solver.Options) (solver.Solution, bool) {
 	if len(sub.Vehicles) == 1 && len(sub.Jobs) <= exact.MaxJobs {
 		sol, err = exact.Solve(&sub, 0)
 	} else {
-		o := solver.Options{Seed: opt.Seed, MaxIterations: 5000}
+		o := solver.Options{Seed: opt.Seed, MaxIterations: 5000, TimeLimit: opt.TimeLimit / 4}
 		sol, err = solver.Solve(&sub, o)
 	}
 	if err != nil {

@@ -96,6 +96,11 @@ func Replan(plan Plan, visits []patients.Visit, ctx Context, sit Situation, opt 
 		}
 		v.NurseID = sit.NurseID
 		v.Pinned, v.Order = false, 0 // a re-plan may move anything that is left
+		if !v.PairID.IsZero() && s.Start > 0 {
+			// A visite à deux: the colleague comes at the time agreed, so
+			// the visit keeps it (or is at risk).
+			v.PinnedTime, v.PlannedArrival = true, patients.TimeOfDay(math.Round(s.Start))
+		}
 		rest = append(rest, v)
 	}
 	// She starts from the visit she is at, once it is over, plus the delay.
