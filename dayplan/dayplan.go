@@ -75,7 +75,11 @@ func Load(ctx context.Context, st patients.Store, d patients.Date) (*Day, error)
 			day.Visits = append(day.Visits, v)
 		}
 	}
-	if len(stored) == 0 {
+	// A day whose only stored visits were carried to it from the day before
+	// (Postpone) was never planned: its own visits are built.
+	own := slices.ContainsFunc(stored, func(v patients.Visit) bool { return v.PostponedFrom.IsZero() })
+	if !own {
+		carried := day.Visits
 		plans, err := st.CarePlans(ctx, xid.NilID())
 		if err != nil {
 			return nil, err
@@ -87,6 +91,7 @@ func Load(ctx context.Context, st patients.Store, d patients.Date) (*Day, error)
 		}
 		day.Visits, day.Warnings, day.Built = built.Visits, built.Warnings, true
 		StableIDs(d, day.Visits)
+		day.Visits = append(day.Visits, carried...)
 	}
 	for k := 1; k <= HistoryDays; k++ {
 		past, err := st.Visits(ctx, d.AddDays(-k))

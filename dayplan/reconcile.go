@@ -156,6 +156,9 @@ func ReconcileDay(stored, built []patients.Visit, pts []patients.Patient, onDuty
 	byKey := map[string][]int{}
 	for i, s := range stored {
 		byID[s.ID] = i
+		if !s.PostponedFrom.IsZero() {
+			continue // care carried from another day is never one of the day's own
+		}
 		k := visitKey(s)
 		byKey[k] = append(byKey[k], i)
 	}
@@ -200,7 +203,7 @@ func ReconcileDay(stored, built []patients.Visit, pts []patients.Patient, onDuty
 	for _, b := range added {
 		pred := -1
 		for j, s := range stored {
-			if used[j] || s.PatientID != b.PatientID || s.Round != b.Round || !sharesPlan(s, b) {
+			if used[j] || !s.PostponedFrom.IsZero() || s.PatientID != b.PatientID || s.Round != b.Round || !sharesPlan(s, b) {
 				continue
 			}
 			if pred < 0 || s.ID.Compare(stored[pred].ID) < 0 {
@@ -237,6 +240,14 @@ func ReconcileDay(stored, built []patients.Visit, pts []patients.Patient, onDuty
 	for j, s := range stored {
 		if used[j] || s.Status != patients.Planned {
 			continue
+		}
+		if !s.PostponedFrom.IsZero() {
+			// Care carried from another day stays unless she is away.
+			if p := byPatient[s.PatientID]; p != nil && !p.Archived {
+				if _, away := p.AbsentOn(s.Date); !away {
+					continue
+				}
+			}
 		}
 		s.Status, s.StatusNote = patients.Cancelled, cancelReason(s, byPatient[s.PatientID])
 		s.Order, s.Pinned, s.PinnedTime = 0, false, false

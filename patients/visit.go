@@ -62,6 +62,9 @@ type Visit struct {
 	DoneAt     time.Time   `json:"done_at,omitzero"`
 	DoneBy     xid.ID      `json:"done_by,omitzero"`
 	StatusNote string      `json:"status_note,omitempty"` // « absent », « hospitalisé »
+	// PostponedFrom is the day a visit was postponed from: it is care of
+	// that day carried to this one, kept whatever the care plans say.
+	PostponedFrom Date `json:"postponed_from,omitzero"`
 	// PairID names the other visit of a « visite à deux »: both are made at
 	// the same time by two nurses (patient lift, safety). Zero for a visit
 	// made alone.

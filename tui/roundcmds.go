@@ -211,6 +211,7 @@ func (s roundScreen) replan(delayMin int, dropped *patients.Visit, note string) 
 // patient: the visit is stored as missed first, so that bringing the coming
 // days in line with the absence keeps today's outcome.
 func (s roundScreen) replanWith(delayMin int, dropped *patients.Visit, absence *patients.Absence, note string) (roundScreen, tea.Cmd) {
+	postpone := dropped != nil && dropped.Status == patients.Postponed
 	if s.day == nil {
 		return s, nil
 	}
@@ -249,8 +250,23 @@ func (s roundScreen) replanWith(delayMin int, dropped *patients.Visit, absence *
 			return replanPreviewMsg{seq: seq, preview: &replanPreview{delayMin: delayMin, result: res, visits: visits,
 				readyAt: float64(patients.TimeOfDayOf(now)) + float64(delayMin)}}
 		}
-		visits = append(visits, extra...)
 		ctx := context.Background()
+		if postpone {
+			// Carried to tomorrow when the prescription allows: the visit of
+			// today is « reportée », tomorrow gets the care.
+			plans, err := store.CarePlans(ctx, dropped.PatientID)
+			if err != nil {
+				return errMsg{"load care plans", err}
+			}
+			moved, err := dayplan.Postpone(extra[0], plans, dropped.DoneBy)
+			if err != nil {
+				return errMsg{"postpone visit", err}
+			}
+			extra = moved
+			note = moved[0].StatusNote
+			note = "Visite " + note + "."
+		}
+		visits = append(visits, extra...)
 		if err := store.SaveVisits(ctx, visits); err != nil {
 			return errMsg{"save visits", err}
 		}

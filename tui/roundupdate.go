@@ -258,6 +258,10 @@ func (s roundScreen) updateMissed(msg tea.KeyPressMsg) (roundScreen, tea.Cmd) {
 		s.answer.Placeholder = ""
 		return s, s.answer.Focus()
 	case key.Matches(msg, s.keys.Postpone):
+		if v.Strict || v.PinnedTime {
+			s.mode = browsing
+			return s, statusCmd("Horaire strict : cette visite ne peut pas être reportée. Confiez-la à une collègue (d) ou marquez-la absent.")
+		}
 		status, note = patients.Postponed, "reportée"
 	default:
 		return s, nil

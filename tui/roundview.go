@@ -477,14 +477,14 @@ func (s roundScreen) strictAlert() string {
 		if !late && !left {
 			continue
 		}
-		msg := fmt.Sprintf("⚠ %s (%s–%s, strict) ne peut pas être faite à l'heure", name,
-			french.Clock(v.Window.Start), french.Clock(v.Window.End))
+		// Short enough for 80 columns: the name and the way out come first.
+		msg := fmt.Sprintf("⚠ %s %s–%s strict, pas tenable", name, french.Clock(v.Window.Start), french.Clock(v.Window.End))
 		if offers := s.offers[v.ID]; len(offers) > 0 {
-			msg += fmt.Sprintf(" : %s peut y être à %s — d pour la lui confier", s.nurseName(offers[0].NurseID), french.Clock(offers[0].Arrival))
+			msg += fmt.Sprintf(" : %s à %s (d)", s.nurseName(offers[0].NurseID), french.Clock(offers[0].Arrival))
 		} else if r, ok := s.risks[v.ID]; ok && r.Proposal != nil {
-			msg += fmt.Sprintf(" : %s peut y être à %s — d pour la lui confier", s.nurseName(r.Proposal.NurseID), clockMin(r.Proposal.Arrival))
+			msg += fmt.Sprintf(" : %s à %s (d)", s.nurseName(r.Proposal.NurseID), clockMin(r.Proposal.Arrival))
 		} else {
-			msg += " : sélectionnez-la, d pour chercher une collègue"
+			msg += " : aucune collègue libre à temps"
 		}
 		return msg
 	}
