@@ -344,3 +344,66 @@ func BenchmarkReconcile60Days(b *testing.B) {
 		}
 	}
 }
+
+// A soft visit postponed goes to tomorrow (unless its care is due then
+// anyway), survives tomorrow's reconciliation and is placed when the day
+// opens; a strict one cannot wait.
+func TestPostponeCarriesToTomorrow(t *testing.T) {
+	db := demoStore(t)
+	ctx := context.Background()
+	today := patients.DateOf(now)
+	storeDays(t, db, today, 2)
+	plans, _ := db.CarePlans(ctx, xid.NilID())
+	var soft, strict patients.Visit
+	for _, v := range dayVisitsOf(t, db, today) {
+		switch {
+		case v.Strict && strict.ID.IsZero():
+			strict = v
+		case !v.Strict && soft.ID.IsZero() && !dueAnyway(v, plans, today.AddDays(1)):
+			soft = v
+		}
+	}
+	if soft.ID.IsZero() {
+		t.Skip("no soft visit whose care is not due tomorrow in the demo")
+	}
+	if _, err := Postpone(strict, plans, xid.NilID()); err != ErrStrictCannotWait {
+		t.Fatalf("a strict visit was postponed: %v", err)
+	}
+	moved, err := Postpone(soft, plans, xid.NilID())
+	if err != nil || len(moved) != 2 {
+		t.Fatalf("postpone: %v, %d visits", err, len(moved))
+	}
+	if moved[0].Status != patients.Postponed || moved[1].Date != today.AddDays(1) || moved[1].PostponedFrom != today {
+		t.Fatalf("postponed: %+v / %+v", moved[0], moved[1])
+	}
+	again, _ := Postpone(soft, plans, xid.NilID())
+	if again[1].ID != moved[1].ID {
+		t.Fatal("the carried visit's id is not derived: two laptops would make two")
+	}
+	if err := db.SaveVisits(ctx, moved); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Reconcile(ctx, db, today); err != nil {
+		t.Fatal(err)
+	}
+	day, _, err := Open(ctx, db, today.AddDays(1), now, planner.Options{Iterations: 100, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(day.Visits, func(v patients.Visit) bool { return v.ID == moved[1].ID })
+	if i < 0 || day.Visits[i].Status != patients.Planned {
+		t.Fatal("the carried visit is not on tomorrow's list after reconciliation")
+	}
+	if day.Visits[i].Order == 0 && day.Visits[i].LeftOut == "" {
+		t.Fatal("the carried visit was neither placed nor explained")
+	}
+}
+
+func dayVisitsOf(t *testing.T, db patients.Store, d patients.Date) []patients.Visit {
+	t.Helper()
+	vs, err := db.Visits(context.Background(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return live(vs)
+}
