@@ -419,6 +419,22 @@ func TestVisitOutcomes(t *testing.T) {
 	if a := decodeJSON[patients.Visit](t, r.stdout); r.code != 0 || a.Status != patients.Missed || a.StatusNote != "absent" || a.DoneAt.IsZero() {
 		t.Errorf("absent: %d %+v %s", r.code, a, r.stderr)
 	}
+	var soft2 patients.Visit
+	for _, v := range today {
+		if !v.Strict && v.Status == patients.Planned && v.ID != soft.ID && v.Round == patients.Evening {
+			soft2 = v
+			break
+		}
+	}
+	if !soft2.ID.IsZero() {
+		r = run(t, env, "visits", "postpone", "--db", path, "--now", now, soft2.ID.String(), "--json")
+		if pv := decodeJSON[patients.Visit](t, r.stdout); r.code != 0 || pv.Status != patients.Postponed || !strings.HasPrefix(pv.StatusNote, "reportée") {
+			t.Errorf("postpone: %d %+v %s", r.code, pv, r.stderr)
+		}
+		if n := len(slices.DeleteFunc(visitsOf(t, path, env, "--now", now, "--date", "2026-11-24"), func(v patients.Visit) bool { return v.PatientID != soft2.PatientID })); n == 0 {
+			t.Error("the postponed care is not there tomorrow")
+		}
+	}
 	// A visit of a day to come: refused, and the base is unchanged.
 	tomorrow := visitsOf(t, path, env, "--now", now, "--date", "2026-11-24")
 	target := tomorrow[0].ID.String()

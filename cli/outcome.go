@@ -10,6 +10,7 @@ import (
 	"github.com/rs/xid"
 	"github.com/spf13/cobra"
 
+	"tournee/dayplan"
 	"tournee/french"
 	"tournee/patients"
 	"tournee/storage"
@@ -69,15 +70,20 @@ func (a *app) visitOutcomeCmd(o outcome) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				w, what, err := a.recordOutcome(o, v, p, cab.CurrentNurse, at != "", atTime, strings.TrimSpace(note), confirm)
+				plans, err := db.CarePlans(ctx, v.PatientID)
 				if err != nil {
 					return err
 				}
-				if err := db.SaveVisits(ctx, []patients.Visit{w}); err != nil {
+				ws, what, err := a.recordOutcome(o, v, p, plans, cab.CurrentNurse, at != "", atTime, strings.TrimSpace(note), confirm)
+				if err != nil {
+					return err
+				}
+				// The outcome and, for a postponed visit, tomorrow's: one action.
+				if err := db.SaveVisits(ctx, ws); err != nil {
 					return err
 				}
 				if asJSON {
-					return printJSON(a.env.Stdout, w)
+					return printJSON(a.env.Stdout, ws[0])
 				}
 				fmt.Fprintln(a.env.Stdout, what)
 				return nil
@@ -98,7 +104,8 @@ maintenant). Mêmes règles que « visits done » pour les jours passés et à v
 qui dure (hospitalisation, vacances) : « tournee patients absence add ».`
 	case outcomePostpone:
 		cmd.Short = "Reporter une visite au lendemain (si la prescription le permet)"
-		cmd.Long = `Reporte une visite au lendemain : elle devient « reportée ». Une visite à horaire strict
+		cmd.Long = `Reporte une visite au lendemain : elle devient « reportée » et le soin est ajouté le lendemain,
+à placer dans une tournée (sauf s'il y est de toute façon prévu). Une visite à horaire strict
 (insuline, traitement à heure fixe) ne se reporte pas. Un jour passé ne se reporte plus.`
 	}
 	if o != outcomePostpone {
@@ -114,44 +121,48 @@ qui dure (hospitalisation, vacances) : « tournee patients absence add ».`
 // recordOutcome returns the visit with the outcome, or the reason it cannot
 // be true: an outcome is recorded only for a visit still planned, on today
 // (or on a past day with the real time and --confirm), never ahead of time.
-func (a *app) recordOutcome(o outcome, v patients.Visit, p patients.Patient, me xid.ID, hasAt bool, at patients.TimeOfDay,
-	note string, confirm bool) (patients.Visit, string, error) {
+func (a *app) recordOutcome(o outcome, v patients.Visit, p patients.Patient, plans []patients.CarePlan, me xid.ID, hasAt bool,
+	at patients.TimeOfDay, note string, confirm bool) ([]patients.Visit, string, error) {
 	now := a.env.Now()
 	today := patients.DateOf(now)
 	label := visitLabel(v, p)
 	switch v.Status {
 	case patients.Planned:
 	case patients.Cancelled:
-		return v, "", refusef("%s n'est plus prévue : %s ; rien n'a été changé", label, v.StatusNote)
+		return nil, "", refusef("%s n'est plus prévue : %s ; rien n'a été changé", label, v.StatusNote)
 	case patients.Done:
-		return v, "", refusef("%s est déjà faite (à %s) ; rien n'a été changé", label, french.Time(v.DoneAt))
+		return nil, "", refusef("%s est déjà faite (à %s) ; rien n'a été changé", label, french.Time(v.DoneAt))
 	default:
-		return v, "", refusef("%s est déjà « %s » ; rien n'a été changé", label, v.Status)
+		return nil, "", refusef("%s est déjà « %s » ; rien n'a été changé", label, v.Status)
 	}
 	if me.IsZero() {
 		me = v.NurseID
 	}
 	if o == outcomePostpone {
 		if v.Date.Before(today) {
-			return v, "", refusef("%s ne peut plus être reportée : le %s est passé", label, french.Date(v.Date))
+			return nil, "", refusef("%s ne peut plus être reportée : le %s est passé", label, french.Date(v.Date))
 		}
-		if v.Strict {
-			return v, "", refusef("%s ne peut pas être reportée : la prescription impose l'horaire (%s–%s, horaire strict) ; "+
+		ws, err := dayplan.Postpone(v, plans, me)
+		if errors.Is(err, dayplan.ErrStrictCannotWait) {
+			return nil, "", refusef("%s ne peut pas être reportée : la prescription impose l'horaire (%s–%s, horaire strict) ; "+
 				"prévenez le médecin, ou marquez-la manquée", label, french.Clock(v.Window.Start), french.Clock(v.Window.End))
 		}
-		v.Status, v.StatusNote, v.DoneBy = patients.Postponed, joinNote("reportée au lendemain", note), me
-		v.Order, v.Pinned, v.PinnedTime = 0, false, false
-		return v, fmt.Sprintf("%s reportée au lendemain.", label), nil
+		if err != nil {
+			return nil, "", err
+		}
+		what := fmt.Sprintf("%s %s.", label, ws[0].StatusNote)
+		ws[0].StatusNote = joinNote(ws[0].StatusNote, note)
+		return ws, what, nil
 	}
 	switch {
 	case v.Date.After(today):
-		return v, "", refusef("%s ne peut pas être marquée maintenant : elle est prévue le %s, pas encore arrivé", label, french.Date(v.Date))
+		return nil, "", refusef("%s ne peut pas être marquée maintenant : elle est prévue le %s, pas encore arrivé", label, french.Date(v.Date))
 	case v.Date.Before(today) && (!hasAt || !confirm):
-		return v, "", refusef("%s date du %s : donnez l'heure réelle avec --at HH:MM et ajoutez --confirm pour la saisir après coup", label, french.Date(v.Date))
+		return nil, "", refusef("%s date du %s : donnez l'heure réelle avec --at HH:MM et ajoutez --confirm pour la saisir après coup", label, french.Date(v.Date))
 	case v.Date == today && !hasAt:
 		at = patients.TimeOfDayOf(now)
 	case v.Date == today && at > patients.TimeOfDayOf(now):
-		return v, "", refusef("--at %s est dans le futur : il est %s ; rien n'a été changé", french.Clock(at), french.Clock(patients.TimeOfDayOf(now)))
+		return nil, "", refusef("--at %s est dans le futur : il est %s ; rien n'a été changé", french.Clock(at), french.Clock(patients.TimeOfDayOf(now)))
 	}
 	// A visit starts in its window; a little early is life, hours early is a
 	// mistake (the wrong visit). A strict window allows less.
@@ -160,18 +171,18 @@ func (a *app) recordOutcome(o outcome, v patients.Visit, p patients.Patient, me 
 		early = 15
 	}
 	if at < v.Window.Start-early {
-		return v, "", refusef("%s ne peut pas avoir eu lieu à %s : sa plage commence à %s ; vérifiez la visite ou l'heure (--at)",
+		return nil, "", refusef("%s ne peut pas avoir eu lieu à %s : sa plage commence à %s ; vérifiez la visite ou l'heure (--at)",
 			label, french.Clock(at), french.Clock(v.Window.Start))
 	}
 	v.DoneAt, v.DoneBy = v.Date.At(at).UTC(), me
 	if o == outcomeDone {
 		v.Status, v.StatusNote = patients.Done, note
-		return v, fmt.Sprintf("%s faite à %s.", label, french.Clock(at)), nil
+		return []patients.Visit{v}, fmt.Sprintf("%s faite à %s.", label, french.Clock(at)), nil
 	}
 	// The nurse rang at that time: the planner counts the visit as behind
 	// her (a missed visit with DoneAt), as for one she made.
 	v.Status, v.StatusNote = patients.Missed, joinNote("absent", note)
-	return v, fmt.Sprintf("%s : patient absent à %s, visite manquée.", label, french.Clock(at)), nil
+	return []patients.Visit{v}, fmt.Sprintf("%s : patient absent à %s, visite manquée.", label, french.Clock(at)), nil
 }
 
 func joinNote(base, note string) string {
