@@ -22,6 +22,7 @@ import (
 // before Now.
 func CheckRound(order []patients.Visit, nurseID xid.ID, round patients.Round, ctx Context, opt Options) (Route, error) {
 	opt = opt.withDefaults()
+	lab := opt.Lab
 	opt.Lab, opt.Breaks = nil, nil // only her visits, as she ordered them
 	nurse, ok := findNurse(ctx.Nurses, nurseID)
 	if !ok {
@@ -63,6 +64,11 @@ func CheckRound(order []patients.Visit, nurseID xid.ID, round patients.Round, ct
 		opt.resume = map[xid.ID]resumeAt{nurseID: res}
 		npast = len(past)
 	}
+	// The lab drop-off is a stop of her round when blood is still to be
+	// drawn: it goes where it costs least after the last draw.
+	if lab != nil && slices.ContainsFunc(order, func(v patients.Visit) bool { return v.LabBefore > 0 && v.Status == patients.Planned }) {
+		opt.Lab = lab
+	}
 	rp, err := buildRound(order, []patients.Nurse{nurse}, round, byPatient, opt)
 	if err != nil {
 		return Route{}, err
@@ -70,6 +76,9 @@ func CheckRound(order []patients.Visit, nurseID xid.ID, round patients.Round, ct
 	jobs := make([]int, len(order))
 	for i := range order {
 		jobs[i] = i // buildRound keeps the visits' order as job indexes
+	}
+	if opt.Lab != nil && len(rp.p.Jobs) > len(order) {
+		jobs = withLabStop(rp.p, jobs, len(order), order)
 	}
 	sol := solver.Solution{Routes: [][]int{jobs}}
 	routes := rp.routes(sol)
@@ -88,4 +97,33 @@ func CheckRound(order []patients.Visit, nurseID xid.ID, round patients.Round, ct
 		r.Stops[len(r.Stops)-1].Broken = true
 	}
 	return r, nil
+}
+
+// withLabStop inserts the lab job after the last blood draw of the round,
+// at the position where she is back earliest with the tubes in time (the
+// earliest position after the draws when none is in time, so the stop
+// shows broken).
+func withLabStop(p *solver.Problem, jobs []int, labJob int, order []patients.Visit) []int {
+	last := -1
+	for k, v := range order {
+		if v.LabBefore > 0 && v.Status == patients.Planned {
+			last = k
+		}
+	}
+	best, bestEnd := last+1, math.Inf(1)
+	for k := last + 1; k <= len(jobs); k++ {
+		trial := slices.Insert(slices.Clone(jobs), k, labJob)
+		s := solver.Schedule(p, 0, trial)
+		if s.Start[k] > p.Jobs[labJob].Due+1e-9 {
+			continue
+		}
+		end := s.Return
+		for _, l := range s.Lateness {
+			end += 60 * l
+		}
+		if end < bestEnd {
+			best, bestEnd = k, end
+		}
+	}
+	return slices.Insert(jobs, best, labJob)
 }

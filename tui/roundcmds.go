@@ -362,6 +362,9 @@ func (s roundScreen) currentPlan() planner.Plan {
 // time.
 func (s roundScreen) timing() planner.Options {
 	opt := s.deps.Plan
+	if lab, ok := s.session.cabinet.LabPlace(); ok {
+		opt.Lab = &lab // the drop-off is a stop of the round
+	}
 	if s.day != nil && s.date == s.today() {
 		opt.Now = max(float64(patients.TimeOfDayOf(s.deps.Now())), s.readyAt)
 	}
@@ -409,6 +412,17 @@ func (s *roundScreen) recompute() {
 				}
 			}
 			slices.SortStableFunc(s.rows[:len(onRoute)], func(a, b patients.Visit) int { return pos[a.ID] - pos[b.ID] })
+			// The lab drop-off is a row of its own, where the route stops.
+			for i, st := range r.Stops {
+				if st.Lab {
+					s.stopOf[xid.NilID()] = i
+					at := slices.IndexFunc(s.rows, func(v patients.Visit) bool { p, ok := pos[v.ID]; return !ok || p > i })
+					if at < 0 {
+						at = len(onRoute)
+					}
+					s.rows = slices.Insert(s.rows, at, labRow(st))
+				}
+			}
 		}
 	}
 	s.clampCursor()
@@ -496,3 +510,11 @@ func (s roundScreen) handOver(id, nurse xid.ID) (roundScreen, tea.Cmd) {
 	}
 	return s, tea.Batch(cmd, s.spinner.Tick)
 }
+
+// labRow stands for the lab drop-off among the visits: no patient, the
+// tubes' deadline as its window.
+func labRow(st planner.Stop) patients.Visit {
+	return patients.Visit{Window: st.Window, DurationMin: st.DurationMin, Status: patients.Planned}
+}
+
+func isLabRow(v patients.Visit) bool { return v.ID.IsZero() && v.PatientID.IsZero() }

@@ -14,6 +14,7 @@ import (
 
 	"tournee/french"
 	"tournee/patients"
+	"tournee/planner"
 )
 
 func (s roundScreen) Update(msg tea.Msg) (roundScreen, tea.Cmd) {
@@ -128,11 +129,11 @@ func (s roundScreen) updateBrowsing(msg tea.KeyPressMsg) (roundScreen, tea.Cmd) 
 	case key.Matches(msg, k.Up, k.Down, k.Map):
 		return s.move(msg)
 	case key.Matches(msg, k.Open):
-		if v, ok := s.selected(); ok {
+		if v, ok := s.selected(); ok && !isLabRow(v) {
 			return s, send(openPatientMsg{id: v.PatientID})
 		}
 	case key.Matches(msg, k.Transmit):
-		if v, ok := s.selected(); ok {
+		if v, ok := s.selected(); ok && !isLabRow(v) {
 			return s, send(newTransmissionMsg{patientID: v.PatientID, visitID: v.ID})
 		}
 	case key.Matches(msg, k.Done):
@@ -346,17 +347,32 @@ func (s roundScreen) markDone() (roundScreen, tea.Cmd) {
 // shift moves the selected visit one place along the round and pins it
 // there, so a re-optimisation keeps the nurse's choice.
 func (s roundScreen) shift(by int) (roundScreen, tea.Cmd) {
-	onRoute := s.onRoute()
-	i := s.cursor
-	j := i + by
-	if v, ok := s.selected(); ok && i >= len(onRoute) && v.Order == 0 && v.Status == patients.Planned && by < 0 {
-		// A visit the optimiser could not fit: the nurse adds it at the end
-		// of her round herself.
-		v.Order, v.Pinned = len(onRoute)+1, true
-		s.cursor = len(onRoute)
-		return s.save([]patients.Visit{v}, s.risks, "Visite ajoutée en fin de tournée et épinglée.")
+	v, ok := s.selected()
+	if !ok || isLabRow(v) {
+		return s, nil
 	}
-	if i >= len(onRoute) || j < 0 || j >= len(onRoute) {
+	onRoute := s.onRoute()
+	i := slices.IndexFunc(onRoute, func(x patients.Visit) bool { return x.ID == v.ID })
+	if i < 0 {
+		if v.Order != 0 || v.Status != patients.Planned || by > 0 {
+			return s, nil
+		}
+		// A visit the optimiser could not fit: the nurse adds it at the end
+		// of her round herself — never where a strict window would break.
+		v.Order, v.Pinned = len(onRoute)+1, true
+		if v.Strict {
+			r, err := planner.CheckRound(append(slices.Clone(onRoute), v), s.nurseID, s.round, s.day.Context(), s.timing())
+			if err != nil || r.Stops[len(r.Stops)-1].Broken {
+				return s, statusCmd("Horaire strict : en fin de tournée elle serait hors de sa fenêtre. Confiez-la à une collègue (d).")
+			}
+		}
+		v.LeftOut = ""
+		s, cmd := s.save([]patients.Visit{v}, s.risks, "Visite ajoutée en fin de tournée et épinglée.")
+		s.cursorTo(v.ID)
+		return s, cmd
+	}
+	j := i + by
+	if j < 0 || j >= len(onRoute) {
 		return s, nil
 	}
 	if onRoute[i].Status != patients.Planned || onRoute[j].Status != patients.Planned {
@@ -367,13 +383,22 @@ func (s roundScreen) shift(by int) (roundScreen, tea.Cmd) {
 	for k := range onRoute {
 		onRoute[k].Order = k + 1
 	}
-	s.cursor = j
-	return s.save(onRoute, s.risks, "Visite déplacée et épinglée (p pour la libérer).")
+	s, cmd := s.save(onRoute, s.risks, "Visite déplacée et épinglée (p pour la libérer).")
+	s.cursorTo(v.ID)
+	return s, cmd
+}
+
+// cursorTo puts the cursor on a visit's row.
+func (s *roundScreen) cursorTo(id xid.ID) {
+	if i := slices.IndexFunc(s.rows, func(v patients.Visit) bool { return v.ID == id }); i >= 0 {
+		s.cursor = i
+		s.clampCursor()
+	}
 }
 
 func (s roundScreen) togglePin() (roundScreen, tea.Cmd) {
 	v, ok := s.selected()
-	if !ok || v.Order == 0 {
+	if !ok || v.Order == 0 || isLabRow(v) {
 		return s, nil
 	}
 	v.Pinned = !v.Pinned

@@ -99,7 +99,13 @@ func (s roundScreen) summaryLine() string {
 	if next := s.nextVisit(); next != "" {
 		segs = append(segs, st.Accent.Render(next))
 	}
-	segs = append(segs, st.Value.Render(fmt.Sprintf("%d visites · %s · %s (%s–%s)", len(r.Stops), french.Km(r.Meters),
+	visits := 0
+	for _, stp := range r.Stops {
+		if !stp.VisitID.IsZero() {
+			visits++
+		}
+	}
+	segs = append(segs, st.Value.Render(fmt.Sprintf("%d visites · %s · %s (%s–%s)", visits, french.Km(r.Meters),
 		french.Duration(int(math.Round(r.WorkMin()))), clockMin(r.Depart), clockMin(r.Return))))
 	if r.LateMin > 0.5 {
 		segs = append(segs, st.Late.Render("retard "+french.Duration(int(math.Round(r.LateMin)))))
@@ -125,7 +131,7 @@ func (s roundScreen) nextVisit() string {
 	now := float64(patients.TimeOfDayOf(s.deps.Now()))
 	for _, v := range s.rows {
 		i, ok := s.stopOf[v.ID]
-		if !ok || v.Status != patients.Planned {
+		if !ok || v.Status != patients.Planned || isLabRow(v) {
 			continue
 		}
 		eta := s.route.Stops[i].Start
@@ -222,6 +228,9 @@ func pad(text string, w int) string {
 func (s roundScreen) row(i, w int) string {
 	st := s.styles
 	v := s.rows[i]
+	if isLabRow(v) {
+		return s.labLine(i, w)
+	}
 	p := s.byID[v.PatientID]
 	name := "?"
 	if p != nil {
@@ -295,6 +304,35 @@ func (s roundScreen) row(i, w int) string {
 		line += st.Muted.Render(pad(careKinds(v), careW)) + " "
 	}
 	line += pad(window, colWindow) + pad(fmt.Sprintf("%d min", v.DurationMin), colDur) + flags
+	if i == s.cursor {
+		return st.Selected.Render(ansi.Truncate(line, w, "…"))
+	}
+	return ansi.Truncate(line, w, "…")
+}
+
+// labLine is the lab drop-off's row: its time and the tubes' deadline.
+func (s roundScreen) labLine(i, w int) string {
+	st := s.styles
+	stop, ok := s.stopOf[xid.NilID()]
+	if !ok {
+		return ""
+	}
+	stp := s.route.Stops[stop]
+	cursor := "  "
+	if i == s.cursor {
+		cursor = st.Cursor.Render("▸ ")
+	}
+	etaStyle := st.Value
+	if stp.Broken {
+		etaStyle = st.Broken
+	}
+	nameW, careW := s.columns(w)
+	line := cursor + pad(fmt.Sprint(stop+1), colNum) + etaStyle.Render(pad(clockMin(stp.Start), colETA)) + "  " +
+		st.Bold.Render(pad("Laboratoire", nameW)) + " "
+	if careW > 0 {
+		line += st.Muted.Render(pad("dépôt des tubes", careW)) + " "
+	}
+	line += pad("avant "+french.Clock(stp.Window.End), colWindow) + pad(fmt.Sprintf("%d min", stp.DurationMin), colDur)
 	if i == s.cursor {
 		return st.Selected.Render(ansi.Truncate(line, w, "…"))
 	}
@@ -386,6 +424,21 @@ func (s roundScreen) detail(w int) []string {
 	v, ok := s.selected()
 	if !ok {
 		return []string{"", "", ""}
+	}
+	if isLabRow(v) {
+		where := "le laboratoire"
+		if lab, ok := s.session.cabinet.LabPlace(); ok && lab.Label != "" {
+			where = lab.Label
+		}
+		l3 := ""
+		if stop, ok := s.stopOf[xid.NilID()]; ok && s.route.Stops[stop].Broken {
+			l3 = st.Broken.Render("⚠ les tubes arriveraient après " + french.Clock(v.Window.End) + " : avancez le dépôt")
+		}
+		return []string{
+			ansi.Truncate(st.Label.Render("Dépôt des tubes : ")+st.Value.Render(where), w, "…"),
+			ansi.Truncate(st.Muted.Render("à déposer avant "+french.Clock(v.Window.End)+" (prises de sang de la tournée)"), w, "…"),
+			ansi.Truncate(l3, w, "…"),
+		}
 	}
 	p := s.byID[v.PatientID]
 	var care []string
