@@ -69,8 +69,8 @@ func TestReconcileNewPrescriptionReachesStoredDays(t *testing.T) {
 	}
 	p := ps[0]
 	plan := patients.CarePlan{PatientID: p.ID, Kind: patients.Insulin, Label: "Insuline du soir",
-		Recurrence: patients.Recurrence{Kind: patients.Daily, Start: today.AddDays(-1)},
-		Windows:    []patients.Window{{Start: patients.Clock(18, 0), End: patients.Clock(19, 30)}},
+		Recurrence:  patients.Recurrence{Kind: patients.Daily, Start: today.AddDays(-1)},
+		Windows:     []patients.Window{{Start: patients.Clock(18, 0), End: patients.Clock(19, 30)}},
 		DurationMin: 10, Strict: true}
 	before := visitsOf(t, db, today, p.ID)
 	if err := db.SaveCarePlan(ctx, &plan); err != nil {
