@@ -96,7 +96,7 @@ func openOrSeedDemo(ctx context.Context, path string, pass []byte, env Env) (*st
 	if err != nil {
 		return nil, false, err
 	}
-	if err := seedDemo(ctx, db, patients.DateOf(env.Now())); err != nil {
+	if err := seedDemo(ctx, db, env.Now()); err != nil {
 		db.Close()
 		os.Remove(path)
 		return nil, false, fmt.Errorf("seed demo: %w", err)
@@ -110,7 +110,8 @@ func openOrSeedDemo(ctx context.Context, path string, pass []byte, env Env) (*st
 // replaced titulaire's visits handed to her stand-in, the cabinet's lab), so
 // the rounds have an order and times from the first screen. Visit ids are
 // derived as dayplan derives them, so a day built again later is the same day.
-func seedDemo(ctx context.Context, db *storage.DB, today patients.Date) error {
+func seedDemo(ctx context.Context, db *storage.DB, now time.Time) error {
+	today := patients.DateOf(now)
 	ds, err := demo.Load(today, xid.New)
 	if err != nil {
 		return err
@@ -136,13 +137,27 @@ func seedDemo(ctx context.Context, db *storage.DB, today patients.Date) error {
 		if err != nil {
 			return fmt.Errorf("plan %s: %w", d, err)
 		}
+		// When each nurse dropped her tubes at the lab, in the plan.
+		labAt := map[xid.ID]time.Time{}
+		for _, r := range plan.Routes {
+			for _, st := range r.Stops {
+				if st.Lab {
+					labAt[r.NurseID] = d.At(patients.TimeOfDay(st.Start + float64(st.DurationMin)))
+				}
+			}
+		}
 		for _, v := range dayplan.Apply(plan, day.Visits) {
-			if off < 0 && v.Order > 0 {
-				// Past visits were done at their planned start, by the
-				// nurse of the round, and took the time planned.
+			end := d.At(v.PlannedArrival).Add(time.Duration(v.DurationMin) * time.Minute)
+			// Past visits were done at their planned start, by the nurse of
+			// the round, and took the time planned; so were today's already
+			// over: the demo opens on a day lived until now.
+			if v.Order > 0 && (off < 0 || (off == 0 && !end.After(now))) {
 				v.Status = patients.Done
-				v.DoneAt = d.At(v.PlannedArrival).Add(time.Duration(v.DurationMin) * time.Minute).UTC()
+				v.DoneAt = end.UTC()
 				v.DoneBy = v.NurseID
+				if at, ok := labAt[v.NurseID]; ok && v.LabBefore > 0 && !at.After(now) {
+					v.TubesDroppedAt = at.UTC()
+				}
 			}
 			ds.Visits = append(ds.Visits, v)
 		}

@@ -57,11 +57,14 @@ type Visit struct {
 	Last bool `json:"last,omitempty"`
 	// LabBefore is the lab cut-off of the blood drawn at this visit: the
 	// tubes must be dropped before it. Zero when nothing is drawn.
-	LabBefore  TimeOfDay   `json:"lab_before,omitempty"`
-	Status     VisitStatus `json:"status"`
-	DoneAt     time.Time   `json:"done_at,omitzero"`
-	DoneBy     xid.ID      `json:"done_by,omitzero"`
-	StatusNote string      `json:"status_note,omitempty"` // « absent », « hospitalisé »
+	LabBefore TimeOfDay `json:"lab_before,omitempty"`
+	// TubesDroppedAt is when the tubes drawn at this visit reached the lab;
+	// until then the drop-off is a stop of her round.
+	TubesDroppedAt time.Time   `json:"tubes_dropped_at,omitzero"`
+	Status         VisitStatus `json:"status"`
+	DoneAt         time.Time   `json:"done_at,omitzero"`
+	DoneBy         xid.ID      `json:"done_by,omitzero"`
+	StatusNote     string      `json:"status_note,omitempty"` // « absent », « hospitalisé »
 	// PostponedFrom is the day a visit was postponed from: it is care of
 	// that day carried to this one, kept whatever the care plans say.
 	PostponedFrom Date `json:"postponed_from,omitzero"`

@@ -50,6 +50,13 @@ func CheckRound(order []patients.Visit, nurseID xid.ID, round patients.Round, ct
 	if len(missing) > 0 {
 		return Route{}, &MissingCoordinatesError{missing}
 	}
+	draws, cutoff := 0, math.Inf(1)
+	for _, v := range order {
+		if v.LabBefore > 0 && (v.Status == patients.Planned || (v.Status == patients.Done && v.TubesDroppedAt.IsZero())) {
+			draws++
+			cutoff = math.Min(cutoff, float64(v.LabBefore))
+		}
+	}
 	npast := 0
 	if opt.Now > 0 {
 		// What is behind her stays at its real time, first; the rest
@@ -64,10 +71,12 @@ func CheckRound(order []patients.Visit, nurseID xid.ID, round patients.Round, ct
 		opt.resume = map[xid.ID]resumeAt{nurseID: res}
 		npast = len(past)
 	}
-	// The lab drop-off is a stop of her round when blood is still to be
-	// drawn: it goes where it costs least after the last draw.
-	if lab != nil && slices.ContainsFunc(order, func(v patients.Visit) bool { return v.LabBefore > 0 && v.Status == patients.Planned }) {
+	// The lab drop-off is a stop of her round when she draws blood: it goes
+	// where it costs least after the last draw, and stays while the tubes
+	// can still make it (with Now, until the cut-off).
+	if lab != nil && draws > 0 && (opt.Now == 0 || opt.Now < cutoff) {
 		opt.Lab = lab
+		opt.carrying = cutoff // the stop is required, even after the draws are done
 	}
 	rp, err := buildRound(order, []patients.Nurse{nurse}, round, byPatient, opt)
 	if err != nil {
@@ -106,7 +115,7 @@ func CheckRound(order []patients.Visit, nurseID xid.ID, round patients.Round, ct
 func withLabStop(p *solver.Problem, jobs []int, labJob int, order []patients.Visit) []int {
 	last := -1
 	for k, v := range order {
-		if v.LabBefore > 0 && v.Status == patients.Planned {
+		if v.LabBefore > 0 {
 			last = k
 		}
 	}

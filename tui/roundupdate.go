@@ -313,6 +313,9 @@ func (s roundScreen) updatePreview(msg tea.KeyPressMsg) (roundScreen, tea.Cmd) {
 
 func (s roundScreen) markDone() (roundScreen, tea.Cmd) {
 	v, ok := s.selected()
+	if ok && isLabRow(v) {
+		return s.tubesDropped()
+	}
 	if !ok || v.PatientID.IsZero() {
 		return s, nil
 	}
@@ -562,4 +565,24 @@ func parseDayMonth(text string, ref patients.Date) (patients.Date, error) {
 		d = patients.NewDate(year+1, time.Month(nums[1]), nums[0])
 	}
 	return d, nil
+}
+
+// tubesDropped records that the tubes drawn so far on her round reached the
+// lab: the drop-off leaves the round once no draw is left to do.
+func (s roundScreen) tubesDropped() (roundScreen, tea.Cmd) {
+	if s.date != s.today() {
+		return s, statusCmd("Le dépôt des tubes se note le jour même.")
+	}
+	now := s.deps.Now()
+	var vs []patients.Visit
+	for _, v := range s.rows {
+		if v.LabBefore > 0 && v.Status == patients.Done && v.TubesDroppedAt.IsZero() {
+			v.TubesDroppedAt = now.UTC()
+			vs = append(vs, v)
+		}
+	}
+	if len(vs) == 0 {
+		return s, statusCmd("Aucun tube prélevé à déposer pour l'instant : faites d'abord la prise de sang.")
+	}
+	return s.save(vs, s.risks, fmt.Sprintf("Tubes déposés au laboratoire à %s.", clockOf(now)))
 }
