@@ -39,6 +39,9 @@ type Deps struct {
 	// IdleLock locks the screen after this long without a key; 0 means 5
 	// minutes, negative never.
 	IdleLock time.Duration
+	// IdleCheck is how often idleness is checked; 0 means a quarter of
+	// IdleLock, at most 15 s (tests shorten it).
+	IdleCheck time.Duration
 	// DMP prepares and writes DMP summaries; nil hides the action.
 	DMP DMPService
 	// DMPFolder is the folder proposed for DMP exports.
@@ -178,6 +181,9 @@ func (a App) idleTick() tea.Cmd {
 		return nil
 	}
 	every := min(a.deps.IdleLock/4, 15*time.Second)
+	if a.deps.IdleCheck > 0 {
+		every = a.deps.IdleCheck
+	}
 	now := a.deps.Now
 	return tea.Tick(every, func(time.Time) tea.Msg { return idleTickMsg{at: now()} })
 }

@@ -41,7 +41,7 @@ func (c *fakeClock) Add(d time.Duration) {
 func TestLockAfterIdleAndUnlock(t *testing.T) {
 	d, db := testDeps(t)
 	clk := &fakeClock{t: testNow}
-	d.Now, d.IdleLock = clk.Now, 5*time.Minute
+	d.Now, d.IdleLock, d.IdleCheck = clk.Now, 5*time.Minute, time.Millisecond
 	a := startApp(t, d, 80, 24)
 	name := a.round.byID[a.round.rows[0].PatientID].DisplayName()
 	if !strings.Contains(screenText(a), name) {
@@ -130,9 +130,10 @@ func runProgram(t *testing.T, d Deps, w, h int, want string, keys ...tea.Msg) st
 	t.Helper()
 	tm := teatest.NewTestModel(t, New(d), teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	// The day is planned on opening; its confirmation is the last message
-	// of the start, so wait for it or it may land in a later frame.
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Journée optimisée")) },
+	// The day is ordered on opening; the round's summary (its kilometres)
+	// is the last thing the start draws, so wait for it or it may land in
+	// a later frame.
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(" km ")) },
 		teatest.WithDuration(10*time.Second))
 	for _, k := range keys {
 		if w, ok := k.(waitFor); ok {

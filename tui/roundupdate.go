@@ -334,7 +334,9 @@ func (s roundScreen) markDone() (roundScreen, tea.Cmd) {
 	case patients.Done:
 		// A second press undoes a mistaken « faite ».
 		v.Status, v.DoneAt, v.DoneBy = patients.Planned, timeZero, xid.NilID()
-		return s.save([]patients.Visit{v}, s.risks, "Visite remise à faire.")
+		s, cmd := s.save([]patients.Visit{v}, s.risks, "Visite remise à faire.")
+		s.cursorTo(v.ID)
+		return s, cmd
 	case patients.Planned:
 		v.Status, v.DoneAt, v.DoneBy = patients.Done, s.deps.Now().UTC(), s.session.cabinet.CurrentNurse
 		if v.DoneBy.IsZero() {
@@ -342,7 +344,9 @@ func (s roundScreen) markDone() (roundScreen, tea.Cmd) {
 		}
 		// Her round now goes on from here: a kept delay is over.
 		s.readyAt = 0
-		return s.save([]patients.Visit{v}, s.risks, "Visite faite à "+clockOf(s.deps.Now())+".")
+		s, cmd := s.save([]patients.Visit{v}, s.risks, "Visite faite à "+clockOf(s.deps.Now())+".")
+		s.cursorTo(v.ID) // done visits move first: the cursor follows
+		return s, cmd
 	}
 	return s, statusCmd("Cette visite n'est plus prévue.")
 }

@@ -462,6 +462,12 @@ func (s roundScreen) detail(w int) []string {
 	if v.StatusNote != "" {
 		info = append(info, st.Muted.Render(string(v.Status)+" : "+v.StatusNote))
 	}
+	if pair, ok := s.pairOf(v); ok {
+		info = append(info, st.Alert.Render("à deux avec "+s.nurseName(pair.NurseID)))
+	}
+	if !v.PostponedFrom.IsZero() {
+		info = append(info, st.Muted.Render("reportée du "+french.ShortDate(v.PostponedFrom)))
+	}
 	if p != nil && !p.Address.HasCoordinates() {
 		info = append(info, st.NoCoords.Render("⌀ sans coordonnées"))
 	}
@@ -542,6 +548,18 @@ func (s roundScreen) strictAlert() string {
 		return msg
 	}
 	return ""
+}
+
+// pairOf is the other visit of a « visite à deux ».
+func (s roundScreen) pairOf(v patients.Visit) (patients.Visit, bool) {
+	if v.PairID.IsZero() || s.day == nil {
+		return patients.Visit{}, false
+	}
+	i := slices.IndexFunc(s.day.Visits, func(x patients.Visit) bool { return x.ID == v.PairID })
+	if i < 0 {
+		return patients.Visit{}, false
+	}
+	return s.day.Visits[i], true
 }
 
 func (s roundScreen) nurseName(id xid.ID) string {
