@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -513,4 +514,35 @@ func TestImportReturnIsAtomicAndIdempotent(t *testing.T) {
 	if ts, _ := db.Transmissions(ctx, p.ID, 0); len(ts) != 1 {
 		t.Errorf("%d transmissions after two imports, want 1", len(ts))
 	}
+}
+
+// VisitDays lists each day with stored visits once, in order, from the day asked.
+func TestVisitDays(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	p := samplePatient()
+	if err := db.SavePatient(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	d0 := patients.NewDate(2026, 11, 23)
+	var vs []patients.Visit
+	for _, off := range []int{-2, 0, 0, 1, 5, 5, 5} {
+		vs = append(vs, patients.Visit{Date: d0.AddDays(off), Round: patients.Morning, PatientID: p.ID,
+			Window: patients.Window{Start: patients.Clock(8, 0), End: patients.Clock(9, 0)}, DurationMin: 10, Status: patients.Planned})
+	}
+	if err := db.SaveVisits(ctx, vs); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.VisitDays(ctx, d0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []patients.Date{d0, d0.AddDays(1), d0.AddDays(5)}
+	if !slices.Equal(got, want) {
+		t.Fatalf("visit days from %s: %v, want %v", d0, got, want)
+	}
+	if got, _ := db.VisitDays(ctx, d0.AddDays(6)); len(got) != 0 {
+		t.Fatalf("no day after the last: %v", got)
+	}
+	checkStructure(t, db)
 }
