@@ -1,5 +1,5 @@
 // Package demo ships the demonstration cabinet: one fictional practice near
-// Calais with three nurses and 51 patients, embedded in the binary so the app
+// Calais with four nurses and 66 patients, embedded in the binary so the app
 // can be tried without typing anything (see shared/data/README.md for
 // the file's schema and provenance).
 //

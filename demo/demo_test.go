@@ -80,11 +80,11 @@ func TestLoadWholeCabinet(t *testing.T) {
 	if got := len(ds.Nurses); got != 4 {
 		t.Errorf("nurses = %d, want 4 (three titulaires, one remplaçante)", got)
 	}
-	if got := len(ds.Patients); got != 64 {
-		t.Errorf("patients = %d, want 64", got)
+	if got := len(ds.Patients); got != 66 {
+		t.Errorf("patients = %d, want 66", got)
 	}
-	if got := len(ds.CarePlans); got != 130 {
-		t.Errorf("care plans = %d, want 130", got)
+	if got := len(ds.CarePlans); got != 133 {
+		t.Errorf("care plans = %d, want 133", got)
 	}
 	if got := len(ds.Transmissions); got < 5 || got > 10 {
 		t.Errorf("transmissions = %d, want 5 to 10", got)

@@ -26,7 +26,7 @@ const (
 	minMorning, maxMorning        = 18, 25 // visits per working nurse
 	minUsualShare                 = 0.90   // visits kept by the patient's usual nurse
 	daysBefore, daysAfter         = 7, 13  // the days the CLI seeds around today
-	testIterations                = 20_000 // solver budget per round: fixed, not a clock
+	testIterations                = 4_000  // solver budget per round: fixed, not a clock
 	testSeed               uint64 = 1
 )
 
@@ -137,7 +137,8 @@ func clock(min float64) string {
 	return fmt.Sprintf("%dh%02d", m/60, m%60)
 }
 
-// check lists what breaks the targets on one day.
+// check lists what breaks the targets on one day. The toilette
+// bound is listed apart (lateToilette), see TestDemoDaysAreFeasible.
 func (f dayFigures) check() []string {
 	out := slices.Clone(f.problems)
 	if f.strictLeft > 0 {
@@ -156,10 +157,15 @@ func (f dayFigures) check() []string {
 			out = append(out, fmt.Sprintf("%s has %d morning visits, want %d–%d", n.FullName(), c, minMorning, maxMorning))
 		}
 	}
-	if f.lastToilette > float64(toiletteBy)+1e-6 {
-		out = append(out, fmt.Sprintf("a toilette ends at %s, after %s", clock(f.lastToilette), clock(float64(toiletteBy))))
-	}
 	return out
+}
+
+// lateToilette says when the day's last toilette ends after toiletteBy.
+func (f dayFigures) lateToilette() string {
+	if f.lastToilette > float64(toiletteBy)+1e-6 {
+		return fmt.Sprintf("a toilette ends at %s, after %s", clock(f.lastToilette), clock(float64(toiletteBy)))
+	}
+	return ""
 }
 
 func (f dayFigures) String() string {
@@ -178,13 +184,14 @@ func (f dayFigures) String() string {
 // windows are kept, rounds stay within their hours, each nurse has a real
 // morning and the toilettes are done before 11h30.
 //
-// The demo does not meet these targets yet (its villages are too far apart
-// for three rounds at the crow-flies speeds): the test only runs with
-// TOURNEE_DEMO_TARGETS=1 until it does, and logs each day's figures.
+// One target is not met yet: the « visite à deux » (Bourgeois) puts a
+// colleague at a fixed minute that the planner takes from the first nurse's
+// plan, and the colleague's own toilettes then end up to an hour after 11h30
+// on some days (demo/README.md). A late toilette is logged, and fails the
+// test only with TOURNEE_DEMO_TARGETS=1. TOURNEE_DEMO_DEFAULT=1 plans with
+// the app's default options (its time budget) instead of fixed iterations.
 func TestDemoDaysAreFeasible(t *testing.T) {
-	if os.Getenv("TOURNEE_DEMO_TARGETS") == "" {
-		t.Skip("the demo does not meet the issue's targets yet; TOURNEE_DEMO_TARGETS=1 to measure")
-	}
+	strictToilettes := os.Getenv("TOURNEE_DEMO_TARGETS") != ""
 	t.Parallel()
 	for _, today := range []patients.Date{refDay, refDay.AddDays(3)} {
 		t.Run(today.String(), func(t *testing.T) {
@@ -193,10 +200,21 @@ func TestDemoDaysAreFeasible(t *testing.T) {
 			usual, total := 0, 0
 			for off := -daysBefore; off <= daysAfter; off++ {
 				d := today.AddDays(off)
-				_, _, f := planDemoDay(t, ds, d, planner.Options{Iterations: testIterations, Seed: testSeed})
+				opt := planner.Options{Iterations: testIterations, Seed: testSeed}
+				if os.Getenv("TOURNEE_DEMO_DEFAULT") != "" {
+					opt = planner.Options{} // the app's time budget
+				}
+				_, _, f := planDemoDay(t, ds, d, opt)
 				t.Log(f)
 				for _, p := range f.check() {
 					t.Errorf("%s (day %+d): %s", d, off, p)
+				}
+				if p := f.lateToilette(); p != "" {
+					if strictToilettes {
+						t.Errorf("%s (day %+d): %s", d, off, p)
+					} else {
+						t.Logf("%s (day %+d): not reached yet: %s", d, off, p)
+					}
 				}
 				usual += f.usual
 				total += f.visits

@@ -64,7 +64,7 @@ var fictionalTransmissions = []fictionalTransmission{
 		cible:    "Voie veineuse (PICC line)",
 		donnees:  "Point d'insertion propre, ni rougeur ni écoulement, pansement occlusif intact. Température 37,1 °C.",
 		actions:  "Antibiotique passé en 30 min sans incident. Rinçage pulsé au sérum physiologique après la perfusion.",
-		results:  "Bonne tolérance. Pour la remplaçante : heures fixes 8 h et 20 h, poches au réfrigérateur de la cuisine.",
+		results:  "Bonne tolérance. Pour la remplaçante : heures fixes 7 h 30 et 19 h 30, poches au réfrigérateur de la cuisine.",
 		forRempl: true,
 	},
 	{
@@ -80,7 +80,7 @@ var fictionalTransmissions = []fictionalTransmission{
 		cible:   "Plaie",
 		donnees: "Ulcère de la jambe gauche 4 × 3 cm (5 × 3 cm la semaine dernière). Fond fibrineux à 30 %, bords rosés, exsudat modéré, pas d'odeur.",
 		actions: "Nettoyage au sérum physiologique, détersion mécanique, pansement selon le protocole prescrit.",
-		results: "Plaie en voie d'amélioration. Prochain pansement dans 2 jours.",
+		results: "Plaie en voie d'amélioration. Prochain pansement au prochain jour prévu (mardi ou samedi).",
 	},
 	{
 		patient: "P11", daysAgo: 1, at: patients.Clock(19, 20),
