@@ -83,8 +83,8 @@ func TestLoadWholeCabinet(t *testing.T) {
 	if got := len(ds.Patients); got != 66 {
 		t.Errorf("patients = %d, want 66", got)
 	}
-	if got := len(ds.CarePlans); got != 133 {
-		t.Errorf("care plans = %d, want 133", got)
+	if got := len(ds.CarePlans); got != 129 {
+		t.Errorf("care plans = %d, want 129", got)
 	}
 	if got := len(ds.Transmissions); got < 5 || got > 10 {
 		t.Errorf("transmissions = %d, want 5 to 10", got)

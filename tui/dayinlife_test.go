@@ -172,9 +172,11 @@ func TestDayInTheLife(t *testing.T) {
 	if vi < 0 {
 		t.Fatal("the prescription of 10h is not in tonight's stored visits")
 	}
+	// In a round, from its window's start: a soft injection may be a little
+	// late when every evening is full, never more than the lateness allowed.
 	v := tonight[vi]
-	if v.Order == 0 || v.PlannedArrival < patients.Clock(18, 0) || v.PlannedArrival > patients.Clock(19, 30) {
-		t.Fatalf("tonight's new visit is not in a round within 18h–19h30: %+v", v)
+	if v.Order == 0 || v.PlannedArrival < patients.Clock(18, 0) || v.PlannedArrival > patients.Clock(19, 30)+90 {
+		t.Fatalf("tonight's new visit is not in a round from 18h: %+v", v)
 	}
 	for a.round.nurseID != v.NurseID {
 		a = press(a, "i")
@@ -228,6 +230,11 @@ func TestDayInTheLife(t *testing.T) {
 	// On screen too: tomorrow's rounds do not show her, day +4's do.
 	a = press(a, "right")
 	if shown(a, hosp.PatientID) {
+		for _, r := range a.round.rows {
+			if r.PatientID == hosp.PatientID {
+				t.Logf("row %+v", r)
+			}
+		}
 		t.Error("tomorrow's round on screen shows the hospitalised patient")
 	}
 	a = press(a, "right", "right", "right")

@@ -37,6 +37,9 @@ type (
 		visits []patients.Visit
 		risks  map[xid.ID]planner.Risk
 		note   string
+		// patient is set when her file changed too (an absence): the other
+		// screens, and this one, reload what follows from it.
+		patient xid.ID
 	}
 	replanPreviewMsg struct {
 		seq     int
@@ -55,6 +58,8 @@ func clockMin(min float64) string { return french.Clock(patients.TimeOfDay(math.
 func (s roundScreen) reload() (roundScreen, tea.Cmd) {
 	s.seq++
 	s.loading = true
+	// A reload supersedes a command under way: its answer will be dropped.
+	s.busy = ""
 	s.risks, s.preview, s.mode, s.offers = nil, nil, browsing, nil
 	seq, store, d, me, now, opt := s.seq, s.deps.Store, s.date, s.session.cabinet.CurrentNurse, s.deps.Now(), s.deps.Plan
 	reconcile := !s.reconciled
@@ -282,6 +287,7 @@ func (s roundScreen) replanWith(delayMin int, dropped *patients.Visit, absence *
 			if _, err := dayplan.ReconcilePatient(ctx, store, patients.DateOf(now), p.ID); err != nil {
 				return errMsg{"reconcile days", err}
 			}
+			return roundSavedMsg{seq: seq, visits: visits, risks: riskIndex(res.Risks), note: note, patient: p.ID}
 		}
 		return roundSavedMsg{seq: seq, visits: visits, risks: riskIndex(res.Risks), note: note}
 	}
@@ -439,8 +445,7 @@ func (s roundScreen) hospitalise(v patients.Visit, until patients.Date) (roundSc
 	if !until.IsZero() {
 		note = "Hospitalisation notée jusqu'au " + french.Date(until) + " ; ses visites reprennent le " + french.Date(until.AddDays(1)) + "."
 	}
-	s, cmd := s.replanWith(0, &v, &a, note)
-	return s, tea.Sequence(cmd, send(patientsChangedMsg{id: v.PatientID}))
+	return s.replanWith(0, &v, &a, note)
 }
 
 // give hands the selected visit to the colleague who can take it in time:

@@ -61,6 +61,9 @@ func (s roundScreen) Update(msg tea.Msg) (roundScreen, tea.Cmd) {
 		s.applySaved(msg.visits)
 		s.recompute()
 		cmds := []tea.Cmd{send(visitsChangedMsg{date: s.date}), s.refreshOffers()}
+		if !msg.patient.IsZero() {
+			cmds = append(cmds, send(patientsChangedMsg{id: msg.patient}))
+		}
 		if msg.note != "" {
 			cmds = append(cmds, statusCmd(msg.note))
 		}
