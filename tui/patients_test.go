@@ -71,25 +71,26 @@ func TestPatientsSearchIgnoresAccentsAndCase(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := ptShow(startApp(t, d, 120, 40))
-	if got := ptText(a); !strings.Contains(got, "Patients 52") {
-		t.Fatalf("the list does not count 52 patients:\n%s", got)
+	want := fmt.Sprintf("Patients %d", len(ptAll(t, db)))
+	if got := ptText(a); !strings.Contains(got, want) {
+		t.Fatalf("the list does not say %q:\n%s", want, got)
 	}
 	for _, tc := range []struct {
 		query     string
 		want, not []string
 		count     string
 	}{
-		{"lefevre", []string{"LEFÈVRE Éliane", "⚠ sans coordonnées"}, []string{"LEFEBVRE Yvette"}, "1 sur 52"},
-		{"LEFÈVRE", []string{"LEFÈVRE Éliane"}, nil, "1 sur 52"},
-		{"lepretre", []string{"LEPRÊTRE Madeleine", "LEPRÊTRE Robert"}, []string{"LEROUX"}, "2 sur 52"},
-		{"noel", []string{"NOËL Christiane"}, nil, "1 sur 52"},
+		{"lefevre", []string{"LEFÈVRE Éliane", "⚠ sans coordonnées"}, []string{"LEFEBVRE Yvette"}, "1 sur 67"},
+		{"LEFÈVRE", []string{"LEFÈVRE Éliane"}, nil, "1 sur 67"},
+		{"lepretre", []string{"LEPRÊTRE Madeleine", "LEPRÊTRE Robert"}, []string{"LEROUX"}, "2 sur 67"},
+		{"noel", []string{"NOËL Christiane"}, nil, "1 sur 67"},
 		// By town, street and postcode.
-		{"guines", []string{"LEPRÊTRE Robert", "RAMET Patrick", "FOURNY Micheline", "BODART Fernand", "BLONDEL Évelyne"}, []string{"LEROUX"}, "6 sur 52"},
-		{"ecoles calais", []string{"LEFÈVRE Éliane"}, []string{"DUFOUR Bernard"}, "1 sur 52"},
-		{"62137", []string{"HOCHART Denise", "TILLIER Colette"}, []string{"Calais"}, "6 sur 52"},
+		{"marck", []string{"BÉTOURNÉ Yves", "DELATTRE Henri", "DELATTRE Suzanne", "NOËL Christiane", "VASSEUR Paul"}, []string{"LEROUX"}, "16 sur 67"},
+		{"ecoles calais", []string{"LEFÈVRE Éliane", "HAMY Chantal"}, []string{"DUFOUR Bernard"}, "2 sur 67"},
+		{"62137", []string{"HOCHART Denise", "TILLIER Colette"}, []string{"Calais"}, "22 sur 67"},
 		// The birth name is searched too: Mme Martin was born Vandewalle.
-		{"vandewalle", []string{"MARTIN Odette"}, []string{"MARTIN René"}, "1 sur 52"},
-		{"zzz", []string{"Aucun patient ne correspond à « zzz »"}, nil, "0 sur 52"},
+		{"vandewalle", []string{"MARTIN Odette"}, []string{"MARTIN René"}, "1 sur 67"},
+		{"zzz", []string{"Aucun patient ne correspond à « zzz »"}, nil, "0 sur 67"},
 	} {
 		t.Run(tc.query, func(t *testing.T) {
 			a := press(a, "/")
@@ -109,7 +110,7 @@ func TestPatientsSearchIgnoresAccentsAndCase(t *testing.T) {
 				t.Error("the search field does not capture the keys")
 			}
 			a = press(a, "esc")
-			if got := ptText(a); !strings.Contains(got, "Patients 52") || a.capturing() {
+			if got := ptText(a); !strings.Contains(got, want) || a.capturing() {
 				t.Errorf("esc does not clear and leave the search:\n%s", got)
 			}
 		})
@@ -123,7 +124,7 @@ func TestPatientsListMovesAndOpens(t *testing.T) {
 		t.Fatalf("the cursor is not on the first patient:\n%s", ptText(a))
 	}
 	a = press(a, "j", "down", "k")
-	if !strings.Contains(ptText(a), "▸ BLONDEL Évelyne") {
+	if !strings.Contains(ptText(a), "▸ BÉTOURNÉ Yves") {
 		t.Fatalf("j, down, k should leave the cursor on the second patient:\n%s", ptText(a))
 	}
 	// Far down the list, the rows scroll with the cursor.
@@ -151,7 +152,7 @@ func TestPatientsArchivedAreHiddenUntilAsked(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := ptShow(startApp(t, d, 120, 80))
-	if got := ptText(a); strings.Contains(got, "ANCIEN Jules") || !strings.Contains(got, "Patients 51") {
+	if got := ptText(a); strings.Contains(got, "ANCIEN Jules") || !strings.Contains(got, fmt.Sprintf("Patients %d", len(ptAll(t, db))-1)) {
 		t.Fatalf("an archived patient is listed by default:\n%s", got)
 	}
 	a = press(a, "v")
@@ -178,10 +179,10 @@ func TestPatientsFileShowsAccessFirst(t *testing.T) {
 		"Digicode 4B27A (fictif). Sonner 2 fois.",
 		"Médecin traitant : ",
 		"Insuline — Injection d'insuline + contrôle glycémique (matin)",
-		"tous les jours depuis le 05/01/2026 · 7h00–8h30 · 10 min",
+		"tous les jours depuis le 05/01/2026 · 8h10–9h20 · 10 min",
 		"⚠ horaire strict",
 		"Pilulier — Préparation du pilulier hebdomadaire",
-		"chaque lundi depuis le 05/01/2026 · 14h00–17h00 · 20 min",
+		"chaque lundi depuis le 05/01/2026 jusqu'au 31/12/2027 · 16h30–18h30 · 15 min",
 		"samedi 21 novembre 7h20 · Karim Benali",
 		"Cible : Glycémie",
 		"D : Glycémie capillaire à jeun 2,85 g/L.",
@@ -223,7 +224,7 @@ func TestPatientsFileNextCarePlan(t *testing.T) {
 	if got := ptText(a); !strings.Contains(got, "Modifier le soin · LEROUX Marcelle") {
 		t.Fatalf("the care plan form is not the second plan's:\n%s", got)
 	}
-	if d := a.patients.plan.draft; d.label != "Préparation du pilulier hebdomadaire" || d.windows != "14:00-17:00" {
+	if d := a.patients.plan.draft; d.label != "Préparation du pilulier hebdomadaire" || d.windows != "16:30-18:30" {
 		t.Errorf("the form is not bound to the selected plan: %+v", d)
 	}
 }
