@@ -99,9 +99,10 @@ func CheckRound(order []patients.Visit, nurseID xid.ID, round patients.Round, ct
 		if job.Soft {
 			limit += job.MaxLate
 		}
-		st.Broken = st.Start > limit+1e-9
+		// Stored times are whole minutes: a minute of rounding is no break.
+		st.Broken = st.Start > limit+roundingMin
 	}
-	if veh := rp.p.Vehicles[0]; r.Return > veh.Close+1e-9 && len(r.Stops) > npast {
+	if veh := rp.p.Vehicles[0]; r.Return > veh.Close+roundingMin && len(r.Stops) > npast {
 		// Back after the end of her shift: the last stop is where it breaks.
 		r.Stops[len(r.Stops)-1].Broken = true
 	}
@@ -136,3 +137,8 @@ func withLabStop(p *solver.Problem, jobs []int, labJob int, order []patients.Vis
 	}
 	return slices.Insert(jobs, best, labJob)
 }
+
+// roundingMin is the slack CheckRound allows before calling a window broken:
+// done times and ETAs are kept to the minute, so re-timing a stored round can
+// land up to a minute past what the plan had.
+const roundingMin = 1.0

@@ -83,9 +83,9 @@ func (s patientsScreen) updateAbsence(k tea.KeyPressMsg) (patientsScreen, tea.Cm
 		return s, s.saveAbsence(s.file.id, func(p *patients.Patient) string {
 			p.Absences = append(p.Absences, ab)
 			if until.IsZero() {
-				return capitalize(a.reason) + " notée à partir d'aujourd'hui, jusqu'à son retour : ses visites sont retirées des tournées."
+				return capitalize(a.reason) + " jusqu'à son retour : visites retirées des tournées."
 			}
-			return capitalize(a.reason) + " notée jusqu'au " + french.Date(until) + " : ses visites reprennent le " + french.Date(until.AddDays(1)) + "."
+			return capitalize(a.reason) + " jusqu'au " + french.Date(until) + " : visites retirées jusque-là."
 		})
 	}
 	var cmd tea.Cmd

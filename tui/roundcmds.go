@@ -441,9 +441,9 @@ func (s roundScreen) hospitalise(v patients.Visit, until patients.Date) (roundSc
 	v.Status, v.StatusNote = patients.Missed, "hospitalisé"
 	v.DoneBy = s.session.cabinet.CurrentNurse
 	a := patients.Absence{Reason: "hospitalisation", From: s.date, To: until}
-	note := "Hospitalisation notée jusqu'à son retour ; ses visites sont retirées des tournées."
+	note := "Hospitalisation jusqu'à son retour : visites retirées des tournées."
 	if !until.IsZero() {
-		note = "Hospitalisation notée jusqu'au " + french.Date(until) + " ; ses visites reprennent le " + french.Date(until.AddDays(1)) + "."
+		note = "Hospitalisation jusqu'au " + french.Date(until) + " : visites retirées jusque-là."
 	}
 	return s.replanWith(0, &v, &a, note)
 }

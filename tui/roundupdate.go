@@ -289,7 +289,7 @@ func (s roundScreen) updatePreview(msg tea.KeyPressMsg) (roundScreen, tea.Cmd) {
 		s.mode, s.preview = browsing, nil
 		note := fmt.Sprintf("Retard de %d min pris en compte ; tournée recalculée.", p.delayMin)
 		if n := len(p.result.Risks); n > 0 {
-			note = fmt.Sprintf("Retard de %d min : %d visite(s) à risque, en rouge.", p.delayMin, n)
+			note = fmt.Sprintf("Retard de %d min : tournée recalculée ; %d visite(s) en retard ou hors tournée, l'heure en couleur.", p.delayMin, n)
 		}
 		// The kept order's times hold until her next visit is marked done:
 		// she cannot go on before the delay is over.
