@@ -474,3 +474,25 @@ func TestReconcileSameOnTwoLaptops(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkReconcileAll60Days: the start-up pass over 60 stored days.
+func BenchmarkReconcileAll60Days(b *testing.B) {
+	db := demoStore(b)
+	ctx := context.Background()
+	today := patients.DateOf(now)
+	for k := range 60 {
+		day, err := Load(ctx, db, today.AddDays(k))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := db.SaveVisits(ctx, day.Visits); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Reconcile(ctx, db, today); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
