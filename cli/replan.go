@@ -62,30 +62,14 @@ Le nouvel ordre est enregistré, sauf avec --no-save.`,
 				if !ok {
 					return fmt.Errorf("nurse %s: %w", nid, patients.ErrNotFound)
 				}
-				opt := day.Options(planner.Options{Seed: 1})
-				var at xid.ID
-				var last time.Time
-				for _, v := range day.Visits {
-					if v.Round == r && v.Status == patients.Done && (v.NurseID == nid || v.DoneBy == nid) && !v.DoneAt.Before(last) {
-						at, last = v.ID, v.DoneAt
-					}
-				}
-				current := currentPlan(day, r, nid, opt)
-				if !slices.ContainsFunc(current.Routes, func(rt planner.Route) bool { return rt.NurseID == nid && rt.Round == r }) {
+				if !slices.ContainsFunc(day.Visits, func(v patients.Visit) bool { return v.NurseID == nid && v.Round == r && v.Order > 0 }) {
 					return refusef("%s n'a pas de tournée du %s aujourd'hui : rien à recalculer", n.FullName(), r)
 				}
-				if !at.IsZero() && !slices.ContainsFunc(current.Routes, func(rt planner.Route) bool {
-					return rt.NurseID == nid && slices.ContainsFunc(rt.Stops, func(s planner.Stop) bool { return s.VisitID == at })
-				}) {
-					at = xid.NilID() // done out of her round order: start from her position unknown
-				}
-				res, err := planner.Replan(current, day.Visits, day.Context(), planner.Situation{
-					NurseID: nid, Round: r, At: at, DelayMin: delay.Minutes(),
-				}, opt)
+				rp, err := day.Replan(dayplan.Delay{NurseID: nid, Round: r, DelayMin: delay.Minutes()}, now, planner.Options{Seed: 1})
 				if err != nil {
 					return err
 				}
-				visits := restOrder(day.Visits, res, nid, r, at)
+				res, visits := rp.Replanned, rp.Visits
 				if !noSave && len(visits) > 0 {
 					if err := db.SaveVisits(ctx, visits); err != nil {
 						return err
@@ -119,65 +103,6 @@ func nurseByID(ns []patients.Nurse, id xid.ID) (patients.Nurse, bool) {
 		return patients.Nurse{}, false
 	}
 	return ns[i], true
-}
-
-// currentPlan is the round as ordered now for every nurse on duty, timed
-// by CheckRound: Replan looks there for a colleague who could take a visit
-// at risk (as the interface does).
-func currentPlan(day *dayplan.Day, r patients.Round, me xid.ID, opt planner.Options) planner.Plan {
-	p := planner.Plan{Date: day.Date}
-	staff := day.OnDuty
-	if staff == nil {
-		staff = day.Nurses
-	}
-	ctx := day.Context()
-	for _, n := range staff {
-		var order []patients.Visit
-		for _, v := range dayplan.Round(day.Visits, n.ID, r) {
-			if v.Order > 0 && v.Status != patients.Missed && v.Status != patients.Postponed {
-				order = append(order, v)
-			}
-		}
-		if len(order) == 0 && n.ID != me {
-			continue
-		}
-		rt, err := planner.CheckRound(order, n.ID, r, ctx, opt)
-		if err != nil {
-			continue
-		}
-		p.Routes = append(p.Routes, rt)
-	}
-	return p
-}
-
-// restOrder writes a re-plan onto the visits still to do: they follow the
-// visit she is at, in the new order, with their new ETA; the visits left
-// out are taken off her round with the reason (as the interface does).
-func restOrder(all []patients.Visit, res planner.Replanned, nurseID xid.ID, round patients.Round, at xid.ID) []patients.Visit {
-	byID := map[xid.ID]patients.Visit{}
-	for _, v := range dayplan.Round(all, nurseID, round) {
-		byID[v.ID] = v
-	}
-	k := byID[at].Order
-	var out []patients.Visit
-	for _, st := range res.Route.Stops {
-		v, ok := byID[st.VisitID]
-		if !ok || v.Status != patients.Planned {
-			continue
-		}
-		k++
-		v.Order, v.PlannedArrival, v.LeftOut = k, patients.TimeOfDay(math.Round(st.Start)), ""
-		out = append(out, v)
-		delete(byID, v.ID)
-	}
-	for _, r := range res.Risks {
-		if v, ok := byID[r.VisitID]; ok && r.LeftOut && v.Status == patients.Planned {
-			v.Order, v.PlannedArrival, v.LeftOut = 0, 0, r.Reason
-			out = append(out, v)
-			delete(byID, v.ID)
-		}
-	}
-	return out
 }
 
 // sortedRisks puts the strict visits that can no longer be kept first.

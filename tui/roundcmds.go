@@ -224,13 +224,6 @@ func (s roundScreen) replanWith(delayMin int, dropped *patients.Visit, absence *
 	s.busy = "Recalcul de la tournée…"
 	seq, store, day, opt, now := s.seq, s.deps.Store, s.day, s.deps.Plan, s.deps.Now()
 	nurseID, round := s.nurseID, s.round
-	var at xid.ID
-	for _, v := range s.onRoute() {
-		if v.Status == patients.Done {
-			at = v.ID
-		}
-	}
-	current := s.currentPlan()
 	var drop []xid.ID
 	var extra []patients.Visit
 	if dropped != nil {
@@ -240,20 +233,13 @@ func (s roundScreen) replanWith(delayMin int, dropped *patients.Visit, absence *
 		extra = append(extra, d)
 	}
 	cmd := func() tea.Msg {
-		o := day.Options(opt)
-		if day.Date == patients.DateOf(now) {
-			o.Now = float64(patients.TimeOfDayOf(now))
-		}
-		res, err := planner.Replan(current, day.Visits, day.Context(), planner.Situation{
-			NurseID: nurseID, Round: round, At: at, DelayMin: float64(delayMin), Drop: drop,
-		}, o)
+		rp, err := day.Replan(dayplan.Delay{NurseID: nurseID, Round: round, DelayMin: float64(delayMin), Drop: drop}, now, opt)
 		if err != nil {
 			return errMsg{"replan", err}
 		}
-		visits := restOrder(day.Visits, res, nurseID, round, at)
+		res, visits := rp.Replanned, rp.Visits
 		if dropped == nil {
-			return replanPreviewMsg{seq: seq, preview: &replanPreview{delayMin: delayMin, result: res, visits: visits,
-				readyAt: float64(patients.TimeOfDayOf(now)) + float64(delayMin)}}
+			return replanPreviewMsg{seq: seq, preview: &replanPreview{delayMin: delayMin, result: res, visits: visits, readyAt: rp.ReadyAt}}
 		}
 		ctx := context.Background()
 		if postpone {
@@ -294,73 +280,12 @@ func (s roundScreen) replanWith(delayMin int, dropped *patients.Visit, absence *
 	return s, tea.Batch(cmd, s.spinner.Tick)
 }
 
-// restOrder writes a re-plan onto the visits still to do: they follow the
-// done ones, in the new order, with their new ETA. Visits the re-plan left
-// out keep their place at the end of the round, flagged at risk.
-func restOrder(all []patients.Visit, res planner.Replanned, nurseID xid.ID, round patients.Round, at xid.ID) []patients.Visit {
-	byID := map[xid.ID]patients.Visit{}
-	for _, v := range dayplan.Round(all, nurseID, round) {
-		byID[v.ID] = v
-	}
-	// The new order continues after the visit she is at.
-	k := byID[at].Order
-	var out []patients.Visit
-	for _, st := range res.Route.Stops {
-		v, ok := byID[st.VisitID]
-		if !ok {
-			continue
-		}
-		k++
-		v.Order, v.PlannedArrival = k, patients.TimeOfDay(math.Round(st.Start))
-		out = append(out, v)
-		delete(byID, v.ID)
-	}
-	// Visits the re-plan leaves out are taken off her round, with the
-	// reason: a strict one is never shown at an hour it cannot be done.
-	for _, r := range res.Risks {
-		if v, ok := byID[r.VisitID]; ok && r.LeftOut && v.Status == patients.Planned {
-			v.Order, v.PlannedArrival, v.LeftOut = 0, 0, r.Reason
-			out = append(out, v)
-			delete(byID, v.ID)
-		}
-	}
-	return out
-}
-
 func riskIndex(rs []planner.Risk) map[xid.ID]planner.Risk {
 	out := map[xid.ID]planner.Risk{}
 	for _, r := range rs {
 		out[r.VisitID] = r
 	}
 	return out
-}
-
-// currentPlan is the day as ordered now, every nurse's round of this
-// round timed by CheckRound: Replan looks there for a colleague who could
-// take a visit at risk.
-func (s roundScreen) currentPlan() planner.Plan {
-	p := planner.Plan{Date: s.date}
-	if s.day == nil {
-		return p
-	}
-	ctx := s.day.Context()
-	for _, n := range s.session.nurses {
-		var order []patients.Visit
-		for _, v := range dayplan.Round(s.day.Visits, n.ID, s.round) {
-			if v.Order > 0 && v.Status != patients.Missed && v.Status != patients.Postponed {
-				order = append(order, v)
-			}
-		}
-		if len(order) == 0 && n.ID != s.nurseID {
-			continue
-		}
-		r, err := planner.CheckRound(order, n.ID, s.round, ctx, s.timing())
-		if err != nil {
-			continue
-		}
-		p.Routes = append(p.Routes, r)
-	}
-	return p
 }
 
 // timing is how the round is timed: today, from now (or from when she said
