@@ -31,8 +31,10 @@ func (a *app) demoCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Essayer tournée sur un cabinet de démonstration (patients fictifs)",
-		Long: `Crée une base neuve à partir du cabinet de démonstration (3 infirmières, 51 patients fictifs
-près de Calais), avec aujourd'hui comme premier jour de soins, puis ouvre l'interface.
+		Long: `Crée une base neuve à partir du cabinet de démonstration (trois infirmières titulaires et une
+remplaçante, 66 patients fictifs près de Calais), vécue jusqu'à maintenant : la semaine passée est
+faite, les visites du jour déjà passées aussi, et les tournées sont organisées jusqu'à J+13 ; puis
+ouvre l'interface.
 
 Sans --db, la base vit dans un dossier temporaire effacé à la sortie. Avec --db, elle est gardée
 (et réutilisée si elle existe déjà). Sa phrase de passe est « demo », sauf si TOURNEE_PASSPHRASE est défini.`,
