@@ -1,0 +1,299 @@
+package chaos
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rs/xid"
+
+	"tournee/patients"
+	"tournee/storage"
+)
+
+// bin is the tournee binary the scenarios run, built once by TestMain.
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "tournee-chaos-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	bin = filepath.Join(dir, "tournee")
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	build := exec.Command("go", "build", "-o", bin, "tournee")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build tournee:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// long reports whether the long random runs are asked for (CI sets it).
+func long() bool { return os.Getenv("TOURNEE_LONG_TESTS") == "1" }
+
+// runs is n, or many more in the long runs.
+func runs(n, longN int) int {
+	if long() {
+		return longN
+	}
+	return n
+}
+
+// rng is a random source whose seed is logged, so a failing run replays
+// with TOURNEE_CHAOS_SEED.
+func rng(t *testing.T) *rand.Rand {
+	t.Helper()
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("TOURNEE_CHAOS_SEED"); s != "" {
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("TOURNEE_CHAOS_SEED=%q", s)
+		}
+		seed = v
+	}
+	t.Logf("seed %d (replay with TOURNEE_CHAOS_SEED=%d)", seed, seed)
+	return rand.New(rand.NewPCG(seed, 0x7e57))
+}
+
+// laptop is one nurse's computer: its own data folder and database, the
+// passphrase in the environment as a script would give it.
+type laptop struct {
+	t    *testing.T
+	name string
+	dir  string // its home: the database and the backups live here
+	db   string
+	pass string
+	now  string // TOURNEE_NOW, empty for the real clock
+	env  []string
+}
+
+// Now of every laptop: a Monday morning of the demo's reference fortnight.
+const defaultNow = "2026-11-23T07:30"
+
+func newLaptop(t *testing.T, name string) *laptop {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), name)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return &laptop{t: t, name: name, dir: dir, db: filepath.Join(dir, "tournee.db"), pass: "phrase de passe " + name,
+		now: defaultNow}
+}
+
+// result is what a command printed and how it ended.
+type result struct {
+	stdout, stderr string
+	code           int
+	killed         bool
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("exit %d (killed %v)\nstdout:\n%s\nstderr:\n%s", r.code, r.killed, r.stdout, r.stderr)
+}
+
+func (l *laptop) command(args ...string) *exec.Cmd {
+	cmd := exec.Command(bin, append([]string{"--db", l.db}, args...)...)
+	cmd.Dir = l.dir
+	cmd.Env = append(os.Environ(), "TOURNEE_PASSPHRASE="+l.pass, "XDG_DATA_HOME="+l.dir, "HOME="+l.dir,
+		"TOURNEE_LOCK_AFTER=0")
+	if l.now != "" {
+		cmd.Env = append(cmd.Env, "TOURNEE_NOW="+l.now)
+	}
+	cmd.Env = append(cmd.Env, l.env...)
+	return cmd
+}
+
+// run runs a command to its end.
+func (l *laptop) run(args ...string) result {
+	l.t.Helper()
+	cmd := l.command(args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := result{stdout: out.String(), stderr: errb.String()}
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		r.code = ee.ExitCode()
+	case err != nil:
+		l.t.Fatalf("%s: run %v: %v", l.name, args, err)
+	}
+	return r
+}
+
+// must runs a command that has to succeed and returns its output.
+func (l *laptop) must(args ...string) string {
+	l.t.Helper()
+	r := l.run(args...)
+	if r.code != 0 {
+		l.t.Fatalf("%s: tournee %v: %s", l.name, args, r)
+	}
+	return r.stdout
+}
+
+// killedAfter starts a command and kills it with SIGKILL after d, unless
+// it ended before; it reports whether it was killed.
+func (l *laptop) killedAfter(d time.Duration, args ...string) result {
+	l.t.Helper()
+	cmd := l.command(args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		l.t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	r := result{}
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			r.code = ee.ExitCode()
+		}
+	case <-time.After(d):
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		<-done
+		r.killed, r.code = true, -1
+	}
+	r.stdout, r.stderr = out.String(), errb.String()
+	return r
+}
+
+// demo makes the laptop's database the demo cabinet (its passphrase).
+func (l *laptop) demo() {
+	l.t.Helper()
+	l.must("demo", "--no-tui")
+}
+
+// open opens the laptop's database in the test, for what the commands do
+// not print; close it before the next command (one writer at a time).
+func (l *laptop) open() *storage.DB {
+	l.t.Helper()
+	db, err := storage.Open(l.db, []byte(l.pass), storage.Options{})
+	if err != nil {
+		l.t.Fatalf("%s: open: %v", l.name, err)
+	}
+	return db
+}
+
+// record is what must never be lost: transmissions (by id, with their
+// content) and visit outcomes (by visit id).
+type record struct {
+	transmissions map[xid.ID]patients.Transmission
+	outcomes      map[xid.ID]patients.Visit // done, missed, postponed
+}
+
+// snapshot reads every transmission and every visit outcome of the laptop.
+func (l *laptop) snapshot() record {
+	l.t.Helper()
+	db := l.open()
+	defer db.Close()
+	ctx := context.Background()
+	rec := record{transmissions: map[xid.ID]patients.Transmission{}, outcomes: map[xid.ID]patients.Visit{}}
+	ps, err := db.Patients(ctx, patients.PatientFilter{IncludeArchived: true})
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	for _, p := range ps {
+		ts, err := db.Transmissions(ctx, p.ID, 0)
+		if err != nil {
+			l.t.Fatal(err)
+		}
+		for _, tr := range ts {
+			if _, dup := rec.transmissions[tr.ID]; dup {
+				l.t.Errorf("%s: transmission %s listed twice", l.name, tr.ID)
+			}
+			rec.transmissions[tr.ID] = tr
+		}
+		vs, err := db.VisitsOfPatient(ctx, p.ID, 0)
+		if err != nil {
+			l.t.Fatal(err)
+		}
+		for _, v := range vs {
+			if v.Status == patients.Done || v.Status == patients.Missed || v.Status == patients.Postponed {
+				rec.outcomes[v.ID] = v
+			}
+		}
+	}
+	return rec
+}
+
+// holds fails unless every transmission and outcome of want is in got,
+// unchanged: nothing written anywhere may be lost.
+func holds(t *testing.T, who string, got, want record) {
+	t.Helper()
+	for id, tr := range want.transmissions {
+		g, ok := got.transmissions[id]
+		if !ok {
+			t.Errorf("%s: transmission %s lost", who, id)
+			continue
+		}
+		if g.Cible != tr.Cible || g.Donnees != tr.Donnees || g.Actions != tr.Actions || g.Resultats != tr.Resultats || !g.At.Equal(tr.At) {
+			t.Errorf("%s: transmission %s changed", who, id)
+		}
+	}
+	for id, v := range want.outcomes {
+		g, ok := got.outcomes[id]
+		if !ok || g.Status != v.Status {
+			t.Errorf("%s: outcome of visit %s lost (%s, want %s)", who, id, g.Status, v.Status)
+		}
+	}
+}
+
+// addTransmission writes a transmission on the laptop through the CLI and
+// returns its cible (unique per call).
+func (l *laptop) addTransmission(patientID xid.ID, n int) string {
+	l.t.Helper()
+	cible := fmt.Sprintf("Chaos %s %d", l.name, n)
+	l.must("transmissions", "add", "--patient", patientID.String(), "--cible", cible, "--donnees", "écrite par "+l.name)
+	return cible
+}
+
+// firstPatient is a patient of the demo to write about.
+func (l *laptop) firstPatient() xid.ID {
+	l.t.Helper()
+	db := l.open()
+	defer db.Close()
+	ps, err := db.Patients(context.Background(), patients.PatientFilter{})
+	if err != nil || len(ps) == 0 {
+		l.t.Fatalf("%s: no patient: %v", l.name, err)
+	}
+	return ps[0].ID
+}
+
+// TestHarness checks the harness itself: a demo laptop, a transmission,
+// a command killed at once leaves the database readable with the
+// transmission in it.
+func TestHarness(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("SIGKILL: Unix only")
+	}
+	l := newLaptop(t, "a")
+	l.demo()
+	pid := l.firstPatient()
+	l.addTransmission(pid, 1)
+	before := l.snapshot()
+	r := l.killedAfter(5*time.Millisecond, "transmissions", "add", "--patient", pid.String(), "--cible", "tuée", "--donnees", "x")
+	after := l.snapshot()
+	holds(t, "after a kill", after, before)
+	if !r.killed && r.code != 0 {
+		t.Fatalf("the command failed without being killed: %s", r)
+	}
+}
