@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/rs/xid"
@@ -109,56 +108,11 @@ func boltOpen(path string, o Options) (*bolt.DB, error) {
 	return b, nil
 }
 
-// Create makes a new database at path, sealed with passphrase. It refuses to
-// overwrite an existing file.
+// Create makes a new, empty database at path, sealed with passphrase. It
+// refuses to overwrite an existing file. It is CreateWith without a seed:
+// atomic, so a killed creation leaves no file at path.
 func Create(path string, passphrase []byte, o Options) (*DB, error) {
-	if len(passphrase) == 0 {
-		return nil, errors.New("empty passphrase")
-	}
-	if _, err := os.Stat(path); err == nil {
-		return nil, fmt.Errorf("create %s: %w", path, ErrExists)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("create data folder: %w", err)
-	}
-	params, err := newKDFParams()
-	if err != nil {
-		return nil, err
-	}
-	s, err := newSealer(params.derive(passphrase))
-	if err != nil {
-		return nil, err
-	}
-	b, err := boltOpen(path, o)
-	if err != nil {
-		return nil, err
-	}
-	db := &DB{bolt: b, seal: s, now: o.now, path: path}
-	err = b.Update(func(tx *bolt.Tx) error {
-		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
-		if err != nil {
-			return err
-		}
-		if meta.Get(keyVerifier) != nil {
-			return ErrExists // a racing init won
-		}
-		v, err := s.seal(bucketMeta, keyVerifier, verifierText)
-		if err != nil {
-			return err
-		}
-		if err := meta.Put(keyKDF, marshalKDF(params)); err != nil {
-			return err
-		}
-		if err := meta.Put(keyVerifier, v); err != nil {
-			return err
-		}
-		return db.migrate(tx, 0)
-	})
-	if err != nil {
-		b.Close()
-		return nil, fmt.Errorf("create %s: %w", path, err)
-	}
-	return db, nil
+	return CreateWith(path, passphrase, o, nil)
 }
 
 // Open opens an existing database. A wrong passphrase is ErrWrongPassphrase, a
