@@ -321,6 +321,11 @@ func drainZeros(r io.Reader) error {
 	}
 }
 
+// MaxScryptLogN is the highest scrypt work factor (log2 N) Open accepts in a
+// passphrase pack: age's default when encrypting (256 MiB, about a second).
+// A file asking for more is refused as damaged before any work is done.
+const MaxScryptLogN = 18
+
 func (k Key) recipient() (age.Recipient, error) {
 	switch {
 	case k.Recipient != "" && len(k.Passphrase) > 0:
@@ -364,6 +369,9 @@ func (k Key) identities() ([]age.Identity, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrInvalidKey, err)
 		}
+		// The work factor is read from the file: a tampered one would make
+		// scrypt take gigabytes and minutes. Seal and age -p write 18.
+		id.SetMaxWorkFactor(MaxScryptLogN)
 		return []age.Identity{id}, nil
 	default:
 		return nil, fmt.Errorf("%w: no identity or passphrase", ErrInvalidKey)

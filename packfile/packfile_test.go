@@ -731,3 +731,25 @@ func BenchmarkSealOpen(b *testing.B) {
 		}
 	}
 }
+
+// A passphrase pack whose header asks for a huge scrypt work factor is
+// refused at once as damaged: the work factor is read from the file, and
+// age's own ceiling (22, 4 GiB) would exhaust the laptop's memory.
+func TestOpenRefusesTamperedWorkFactor(t *testing.T) {
+	sealed := sealT(t, testFiles(), passKey("phrase"))
+	for _, logN := range []int{19, 22, 40} {
+		header := fmt.Sprintf(" %d\n", testLogN)
+		i := bytes.Index(sealed, []byte(header))
+		if i < 0 || !bytes.HasPrefix(sealed, []byte("age-encryption.org/v1\n-> scrypt ")) {
+			t.Fatalf("no scrypt stanza with work factor %d in the header", testLogN)
+		}
+		tampered := append(append(bytes.Clone(sealed[:i]), fmt.Sprintf(" %d\n", logN)...), sealed[i+len(header):]...)
+		files, err := Open(bytes.NewReader(tampered), Key{Passphrase: []byte("phrase")})
+		if !errors.Is(err, ErrDamaged) || files != nil {
+			t.Fatalf("work factor %d: got %v, want ErrDamaged", logN, err)
+		}
+		if !strings.Contains(err.Error(), "work factor") {
+			t.Errorf("work factor %d: the cause is not named: %v", logN, err)
+		}
+	}
+}

@@ -37,11 +37,47 @@ func newKDFParams() (kdfParams, error) {
 	return kdfParams{Alg: "argon2id", Salt: salt, Time: kdfTime, MemoryKiB: kdfMemoryKiB, Threads: kdfThreads}, nil
 }
 
+// The ceilings of the key derivation parameters read from a file: room for
+// a later release to raise the cost (8 times the memory, 5 times the passes),
+// but a tampered meta/kdf can neither exhaust the laptop's memory nor hang
+// the opening for minutes.
+const (
+	kdfMaxTime      = 10
+	kdfMaxMemoryKiB = 256 * 1024
+	kdfMaxThreads   = 16
+	kdfMaxSalt      = 64
+)
+
+// errKDFParams says, in French, that the stored key derivation parameters
+// are out of bounds; it wraps ErrCorrupt.
+type errKDFParams struct{ cause string }
+
+func (e errKDFParams) Error() string {
+	return "unusable key derivation parameters: " + e.cause
+}
+
+func (e errKDFParams) Unwrap() error { return ErrCorrupt }
+
+// French is the message the nurse reads.
+func (e errKDFParams) French() string {
+	return "paramètres de dérivation de clé de la base invalides (fichier modifié ou endommagé) : la base n'a pas été ouverte ni modifiée"
+}
+
 func (p kdfParams) validate() error {
 	// Refuse parameters below the floor: a tampered meta/kdf must not be able
-	// to make a brute force cheap.
-	if p.Alg != "argon2id" || len(p.Salt) < 16 || p.Time < 1 || p.MemoryKiB < kdfMemoryKiB || p.Threads < 1 {
-		return fmt.Errorf("%w: unusable key derivation parameters", ErrCorrupt)
+	// to make a brute force cheap; nor above the ceiling: it must not be able
+	// to crash (out of memory) or hang the opening.
+	switch {
+	case p.Alg != "argon2id":
+		return errKDFParams{fmt.Sprintf("algorithm %q", p.Alg)}
+	case len(p.Salt) < 16 || len(p.Salt) > kdfMaxSalt:
+		return errKDFParams{fmt.Sprintf("salt of %d bytes (16 to %d)", len(p.Salt), kdfMaxSalt)}
+	case p.Time < 1 || p.Time > kdfMaxTime:
+		return errKDFParams{fmt.Sprintf("%d passes (1 to %d)", p.Time, kdfMaxTime)}
+	case p.MemoryKiB < kdfMemoryKiB || p.MemoryKiB > kdfMaxMemoryKiB:
+		return errKDFParams{fmt.Sprintf("memory %d KiB (%d to %d)", p.MemoryKiB, kdfMemoryKiB, kdfMaxMemoryKiB)}
+	case p.Threads < 1 || p.Threads > kdfMaxThreads:
+		return errKDFParams{fmt.Sprintf("%d threads (1 to %d)", p.Threads, kdfMaxThreads)}
 	}
 	return nil
 }
