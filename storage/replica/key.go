@@ -3,6 +3,9 @@ package replica
 import (
 	"bufio"
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -49,8 +52,31 @@ func (k *Key) Same(o *Key) bool { return k.Cabinet == o.Cabinet && k.Secret() ==
 
 const keyFileCabinet = "# cabinet: "
 
+// cabinetTag authenticates the cabinet id of a key file: an HMAC-SHA256 of
+// the id under the cabinet's secret, 128 bits in hex. The id sits in a
+// comment line anyone can edit; without the secret nobody can make a tag
+// that matches another id, and one character changed anywhere on the line
+// is refused.
+func cabinetTag(cabinet xid.ID, secret string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte("tournee cabinet key v2\x00"))
+	m.Write([]byte(cabinet.String()))
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// KeyFileError is a key file refused for its content; it wraps
+// cabinetsync.ErrBadKeyFile and says why in French.
+type KeyFileError struct{ Fr, Cause string }
+
+func (e *KeyFileError) Error() string { return cabinetsync.ErrBadKeyFile.Error() + ": " + e.Cause }
+
+func (e *KeyFileError) Unwrap() error { return cabinetsync.ErrBadKeyFile }
+
+// French is the message the nurse reads.
+func (e *KeyFileError) French() string { return e.Fr }
+
 // KeyFile is the file passed to the cabinet's other laptops: comments, the
-// cabinet id and the secret. With a passphrase the whole text is encrypted
+// cabinet id with its tag (cabinetTag) and the secret. With a passphrase the whole text is encrypted
 // with age's scrypt mode and armored, so it can be printed or mailed to
 // oneself without being readable.
 func KeyFile(k *Key, cabinetName string, passphrase []byte) ([]byte, error) {
@@ -58,7 +84,7 @@ func KeyFile(k *Key, cabinetName string, passphrase []byte) ([]byte, error) {
 	fmt.Fprintf(&b, "# tournée : clé du cabinet « %s »\n", strings.ReplaceAll(cabinetName, "\n", " "))
 	b.WriteString("# Pour un autre ordinateur du cabinet : tournee cabinet join FICHIER\n")
 	b.WriteString("# Elle déchiffre les données des patients : ne la confiez qu'aux infirmières du cabinet.\n")
-	b.WriteString(keyFileCabinet + k.Cabinet.String() + "\n")
+	b.WriteString(keyFileCabinet + k.Cabinet.String() + " " + cabinetTag(k.Cabinet, k.Secret()) + "\n")
 	b.WriteString(k.Secret() + "\n")
 	if len(passphrase) == 0 {
 		return b.Bytes(), nil
@@ -85,6 +111,10 @@ func KeyFile(k *Key, cabinetName string, passphrase []byte) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
+// maxKeyFileLogN is the highest scrypt work factor a protected key file may
+// ask for: age's default when encrypting (256 MiB, about a second).
+const maxKeyFileLogN = 18
+
 // KeyFileProtected tells a passphrase-protected key file.
 func KeyFileProtected(data []byte) bool {
 	t := bytes.TrimSpace(data)
@@ -92,9 +122,14 @@ func KeyFileProtected(data []byte) bool {
 }
 
 // ParseKeyFile reads a key file; a protected one needs its passphrase
-// (cabinetsync.ErrKeyProtected without, ErrKeyPassphrase when wrong).
+// (cabinetsync.ErrKeyProtected without, ErrKeyPassphrase when wrong). The
+// cabinet id must match its tag (a *KeyFileError otherwise). A file of the
+// first format, without the tag, is still read when protected (age's MAC
+// vouches for the whole text) and refused when plain: there the id cannot
+// be checked, and a laptop joining a wrong id would sync alone forever.
 func ParseKeyFile(data, passphrase []byte) (*Key, error) {
-	if KeyFileProtected(data) {
+	protected := KeyFileProtected(data)
+	if protected {
 		if len(passphrase) == 0 {
 			return nil, cabinetsync.ErrKeyProtected
 		}
@@ -102,6 +137,9 @@ func ParseKeyFile(data, passphrase []byte) (*Key, error) {
 		if err != nil {
 			return nil, err
 		}
+		// The work factor is read from the file: a tampered one must not
+		// make scrypt take gigabytes and minutes. KeyFile writes age's 18.
+		id.SetMaxWorkFactor(maxKeyFileLogN)
 		var src io.Reader = bytes.NewReader(bytes.TrimSpace(data))
 		if bytes.HasPrefix(bytes.TrimSpace(data), []byte(armor.Header)) {
 			src = armor.NewReader(src)
@@ -119,16 +157,29 @@ func ParseKeyFile(data, passphrase []byte) (*Key, error) {
 		}
 	}
 	var cabinet xid.ID
-	var secret string
+	var secret, tag, idLine string
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if rest, ok := strings.CutPrefix(line, keyFileCabinet); ok {
-			id, err := xid.FromString(strings.TrimSpace(rest))
+			if idLine != "" {
+				return nil, &KeyFileError{Fr: "fichier de clé du cabinet refusé : il nomme deux cabinets", Cause: "two cabinet lines"}
+			}
+			idLine = rest
+			fields := strings.Fields(rest)
+			if len(fields) == 0 || len(fields) > 2 {
+				return nil, &KeyFileError{Fr: "fichier de clé du cabinet refusé : la ligne « cabinet » est illisible",
+					Cause: fmt.Sprintf("cabinet line %q", rest)}
+			}
+			id, err := xid.FromString(fields[0])
 			if err != nil {
-				return nil, fmt.Errorf("%w: cabinet id %q", cabinetsync.ErrBadKeyFile, rest)
+				return nil, &KeyFileError{Fr: "fichier de clé du cabinet refusé : l'identifiant du cabinet est illisible (fichier modifié ?)",
+					Cause: fmt.Sprintf("cabinet id %q", fields[0])}
 			}
 			cabinet = id
+			if len(fields) == 2 {
+				tag = fields[1]
+			}
 		} else if strings.HasPrefix(line, "AGE-SECRET-KEY-") {
 			secret = line
 		}
@@ -136,5 +187,22 @@ func ParseKeyFile(data, passphrase []byte) (*Key, error) {
 	if cabinet.IsZero() || secret == "" {
 		return nil, fmt.Errorf("%w: no cabinet id or no key", cabinetsync.ErrBadKeyFile)
 	}
-	return ParseKey(cabinet, secret)
+	k, err := ParseKey(cabinet, secret)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case tag != "":
+		if !hmac.Equal([]byte(tag), []byte(cabinetTag(cabinet, k.Secret()))) {
+			return nil, &KeyFileError{Fr: "fichier de clé du cabinet refusé : l'identifiant du cabinet ne correspond pas à la clé (fichier modifié ou abîmé) ; rien n'a été changé",
+				Cause: "cabinet id does not match its tag"}
+		}
+	case !protected:
+		// A plain file of the first format: nothing vouches for the id, and
+		// a wrong one would put this laptop in a cabinet of its own. A
+		// protected one is vouched for by age's MAC over the whole text.
+		return nil, &KeyFileError{Fr: "fichier de clé du cabinet refusé : ancien format, l'identifiant du cabinet n'y est pas vérifiable ; écrivez-en un nouveau sur un ordinateur du cabinet avec « tournee cabinet export-key --key-out FICHIER »",
+			Cause: "first-format key file without a cabinet tag"}
+	}
+	return k, nil
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"filippo.io/age"
+	"filippo.io/age/armor"
 	"github.com/rs/xid"
 
 	"tournee/cabinetsync"
@@ -239,5 +241,90 @@ func TestUnion(t *testing.T) {
 	}
 	if got := Union(nil, nil); got != nil {
 		t.Errorf("two empty values: %s", got)
+	}
+}
+
+// One character changed anywhere in a plain key file either leaves the key
+// as it was (a comment) or is refused: never another cabinet id, never
+// another secret.
+func TestKeyFileFlippedCharacters(t *testing.T) {
+	cab := xid.New()
+	k, err := NewKey(cab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := KeyFile(k, "Cabinet des Dunes", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := 0
+	for i := range plain {
+		for _, flip := range []byte{0x01, 0x20} {
+			data := bytes.Clone(plain)
+			data[i] ^= flip
+			got, err := ParseKeyFile(data, nil)
+			switch {
+			case err != nil:
+				if !errors.Is(err, cabinetsync.ErrBadKeyFile) {
+					t.Fatalf("byte %d ^%#x: error %v is not ErrBadKeyFile", i, flip, err)
+				}
+				refused++
+			case !got.Same(k):
+				t.Fatalf("byte %d ^%#x: read as cabinet %s, want %s or a refusal", i, flip, got.Cabinet, k.Cabinet)
+			}
+		}
+	}
+	t.Logf("%d of %d flipped files refused, the others changed only a comment", refused, 2*len(plain))
+	// The id line alone: every change is refused, in French.
+	line := keyFileCabinet + cab.String()
+	i := bytes.Index(plain, []byte(line))
+	for j := i + len(keyFileCabinet); j < i+len(line); j++ {
+		data := bytes.Clone(plain)
+		data[j] ^= 0x01
+		var kfe *KeyFileError
+		if _, err := ParseKeyFile(data, nil); !errors.As(err, &kfe) || !strings.Contains(kfe.French(), "refusé") {
+			t.Fatalf("cabinet id byte %d: %v", j, err)
+		}
+	}
+}
+
+// A key file of the first format (id without its tag) is refused when plain,
+// with the way out in French, and still read when protected.
+func TestKeyFileFirstFormat(t *testing.T) {
+	cab := xid.New()
+	k, _ := NewKey(cab)
+	old := "# tournée : clé du cabinet « Dunes »\n" + keyFileCabinet + cab.String() + "\n" + k.Secret() + "\n"
+	var kfe *KeyFileError
+	if _, err := ParseKeyFile([]byte(old), nil); !errors.As(err, &kfe) || !strings.Contains(kfe.French(), "export-key") {
+		t.Fatalf("plain first format: %v", err)
+	}
+	r, _ := age.NewScryptRecipient("phrase")
+	r.SetWorkFactor(10)
+	var out bytes.Buffer
+	aw := armor.NewWriter(&out)
+	w, _ := age.Encrypt(aw, r)
+	w.Write([]byte(old))
+	w.Close()
+	aw.Close()
+	if got, err := ParseKeyFile(out.Bytes(), []byte("phrase")); err != nil || !got.Same(k) {
+		t.Fatalf("protected first format: %v", err)
+	}
+}
+
+// A protected key file asking for a huge scrypt work factor is refused at
+// once instead of taking gigabytes.
+func TestKeyFileWorkFactorBound(t *testing.T) {
+	k, _ := NewKey(xid.New())
+	plain, _ := KeyFile(k, "Dunes", nil)
+	r, _ := age.NewScryptRecipient("phrase")
+	var out bytes.Buffer
+	// Writing with 22 would cost 4 GiB too: write with 10, then edit the header.
+	r.SetWorkFactor(10)
+	w, _ := age.Encrypt(&out, r)
+	w.Write(plain)
+	w.Close()
+	data := bytes.Replace(out.Bytes(), []byte(" 10\n"), []byte(" 22\n"), 1)
+	if _, err := ParseKeyFile(data, []byte("phrase")); !errors.Is(err, cabinetsync.ErrBadKeyFile) || !strings.Contains(err.Error(), "work factor") {
+		t.Fatalf("work factor 22: %v", err)
 	}
 }
