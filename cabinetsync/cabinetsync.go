@@ -102,6 +102,51 @@ type Report struct {
 
 	Refused []Refusal
 	Skews   []Skew
+
+	// Forks are the times this database found that another copy of it (the
+	// same file copied to a second computer, or a backup restored) wrote
+	// under the same laptop identity: both histories were merged and this
+	// copy took a new identity.
+	Forks []Fork
+	// Copies are the conflict copies a sync tool made of bundles (Syncthing's
+	// « .sync-conflict- », Nextcloud's « (conflicted copy …) »), read and
+	// merged.
+	Copies []string
+	// Unexpected are files in the sync folder that are not tournée's: left
+	// where they are, listed so that nothing is skipped unsaid.
+	Unexpected []string
+	// SetAside are files of this laptop's own folder that could not be read
+	// (junk, damaged, another key): moved to the SetAsideDir folder, bytes
+	// intact, and the range they claimed written again from the log.
+	SetAside []SetAside
+	// Rewritten: this laptop's folder was missing or empty although it had
+	// synced with this folder before; it was written again from the log.
+	Rewritten bool
+	// Missing are laptops this one has received from whose folder is no
+	// longer in the sync folder (deleted): they rewrite it at their next sync.
+	Missing []xid.ID
+}
+
+// SetAsideDir is the folder, inside tournee-sync, where files set aside are
+// kept.
+const SetAsideDir = "mis-de-cote"
+
+// Fork is one detection of two databases writing under one identity.
+type Fork struct {
+	Old, New xid.ID
+	// From is the first operation number where the two histories differ.
+	From uint64
+	// Reissued counts this copy's operations written again under the new
+	// identity; Restored tells a database older than what it had written
+	// (a backup restored) from a copy that went on its own way.
+	Reissued int
+	Restored bool
+}
+
+// SetAside is a file moved out of the way, and why.
+type SetAside struct {
+	File, To string
+	Err      error
 }
 
 // Changed tells whether anything came in.
@@ -137,4 +182,8 @@ type Service interface {
 	// ResolveConflict confirms the kept value, or with restore writes the
 	// lost value back as a new change (which the next sync shares).
 	ResolveConflict(ctx context.Context, id xid.ID, restore bool) error
+	// Repair checks every bundle of this laptop's own folder in dir, sets
+	// aside what does not read, writes again from the log what is missing,
+	// then syncs as Sync does.
+	Repair(ctx context.Context, dir string, progress func(Progress)) (Report, error)
 }

@@ -39,6 +39,7 @@ func (db *DB) applyAll(ctx context.Context, ins []incoming, dir string, rep *cab
 	var ops []replica.Op
 	for _, in := range ins {
 		ops = append(ops, in.ops...)
+		ops = append(ops, in.extra...)
 		rep.Bundles += in.bundles
 	}
 	slices.SortFunc(ops, func(a, b replica.Op) int {
@@ -100,11 +101,18 @@ func (db *DB) applyAll(ctx context.Context, ins []incoming, dir string, rep *cab
 		}
 		rep.Conflicts = len(conflicts)
 		rep.Ops = len(ops)
+		var copies []writtenBundle
 		for _, in := range ins {
-			last := in.ops[len(in.ops)-1].Seq
-			if err := tx.Bucket(bucketSyncSeen).Put(in.replica.Bytes(), u64bytes(last)); err != nil {
+			copies = append(copies, in.copies...)
+			if len(in.ops) == 0 {
+				continue
+			}
+			if err := tx.Bucket(bucketSyncSeen).Put(in.replica.Bytes(), u64bytes(in.last)); err != nil {
 				return err
 			}
+		}
+		if err := db.rememberIn(tx, keyCopies, copies); err != nil {
+			return err
 		}
 		if err := saveClock(tx, clock); err != nil {
 			return err

@@ -58,7 +58,8 @@ func aBundle(t *testing.T, a *DB, stick string) (patients.Patient, string) {
 	mustSync(t, a, stick)
 	var me string
 	a.bolt.View(func(tx *bolt.Tx) error { me = replicaID(tx).String(); return nil })
-	files, err := bundleFiles(filepath.Join(stick, replica.SyncDir, me))
+	ff, err := bundleFiles(filepath.Join(stick, replica.SyncDir, me))
+	files := ff.bundles
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no bundle of A: %v", err)
 	}

@@ -193,7 +193,7 @@ func TestSyncKilledMidway(t *testing.T) {
 				copyFile(t, filepath.Join(dir, "laptopA.db"), other) // A itself stays open
 				rep := syncFile(t, other, stick)
 				complete, _ := bundleFiles(mine)
-				if len(rep.Refused) > 0 || (len(complete) == 0 && rep.Ops != 0) {
+				if len(rep.Refused) > 0 || (len(complete.bundles) == 0 && rep.Ops != 0) {
 					t.Errorf("another laptop read a partial bundle: %+v", rep)
 				}
 				if left := tempFiles(t, mine); len(left) != len(temps) {

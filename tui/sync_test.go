@@ -68,6 +68,15 @@ func (f *fakeSync) Sync(ctx context.Context, dir string, progress func(cabinetsy
 	return rep, err
 }
 
+// Repair is Sync, recorded with a « repair: » prefix.
+func (f *fakeSync) Repair(ctx context.Context, dir string, progress func(cabinetsync.Progress)) (cabinetsync.Report, error) {
+	rep, err := f.Sync(ctx, dir, progress)
+	f.mu.Lock()
+	f.dirs[len(f.dirs)-1] = "repair:" + dir
+	f.mu.Unlock()
+	return rep, err
+}
+
 func (f *fakeSync) Conflicts(ctx context.Context) ([]cabinetsync.Conflict, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

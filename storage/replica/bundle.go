@@ -69,6 +69,28 @@ func ParseBundleName(name string) (from, to uint64, ok bool) {
 	return from, to, true
 }
 
+// ParseConflictName reads the range of a copy a sync tool made of a bundle
+// two computers changed at once: Syncthing's
+// « 000000000001-000000000005.sync-conflict-20261205-123456-ABCDEF.bundle »,
+// Nextcloud's and ownCloud's « 000000000001-000000000005 (conflicted copy
+// 2026-12-05 123456).bundle », Dropbox's « … (Marie's conflicted copy
+// 2026-12-05).bundle ». Such a copy is a bundle like another: it is read
+// and merged, never skipped.
+func ParseConflictName(name string) (from, to uint64, ok bool) {
+	base, found := strings.CutSuffix(name, ".bundle")
+	if !found || len(base) <= 25 {
+		return 0, 0, false
+	}
+	rest := base[25:]
+	switch {
+	case strings.HasPrefix(rest, ".sync-conflict-"):
+	case strings.HasPrefix(rest, " (") && strings.HasSuffix(rest, ")") && strings.Contains(strings.ToLower(rest), "conflicted copy"):
+	default:
+		return 0, 0, false
+	}
+	return ParseBundleName(base[:25] + ".bundle")
+}
+
 // tempPrefix starts the name of a bundle being written: readers skip it and
 // its writer removes the ones a pulled-out stick left behind.
 const tempPrefix = ".tmp-"
