@@ -200,6 +200,9 @@ ouvre l'interface. Un dossier abîmé, modifié ou ouvert avec la mauvaise clé 
 			if err != nil {
 				return err
 			}
+			if err := pack.Check(); err != nil {
+				return err
+			}
 			if pack.To.Before(patients.DateOf(a.env.Now())) {
 				fmt.Fprintf(a.env.Stderr, "attention : ce remplacement s'est terminé le %s.\n", french.Date(pack.To))
 			}
@@ -216,6 +219,13 @@ ouvre l'interface. Un dossier abîmé, modifié ou ouvert avec la mauvaise clé 
 			}
 			defer db.Close()
 			if err := db.Seed(cmd.Context(), packDataset(pack)); err != nil {
+				db.Close()
+				os.Remove(a.dbFlag)
+				return fmt.Errorf("import pack: %w", err)
+			}
+			// Her changes are stamped after everything the pack holds: the
+			// titulaire's import then merges them as a sync would.
+			if err := db.StartAfter(cmd.Context(), pack.Clock); err != nil {
 				db.Close()
 				os.Remove(a.dbFlag)
 				return fmt.Errorf("import pack: %w", err)

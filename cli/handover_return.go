@@ -90,18 +90,7 @@ retour ne change rien. Un retour d'un autre cabinet, abîmé ou ouvert avec la m
 			}
 			return a.withDB(cmd, func(db *storage.DB) error {
 				ctx := cmd.Context()
-				cab, err := db.Cabinet(ctx)
-				if err != nil {
-					return err
-				}
-				nurses, err := db.Nurses(ctx)
-				if err != nil {
-					return err
-				}
-				if err := ret.Check(cab, nurses); err != nil {
-					return err
-				}
-				res, err := db.ImportReturn(ctx, ret.Remplacant, ret.Transmissions, ret.Visits)
+				res, err := db.ImportReturnChecked(ctx, ret)
 				if err != nil {
 					return err
 				}
@@ -109,13 +98,25 @@ retour ne change rien. Un retour d'un autre cabinet, abîmé ou ouvert avec la m
 				if _, err := dayplan.Reconcile(ctx, db, a.today()); err != nil {
 					return fmt.Errorf("return imported, stored days not updated: %w", err)
 				}
-				if res.Transmissions+res.Visits == 0 {
+				switch {
+				case res.Transmissions+res.Visits == 0:
 					fmt.Fprintln(a.env.Stdout, "Retour déjà importé : rien de nouveau.")
+				default:
+					fmt.Fprintf(a.env.Stdout, "Retour de %s importé : %d transmission(s), %d visite(s).\n",
+						ret.Remplacant.FullName(), res.Transmissions, res.Visits)
+				}
+				if res.Kept > 0 {
+					fmt.Fprintf(a.env.Stdout, "%d visite(s) modifiée(s) ici après le/la remplaçant(e) : votre version est gardée.\n", res.Kept)
+				}
+				if len(res.SetAside) == 0 {
 					return nil
 				}
-				fmt.Fprintf(a.env.Stdout, "Retour de %s importé : %d transmission(s), %d visite(s).\n",
-					ret.Remplacant.FullName(), res.Transmissions, res.Visits)
-				return nil
+				fmt.Fprintf(a.env.Stderr, "%d élément(s) du retour écarté(s), non importé(s) :\n", len(res.SetAside))
+				for _, s := range res.SetAside {
+					fmt.Fprintf(a.env.Stderr, "  - %s : %s\n", s.What, s.Why)
+				}
+				return &handover.FileError{Fr: fmt.Sprintf("retour importé en partie : %d élément(s) écarté(s), listé(s) ci-dessus", len(res.SetAside)),
+					Cause: fmt.Sprintf("return bundle: %d element(s) set aside", len(res.SetAside))}
 			})
 		},
 	}

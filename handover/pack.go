@@ -42,6 +42,9 @@ type Pack struct {
 	CarePlans     []patients.CarePlan     `json:"care_plans"`
 	Transmissions []patients.Transmission `json:"transmissions"` // the last 8 weeks before From
 	Visits        []patients.Visit        `json:"visits"`        // the planned rounds of the period
+	// Clock is the titulaire's clock when the pack was written (zero in
+	// packs of older versions): the remplaçant's base starts after it.
+	Clock Stamp `json:"clock,omitzero"`
 }
 
 // PackInput is the whole cabinet; BuildPack keeps what the remplaçant needs.
@@ -296,4 +299,107 @@ func dayCount(from, to patients.Date) string {
 		return strconv.Itoa(n) + " jours"
 	}
 	return "1 jour"
+}
+
+// Stamp is a reading of a laptop's hybrid logical clock (storage's
+// replica.Stamp without the laptop): milliseconds, then a counter. The pack
+// carries the titulaire's, so that every change the remplaçant makes is
+// stamped after everything the pack holds; the return carries, per visit,
+// the stamp of her outcome, so that the import merges it as a sync would.
+type Stamp struct {
+	Wall    int64  `json:"w"`
+	Logical uint32 `json:"l,omitempty"`
+}
+
+// Compare orders stamps: wall time, then counter.
+func (s Stamp) Compare(o Stamp) int {
+	return cmp.Or(cmp.Compare(s.Wall, o.Wall), cmp.Compare(s.Logical, o.Logical))
+}
+
+// IsZero tells a stamp never set (a file of an older version).
+func (s Stamp) IsZero() bool { return s == Stamp{} }
+
+// MaxVisitMin bounds a visit's duration in a pack or a return, as a care
+// plan's (patients.CarePlan.Validate).
+const MaxVisitMin = 240
+
+// FileError is a pack or a return bundle refused for its content: French
+// says what, Cause the precise fault (English, for the logs).
+type FileError struct{ Fr, Cause string }
+
+func (e *FileError) Error() string { return e.Cause }
+
+// French is the message the nurse reads.
+func (e *FileError) French() string { return e.Fr }
+
+func packRefused(why, cause string, args ...any) error {
+	return &FileError{Fr: "dossier de remplacement refusé : " + why + " ; rien n'a été créé", Cause: "handover pack: " + fmt.Sprintf(cause, args...)}
+}
+
+// Check refuses a pack whose content cannot be what BuildPack writes: a
+// pack comes from a file, and a tampered or hand-made one must not become a
+// database. The error is a *FileError naming the first problem in French.
+func (p Pack) Check() error {
+	switch {
+	case p.Format > PackFormat:
+		return packRefused("il a été écrit par une version plus récente de tournée", "format %d", p.Format)
+	case p.From.IsZero() || p.To.IsZero():
+		return packRefused("la période du remplacement est incomplète", "period %s–%s", p.From, p.To)
+	case p.From.After(p.To):
+		return packRefused(fmt.Sprintf("la période est inversée (du %s au %s)", french.ShortDate(p.From), french.ShortDate(p.To)), "period %s after %s", p.From, p.To)
+	case p.To.DaysSince(p.From) > 366:
+		return packRefused(fmt.Sprintf("la période dure %d jours (plus d'un an)", p.To.DaysSince(p.From)+1), "period of %d days", p.To.DaysSince(p.From)+1)
+	case math.IsNaN(p.CabinetShare) || p.CabinetShare <= 0 || p.CabinetShare >= 1:
+		return packRefused(fmt.Sprintf("part du cabinet impossible (%v) : elle se situe strictement entre 0 et 100 %%", p.CabinetShare), "cabinet share %v", p.CabinetShare)
+	case p.Remplacant.ID.IsZero():
+		return packRefused("le/la remplaçant(e) n'est pas indiqué(e)", "no remplaçant")
+	case len(p.Titulaires) == 0 || len(p.Titulaires) > MaxReplaced:
+		return packRefused(fmt.Sprintf("%d titulaire(s) : un remplacement en compte un ou deux", len(p.Titulaires)), "%d titulaires", len(p.Titulaires))
+	}
+	for _, t := range p.Titulaires {
+		if t.ID.IsZero() || t.ID == p.Remplacant.ID {
+			return packRefused("un(e) titulaire est sans identifiant ou est le/la remplaçant(e)", "titulaire %s", t.ID)
+		}
+	}
+	ids := map[xid.ID]bool{}
+	for _, pt := range p.Patients {
+		if pt.ID.IsZero() {
+			return packRefused("un patient est sans identifiant", "patient without id")
+		}
+		if ids[pt.ID] {
+			return packRefused(fmt.Sprintf("le patient %s y figure deux fois", pt.DisplayName()), "duplicate patient %s", pt.ID)
+		}
+		ids[pt.ID] = true
+	}
+	for _, c := range p.CarePlans {
+		if !ids[c.PatientID] {
+			return packRefused("un soin prescrit concerne un patient absent du dossier", "care plan %s of patient %s not in the pack", c.ID, c.PatientID)
+		}
+		if c.DurationMin <= 0 || c.DurationMin > MaxVisitMin {
+			return packRefused(fmt.Sprintf("un soin prescrit dure %d min (1 à %d)", c.DurationMin, MaxVisitMin), "care plan %s lasts %d min", c.ID, c.DurationMin)
+		}
+	}
+	for _, t := range p.Transmissions {
+		if !ids[t.PatientID] {
+			return packRefused("une transmission concerne un patient absent du dossier", "transmission %s of patient %s not in the pack", t.ID, t.PatientID)
+		}
+	}
+	seen := map[xid.ID]bool{}
+	for _, v := range p.Visits {
+		day := french.ShortDate(v.Date)
+		switch {
+		case seen[v.ID] && !v.ID.IsZero():
+			return packRefused(fmt.Sprintf("la visite du %s y figure deux fois", day), "duplicate visit %s", v.ID)
+		case !ids[v.PatientID]:
+			return packRefused(fmt.Sprintf("une visite du %s concerne un patient absent du dossier", day), "visit %s of patient %s not in the pack", v.ID, v.PatientID)
+		case v.Date.Before(p.From) || v.Date.After(p.To):
+			return packRefused(fmt.Sprintf("une visite du %s est hors de la période du remplacement", day), "visit %s on %s outside %s–%s", v.ID, v.Date, p.From, p.To)
+		case v.DurationMin <= 0 || v.DurationMin > MaxVisitMin:
+			return packRefused(fmt.Sprintf("une visite du %s dure %d min (1 à %d)", day, v.DurationMin, MaxVisitMin), "visit %s lasts %d min", v.ID, v.DurationMin)
+		case v.ActualMin < 0 || v.ActualMin > 2*MaxVisitMin:
+			return packRefused(fmt.Sprintf("une visite du %s a duré %d min", day, v.ActualMin), "visit %s took %d min", v.ID, v.ActualMin)
+		}
+		seen[v.ID] = true
+	}
+	return nil
 }

@@ -56,7 +56,23 @@ func Prepare(ctx context.Context, st patients.Store, req Request) (handover.Pack
 		return handover.Pack{}, nil, err
 	}
 	in.Patients, in.Share, in.Now = req.Patients, req.Share, req.Now
-	return handover.BuildPack(in)
+	p, warnings, err := handover.BuildPack(in)
+	if err != nil {
+		return p, warnings, err
+	}
+	if c, ok := st.(clocked); ok {
+		if p.Clock, err = c.HandoverClock(ctx); err != nil {
+			return p, warnings, err
+		}
+	}
+	return p, warnings, nil
+}
+
+// clocked is a store with a hybrid logical clock (storage.DB): the pack
+// carries its reading, the return the stamps of her outcomes.
+type clocked interface {
+	HandoverClock(ctx context.Context) (handover.Stamp, error)
+	OutcomeStamps(ctx context.Context, ids []xid.ID) (map[xid.ID]handover.Stamp, error)
 }
 
 // WritePack seals the pack for the key and writes it to path, which must
@@ -201,7 +217,20 @@ func BuildReturn(ctx context.Context, st patients.Store, now time.Time) (handove
 		}
 		ts, vs = append(ts, t...), append(vs, v...)
 	}
-	return handover.BuildReturn(rem, cab.ID, ts, vs, now)
+	ret, err := handover.BuildReturn(rem, cab.ID, ts, vs, now)
+	if err != nil {
+		return ret, err
+	}
+	if c, ok := st.(clocked); ok && len(ret.Visits) > 0 {
+		ids := make([]xid.ID, len(ret.Visits))
+		for i, v := range ret.Visits {
+			ids[i] = v.ID
+		}
+		if ret.OutcomeStamps, err = c.OutcomeStamps(ctx, ids); err != nil {
+			return ret, err
+		}
+	}
+	return ret, nil
 }
 
 // WriteReturn seals a return bundle for the key and writes it to path.
