@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -43,6 +44,11 @@ func (a *app) cabinetInitCmd() *cobra.Command {
 			if out == "" {
 				return usagef("cabinet init needs --key-out FILE")
 			}
+			// Where the key goes is checked before the key is made: nothing
+			// half-done (a key stored here, no file to give the others).
+			if err := prepareKeyOut(out); err != nil {
+				return err
+			}
 			return a.withDB(cmd, func(db *storage.DB) error {
 				if err := db.CreateCabinetKey(cmd.Context()); err != nil {
 					return err
@@ -54,6 +60,18 @@ func (a *app) cabinetInitCmd() *cobra.Command {
 	cmd.Flags().StringVar(&out, "key-out", "", "fichier où écrire la clé (créé en 0600, jamais écrasé)")
 	cmd.Flags().BoolVar(&protect, "protect", false, "chiffrer ce fichier avec une phrase de passe (TOURNEE_KEY_PASSPHRASE ou demandée)")
 	return cmd
+}
+
+// prepareKeyOut creates the folder of the key file when missing and refuses
+// a file that already exists, in French.
+func prepareKeyOut(out string) error {
+	if _, err := os.Lstat(out); err == nil {
+		return fmt.Errorf("le fichier %s existe déjà : choisissez un autre nom (la clé n'a pas été créée)", out)
+	}
+	if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
+		return fmt.Errorf("impossible de créer le dossier de %s (la clé n'a pas été créée) : %w", out, err)
+	}
+	return nil
 }
 
 func (a *app) cabinetExportKeyCmd() *cobra.Command {
@@ -169,31 +187,61 @@ même champ faites en même temps sur deux ordinateurs sont signalées : « tour
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDB(cmd, func(db *storage.DB) error {
 				rep, err := db.Sync(cmd.Context(), args[0], a.syncProgress(asJSON))
-				if err != nil {
-					return err
-				}
-				// What came in (care plans, absences) reaches the stored days.
-				rec, err := dayplan.Reconcile(cmd.Context(), db, a.today())
-				if err != nil {
-					return fmt.Errorf("synced, stored days not updated: %w", err)
-				}
-				if asJSON {
-					return printJSON(a.env.Stdout, syncJSON(rep))
-				}
-				printSyncReport(a.env.Stdout, rep, a.env.Now())
-				if rec.Changed() {
-					fmt.Fprintln(a.env.Stdout, reconcileNote(rec))
-				}
-				if len(rep.Refused) > 0 {
-					return fmt.Errorf("%d paquet(s) mis de côté", len(rep.Refused))
-				}
-				return nil
+				return a.afterSync(cmd, db, rep, err, asJSON)
 			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "écrire le bilan en JSON")
-	cmd.AddCommand(a.syncConflictsCmd(), a.syncResolveCmd())
+	cmd.AddCommand(a.syncConflictsCmd(), a.syncResolveCmd(), a.syncRepairCmd())
 	return cmd
+}
+
+func (a *app) syncRepairCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "repair DOSSIER",
+		Short: "Réparer le dossier de cet ordinateur sur la clé USB ou le dossier partagé, puis synchroniser",
+		Long: `Relit un à un les paquets de cet ordinateur dans DOSSIER/tournee-sync/, met de côté (dans
+tournee-sync/mis-de-cote/, sans rien effacer) ceux qui ne se lisent pas, réécrit depuis la base ce qui
+manque, puis synchronise comme « tournee sync ». À utiliser quand le dossier de cet ordinateur a été
+abîmé ou effacé.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withDB(cmd, func(db *storage.DB) error {
+				rep, err := db.Repair(cmd.Context(), args[0], a.syncProgress(asJSON))
+				return a.afterSync(cmd, db, rep, err, asJSON)
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "écrire le bilan en JSON")
+	return cmd
+}
+
+// afterSync brings the stored days in line with what came in and prints
+// the report.
+func (a *app) afterSync(cmd *cobra.Command, db *storage.DB, rep cabinetsync.Report, err error, asJSON bool) error {
+	if err != nil {
+		return err
+	}
+	// What came in (care plans, absences) reaches the stored days.
+	rec, err := dayplan.Reconcile(cmd.Context(), db, a.today())
+	if err != nil {
+		return fmt.Errorf("synced, stored days not updated: %w", err)
+	}
+	if asJSON {
+		if err := printJSON(a.env.Stdout, syncJSON(rep)); err != nil {
+			return err
+		}
+	} else {
+		printSyncReport(a.env.Stdout, rep, a.env.Now())
+		if rec.Changed() {
+			fmt.Fprintln(a.env.Stdout, reconcileNote(rec))
+		}
+	}
+	if len(rep.Refused) > 0 {
+		return fmt.Errorf("%d paquet(s) mis de côté", len(rep.Refused))
+	}
+	return nil
 }
 
 // syncProgress prints the stage on stderr when a terminal watches.
@@ -257,6 +305,43 @@ func printSyncReport(w io.Writer, r cabinetsync.Report, now time.Time) {
 	for _, ref := range r.Refused {
 		fmt.Fprintf(w, "Mis de côté : %s — %s\n", ref.File, RefusalMessage(ref.Err))
 	}
+	for _, line := range SyncNotes(r) {
+		fmt.Fprintln(w, line)
+	}
+}
+
+// SyncNotes says in French what a sync found beyond the changes: another
+// copy of this database, conflict copies, files set aside or unexpected,
+// folders rewritten or missing. The interface shows the same lines.
+func SyncNotes(r cabinetsync.Report) []string {
+	var out []string
+	for _, f := range r.Forks {
+		if f.Restored {
+			out = append(out, fmt.Sprintf("Cette base est plus ancienne que ce qu'elle avait déposé dans ce dossier (sauvegarde restaurée ?) : "+
+				"les modifications qu'elle avait perdues ont été récupérées depuis le dossier, et cet ordinateur a pris une nouvelle identité (%s) pour ne rien écraser.", short(f.New)))
+			continue
+		}
+		out = append(out, fmt.Sprintf("Une copie de cette base (la même base copiée sur un autre ordinateur, ou une sauvegarde restaurée) écrivait sous la même identité : "+
+			"les deux historiques ont été fusionnés sans perte, et cette copie a pris une nouvelle identité (%s) ; %s de cette copie renvoyée(s) sous la nouvelle identité.",
+			short(f.New), plural(f.Reissued, "modification", "modifications")))
+	}
+	if r.Rewritten {
+		out = append(out, "Le dossier de cet ordinateur avait disparu du dossier de synchronisation : il a été réécrit en entier depuis la base.")
+	}
+	for _, c := range r.Copies {
+		out = append(out, "Copie de conflit lue et fusionnée : "+c+" (faite par l'outil de synchronisation ; elle peut être effacée).")
+	}
+	for _, sa := range r.SetAside {
+		out = append(out, fmt.Sprintf("Fichier illisible mis de côté : %s → %s — %s ; ce qu'il prétendait contenir a été réécrit depuis la base.",
+			sa.File, sa.To, RefusalMessage(sa.Err)))
+	}
+	for _, u := range r.Unexpected {
+		out = append(out, "Fichier inattendu dans le dossier de synchronisation, laissé tel quel : "+u)
+	}
+	for _, id := range r.Missing {
+		out = append(out, fmt.Sprintf("Le dossier de l'ordinateur %s a disparu du dossier de synchronisation : il le réécrira à sa prochaine synchronisation.", short(id)))
+	}
+	return out
 }
 
 // RefusalMessage explains in French why a bundle was set aside.
@@ -302,12 +387,30 @@ type syncReportJSON struct {
 	Conflicts     int      `json:"conflicts"`
 	Refused       []string `json:"refused"`
 	SkewsSeconds  []int    `json:"skews_seconds"`
+	Forks         []string `json:"forks"`
+	Copies        []string `json:"conflict_copies"`
+	SetAside      []string `json:"set_aside"`
+	Unexpected    []string `json:"unexpected"`
+	Rewritten     bool     `json:"rewritten"`
+	Notes         []string `json:"notes"`
 }
 
 func syncJSON(r cabinetsync.Report) syncReportJSON {
 	out := syncReportJSON{Dir: r.Dir, Written: r.Written, Repaired: r.Repaired, Bundles: r.Bundles, Ops: r.Ops,
 		Patients: r.Patients, CarePlans: r.CarePlans, Visits: r.Visits, Transmissions: r.Transmissions,
-		Nurses: r.Nurses, Cabinet: r.Cabinet, Conflicts: r.Conflicts, Refused: []string{}, SkewsSeconds: []int{}}
+		Nurses: r.Nurses, Cabinet: r.Cabinet, Conflicts: r.Conflicts, Refused: []string{}, SkewsSeconds: []int{},
+		Forks: []string{}, Copies: []string{}, SetAside: []string{}, Unexpected: []string{}, Rewritten: r.Rewritten, Notes: SyncNotes(r)}
+	if out.Notes == nil {
+		out.Notes = []string{}
+	}
+	for _, f := range r.Forks {
+		out.Forks = append(out.Forks, f.Old.String()+" → "+f.New.String())
+	}
+	out.Copies = append(out.Copies, r.Copies...)
+	out.Unexpected = append(out.Unexpected, r.Unexpected...)
+	for _, sa := range r.SetAside {
+		out.SetAside = append(out.SetAside, sa.File+": "+sa.Err.Error())
+	}
 	for _, ref := range r.Refused {
 		out.Refused = append(out.Refused, ref.File+": "+ref.Err.Error())
 	}

@@ -34,19 +34,19 @@ func TestCabinetSyncThroughAStick(t *testing.T) {
 		t.Errorf("second cabinet init: %d %q", r.code, r.stderr)
 	}
 
-	envB := map[string]string{"TOURNEE_PASSPHRASE": "b", "XDG_DATA_HOME": t.TempDir()}
+	envB := map[string]string{"TOURNEE_PASSPHRASE": "portable de Karim, lundi matin", "XDG_DATA_HOME": t.TempDir()}
 	pathB := filepath.Join(t.TempDir(), "b.db")
 	if r := run(t, envB, "init", "--db", pathB, "--cabinet", "Cabinet des Dunes", "--nurse", "Karim Benali", "--rpps", "10001234565"); r.code != 0 {
 		t.Fatalf("init B: %s", r.stderr)
 	}
-	wrong := map[string]string{"TOURNEE_PASSPHRASE": "b", "XDG_DATA_HOME": envB["XDG_DATA_HOME"], "TOURNEE_KEY_PASSPHRASE": "pas la bonne"}
+	wrong := map[string]string{"TOURNEE_PASSPHRASE": "portable de Karim, lundi matin", "XDG_DATA_HOME": envB["XDG_DATA_HOME"], "TOURNEE_KEY_PASSPHRASE": "pas la bonne"}
 	if r := run(t, wrong, "cabinet", "join", keyFile, "--db", pathB); r.code != 1 || !strings.Contains(r.stderr, "n'ouvre pas le fichier de clé") {
 		t.Fatalf("join with a wrong passphrase: %d %q", r.code, r.stderr)
 	}
 	if r := run(t, envB, "sync", stick, "--db", pathB); r.code != 1 || !strings.Contains(r.stderr, "clé du cabinet") {
 		t.Errorf("a failed join must leave B without a key: %d %q", r.code, r.stderr)
 	}
-	joinEnv := map[string]string{"TOURNEE_PASSPHRASE": "b", "XDG_DATA_HOME": envB["XDG_DATA_HOME"], "TOURNEE_KEY_PASSPHRASE": "phrase du cabinet"}
+	joinEnv := map[string]string{"TOURNEE_PASSPHRASE": "portable de Karim, lundi matin", "XDG_DATA_HOME": envB["XDG_DATA_HOME"], "TOURNEE_KEY_PASSPHRASE": "phrase du cabinet"}
 	if r := run(t, joinEnv, "cabinet", "join", keyFile, "--db", pathB); r.code != 0 {
 		t.Fatalf("join: %s", r.stderr)
 	}
@@ -117,5 +117,26 @@ func TestDeleteCarePlan(t *testing.T) {
 	}
 	if r := run(t, env, "patients", "delete-careplan", planID, "--db", path); r.code != 1 || !strings.Contains(r.stderr, "introuvable") {
 		t.Errorf("deleting twice: %d %q", r.code, r.stderr)
+	}
+}
+
+// « cabinet init --key-out » into a folder that does not exist yet creates
+// it: the key is stored and its file written, or neither.
+func TestCabinetInitKeyOutIntoMissingFolder(t *testing.T) {
+	pathA, envA := demoDB(t)
+	keyFile := filepath.Join(t.TempDir(), "nouveau", "dossier", "cle.txt")
+	if r := run(t, envA, "cabinet", "init", "--db", pathA, "--key-out", keyFile); r.code != 0 {
+		t.Fatalf("cabinet init into a missing folder: %d %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(keyFile); err != nil {
+		t.Fatalf("no key file: %v", err)
+	}
+	// An existing file is refused before anything is stored.
+	pathB, envB := demoDB(t)
+	if r := run(t, envB, "cabinet", "init", "--db", pathB, "--key-out", keyFile); r.code != 1 || !strings.Contains(r.stderr, "existe déjà") {
+		t.Fatalf("cabinet init onto an existing file: %d %q", r.code, r.stderr)
+	}
+	if r := run(t, envB, "sync", t.TempDir(), "--db", pathB); r.code != 1 || !strings.Contains(r.stderr, "clé du cabinet") {
+		t.Errorf("a key was stored although its file was refused: %d %q", r.code, r.stderr)
 	}
 }
