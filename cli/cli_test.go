@@ -174,7 +174,7 @@ func TestDatabaseOpenTwice(t *testing.T) {
 
 func TestInitByFlags(t *testing.T) {
 	data := t.TempDir()
-	env := map[string]string{"TOURNEE_PASSPHRASE": "s3cret", "XDG_DATA_HOME": data}
+	env := map[string]string{"TOURNEE_PASSPHRASE": "s3cret marée haute", "XDG_DATA_HOME": data}
 	r := run(t, env, "init", "--cabinet", "Cabinet des Dunes", "--nurse", "Aurélie Duquesne", "--rpps", "10001234565")
 	if r.code != 0 || strings.Contains(r.stderr, "attention") {
 		t.Fatalf("init: %d %s", r.code, r.stderr)
@@ -196,7 +196,7 @@ func TestInitByFlags(t *testing.T) {
 		t.Errorf("init with no flags outside a terminal: %d, want usage error", r.code)
 	}
 	// A wrong check digit warns but does not refuse (docs/dmp-cda.md §6).
-	r = run(t, map[string]string{"TOURNEE_PASSPHRASE": "x", "XDG_DATA_HOME": t.TempDir()}, "init", "--cabinet", "X", "--nurse", "Y Z", "--rpps", "10001234568")
+	r = run(t, map[string]string{"TOURNEE_PASSPHRASE": "x marée haute", "XDG_DATA_HOME": t.TempDir()}, "init", "--cabinet", "X", "--nurse", "Y Z", "--rpps", "10001234568")
 	if r.code != 0 || !strings.Contains(r.stderr, "attention") {
 		t.Errorf("init with a bad RPPS check digit: %d %q", r.code, r.stderr)
 	}
@@ -275,7 +275,7 @@ func TestDemoFileHoldsNoClearText(t *testing.T) {
 
 func TestPatientsImportAllOrNothing(t *testing.T) {
 	data := t.TempDir()
-	env := map[string]string{"TOURNEE_PASSPHRASE": "s3cret", "XDG_DATA_HOME": data}
+	env := map[string]string{"TOURNEE_PASSPHRASE": "s3cret marée haute", "XDG_DATA_HOME": data}
 	if r := run(t, env, "init", "--cabinet", "Cabinet", "--nurse", "Aurélie Duquesne", "--rpps", "10001234565"); r.code != 0 {
 		t.Fatal(r.stderr)
 	}
@@ -312,7 +312,7 @@ func TestPatientsImportAllOrNothing(t *testing.T) {
 	if r := run(t, env, "patients", "export", out); r.code != 1 {
 		t.Error("export overwrote an existing file")
 	}
-	env2 := map[string]string{"TOURNEE_PASSPHRASE": "autre", "XDG_DATA_HOME": t.TempDir()}
+	env2 := map[string]string{"TOURNEE_PASSPHRASE": "autre phrase du soir", "XDG_DATA_HOME": t.TempDir()}
 	run(t, env2, "init", "--cabinet", "C2", "--nurse", "Karim Benali", "--rpps", "10001234565")
 	if r := run(t, env2, "patients", "import", out); r.code != 0 {
 		t.Fatalf("re-import of an export: %s", r.stderr)

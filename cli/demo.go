@@ -89,19 +89,23 @@ Sans --db, la base vit dans un dossier temporaire effacé à la sortie. Avec --d
 }
 
 // openOrSeedDemo reuses an existing demo file, or creates and seeds one.
+// The new base is built aside and appears at path only once seeded, so a
+// demo killed halfway leaves nothing that blocks the next run. Its
+// passphrase is not checked for strength: « demo » is known on purpose,
+// the base holds fictitious patients only.
 func openOrSeedDemo(ctx context.Context, path string, pass []byte, env Env) (*storage.DB, bool, error) {
 	if _, err := os.Stat(path); err == nil {
 		db, err := storage.Open(path, pass, storage.Options{Now: env.Now})
 		return db, true, err
 	}
-	db, err := storage.Create(path, pass, storage.Options{Now: env.Now})
+	db, err := storage.CreateWith(path, pass, storage.Options{Now: env.Now}, func(db *storage.DB) error {
+		if err := seedDemo(ctx, db, env.Now()); err != nil {
+			return fmt.Errorf("seed demo: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, false, err
-	}
-	if err := seedDemo(ctx, db, env.Now()); err != nil {
-		db.Close()
-		os.Remove(path)
-		return nil, false, fmt.Errorf("seed demo: %w", err)
 	}
 	return db, false, nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"tournee/passphrase"
 	"tournee/storage"
 
 	"golang.org/x/term"
@@ -118,6 +119,26 @@ func (e Env) passphrase(file string, confirm bool) ([]byte, error) {
 		}
 	}
 	return p, nil
+}
+
+// newPassphrase finds the passphrase of something being created (a
+// database, a pack, a key file) as passphrase does, and refuses a weak one
+// (passphrase.Check) with French advice. At an interactive prompt the
+// advice is shown and the question asked again, three times at most.
+func (e Env) newPassphrase(file string) ([]byte, error) {
+	interactive := file == "" && e.Getenv("TOURNEE_PASSPHRASE") == "" && e.IsTerminal != nil && e.IsTerminal()
+	for try := 1; ; try++ {
+		p, err := e.passphrase(file, true)
+		if err != nil {
+			return nil, err
+		}
+		err = passphrase.Check(p)
+		var weak *passphrase.WeakError
+		if err == nil || !interactive || try == 3 || !errors.As(err, &weak) {
+			return p, err
+		}
+		fmt.Fprintf(e.Stderr, "Phrase de passe trop faible : %s\n", weak.Strength.Advice)
+	}
 }
 
 func (e Env) prompt(label string) ([]byte, error) {

@@ -20,7 +20,9 @@ func (a *app) initCmd() *cobra.Command {
 		Long: `Crée la base de données chiffrée de cet ordinateur.
 
 Sans options, les questions sont posées une à une. Pour un script, tout passe par les options
-et la phrase de passe par TOURNEE_PASSPHRASE ou --passphrase-file :
+et la phrase de passe par TOURNEE_PASSPHRASE ou --passphrase-file. Une phrase de passe de moins de
+10 caractères, ou trop facile à deviner (mot de passe courant, suite de touches, date, un seul mot),
+est refusée avec un conseil : quatre mots sans rapport entre eux font une bonne phrase de passe.
 
   TOURNEE_PASSPHRASE=… tournee init --cabinet "Cabinet des Dunes" --nurse "Aurélie Duquesne" --rpps 10001234565`,
 		Args: noArgs,
@@ -57,19 +59,18 @@ et la phrase de passe par TOURNEE_PASSPHRASE ou --passphrase-file :
 			if err := c.Validate(); err != nil {
 				return err
 			}
-			pass, err := a.env.passphrase(a.passphraseFile, true)
+			pass, err := a.env.newPassphrase(a.passphraseFile)
 			if err != nil {
 				return err
 			}
-			db, err := storage.Create(path, pass, storage.Options{Now: a.env.Now})
+			// Built aside and renamed when seeded: a kill leaves no half-made base.
+			db, err := storage.CreateWith(path, pass, storage.Options{Now: a.env.Now}, func(db *storage.DB) error {
+				return db.Seed(cmd.Context(), patients.Dataset{Cabinet: c, Nurses: []patients.Nurse{n}})
+			})
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			err = db.Seed(cmd.Context(), patients.Dataset{Cabinet: c, Nurses: []patients.Nurse{n}})
-			if err != nil {
-				return err
-			}
 			for _, w := range warns {
 				fmt.Fprintf(a.env.Stderr, "attention : %s : %s\n", w.Field, w.Msg)
 			}

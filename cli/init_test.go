@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestInitPassphraseRefusedWhenWeak: the issue's « a » and its likes are
+// refused with French advice, and nothing is created.
+func TestInitPassphraseRefusedWhenWeak(t *testing.T) {
+	for _, tc := range []struct{ pass, advice string }{
+		{"a", "trop courte (1 caractère, 10 au moins)"},
+		{"1", "trop courte"},
+		{"motdepasse", "mot de passe trop courant"},
+		{"azertyuiop", "trop courant"},
+		{"aaaaaaaaaaaa", "répétitions"},
+	} {
+		data := t.TempDir()
+		r := run(t, map[string]string{"TOURNEE_PASSPHRASE": tc.pass, "XDG_DATA_HOME": data},
+			"init", "--cabinet", "Cabinet des Dunes", "--nurse", "Aurélie Duquesne", "--rpps", "10001234565")
+		if r.code != 1 || !strings.Contains(r.stderr, "phrase de passe trop faible") || !strings.Contains(r.stderr, tc.advice) {
+			t.Errorf("init with %q: %d %q, want refusal with %q", tc.pass, r.code, r.stderr, tc.advice)
+		}
+		if _, err := os.Stat(filepath.Join(data, "tournee")); err == nil {
+			if es, _ := os.ReadDir(filepath.Join(data, "tournee")); len(es) != 0 {
+				t.Errorf("init with %q left files: %v", tc.pass, es)
+			}
+		}
+	}
+}
+
+// TestInitPassphrasePromptAsksAgain: at a terminal, a weak passphrase gets
+// the advice and the question again.
+func TestInitPassphrasePromptAsksAgain(t *testing.T) {
+	answers := []string{"a", "a", "chaton rouge mardi piano", "chaton rouge mardi piano"}
+	var out, errb bytes.Buffer
+	e := Env{
+		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		Getenv:     func(k string) string { return map[string]string{"XDG_DATA_HOME": t.TempDir()}[k] },
+		Now:        fixedNow,
+		IsTerminal: func() bool { return true },
+		ReadPassword: func() ([]byte, error) {
+			a := answers[0]
+			answers = answers[1:]
+			return []byte(a), nil
+		},
+	}
+	code := Run([]string{"init", "--cabinet", "Cabinet des Dunes", "--nurse", "Aurélie Duquesne", "--rpps", "10001234565"}, e)
+	if code != 0 {
+		t.Fatalf("init: %d %s", code, errb.String())
+	}
+	if !strings.Contains(errb.String(), "Phrase de passe trop faible : trop courte") {
+		t.Errorf("no advice at the prompt: %q", errb.String())
+	}
+	if len(answers) != 0 {
+		t.Errorf("%d answers left", len(answers))
+	}
+}
+
+// TestDemoKeepsItsKnownPassphrase: « demo » is weak on purpose.
+func TestDemoKeepsItsKnownPassphrase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo.db")
+	r := run(t, map[string]string{"XDG_DATA_HOME": t.TempDir()}, "demo", "--db", path, "--no-tui")
+	if r.code != 0 || !strings.Contains(r.stdout, "« demo »") {
+		t.Fatalf("demo: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestDemoAndInitAfterAKilledCreation: a creation killed halfway leaves
+// only a temporary file beside the target (never the target itself); the
+// rerun removes it and succeeds.
+func TestDemoAndInitAfterAKilledCreation(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "demo.db")
+	stale := filepath.Join(dir, ".demo.db.creating-0123456789abcdef")
+	if err := os.WriteFile(stale, []byte("half a base"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, map[string]string{"XDG_DATA_HOME": t.TempDir()}, "demo", "--db", path, "--no-tui"); r.code != 0 {
+		t.Fatalf("demo after a killed one: %d %s", r.code, r.stderr)
+	}
+	if es, _ := os.ReadDir(dir); len(es) != 1 || es[0].Name() != "demo.db" {
+		t.Errorf("folder after the rerun: %v", es)
+	}
+
+	data := t.TempDir()
+	folder := filepath.Join(data, "tournee")
+	if err := os.MkdirAll(folder, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	stale = filepath.Join(folder, ".tournee.db.creating-0123456789abcdef")
+	if err := os.WriteFile(stale, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, map[string]string{"TOURNEE_PASSPHRASE": "chaton rouge mardi piano", "XDG_DATA_HOME": data},
+		"init", "--cabinet", "Cabinet des Dunes", "--nurse", "Aurélie Duquesne", "--rpps", "10001234565")
+	if r.code != 0 {
+		t.Fatalf("init after a killed one: %d %s", r.code, r.stderr)
+	}
+	if es, _ := os.ReadDir(folder); len(es) != 1 || es[0].Name() != "tournee.db" {
+		t.Errorf("folder after init: %v", es)
+	}
+}
