@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"tournee/patients"
 )
@@ -14,27 +15,50 @@ import (
 // which would otherwise change notes between export and import.
 func cleanCell(s string) string {
 	s = strings.TrimSpace(strings.ReplaceAll(s, "\r", "\n"))
-	if len(s) > 1 && s[0] == '\'' && strings.IndexByte(formulaStart+"'", s[1]) >= 0 {
+	if guarded(s) {
 		s = s[1:]
 	}
 	return s
 }
 
-// formulaStart are the first characters that make Excel and LibreOffice
-// evaluate a cell as a formula (OWASP "CSV injection").
-const formulaStart = "=+-@"
+// formulaStart are the characters that make Excel and LibreOffice evaluate
+// a cell as a formula (OWASP "CSV injection"), with their full-width forms,
+// which some spreadsheets fold to them.
+const formulaStart = "=+-@＝＋－＠"
+
+// needsGuard tells whether a spreadsheet could read s as a formula: it
+// starts with a formula character, or with a tab, CR or LF (listed by
+// OWASP), or a formula character comes after any leading run of blanks,
+// control or invisible characters, which spreadsheets skip: "\r=HYPERLINK(…)"
+// became a live link in LibreOffice.
+func needsGuard(s string) bool {
+	for i, r := range s {
+		switch {
+		case strings.ContainsRune(formulaStart, r):
+			return true
+		case i == 0 && (r == '\t' || r == '\r' || r == '\n'):
+			return true
+		case unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError:
+			continue // skipped by the spreadsheet: look further
+		}
+		return false
+	}
+	return false
+}
+
+// guarded tells whether s carries escapeCell's quote: a quote before a
+// cell that needed a guard, or before another quote.
+func guarded(s string) bool {
+	return len(s) > 1 && s[0] == '\'' && (s[1] == '\'' || needsGuard(s[1:]))
+}
 
 // escapeCell prefixes a quote, which spreadsheets read as "this is text",
-// to cells that would run as a formula: a note "=HYPERLINK(...)" must not
-// execute, and "+33 6 …" must not become #NOM?. A cell already starting
-// with a quote that cleanCell would strip gets one more, so that every
+// to cells that could run as a formula: a note "=HYPERLINK(...)" must not
+// execute, even behind a CR or a tab, and "+33 6 …" must not become #NOM?.
+// A cell that already looks guarded gets one more quote, so that every
 // value survives Write then Read.
 func escapeCell(s string) string {
-	if s == "" {
-		return s
-	}
-	if strings.IndexByte(formulaStart, s[0]) >= 0 ||
-		(len(s) > 1 && s[0] == '\'' && strings.IndexByte(formulaStart+"'", s[1]) >= 0) {
+	if needsGuard(s) || guarded(s) {
 		return "'" + s
 	}
 	return s
