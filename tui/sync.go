@@ -75,7 +75,7 @@ type (
 )
 
 type syncKeys struct {
-	Start, Sync, Edit, Leave, Up, Down, Keep, Restore key.Binding
+	Start, Sync, Edit, Leave, Up, Down, Keep, Restore, Repair key.Binding
 }
 
 func newSyncKeys() syncKeys {
@@ -88,6 +88,7 @@ func newSyncKeys() syncKeys {
 		Down:    downKey(),
 		Keep:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("entrée", "garder")),
 		Restore: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rétablir l'autre valeur")),
+		Repair:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "réparer le dossier de ce poste")),
 	}
 }
 
@@ -252,6 +253,8 @@ func (s syncScreen) updateKey(msg tea.KeyPressMsg) (syncScreen, tea.Cmd) {
 	switch {
 	case key.Matches(msg, k.Sync):
 		return s.start()
+	case key.Matches(msg, k.Repair):
+		return s.startWith(true)
 	case key.Matches(msg, k.Edit):
 		return s.edit()
 	case key.Matches(msg, k.Up):
@@ -298,7 +301,11 @@ func (s syncScreen) edit() (syncScreen, tea.Cmd) {
 
 // start runs the sync in a command; its progress comes back through a
 // channel that waitForProgress reads, one message at a time.
-func (s syncScreen) start() (syncScreen, tea.Cmd) {
+func (s syncScreen) start() (syncScreen, tea.Cmd) { return s.startWith(false) }
+
+// startWith starts a sync, or with repair a repair of this laptop's folder
+// followed by a sync (« tournee sync repair »).
+func (s syncScreen) startWith(repair bool) (syncScreen, tea.Cmd) {
 	if s.resolving {
 		return s, nil
 	}
@@ -325,7 +332,11 @@ func (s syncScreen) start() (syncScreen, tea.Cmd) {
 	}
 	sync := func() tea.Msg {
 		defer close(done)
-		rep, err := svc.Sync(context.Background(), dir, report)
+		call := svc.Sync
+		if repair {
+			call = svc.Repair
+		}
+		rep, err := call(context.Background(), dir, report)
 		if err != nil {
 			err = withFolderError(err, dir)
 		}
@@ -516,5 +527,5 @@ func (h syncHelp) FullHelp() [][]key.Binding {
 	start.SetHelp("entrée", "synchroniser (sur le dossier)")
 	keep := k.Keep
 	keep.SetHelp("entrée", "garder la valeur (sur un conflit)")
-	return [][]key.Binding{{start, k.Sync, k.Edit}, {k.Up, k.Down, keep, k.Restore}}
+	return [][]key.Binding{{start, k.Sync, k.Edit, k.Repair}, {k.Up, k.Down, keep, k.Restore}}
 }

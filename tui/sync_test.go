@@ -502,3 +502,25 @@ func TestSyncFolderTyped(t *testing.T) {
 		t.Error("after échap, 1 should show the round")
 	}
 }
+
+// « R » repairs this laptop's folder, then syncs; what the storage found
+// (another copy of the base, a conflict copy, a file set aside) is said.
+func TestSyncRepairKeyAndNotes(t *testing.T) {
+	f := &fakeSync{report: cabinetsync.Report{Written: 3,
+		Forks:    []cabinetsync.Fork{{Old: xid.New(), New: xid.New(), From: 4, Reissued: 3}},
+		Copies:   []string{"/media/cle-usb/tournee-sync/x/000000000001-000000000002.sync-conflict-20261205-123456-ABCDEF.bundle"},
+		SetAside: []cabinetsync.SetAside{{File: "/media/cle-usb/tournee-sync/x/000000000099-000000000120.bundle", Err: cabinetsync.ErrDamaged}}}}
+	a := press(startApp(t, syncDeps(t, f), 120, 40), "5", "R")
+	f.mu.Lock()
+	dirs := slices.Clone(f.dirs)
+	f.mu.Unlock()
+	if len(dirs) != 1 || !strings.HasPrefix(dirs[0], "repair:") {
+		t.Fatalf("calls %v, want one repair", dirs)
+	}
+	out := screenText(a)
+	for _, want := range []string{"nouvelle identité", "renvoyées", "Copie de conflit lue et fusionnée", "mis de côté"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+}

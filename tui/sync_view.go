@@ -224,7 +224,42 @@ func (s syncScreen) summaryLines() []string {
 		lines = append(lines, s.hang(st.Late.Render, "⚠ horloge décalée de "+skewText(k.Ahead)+" avec un autre poste ("+
 			shortReplica(k.Replica)+") : vérifiez l'heure des ordinateurs", 2)...)
 	}
+	for _, n := range syncNotes(r) {
+		lines = append(lines, s.hang(st.Late.Render, "• "+n, 2)...)
+	}
 	return lines
+}
+
+// syncNotes says what a sync found beyond the changes: another copy of this
+// database, conflict copies, files set aside or unexpected, folders
+// rewritten or missing. File names carry ids, never patient data.
+func syncNotes(r cabinetsync.Report) []string {
+	var out []string
+	for _, f := range r.Forks {
+		if f.Restored {
+			out = append(out, "Base plus ancienne que ce qu'elle avait déposé (sauvegarde restaurée ?) : ce qu'elle avait perdu a été récupéré, et ce poste a pris une nouvelle identité ("+
+				shortReplica(f.New)+") pour ne rien écraser")
+			continue
+		}
+		out = append(out, "Une copie de cette base écrivait sous la même identité (base copiée sur un autre ordinateur ?) : les deux historiques ont été fusionnés sans perte, et ce poste a pris une nouvelle identité ("+
+			shortReplica(f.New)+") ; "+count(f.Reissued, "modification renvoyée", "modifications renvoyées"))
+	}
+	if r.Rewritten {
+		out = append(out, "Le dossier de ce poste avait disparu : réécrit en entier depuis la base")
+	}
+	for _, c := range r.Copies {
+		out = append(out, "Copie de conflit lue et fusionnée : "+filepath.Base(c))
+	}
+	for _, a := range r.SetAside {
+		out = append(out, "Fichier illisible mis de côté dans "+cabinetsync.SetAsideDir+" : "+filepath.Base(a.File)+" ; son contenu a été réécrit depuis la base")
+	}
+	for _, u := range r.Unexpected {
+		out = append(out, "Fichier inattendu dans le dossier, laissé tel quel : "+filepath.Base(u))
+	}
+	for _, id := range r.Missing {
+		out = append(out, "Le dossier du "+shortReplica(id)+" a disparu : ce poste le réécrira à sa prochaine synchronisation")
+	}
+	return out
 }
 
 // receivedParts are the records a sync changed: « 3 patients modifiés »,
