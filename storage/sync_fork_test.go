@@ -3,6 +3,8 @@ package storage
 import (
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/rs/xid"
@@ -206,5 +208,58 @@ func join(t *testing.T, from, db *DB) {
 	}
 	if err := db.JoinCabinet(ctx, keyFile, nil); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestConflictCopiesMergedAndReported(t *testing.T) {
+	dbs := cabinetOf(t, 2)
+	a, b := dbs[0], dbs[1]
+	stick, other := t.TempDir(), t.TempDir()
+	p := samplePatient()
+	if err := a.SavePatient(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, a, stick)
+	mustSync(t, b, stick)
+	a2 := copyDB(t, a)
+	t1 := writeTrans(t, a, p.ID, "sur l'original")
+	t2 := writeTrans(t, a2, p.ID, "sur la copie")
+	mustSync(t, a, stick)
+	mustSync(t, a2, other) // another folder: Syncthing brings it back as a conflict copy
+	id := replicaOf(t, a)
+	ff, _ := bundleFiles(filepath.Join(other, replica.SyncDir, id.String()))
+	last := ff.bundles[len(ff.bundles)-1]
+	base := strings.TrimSuffix(filepath.Base(last.path), ".bundle")
+	mine := filepath.Join(stick, replica.SyncDir, id.String())
+	syncthing := filepath.Join(mine, base+".sync-conflict-20261205-123456-ABCDEF.bundle")
+	copyFile(t, last.path, syncthing)
+	nextcloud := filepath.Join(mine, base+" (conflicted copy 2026-12-05 123456).bundle")
+	copyFile(t, last.path, nextcloud)
+	notes := filepath.Join(stick, replica.SyncDir, "notes.txt")
+	if err := os.WriteFile(notes, []byte("à ne pas oublier"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	rep := mustSync(t, b, stick)
+	if len(rep.Copies) != 2 || rep.Transmissions != 2 {
+		t.Errorf("B merged copies %v and %d transmissions, want 2 and 2", rep.Copies, rep.Transmissions)
+	}
+	if !slices.Contains(rep.Unexpected, notes) {
+		t.Errorf("unexpected files %v lack %s", rep.Unexpected, notes)
+	}
+	if again := mustSync(t, b, stick); len(again.Copies) != 0 {
+		t.Errorf("copies read a second time: %v", again.Copies)
+	}
+	if rep := mustSync(t, a, stick); len(rep.Forks) != 1 {
+		t.Errorf("the original did not fork on a copy's conflict copy: %+v", rep.Forks)
+	}
+	mustSync(t, a2, stick)
+	for range 2 {
+		for _, db := range []*DB{a, a2, b} {
+			mustSync(t, db, stick)
+		}
+	}
+	for who, db := range map[string]*DB{"original": a, "copie": a2, "B": b} {
+		holdsOnce(t, who, db, p.ID, t1, t2)
 	}
 }
