@@ -58,7 +58,7 @@ func (a *app) patientsListCmd() *cobra.Command {
 					if p.Archived {
 						flag += "  (archivé)"
 					}
-					fmt.Fprintf(w, "%s  %-32s %s%s\n", p.ID, p.DisplayName(), p.Address.Label(), flag)
+					fmt.Fprintf(w, "%s  %-32s %s%s\n", p.ID, safe(p.DisplayName()), safe(p.Address.Label()), flag)
 				}
 				fmt.Fprintf(w, "%d patient(s)\n", len(ps))
 				return nil
@@ -130,14 +130,15 @@ func (a *app) patientsShowCmd() *cobra.Command {
 // writePatientFile prints the fiche in the order a nurse at the door needs
 // it: how to get in, then who to call, then the care.
 func writePatientFile(w io.Writer, p patients.Patient, plans []patients.CarePlan, ts []patients.Transmission) {
+	// Every value is user data: line makes it harmless (safeText).
 	line := func(label, v string) {
 		if strings.TrimSpace(v) != "" {
-			fmt.Fprintf(w, "  %-16s %s\n", label, v)
+			fmt.Fprintf(w, "  %-16s %s\n", label, safeText(v, strings.Repeat(" ", 19)))
 		}
 	}
-	fmt.Fprintf(w, "%s  (%s)\n", p.DisplayName(), p.ID)
+	fmt.Fprintf(w, "%s  (%s)\n", safe(p.DisplayName()), p.ID)
 	for _, al := range p.Alerts {
-		fmt.Fprintf(w, "  ⚠ %s : %s\n", al.Kind, al.Text)
+		fmt.Fprintf(w, "  ⚠ %s : %s\n", safe(string(al.Kind)), safe(al.Text))
 	}
 	fmt.Fprintln(w, "Accès")
 	line("Adresse", p.Address.Label())
@@ -182,11 +183,11 @@ func writePatientFile(w io.Writer, p patients.Patient, plans []patients.CarePlan
 		if c.Strict {
 			strict = ", horaire strict"
 		}
-		fmt.Fprintf(w, "  - %s (%s, %s, %s%s)\n", c.Label, strings.Join(ws, " et "), french.Duration(c.DurationMin), c.Recurrence.Kind, strict)
+		fmt.Fprintf(w, "  - %s (%s, %s, %s%s)\n", safe(c.Label), strings.Join(ws, " et "), french.Duration(c.DurationMin), safe(string(c.Recurrence.Kind)), strict)
 	}
 	fmt.Fprintf(w, "Dernières transmissions (%d)\n", len(ts))
 	for _, t := range ts {
-		fmt.Fprintf(w, "  %s %s — %s\n", french.Date(patients.DateOf(t.At)), french.Time(t.At), t.Cible)
+		fmt.Fprintf(w, "  %s %s — %s\n", french.Date(patients.DateOf(t.At)), french.Time(t.At), safe(t.Cible))
 		line("D", t.Donnees)
 		line("A", t.Actions)
 		line("R", t.Resultats)
@@ -259,7 +260,7 @@ func (a *app) patientsAddCmd() *cobra.Command {
 				if asJSON {
 					return printJSON(a.env.Stdout, p)
 				}
-				fmt.Fprintf(a.env.Stdout, "Patient ajouté : %s %s\n", p.ID, p.DisplayName())
+				fmt.Fprintf(a.env.Stdout, "Patient ajouté : %s %s\n", p.ID, safe(p.DisplayName()))
 				return nil
 			})
 		},
@@ -314,13 +315,13 @@ Les en-têtes sont décrits dans le README. Si une ligne est refusée, rien n'es
 				return fmt.Errorf("read %s: %w", args[0], err)
 			}
 			if len(res.Unknown) > 0 {
-				fmt.Fprintf(a.env.Stderr, "colonnes ignorées (non reconnues) : %s\n", strings.Join(res.Unknown, ", "))
+				fmt.Fprintf(a.env.Stderr, "colonnes ignorées (non reconnues) : %s\n", safe(strings.Join(res.Unknown, ", ")))
 			}
 			for _, w := range res.Warnings {
-				fmt.Fprintln(a.env.Stderr, "attention : "+w.Error())
+				fmt.Fprintln(a.env.Stderr, "attention : "+safe(w.Error()))
 			}
 			for _, re := range res.Errors {
-				fmt.Fprintln(a.env.Stderr, re.Error())
+				fmt.Fprintln(a.env.Stderr, safe(re.Error()))
 			}
 			if len(res.Errors) > 0 && !skipInvalid {
 				return fmt.Errorf("import refused: %d invalid row(s), nothing imported (fix them, or use --skip-invalid)", len(res.Errors))
@@ -394,7 +395,7 @@ func geocodePatients(ctx context.Context, db *storage.DB, ps []patients.Patient,
 		if i < len(lines) {
 			line = lines[i]
 		}
-		fmt.Fprintf(w, "ligne %d : adresse introuvable dans la BAN (« %s ») : patient importé sans coordonnées\n", line, strings.TrimSpace(text))
+		fmt.Fprintf(w, "ligne %d : adresse introuvable dans la BAN (« %s ») : patient importé sans coordonnées\n", line, safe(strings.TrimSpace(text)))
 	}
 }
 

@@ -105,7 +105,7 @@ func (a *app) transmissionsListCmd() *cobra.Command {
 					return printJSON(a.env.Stdout, nonNil(ts))
 				}
 				w := a.env.Stdout
-				fmt.Fprintf(w, "Transmissions de %s (%d)\n", p.DisplayName(), len(ts))
+				fmt.Fprintf(w, "Transmissions de %s (%d)\n", safe(p.DisplayName()), len(ts))
 				for _, t := range ts {
 					var flags []string
 					for _, f := range []struct {
@@ -120,10 +120,10 @@ func (a *app) transmissionsListCmd() *cobra.Command {
 					if len(flags) > 0 {
 						fl = " [" + strings.Join(flags, ", ") + "]"
 					}
-					fmt.Fprintf(w, "\n%s %s — %s%s  (%s)\n", french.Date(patients.DateOf(t.At)), french.Time(t.At), t.Cible, fl, t.ID)
+					fmt.Fprintf(w, "\n%s %s — %s%s  (%s)\n", french.Date(patients.DateOf(t.At)), french.Time(t.At), safe(t.Cible), fl, t.ID)
 					for _, l := range []struct{ k, v string }{{"D", t.Donnees}, {"A", t.Actions}, {"R", t.Resultats}} {
 						if l.v != "" {
-							fmt.Fprintf(w, "  %s : %s\n", l.k, l.v)
+							fmt.Fprintf(w, "  %s : %s\n", l.k, safeText(l.v, "      "))
 						}
 					}
 				}

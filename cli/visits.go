@@ -94,7 +94,7 @@ tournée. Les jours passés sont montrés tels qu'ils ont été vécus.`,
 						items = append(items, "sans place : "+v.LeftOut)
 					}
 					fmt.Fprintf(w, "  %s  %s–%s%s %-28s %-8s %-11s %s — %s  %s\n", eta, french.Clock(v.Window.Start), french.Clock(v.Window.End), strict,
-						names[v.PatientID], french.Duration(v.DurationMin), status, names[v.NurseID], strings.Join(items, " ; "), v.ID)
+						safe(names[v.PatientID]), french.Duration(v.DurationMin), status, safe(names[v.NurseID]), safe(strings.Join(items, " ; ")), v.ID)
 				}
 				return nil
 			})
