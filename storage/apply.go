@@ -53,6 +53,7 @@ func (db *DB) applyAll(ctx context.Context, ins []incoming, dir string, rep *cab
 		clock := db.clock(tx)
 		cache := map[string]*cached{}
 		var conflicts []storedConflict
+		found := map[xid.ID]bool{}
 		step := max(len(ops)/100, 1)
 		for i, op := range ops {
 			if i%step == 0 {
@@ -70,9 +71,14 @@ func (db *DB) applyAll(ctx context.Context, ins []incoming, dir string, rep *cab
 			c.changed = c.changed || changed
 			c.touched = true
 			for _, l := range losses {
-				conflicts = append(conflicts, storedConflict{ID: db.newID(), Entity: op.Entity, Key: op.Key,
+				id := conflictID(op.Entity, op.Key, l.Field, l.LostAt)
+				if found[id] || tx.Bucket(bucketConflicts).Get(id.Bytes()) != nil {
+					continue // the same lost change, already listed
+				}
+				found[id] = true
+				conflicts = append(conflicts, storedConflict{ID: id, Entity: op.Entity, Key: op.Key,
 					Field: l.Field, Kept: l.Kept, Lost: l.Lost, KeptAt: l.KeptAt, LostAt: l.LostAt,
-					KeptBy: l.KeptBy, LostBy: l.LostBy, Found: db.now().UTC()})
+					KeptBy: l.KeptBy, LostBy: l.LostBy, LostBase: l.LostBase, Found: db.now().UTC()})
 			}
 		}
 		progress(cabinetsync.Progress{Stage: cabinetsync.Applying, Done: len(ops), Total: len(ops)})

@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -30,6 +31,7 @@ type storedConflict struct {
 	LostAt         replica.Stamp   `json:"lost_at"`
 	KeptBy         xid.ID          `json:"kept_by,omitzero"`
 	LostBy         xid.ID          `json:"lost_by,omitzero"`
+	LostBase       replica.Stamp   `json:"lost_base,omitzero"`
 	Found          time.Time       `json:"found"`
 	Resolved       time.Time       `json:"resolved,omitzero"`
 	Restored       bool            `json:"restored,omitempty"`
@@ -41,23 +43,80 @@ var entityNames = map[string]string{
 	string(bucketCarePlans): "careplan", string(bucketVisits): "visit", string(bucketTransmissions): "transmission",
 }
 
-// Conflicts returns the conflicts not yet confirmed, oldest first.
+// conflictID names the loss of one change of one field the same way on
+// every laptop: the same conflict has the same id everywhere, and is listed
+// once however many times it was met.
+func conflictID(entity string, key []byte, field string, lost replica.Stamp) xid.ID {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%x\x00%s\x00%d\x00%d\x00", entity, key, field, lost.Wall, lost.Logical)
+	h.Write(lost.Replica[:])
+	var id xid.ID
+	copy(id[:], h.Sum(nil))
+	return id
+}
+
+// Conflicts returns the conflicts not yet confirmed, oldest change lost
+// first. The list is a function of the merged state, the same on every
+// laptop whatever the order the changes arrived in: the value kept is the
+// one in force now, and a lost change that another change was made on top
+// of (in force, or itself lost) is not listed.
 func (db *DB) Conflicts(ctx context.Context) ([]cabinetsync.Conflict, error) {
 	var out []cabinetsync.Conflict
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketConflicts).ForEach(func(k, v []byte) error {
+		var all []storedConflict
+		bases := map[string]map[replica.Stamp]bool{}
+		err := tx.Bucket(bucketConflicts).ForEach(func(k, v []byte) error {
 			c, err := decode[storedConflict](db, bucketConflicts, k, v, conflictV)
 			if err != nil {
 				return err
 			}
-			if !c.Resolved.IsZero() {
-				return nil
+			all = append(all, c)
+			fk := c.Entity + "\x00" + string(c.Key) + "\x00" + c.Field
+			if bases[fk] == nil {
+				bases[fk] = map[replica.Stamp]bool{}
 			}
-			out = append(out, cabinetsync.Conflict{ID: c.ID, Entity: entityNames[c.Entity], Record: recordName(c.Key),
-				Label: db.label(tx, []byte(c.Entity), c.Key), Field: c.Field, Kept: display(c.Kept, db.nurseName(tx)), Lost: display(c.Lost, db.nurseName(tx)),
-				KeptAt: c.KeptAt.Time(), LostAt: c.LostAt.Time(), KeptAuthor: c.KeptBy, LostAuthor: c.LostBy, Found: c.Found})
+			bases[fk][c.LostBase] = true
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		slices.SortFunc(all, func(a, b storedConflict) int {
+			if c := a.LostAt.Compare(b.LostAt); c != 0 {
+				return c
+			}
+			if c := strings.Compare(a.Entity, b.Entity); c != 0 {
+				return c
+			}
+			if c := bytes.Compare(a.Key, b.Key); c != 0 {
+				return c
+			}
+			return strings.Compare(a.Field, b.Field)
+		})
+		for _, c := range all {
+			if !c.Resolved.IsZero() || bases[c.Entity+"\x00"+string(c.Key)+"\x00"+c.Field][c.LostAt] {
+				continue
+			}
+			bucket := []byte(c.Entity)
+			kept, keptAt, keptBy := c.Kept, c.KeptAt, c.KeptBy
+			if isSynced(bucket) {
+				m, err := db.recMeta(tx, bucket, c.Key)
+				if err != nil {
+					return err
+				}
+				st := m.Fields[c.Field]
+				if st.Base == c.LostAt {
+					continue // the change in force was made on top of it
+				}
+				if fields, err := db.storedFields(tx, bucket, c.Key); err == nil && fields != nil && !st.At.IsZero() {
+					kept, keptAt, keptBy = group(bucket, fields)[c.Field], st.At, st.By
+				}
+			}
+			out = append(out, cabinetsync.Conflict{ID: c.ID, Entity: entityNames[c.Entity], Record: recordName(c.Key),
+				Label: db.label(tx, bucket, c.Key), Field: c.Field, Kept: display(kept, db.nurseName(tx)), Lost: display(c.Lost, db.nurseName(tx)),
+				KeptAt: keptAt.Time(), LostAt: c.LostAt.Time(), KeptAuthor: keptBy, LostAuthor: c.LostBy, Found: c.Found})
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list conflicts: %w", err)

@@ -140,6 +140,9 @@ type Loss struct {
 	Kept, Lost     json.RawMessage
 	KeptAt, LostAt Stamp
 	KeptBy, LostBy xid.ID
+	// LostBase is the stamp of the value the lost change replaced: a loss
+	// whose own change was replaced by another lost one is no conflict.
+	LostBase Stamp
 }
 
 // Fields splits a JSON object into its top-level fields.
@@ -269,7 +272,7 @@ func (rec *Record) Apply(op Op) (changed bool, losses []Loss) {
 		case c > 0:
 			if !st.At.IsZero() && op.Base[f] != st.At && !Equal(cur, v) {
 				losses = append(losses, Loss{Field: f, Kept: v, Lost: cur,
-					KeptAt: op.At, LostAt: st.At, KeptBy: op.Author, LostBy: st.By})
+					KeptAt: op.At, LostAt: st.At, KeptBy: op.Author, LostBy: st.By, LostBase: st.Base})
 			}
 			if !Equal(cur, v) {
 				changed = true
@@ -281,7 +284,7 @@ func (rec *Record) Apply(op Op) (changed bool, losses []Loss) {
 			// unless the change in force was made on top of it.
 			if st.Base != op.At && !Equal(cur, v) {
 				losses = append(losses, Loss{Field: f, Kept: cur, Lost: v,
-					KeptAt: st.At, LostAt: op.At, KeptBy: st.By, LostBy: op.Author})
+					KeptAt: st.At, LostAt: op.At, KeptBy: st.By, LostBy: op.Author, LostBase: op.Base[f]})
 			}
 		}
 	}
