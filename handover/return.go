@@ -56,7 +56,9 @@ func BuildReturn(rem patients.Nurse, cabinetID xid.ID, ts []patients.Transmissio
 		}
 	}
 	for _, v := range vs {
-		if reported(v.Status) && in(v.Date) {
+		// Hers only: the pack may carry visits of the period the titulaire
+		// had already made, or another nurse's.
+		if reported(v.Status) && in(v.Date) && v.NurseID == rem.ID {
 			out.Visits = append(out.Visits, v)
 		}
 	}

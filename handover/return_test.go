@@ -19,12 +19,13 @@ func TestBuildReturnKeepsHerPeriod(t *testing.T) {
 	mine := patients.Transmission{ID: xid.New(), AuthorID: rem.ID, At: at(from)}
 	theirs := patients.Transmission{ID: xid.New(), AuthorID: tit, At: at(from)}
 	before := patients.Transmission{ID: xid.New(), AuthorID: rem.ID, At: at(from.AddDays(-1))}
-	done := patients.Visit{ID: xid.New(), Date: to, Status: patients.Done}
+	done := patients.Visit{ID: xid.New(), Date: to, Status: patients.Done, NurseID: rem.ID}
+	titulaires := patients.Visit{ID: xid.New(), Date: to, Status: patients.Done, NurseID: tit}
 	planned := patients.Visit{ID: xid.New(), Date: to, Status: patients.Planned}
 	after := patients.Visit{ID: xid.New(), Date: to.AddDays(1), Status: patients.Done}
 	cab := xid.New()
 	r, err := BuildReturn(rem, cab, []patients.Transmission{mine, theirs, before},
-		[]patients.Visit{done, planned, after}, at(to))
+		[]patients.Visit{done, planned, after, titulaires}, at(to))
 	if err != nil {
 		t.Fatal(err)
 	}
