@@ -114,7 +114,7 @@ func TestSyncForkCopiesJunk(t *testing.T) {
 	}
 	c.round()
 	c.check(c.n)
-	forks := strings.Count(out, "nouvelle identité")
+	forks := strings.Count(out, "Une copie de cette base")
 
 	// Conflict copies made by hand (Syncthing, Nextcloud) of b's bundles.
 	bdir := c.ownFolder(c.laptops[1])
@@ -181,7 +181,7 @@ func TestSyncKilled(t *testing.T) {
 	for range n {
 		l := c.laptops[r.IntN(len(c.laptops))]
 		c.write(l)
-		res := l.killedAfter(time.Duration(r.IntN(400))*time.Millisecond, "sync", c.stick)
+		res := l.killedAfter(time.Duration(r.IntN(1500))*time.Millisecond, "sync", c.stick)
 		if res.killed {
 			kills++
 		} else if res.code != 0 {
