@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"time"
 
 	"tournee/dayplan"
@@ -126,49 +128,87 @@ func seedDemo(ctx context.Context, db *storage.DB, now time.Time) error {
 	if lab, ok := ds.Cabinet.LabPlace(); ok {
 		opt.Lab = &lab
 	}
-	for off := -demoHistoryDays; off <= demoAheadDays; off++ {
-		d := today.AddDays(off)
-		day, err := planner.BuildDay(planner.DayInput{Date: d, Patients: ds.Patients, CarePlans: ds.CarePlans, Nurses: ds.Nurses}, xid.New)
-		if err != nil {
-			return fmt.Errorf("visits of %s: %w", d, err)
-		}
-		dayplan.StableIDs(d, day.Visits)
-		onDuty, standIn := patients.OnDuty(ds.Nurses, d)
-		for i := range day.Visits {
-			if s, ok := standIn[day.Visits[i].NurseID]; ok {
-				day.Visits[i].NurseID = s
+	// The days are planned side by side (each is independent), with a
+	// smaller budget for the past week, which is only history: creating the
+	// demo takes a second or two, not six.
+	n := demoHistoryDays + demoAheadDays + 1
+	days := make([][]patients.Visit, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for k := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			off := k - demoHistoryDays
+			o := opt
+			o.TimeLimit = demoPlanBudget
+			if off < 0 {
+				o.TimeLimit = demoPastBudget
 			}
+			days[k], errs[k] = seedDay(ds, today.AddDays(off), off, now, o)
+		}()
+	}
+	wg.Wait()
+	for k := range n {
+		if errs[k] != nil {
+			return errs[k]
 		}
-		plan, err := planner.PlanDay(day.Visits, planner.Context{Date: d, Patients: ds.Patients, Nurses: onDuty}, opt)
-		if err != nil {
-			return fmt.Errorf("plan %s: %w", d, err)
-		}
-		// When each nurse dropped her tubes at the lab, in the plan.
-		labAt := map[xid.ID]time.Time{}
-		for _, r := range plan.Routes {
-			for _, st := range r.Stops {
-				if st.Lab {
-					labAt[r.NurseID] = d.At(patients.TimeOfDay(st.Start + float64(st.DurationMin)))
-				}
-			}
-		}
-		for _, v := range dayplan.Apply(plan, day.Visits) {
-			end := d.At(v.PlannedArrival).Add(time.Duration(v.DurationMin) * time.Minute)
-			// Past visits were done at their planned start, by the nurse of
-			// the round, and took the time planned; so were today's already
-			// over: the demo opens on a day lived until now.
-			if v.Order > 0 && (off < 0 || (off == 0 && !end.After(now))) {
-				v.Status = patients.Done
-				v.DoneAt = end.UTC()
-				v.DoneBy = v.NurseID
-				if at, ok := labAt[v.NurseID]; ok && v.LabBefore > 0 && !at.After(now) {
-					v.TubesDroppedAt = at.UTC()
-				}
-			}
-			ds.Visits = append(ds.Visits, v)
-		}
+		ds.Visits = append(ds.Visits, days[k]...)
 	}
 	return db.Seed(ctx, ds)
+}
+
+// The planning budgets of the seeded days: the coming ones as the app plans
+// a day, the past week (done visits, history) lighter.
+const demoPlanBudget, demoPastBudget = 120 * time.Millisecond, 40 * time.Millisecond
+
+// seedDay builds and orders day d (off days from today) of the demo cabinet:
+// the visits as the app stores them, done when they are over at now.
+func seedDay(ds patients.Dataset, d patients.Date, off int, now time.Time, opt planner.Options) ([]patients.Visit, error) {
+	day, err := planner.BuildDay(planner.DayInput{Date: d, Patients: ds.Patients, CarePlans: ds.CarePlans, Nurses: ds.Nurses}, xid.New)
+	if err != nil {
+		return nil, fmt.Errorf("visits of %s: %w", d, err)
+	}
+	dayplan.StableIDs(d, day.Visits)
+	onDuty, standIn := patients.OnDuty(ds.Nurses, d)
+	for i := range day.Visits {
+		if s, ok := standIn[day.Visits[i].NurseID]; ok {
+			day.Visits[i].NurseID = s
+		}
+	}
+	plan, err := planner.PlanDay(day.Visits, planner.Context{Date: d, Patients: ds.Patients, Nurses: onDuty}, opt)
+	if err != nil {
+		return nil, fmt.Errorf("plan %s: %w", d, err)
+	}
+	// When each nurse dropped her tubes at the lab, in the plan.
+	labAt := map[xid.ID]time.Time{}
+	for _, r := range plan.Routes {
+		for _, st := range r.Stops {
+			if st.Lab {
+				labAt[r.NurseID] = d.At(patients.TimeOfDay(st.Start + float64(st.DurationMin)))
+			}
+		}
+	}
+	var out []patients.Visit
+	for _, v := range dayplan.Apply(plan, day.Visits) {
+		end := d.At(v.PlannedArrival).Add(time.Duration(v.DurationMin) * time.Minute)
+		// Past visits were done at their planned start, by the nurse of the
+		// round, and took the time planned; so were today's already over:
+		// the demo opens on a day lived until now.
+		if v.Order > 0 && (off < 0 || (off == 0 && !end.After(now))) {
+			v.Status = patients.Done
+			v.DoneAt = end.UTC()
+			v.DoneBy = v.NurseID
+			if at, ok := labAt[v.NurseID]; ok && v.LabBefore > 0 && !at.After(now) {
+				v.TubesDroppedAt = at.UTC()
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 func printSummary(ctx context.Context, env Env, db *storage.DB) error {
