@@ -16,7 +16,7 @@ import (
 
 func TestGeoImportFindAndGeocodedCSV(t *testing.T) {
 	data := t.TempDir()
-	env := map[string]string{"TOURNEE_PASSPHRASE": "s3cret", "XDG_DATA_HOME": data}
+	env := map[string]string{"TOURNEE_PASSPHRASE": "marée basse à Calais", "XDG_DATA_HOME": data}
 	if r := run(t, env, "init", "--cabinet", "Cabinet", "--nurse", "Aurélie Duquesne", "--rpps", "10001234565"); r.code != 0 {
 		t.Fatal(r.stderr)
 	}

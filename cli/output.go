@@ -110,3 +110,50 @@ func escapeLen(s string) int {
 	_, size := utf8.DecodeRuneInString(s[1:])
 	return 1 + size
 }
+
+// safeWriter is the last guard on standard output: whatever a command
+// prints, user data included, reaches the terminal without escape
+// sequences, C0/C1 controls (but tab, CR and LF) or bidi overrides. JSON
+// output is unaffected (encoding/json escapes controls itself). Each
+// Write is cleaned on its own: the commands print whole lines.
+type safeWriter struct{ w io.Writer }
+
+func (s safeWriter) Write(p []byte) (int, error) {
+	str := string(p)
+	if isPlainOut(str) {
+		return s.w.Write(p)
+	}
+	var b strings.Builder
+	for i := 0; i < len(str); {
+		r, size := utf8.DecodeRuneInString(str[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			b.WriteRune(utf8.RuneError)
+		case r == 0x1b:
+			i += escapeLen(str[i:])
+			continue
+		case r == '\t' || r == '\n' || r == '\r':
+			b.WriteRune(r)
+		case r < 0x20 || (r >= 0x7f && r <= 0x9f) || bidiControl(r):
+			// dropped
+		default:
+			b.WriteString(str[i : i+size])
+		}
+		i += size
+	}
+	if _, err := io.WriteString(s.w, b.String()); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// isPlainOut is the fast path of safeWriter: printable text, tabs and line
+// breaks, no escape, control or bidi character.
+func isPlainOut(s string) bool {
+	for _, r := range s {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x1b || (r >= 0x7f && r <= 0x9f) || bidiControl(r) || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
+}

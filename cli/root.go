@@ -49,6 +49,8 @@ func Run(args []string, env Env) (code int) {
 			code = ExitFailure
 		}
 	}()
+	// User data printed by any command reaches the terminal harmless.
+	env.Stdout = safeWriter{env.Stdout}
 	a := &app{env: env}
 	root := a.rootCmd()
 	root.SetArgs(args)
@@ -59,7 +61,8 @@ func Run(args []string, env Env) (code int) {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintln(env.Stderr, "tournee : "+message(err))
+	// An error may quote user data (a name, a field typed): cleaned too.
+	fmt.Fprintln(env.Stderr, "tournee : "+safeText(message(err), "  "))
 	var u usageError
 	if errors.As(err, &u) || isCobraUsage(err) {
 		fmt.Fprintln(env.Stderr, "Voir « tournee --help ».")
