@@ -29,7 +29,10 @@
 //	                          kept (marked once confirmed)
 //	sync_pending              bucket + 0 + key → the fields of a record whose changes arrived before
 //	                          its creation (another folder): out of every read until it is whole
-//	sync                      "key" → the cabinet key, "last" → folder and time of the last sync
+//	oplog_retired             a copy's former identity's log, kept when a fork (a copied or
+//	                          restored database) gave this copy a new identity
+//	sync                      "key" → the cabinet key, "last" → folder and time of the last sync,
+//	                          "copies" → checksums of the conflict copies already read
 //	meta/replica, meta/hlc, meta/op_seq   this laptop's id, clock and last seq (plain)
 //
 // The address index (see geo.go) is public data kept in clear, in two
