@@ -15,6 +15,7 @@ import (
 	"tournee/cabinetsync"
 	"tournee/dayplan"
 	"tournee/french"
+	"tournee/passphrase"
 	"tournee/patients"
 	"tournee/replacement"
 	"tournee/storage"
@@ -49,11 +50,19 @@ func (a *app) cabinetInitCmd() *cobra.Command {
 			if err := prepareKeyOut(out); err != nil {
 				return err
 			}
+			// So is its passphrase: a weak one is refused before anything.
+			var pass []byte
+			if protect {
+				var err error
+				if pass, err = a.keyPassphrase(true); err != nil {
+					return err
+				}
+			}
 			return a.withDB(cmd, func(db *storage.DB) error {
 				if err := db.CreateCabinetKey(cmd.Context()); err != nil {
 					return err
 				}
-				return a.writeKeyFile(cmd, db, out, protect)
+				return a.writeKeyFileWith(cmd, db, out, protect, pass)
 			})
 		},
 	}
@@ -101,6 +110,10 @@ func (a *app) writeKeyFile(cmd *cobra.Command, db *storage.DB, out string, prote
 			return err
 		}
 	}
+	return a.writeKeyFileWith(cmd, db, out, protect, pass)
+}
+
+func (a *app) writeKeyFileWith(cmd *cobra.Command, db *storage.DB, out string, protect bool, pass []byte) error {
 	data, err := db.CabinetKeyFile(cmd.Context(), pass)
 	if err != nil {
 		return err
@@ -120,7 +133,17 @@ func (a *app) writeKeyFile(cmd *cobra.Command, db *storage.DB, out string, prote
 
 // keyPassphrase reads the key file's passphrase: TOURNEE_KEY_PASSPHRASE or
 // a prompt.
+// A new one (confirm) must be strong enough: the key file opens every
+// patient of the cabinet.
 func (a *app) keyPassphrase(confirm bool) ([]byte, error) {
+	p, err := a.readKeyPassphrase(confirm)
+	if err == nil && confirm {
+		err = passphrase.Check(p)
+	}
+	return p, err
+}
+
+func (a *app) readKeyPassphrase(confirm bool) ([]byte, error) {
 	if p := a.env.Getenv("TOURNEE_KEY_PASSPHRASE"); p != "" {
 		return []byte(p), nil
 	}

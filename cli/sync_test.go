@@ -140,3 +140,22 @@ func TestCabinetInitKeyOutIntoMissingFolder(t *testing.T) {
 		t.Errorf("a key was stored although its file was refused: %d %q", r.code, r.stderr)
 	}
 }
+
+// A protected key file needs a passphrase strong enough, checked before the
+// key is made: nothing is stored when it is refused.
+func TestCabinetInitRefusesAWeakKeyPassphrase(t *testing.T) {
+	path, env := demoDB(t)
+	env["TOURNEE_KEY_PASSPHRASE"] = "1234"
+	out := filepath.Join(t.TempDir(), "cle.txt")
+	r := run(t, env, "cabinet", "init", "--db", path, "--key-out", out, "--protect")
+	if r.code == 0 || !strings.Contains(r.stderr, "courte") {
+		t.Fatalf("a 4-digit key passphrase was accepted: %+v", r)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Fatal("a key file was written")
+	}
+	env["TOURNEE_KEY_PASSPHRASE"] = "les galets de la plage de Sangatte"
+	if r := run(t, env, "cabinet", "init", "--db", path, "--key-out", out, "--protect"); r.code != 0 {
+		t.Fatalf("the key was not made after the refusal: %s", r.stderr)
+	}
+}
