@@ -19,10 +19,6 @@ var (
 	// ErrNoFolder: the folder given to sync does not exist or is not a folder
 	// (a USB stick not plugged in).
 	ErrNoFolder = errors.New("sync folder not found")
-	// ErrRestoredReplica: this laptop's folder holds operations its database
-	// does not have (a database restored from an older backup): writing would
-	// reuse their numbers, so nothing is written.
-	ErrRestoredReplica = errors.New("database older than its own bundles")
 	// ErrNoCabinetKey: this laptop has no cabinet key yet (cabinet init or join).
 	ErrNoCabinetKey = errors.New("no cabinet key on this laptop")
 	// ErrKeyExists: cabinet init on a laptop that already has a key.

@@ -124,8 +124,6 @@ func message(err error) string {
 		return "ce fichier n'est pas une clé de cabinet tournée (ou il est abîmé) ; rien n'a été changé. (" + err.Error() + ")"
 	case errors.Is(err, storage.ErrNoFolder):
 		return "dossier de synchronisation introuvable : la clé USB est-elle branchée ? (" + err.Error() + ")"
-	case errors.Is(err, storage.ErrRestoredReplica):
-		return "cette base est plus ancienne que ce qu'elle a déjà déposé dans ce dossier (sauvegarde restaurée ?) : rien n'a été écrit. Demandez de l'aide avant de synchroniser. (" + err.Error() + ")"
 	case errors.Is(err, storage.ErrCorrupt):
 		return "le fichier est endommagé ou tronqué ; rien n'a été modifié. (" + err.Error() + ")"
 	case errors.As(err, &ve):

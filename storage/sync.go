@@ -27,12 +27,9 @@ import (
 
 var _ cabinetsync.Service = (*DB)(nil)
 
-// Errors of a sync that end it before anything is applied; they live in
-// cabinetsync so that the interface can word them without importing storage.
-var (
-	ErrNoFolder        = cabinetsync.ErrNoFolder
-	ErrRestoredReplica = cabinetsync.ErrRestoredReplica
-)
+// ErrNoFolder ends a sync before anything is applied; it lives in
+// cabinetsync so that the interface can word it without importing storage.
+var ErrNoFolder = cabinetsync.ErrNoFolder
 
 // incoming is what was read of one replica's bundles.
 type incoming struct {

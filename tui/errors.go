@@ -61,8 +61,6 @@ func cabinetMessage(err error) string {
 		return "Ce fichier n'est pas une clé de cabinet de tournée."
 	case errors.Is(err, cabinetsync.ErrNoFolder):
 		return "Ce dossier n'existe pas ou la clé USB n'est plus branchée."
-	case errors.Is(err, cabinetsync.ErrRestoredReplica):
-		return "Cette base est plus ancienne que ce qu'elle a déjà déposé dans ce dossier (sauvegarde restaurée ?) : rien n'a été écrit ni modifié. Demandez de l'aide avant de synchroniser."
 	case errors.Is(err, cabinetsync.ErrWrongKey), errors.Is(err, cabinetsync.ErrDamaged),
 		errors.Is(err, cabinetsync.ErrTooNew), errors.Is(err, cabinetsync.ErrGap):
 		return "Synchronisation : " + refusalText(err) + "."
