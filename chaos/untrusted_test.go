@@ -411,8 +411,15 @@ func TestKeyFileFlipped(t *testing.T) {
 		t.Fatal(err)
 	}
 	flipped := filepath.Join(other.dir, "cle.txt")
+	// Every position of the lines that mean something (the cabinet id with
+	// its tag, the secret) and of their line ends; the comments too in the
+	// long runs (a join costs about a second).
+	meaning := bytes.Index(key, []byte("# cabinet: "))
 	refused, joined := 0, 0
 	for i := range key {
+		if i < meaning-1 && !long() {
+			continue
+		}
 		data := bytes.Clone(key)
 		data[i] ^= 0x01
 		if err := os.WriteFile(flipped, data, 0o600); err != nil {
@@ -434,5 +441,5 @@ func TestKeyFileFlipped(t *testing.T) {
 			t.Fatalf("byte %d flipped: joined cabinet %s, want %s or a refusal (%v)", i, got.ID, cab.ID, err)
 		}
 	}
-	t.Logf("key file of %d bytes, one flipped at each: %d refused, %d joined the right cabinet (a comment changed)", len(key), refused, joined)
+	t.Logf("key file of %d bytes, %d positions flipped: %d refused, %d joined the right cabinet (a comment changed)", len(key), refused+joined, refused, joined)
 }

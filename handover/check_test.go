@@ -43,7 +43,9 @@ func TestPackCheck(t *testing.T) {
 		{"visit before the period", "hors de la période", func(p *Pack) { p.Visits[0].Date = p.From.AddDays(-1) }},
 		{"visit after the period", "hors de la période", func(p *Pack) { p.Visits[0].Date = p.To.AddDays(30) }},
 		{"visit of a patient not in the pack", "patient absent", func(p *Pack) { p.Visits[0].PatientID = stranger }},
-		{"transmission of a patient not in the pack", "patient absent", func(p *Pack) { p.Transmissions = append(p.Transmissions, patients.Transmission{ID: xid.New(), PatientID: stranger}) }},
+		{"transmission of a patient not in the pack", "patient absent", func(p *Pack) {
+			p.Transmissions = append(p.Transmissions, patients.Transmission{ID: xid.New(), PatientID: stranger})
+		}},
 		{"no remplaçant", "remplaçant", func(p *Pack) { p.Remplacant.ID = xid.NilID() }},
 		{"remplaçant is titulaire", "titulaire", func(p *Pack) { p.Titulaires[0].ID = p.Remplacant.ID }},
 		{"newer format", "version plus récente", func(p *Pack) { p.Format = PackFormat + 1 }},
