@@ -2,79 +2,226 @@ package storage
 
 import (
 	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
+	"syscall"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// Errors of backups, restores and a full disk, for the edges to explain.
+var (
+	// ErrBackupDamaged: a backup fails its checks (checksum, structure or a
+	// sealed record). It always comes with ErrCorrupt.
+	ErrBackupDamaged = errors.New("backup damaged")
+	// ErrDiskFull: a write failed for lack of space (ENOSPC);
+	// nothing was changed by it.
+	ErrDiskFull = errors.New("disk full")
+	// ErrReadOnly: the database was opened read-only because the disk is
+	// full; every write is refused and changes nothing.
+	ErrReadOnly = bolterrors.ErrDatabaseReadOnly
 )
 
 // KeepBackups is how many backups a folder keeps; older ones are removed.
 const KeepBackups = 10
 
-const backupPrefix, backupSuffix = "tournee-", ".db"
+// KeepSafetyCopies is how many safety copies taken before a restore a folder
+// keeps, per database; older ones are removed.
+const KeepSafetyCopies = 10
+
+const (
+	backupPrefix = "tournee-"
+	safetyPrefix = "avant-restauration-"
+	backupSuffix = ".db"
+	// tmpPrefix starts the name of every file a backup or a restore is
+	// writing; Open and Backup remove the ones a killed process left.
+	tmpPrefix = ".tmp-"
+)
+
+// A backup ends with a trailer after bbolt's pages: magic, the length of
+// what precedes it and its SHA-256. Its 48 bytes make the file size no
+// multiple of 512, so a file with a trailer is told by its size from a bare
+// bbolt file (an older backup): one flipped bit anywhere, even in a page
+// bbolt never reads, fails the checksum.
+const (
+	trailerMagic = "TRNBAK01"
+	trailerSize  = len(trailerMagic) + 8 + sha256.Size
+)
+
+// faults injects disk failures in tests; the zero value is the real disk.
+type faults struct {
+	// backupWriter wraps the writer of a backup file.
+	backupWriter func(io.Writer) io.Writer
+	// openWrite, if set, is what opening the database for writing fails with.
+	openWrite error
+}
 
 // Backup writes a hot, consistent copy of the database into dir (created 0700
 // if needed) and prunes the folder to the newest KeepBackups. The copy is as
-// sealed as the database: it opens with the same passphrase.
-func (db *DB) Backup(dir string) (string, error) {
+// sealed as the database: it opens with the same passphrase. Its name is new:
+// two backups in the same millisecond get two files. A backup the disk has
+// no room for is ErrDiskFull and leaves no file.
+func (db *DB) Backup(dir string) (string, error) { return db.backup(dir, faults{}) }
+
+func (db *DB) backup(dir string, fl faults) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("backup folder: %w", err)
+		return "", diskFull(fmt.Errorf("backup folder: %w", err))
 	}
-	name := backupPrefix + db.now().UTC().Format("20060102-150405.000") + backupSuffix
-	path := filepath.Join(dir, name)
+	cleanTemps(dir, tmpPrefix+backupPrefix)
+	var path string
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		return writeFileAtomic(path, func(f *os.File) error {
-			w := bufio.NewWriterSize(f, 1<<20)
-			if _, err := tx.WriteTo(w); err != nil {
-				return err
-			}
-			return w.Flush()
-		})
+		var err error
+		path, err = writeBackup(tx, dir, backupPrefix, db.now(), fl)
+		return err
 	})
 	if err != nil {
-		return "", fmt.Errorf("backup to %s: %w", dir, err)
+		return "", diskFull(fmt.Errorf("backup to %s: %w", dir, err))
 	}
-	if err := pruneBackups(dir, KeepBackups); err != nil {
+	if err := prune(dir, backupPrefix, KeepBackups); err != nil {
 		return path, fmt.Errorf("prune old backups: %w", err)
 	}
 	return path, nil
 }
 
-// writeFileAtomic writes through a temp file in the same folder, syncs it and
-// renames it into place, so a crash or a pulled USB stick never leaves a
-// half-written file under the final name.
-func writeFileAtomic(path string, write func(f *os.File) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
+// writeBackup writes tx's pages and the trailer into a new file of dir named
+// prefix + timestamp, through a synced temporary file.
+func writeBackup(tx *bolt.Tx, dir, prefix string, now time.Time, fl faults) (string, error) {
+	f, err := os.CreateTemp(dir, tmpPrefix+prefix+"*") // mode 0600
+	if err != nil {
+		return "", err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // no-op once published
+	var w io.Writer = f
+	if fl.backupWriter != nil {
+		w = fl.backupWriter(f)
+	}
+	bw := bufio.NewWriterSize(w, 1<<20)
+	h := sha256.New()
+	n, err := tx.WriteTo(io.MultiWriter(bw, h))
+	if err == nil {
+		_, err = bw.Write(trailer(n, h.Sum(nil)))
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", err
+	}
+	path, err := publishNew(tmp, dir, prefix+now.UTC().Format("20060102-150405.000"))
+	if err != nil {
+		return "", err
+	}
+	return path, syncFolder(dir)
+}
+
+func trailer(n int64, sum []byte) []byte {
+	t := make([]byte, 0, trailerSize)
+	t = append(t, trailerMagic...)
+	t = binary.BigEndian.AppendUint64(t, uint64(n))
+	return append(t, sum...)
+}
+
+// publishNew gives tmp a name of dir no file has: stem + ".db", else stem +
+// "_02.db", "_03.db"… (sorting after it). A hard link never replaces a file;
+// where links are not supported (FAT keys) a rename after a check does it.
+func publishNew(tmp, dir, stem string) (string, error) {
+	for i := 1; i < 1000; i++ {
+		name := stem
+		if i > 1 {
+			name += fmt.Sprintf("_%02d", i)
+		}
+		path := filepath.Join(dir, name+backupSuffix)
+		err := os.Link(tmp, path)
+		if err == nil {
+			return path, os.Remove(tmp)
+		}
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if _, serr := os.Lstat(path); serr == nil {
+			continue
+		}
+		return path, os.Rename(tmp, path)
+	}
+	return "", fmt.Errorf("no free name for %s in %s", stem, dir)
+}
+
+// syncFolder makes a new name durable. Windows cannot sync a folder; NTFS
+// journals the rename itself.
+func syncFolder(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	d, err := os.Open(dir)
 	if err != nil {
 		return err
 	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after a successful rename
-	if err := f.Chmod(0o600); err != nil && !errors.Is(err, errors.ErrUnsupported) {
-		f.Close()
+	if err := d.Sync(); err != nil {
+		d.Close()
 		return err
 	}
-	if err := write(f); err != nil {
-		f.Close()
-		return err
+	return d.Close()
+}
+
+// cleanTemps removes the temporary files named prefix… that a killed backup
+// or restore left in dir. Callers hold the database's lock, so no process
+// of this database is writing one.
+func cleanTemps(dir, prefix string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), prefix) && e.Type().IsRegular() {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
 	}
-	if err := f.Close(); err != nil {
-		return err
+}
+
+// cleanAllTemps removes what killed backups and restores of the database at
+// path left: in its folder and in its backup folder.
+func cleanAllTemps(path, backupDir string) {
+	cleanTemps(filepath.Dir(path), tmpPrefix+filepath.Base(path)+"-")
+	if backupDir != "" {
+		cleanTemps(backupDir, tmpPrefix+backupPrefix)
+		cleanTemps(backupDir, tmpPrefix+safetyPrefix)
 	}
-	return os.Rename(tmp, path)
 }
 
 // Backups lists the backup files of dir, oldest first.
-func Backups(dir string) ([]string, error) {
+func Backups(dir string) ([]string, error) { return listCopies(dir, backupPrefix) }
+
+// SafetyCopies lists the copies of the database at dbPath that restores
+// kept in dir before replacing it, oldest first.
+func SafetyCopies(dir, dbPath string) ([]string, error) {
+	return listCopies(dir, safetyStem(dbPath))
+}
+
+func safetyStem(dbPath string) string {
+	return safetyPrefix + strings.TrimSuffix(filepath.Base(dbPath), backupSuffix) + "-"
+}
+
+func listCopies(dir, prefix string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -85,7 +232,7 @@ func Backups(dir string) ([]string, error) {
 	var out []string
 	for _, e := range entries {
 		n := e.Name()
-		if e.Type().IsRegular() && strings.HasPrefix(n, backupPrefix) && strings.HasSuffix(n, backupSuffix) {
+		if e.Type().IsRegular() && strings.HasPrefix(n, prefix) && strings.HasSuffix(n, backupSuffix) {
 			out = append(out, filepath.Join(dir, n))
 		}
 	}
@@ -93,8 +240,8 @@ func Backups(dir string) ([]string, error) {
 	return out, nil
 }
 
-func pruneBackups(dir string, keep int) error {
-	list, err := Backups(dir)
+func prune(dir, prefix string, keep int) error {
+	list, err := listCopies(dir, prefix)
 	if err != nil {
 		return err
 	}
@@ -107,9 +254,18 @@ func pruneBackups(dir string, keep int) error {
 	return nil
 }
 
+// diskFull marks an error caused by a full disk (or quota) with ErrDiskFull.
+func diskFull(err error) error {
+	if err != nil && !errors.Is(err, ErrDiskFull) && errors.Is(err, syscall.ENOSPC) {
+		return fmt.Errorf("%w: %w", ErrDiskFull, err)
+	}
+	return err
+}
+
 // autoBackup takes the day's backup on the first open of each day, before
-// migrations touch the file.
-func (db *DB) autoBackup(dir string) error {
+// migrations touch the file. A day whose backup failed is tried again at
+// the next open.
+func (db *DB) autoBackup(dir string, fl faults) error {
 	if dir == "" {
 		return nil
 	}
@@ -124,24 +280,115 @@ func (db *DB) autoBackup(dir string) error {
 	if string(last) == string(today) {
 		return nil
 	}
-	if _, err := db.Backup(dir); err != nil {
+	if _, err := db.backup(dir, fl); err != nil {
 		return err
 	}
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return diskFull(db.bolt.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketMeta).Put(keyAutoBackup, today)
-	})
+	}))
 }
 
-// Verify checks a whole file: the bbolt structure, the passphrase, and that
-// every sealed record authenticates and decodes. Restore calls it before
-// replacing anything.
-func Verify(path string, passphrase []byte) (err error) {
-	defer func() {
-		// bbolt panics on some malformed pages; a bad backup is an error, not a crash.
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%w: %v", ErrCorrupt, r)
+// sealedBuckets hold nothing but sealed values (see doc.go). The others
+// hold plain values by design (meta, the indexes, sync_seen, the address
+// index): Verify checks their structure only.
+var sealedBuckets = [][]byte{bucketCabinet, bucketNurses, bucketPatients, bucketCarePlans, bucketVisits,
+	bucketTransmissions, bucketAudit, bucketDMPExports, bucketOplog, bucketSyncState, bucketConflicts,
+	bucketSync, bucketPending}
+
+// verified is what verify learnt of a backup: the length of its bbolt
+// pages (without the trailer) and their digest.
+type verified struct {
+	size int64
+	sum  [sha256.Size]byte
+}
+
+// Verify checks a whole file: its checksum, every page bbolt can reach
+// (without mapping the file), bbolt's consistency check (tx.Check), the
+// passphrase, and that every sealed record authenticates. Restore calls it
+// before replacing anything. A damaged file is ErrBackupDamaged (and
+// ErrCorrupt), never a crash.
+func Verify(path string, passphrase []byte) error {
+	_, err := verify(path, passphrase)
+	return err
+}
+
+func verify(path string, passphrase []byte) (verified, error) {
+	var v verified
+	f, err := os.Open(path)
+	if err != nil {
+		return v, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return v, err
+	}
+	size := fi.Size()
+	v.size = size
+	var want []byte
+	if size%512 != 0 {
+		if size < int64(trailerSize) {
+			return v, damaged("file of %d bytes", size)
 		}
+		t := make([]byte, trailerSize)
+		if _, err := f.ReadAt(t, size-int64(trailerSize)); err != nil {
+			return v, damaged("read checksum: %v", err)
+		}
+		if string(t[:len(trailerMagic)]) != trailerMagic {
+			return v, damaged("file truncated or checksum damaged (%d bytes)", size)
+		}
+		v.size = size - int64(trailerSize)
+		if n := binary.BigEndian.Uint64(t[len(trailerMagic):]); n != uint64(v.size) {
+			return v, damaged("file of %d bytes, %d written", v.size, n)
+		}
+		want = t[len(trailerMagic)+8:]
+	}
+	if v.size == 0 {
+		return v, damaged("empty file")
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(f, 0, v.size)); err != nil {
+		return v, damaged("read: %v", err)
+	}
+	h.Sum(v.sum[:0])
+	if want != nil && !bytes.Equal(want, v.sum[:]) {
+		return v, damaged("checksum mismatch: the file changed after it was written")
+	}
+	if err := checkPages(f, v.size); err != nil {
+		return v, damaged("%w", err)
+	}
+	err = guarded(func() error { return verifyRecords(path, passphrase) })
+	if errors.Is(err, ErrCorrupt) {
+		return v, damaged("%w", err)
+	}
+	return v, err
+}
+
+func damaged(format string, args ...any) error {
+	err := fmt.Errorf(format, args...)
+	if errors.Is(err, ErrCorrupt) {
+		return fmt.Errorf("%w: %w", ErrBackupDamaged, err)
+	}
+	return fmt.Errorf("%w: %w: %w", ErrBackupDamaged, ErrCorrupt, err)
+}
+
+// guarded runs fn in a goroutine where a memory fault (bbolt reading a
+// damaged map) is a panic, and turns any panic into ErrCorrupt.
+func guarded(fn func() error) error {
+	done := make(chan error, 1)
+	go func() {
+		debug.SetPanicOnFault(true)
+		defer func() {
+			if r := recover(); r != nil {
+				done <- fmt.Errorf("%w: %v", ErrCorrupt, r)
+			}
+		}()
+		done <- fn()
 	}()
+	return <-done
+}
+
+func verifyRecords(path string, passphrase []byte) error {
 	b, err := boltOpen(path, Options{ReadOnly: true})
 	if err != nil {
 		return err
@@ -152,8 +399,16 @@ func Verify(path string, passphrase []byte) (err error) {
 		return err
 	}
 	return b.View(func(tx *bolt.Tx) error {
+		// Read the channel to its end: the checker reads the map until it
+		// closes it, and the map must outlive it.
+		var bad error
 		for err := range tx.Check() {
-			return fmt.Errorf("%w: %v", ErrCorrupt, err)
+			if bad == nil {
+				bad = err
+			}
+		}
+		if bad != nil {
+			return fmt.Errorf("%w: %v", ErrCorrupt, bad)
 		}
 		from, err := schemaVersion(tx)
 		if err != nil {
@@ -162,58 +417,189 @@ func Verify(path string, passphrase []byte) (err error) {
 		if from > schemaLatest {
 			return fmt.Errorf("%w: schema %d", ErrTooNew, from)
 		}
-		return tx.ForEach(func(name []byte, bk *bolt.Bucket) error {
-			// meta and the indexes hold no sealed value; the address index
-			// is public data kept in clear (see geo.go).
-			if string(name) == string(bucketMeta) || strings.Contains(string(name), "_by_") || strings.HasPrefix(string(name), "geo_") {
-				return nil
+		for _, name := range sealedBuckets {
+			bk := tx.Bucket(name)
+			if bk == nil {
+				continue // an older schema
 			}
-			return bk.ForEach(func(k, v []byte) error {
+			err := bk.ForEach(func(k, v []byte) error {
+				if bk.Bucket(k) != nil {
+					return nil
+				}
 				_, err := db.open(name, k, v)
 				return err
 			})
-		})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
 // Restore replaces the database at path with the backup file, after checking
-// the backup with Verify. The current database must not be open elsewhere; a
-// safety copy of it goes to backupDir first. The passphrase is the backup's.
+// the backup with Verify. The current database must not be open elsewhere;
+// a safety copy of it goes to backupDir first, under a new name each time
+// (the newest KeepSafetyCopies are kept), so no restore loses what was
+// written since the backup. The passphrase is the backup's. On any failure
+// the database is unchanged.
 func Restore(path, backup string, passphrase []byte, backupDir string) error {
-	if err := Verify(backup, passphrase); err != nil {
+	v, err := verify(backup, passphrase)
+	if err != nil {
 		return fmt.Errorf("check backup %s: %w", backup, err)
 	}
 	if _, err := os.Stat(path); err == nil {
-		// Taking the lock proves no other window uses the file.
+		// Taking the lock proves no other window uses the file; it is held
+		// until the restored file is in place.
 		cur, err := boltOpen(path, Options{})
+		switch {
+		case err == nil:
+			defer cur.Close()
+			if backupDir != "" {
+				err = cur.View(func(tx *bolt.Tx) error { return keepSafetyCopy(tx, path, backupDir) })
+			}
+		case errors.Is(err, ErrCorrupt):
+			// A damaged database is what a restore is for: it is kept as it is.
+			if backupDir != "" {
+				err = keepSafetyCopy(nil, path, backupDir)
+			} else {
+				err = nil
+			}
+		}
 		if err != nil {
+			return fmt.Errorf("safety copy before restore: %w", diskFull(err))
+		}
+		if runtime.GOOS == "windows" {
+			cur.Close() // Windows renames no open file
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	cleanTemps(filepath.Dir(path), tmpPrefix+filepath.Base(path)+"-")
+	if err := install(path, backup, v); err != nil {
+		return fmt.Errorf("restore %s: %w", backup, diskFull(err))
+	}
+	return nil
+}
+
+// keepSafetyCopy writes tx (or, when tx is nil, the file at path as it is)
+// into backupDir under a new name and prunes the older safety copies.
+func keepSafetyCopy(tx *bolt.Tx, path, backupDir string) error {
+	if err := os.MkdirAll(backupDir, 0o700); err != nil {
+		return err
+	}
+	stem := safetyStem(path)
+	if tx != nil {
+		if _, err := writeBackup(tx, backupDir, stem, time.Now(), faults{}); err != nil {
 			return err
 		}
-		err = cur.View(func(tx *bolt.Tx) error {
-			if backupDir == "" {
-				return nil
-			}
-			if err := os.MkdirAll(backupDir, 0o700); err != nil {
-				return err
-			}
-			safety := filepath.Join(backupDir, "avant-restauration-"+filepath.Base(path))
-			return writeFileAtomic(safety, func(f *os.File) error {
-				_, err := tx.WriteTo(f)
-				return err
-			})
-		})
-		cur.Close()
-		if err != nil {
-			return fmt.Errorf("safety copy before restore: %w", err)
-		}
+	} else if _, err := copyNew(path, backupDir, stem); err != nil {
+		return err
 	}
+	return prune(backupDir, stem, KeepSafetyCopies)
+}
+
+// copyNew copies the file src into a new file of dir named stem + timestamp.
+func copyNew(src, dir, stem string) (string, error) {
+	in, err := os.Open(src)
+	if err != nil {
+		return "", err
+	}
+	defer in.Close()
+	f, err := os.CreateTemp(dir, tmpPrefix+stem+"*")
+	if err != nil {
+		return "", err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	_, err = io.Copy(f, in)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", err
+	}
+	path, err := publishNew(tmp, dir, stem+time.Now().UTC().Format("20060102-150405.000"))
+	if err != nil {
+		return "", err
+	}
+	return path, syncFolder(dir)
+}
+
+// install copies the verified pages of backup (without the trailer) over
+// path through a synced temporary file and a rename: a restore killed at
+// any point leaves the old database or the new one, never a mix. The copy
+// must have the digest verify found: a backup changed since is refused.
+func install(path, backup string, v verified) error {
 	src, err := os.Open(backup)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	return writeFileAtomic(path, func(f *os.File) error {
-		_, err := f.ReadFrom(src)
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, tmpPrefix+filepath.Base(path)+"-*") // mode 0600
+	if err != nil {
 		return err
-	})
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // no-op after the rename
+	h := sha256.New()
+	_, err = io.Copy(io.MultiWriter(f, h), io.NewSectionReader(src, 0, v.size))
+	if err == nil && !bytes.Equal(h.Sum(nil), v.sum[:]) {
+		err = damaged("the backup changed while it was restored")
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	return syncFolder(dir)
 }
+
+// OpenWarning is what Open could not do while still opening the database
+// for reading: the day's backup, or opening the file for writing
+// (ReadOnly: every write is then ErrReadOnly).
+type OpenWarning struct {
+	Err      error
+	ReadOnly bool
+}
+
+func (w *OpenWarning) Error() string { return w.Err.Error() }
+func (w *OpenWarning) Unwrap() error { return w.Err }
+
+// French is the warning for the nurse.
+func (w *OpenWarning) French() string {
+	switch {
+	case w.ReadOnly:
+		return "disque plein : la base est ouverte en lecture seule ; vos données sont lisibles, mais rien ne peut être enregistré. Libérez de la place puis relancez tournée."
+	case errors.Is(w.Err, ErrDiskFull):
+		return "disque plein : la sauvegarde du jour n'a pas pu être écrite ; vos données sont lisibles, libérez de la place pour que la sauvegarde et les enregistrements reprennent."
+	}
+	return "la sauvegarde du jour n'a pas pu être écrite ; vos données sont lisibles."
+}
+
+// OpenWarn is Open that hands its warnings to warn instead of stderr.
+func OpenWarn(path string, passphrase []byte, o Options, warn func(*OpenWarning)) (*DB, error) {
+	if warn == nil {
+		warn = func(*OpenWarning) {}
+	}
+	return openDB(path, passphrase, o, faults{}, warn)
+}
+
+func warnStderr(w *OpenWarning) {
+	fmt.Fprintf(os.Stderr, "tournee : attention, %s (%v)\n", w.French(), w.Err)
+}
+
+// ReadOnly tells whether the database was opened read-only (asked for, or
+// because the disk is full): every write is then ErrReadOnly.
+func (db *DB) ReadOnly() bool { return db.bolt.IsReadOnly() }

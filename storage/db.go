@@ -95,17 +95,26 @@ func boltOpen(path string, o Options) (*bolt.DB, error) {
 	if timeout == 0 {
 		timeout = time.Second
 	}
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: o.ReadOnly, InitialMmapSize: initialMmapSize()})
-	switch {
-	case errors.Is(err, bolterrors.ErrTimeout):
-		return nil, fmt.Errorf("open %s: %w", path, ErrAlreadyOpen)
-	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrChecksum),
-		errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrInvalidMapping):
-		return nil, fmt.Errorf("open %s: %w: %v", path, ErrCorrupt, err)
-	case err != nil:
-		return nil, fmt.Errorf("open %s: %w", path, err)
+	for attempt := 0; ; attempt++ {
+		before, _ := os.Stat(path)
+		b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: o.ReadOnly, InitialMmapSize: initialMmapSize()})
+		switch {
+		case errors.Is(err, bolterrors.ErrTimeout):
+			return nil, fmt.Errorf("open %s: %w", path, ErrAlreadyOpen)
+		case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrChecksum),
+			errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrInvalidMapping):
+			return nil, fmt.Errorf("open %s: %w: %v", path, ErrCorrupt, err)
+		case err != nil:
+			return nil, fmt.Errorf("open %s: %w", path, diskFull(err))
+		}
+		// A restore renames a new file over path while it holds the lock:
+		// a process that waited for the lock on the old file would write
+		// where no one reads. It opens the new one instead.
+		if after, err := os.Stat(path); before == nil || err != nil || os.SameFile(before, after) || attempt == 3 {
+			return b, nil
+		}
+		b.Close()
 	}
-	return b, nil
 }
 
 // Create makes a new, empty database at path, sealed with passphrase. It
@@ -118,12 +127,37 @@ func Create(path string, passphrase []byte, o Options) (*DB, error) {
 // Open opens an existing database. A wrong passphrase is ErrWrongPassphrase, a
 // file locked by another window ErrAlreadyOpen (after Options.Timeout), a
 // damaged one ErrCorrupt. On first open of the day it takes a backup into
-// Options.BackupDir, then runs pending migrations.
+// Options.BackupDir, then runs pending migrations. It removes the temporary
+// files killed backups and restores left.
+//
+// Reading never depends on writing: when the day's backup cannot be written
+// (a full disk), or the file cannot be opened for writing, the database
+// opens anyway (read-only in the second case) and a French warning goes to
+// stderr; see OpenWarn to receive it instead.
 func Open(path string, passphrase []byte, o Options) (*DB, error) {
+	return openDB(path, passphrase, o, faults{}, nil)
+}
+
+func openDB(path string, passphrase []byte, o Options, fl faults, warn func(*OpenWarning)) (*DB, error) {
+	if warn == nil {
+		warn = warnStderr
+	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("open %s: %w", path, ErrNoDatabase)
 	}
 	b, err := boltOpen(path, o)
+	if err == nil && !o.ReadOnly && fl.openWrite != nil {
+		b.Close()
+		b, err = nil, fmt.Errorf("open %s: %w", path, diskFull(fl.openWrite))
+	}
+	degraded := false
+	if err != nil && !o.ReadOnly && errors.Is(err, ErrDiskFull) {
+		ro := o
+		ro.ReadOnly = true
+		if b, err = boltOpen(path, ro); err == nil {
+			o, degraded = ro, true
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -133,22 +167,34 @@ func Open(path string, passphrase []byte, o Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db.path = path
+	if degraded {
+		warn(&OpenWarning{Err: fmt.Errorf("open %s for writing: %w", path, ErrDiskFull), ReadOnly: true})
+	}
 	if o.ReadOnly {
 		return db, nil
 	}
-	if err := db.autoBackup(o.BackupDir); err != nil {
-		b.Close()
-		return nil, fmt.Errorf("open %s: daily backup: %w", path, err)
-	}
-	if err := b.Update(func(tx *bolt.Tx) error {
-		from, err := schemaVersion(tx)
-		if err != nil {
-			return err
+	cleanAllTemps(path, o.BackupDir)
+	if err := db.autoBackup(o.BackupDir, fl); err != nil {
+		if !errors.Is(err, ErrDiskFull) {
+			b.Close()
+			return nil, fmt.Errorf("open %s: daily backup: %w", path, err)
 		}
-		return db.migrate(tx, from)
+		warn(&OpenWarning{Err: fmt.Errorf("open %s: daily backup: %w", path, err)})
+	}
+	var from int
+	if err := b.View(func(tx *bolt.Tx) error {
+		from, err = schemaVersion(tx)
+		return err
 	}); err != nil {
 		b.Close()
-		return nil, fmt.Errorf("open %s: migrate: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if from == schemaLatest {
+		return db, nil // nothing to write: a full disk does not stop reading
+	}
+	if err := b.Update(func(tx *bolt.Tx) error { return db.migrate(tx, from) }); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("open %s: migrate: %w", path, diskFull(err))
 	}
 	return db, nil
 }
