@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"syscall"
 
 	"tournee/cabinetsync"
 	"tournee/dayplan"
@@ -104,6 +105,12 @@ func message(err error) string {
 		return "une base existe déjà à cet endroit : elle n'a pas été touchée. (" + err.Error() + ")"
 	case errors.Is(err, storage.ErrTooNew):
 		return "ce fichier a été écrit par une version plus récente de tournée : mettez l'application à jour. (" + err.Error() + ")"
+	case errors.Is(err, storage.ErrBackupDamaged):
+		return "la sauvegarde est endommagée (tronquée ou modifiée, ne serait-ce que d'un bit) : elle n'a pas été restaurée et la base n'a pas été modifiée. (" + err.Error() + ")"
+	case errors.Is(err, storage.ErrReadOnly):
+		return "base ouverte en lecture seule car le disque est plein : rien n'a été enregistré ; libérez de la place puis relancez tournée."
+	case errors.Is(err, storage.ErrDiskFull), errors.Is(err, syscall.ENOSPC):
+		return "disque plein : rien n'a été enregistré ni modifié ; libérez de la place puis réessayez. (" + err.Error() + ")"
 	case errors.Is(err, handover.ErrOtherCabinet):
 		return "ce retour de remplacement concerne un autre cabinet ou d'autres infirmières : rien n'a été importé."
 	case errors.Is(err, handover.ErrNotReplacement):
