@@ -64,9 +64,25 @@ func newReplacement(t *testing.T) *replacement {
 	r.rem.must("handover", "open", r.pack, "--identity", r.remKey, "--no-tui")
 	pid := r.rem.firstPatient()
 	r.herTransmissions = append(r.herTransmissions, r.rem.addTransmission(pid, 1), r.rem.addTransmission(pid, 2))
-	vs := r.rem.visitsOn(patients.NewDate(2026, 11, 23))
+	// She does visits the titulaire's base gives the titulaire: the pack
+	// also shows the covered patients' visits made by colleagues, which a
+	// return may not touch.
+	day := patients.NewDate(2026, 11, 23)
+	titID := r.rem.titulaire()
+	theirs := map[xid.ID]bool{}
+	for _, v := range r.tit.visitsOn(day) {
+		if v.NurseID == titID && v.Status == patients.Planned {
+			theirs[v.ID] = true
+		}
+	}
+	var vs []patients.Visit
+	for _, v := range r.rem.visitsOn(day) {
+		if theirs[v.ID] {
+			vs = append(vs, v)
+		}
+	}
 	if len(vs) < 2 {
-		t.Fatalf("the remplaçante has %d visits on the first day", len(vs))
+		t.Fatalf("the remplaçante has %d of the titulaire's visits on the first day", len(vs))
 	}
 	r.rem.must("visits", "done", vs[0].ID.String())
 	r.rem.must("visits", "absent", vs[1].ID.String(), "--note", "hospitalisée")
@@ -88,6 +104,23 @@ func (l *laptop) visitsOn(d patients.Date) []patients.Visit {
 		l.t.Fatal(err)
 	}
 	return vs
+}
+
+// titulaire is the nurse a remplaçante's base replaces.
+func (l *laptop) titulaire() xid.ID {
+	l.t.Helper()
+	db := l.open()
+	defer db.Close()
+	ctx := context.Background()
+	cab, err := db.Cabinet(ctx)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	n, err := db.Nurse(ctx, cab.CurrentNurse)
+	if err != nil || n.Replacement == nil || len(n.Replacement.Replaces) == 0 {
+		l.t.Fatalf("not a replacement base: %v", err)
+	}
+	return n.Replacement.Replaces[0]
 }
 
 func (l *laptop) visitsOnOpen(db *storage.DB, d patients.Date) []patients.Visit {
@@ -189,9 +222,14 @@ func TestReturnImportKilled(t *testing.T) {
 	r := newReplacement(t)
 	src := rng(t)
 	before := r.tit.snapshot()
+	// The kills fall within twice the time a command takes to open the
+	// base and list the patients: from start-up to past the commit.
+	t0 := time.Now()
+	r.tit.must("patients", "list")
+	span := 2 * time.Since(t0)
 	n, kills := runs(5, 40), 0
 	for i := 0; i < n; i++ {
-		d := time.Duration(src.IntN(1500)) * time.Millisecond
+		d := time.Duration(src.Int64N(int64(span)))
 		res := r.tit.killedAfter(d, "handover", "import-return", r.ret, "--identity", r.titKey)
 		if res.killed {
 			kills++
