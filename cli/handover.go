@@ -12,6 +12,7 @@ import (
 	"tournee/french"
 	"tournee/handover"
 	"tournee/packfile"
+	"tournee/passphrase"
 	"tournee/patients"
 	"tournee/replacement"
 	"tournee/storage"
@@ -154,7 +155,17 @@ func findNurse(nurses []patients.Nurse, s string) (patients.Nurse, error) {
 
 // packPassphrase reads the pack's passphrase: TOURNEE_PACK_PASSPHRASE, or a
 // prompt (twice when sealing).
+// A new one (confirm: sealing a pack or a return) must be strong enough: a
+// pack holds patients' files.
 func (a *app) packPassphrase(confirm bool) ([]byte, error) {
+	p, err := a.readPackPassphrase(confirm)
+	if err == nil && confirm {
+		err = passphrase.Check(p)
+	}
+	return p, err
+}
+
+func (a *app) readPackPassphrase(confirm bool) ([]byte, error) {
 	if p := a.env.Getenv("TOURNEE_PACK_PASSPHRASE"); p != "" {
 		return []byte(p), nil
 	}
@@ -209,27 +220,27 @@ ouvre l'interface. Un dossier abîmé, modifié ou ouvert avec la mauvaise clé 
 			if _, err := os.Stat(a.dbFlag); err == nil {
 				return fmt.Errorf("%s: %w", a.dbFlag, storage.ErrExists)
 			}
-			pass, err := a.env.passphrase(a.passphraseFile, true)
+			// Her own base: a passphrase strong enough, and built whole in a
+			// temporary file (a kill leaves no half-made base in the way).
+			pass, err := a.env.newPassphrase(a.passphraseFile)
 			if err != nil {
 				return err
 			}
-			db, err := storage.Create(a.dbFlag, pass, storage.Options{Now: a.env.Now})
+			db, err := storage.CreateWith(a.dbFlag, pass, storage.Options{Now: a.env.Now}, func(db *storage.DB) error {
+				if err := db.Seed(cmd.Context(), packDataset(pack)); err != nil {
+					return fmt.Errorf("import pack: %w", err)
+				}
+				// Her changes are stamped after everything the pack holds:
+				// the titulaire's import then merges them as a sync would.
+				if err := db.StartAfter(cmd.Context(), pack.Clock); err != nil {
+					return fmt.Errorf("import pack: %w", err)
+				}
+				return nil
+			})
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if err := db.Seed(cmd.Context(), packDataset(pack)); err != nil {
-				db.Close()
-				os.Remove(a.dbFlag)
-				return fmt.Errorf("import pack: %w", err)
-			}
-			// Her changes are stamped after everything the pack holds: the
-			// titulaire's import then merges them as a sync would.
-			if err := db.StartAfter(cmd.Context(), pack.Clock); err != nil {
-				db.Close()
-				os.Remove(a.dbFlag)
-				return fmt.Errorf("import pack: %w", err)
-			}
 			fmt.Fprintf(a.env.Stdout, "Remplacement de %s du %s au %s : %d patient(s) importé(s) dans %s.\n",
 				nurseNames(pack.Titulaires), french.Date(pack.From), french.Date(pack.To), len(pack.Patients), a.dbFlag)
 			if noTUI || a.env.RunTUI == nil {
@@ -305,7 +316,17 @@ func packDataset(p handover.Pack) patients.Dataset {
 		ds.Nurses = append(ds.Nurses, t)
 		ds.Cabinet.NurseIDs = append(ds.Cabinet.NurseIDs, t.ID)
 	}
+	// The rounds she takes over are the titulaires' (or already hers): a
+	// colleague's visits of a covered patient stay the colleague's, in the
+	// titulaire's base, and her return may not touch them.
+	mine := map[xid.ID]bool{p.Remplacant.ID: true}
+	for _, t := range p.Titulaires {
+		mine[t.ID] = true
+	}
 	for _, v := range p.Visits {
+		if !mine[v.NurseID] {
+			continue
+		}
 		if v.Status == patients.Planned {
 			v.NurseID, v.Order, v.Pinned = p.Remplacant.ID, 0, false
 		}

@@ -107,7 +107,7 @@ func TestHandoverPassphraseAndAgeInterop(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("export: %s", r.stderr)
 	}
-	renv := map[string]string{"TOURNEE_PASSPHRASE": "x", "TOURNEE_PACK_PASSPHRASE": "mauvais", "XDG_DATA_HOME": t.TempDir()}
+	renv := map[string]string{"TOURNEE_PASSPHRASE": "carnet bleu de la remplaçante", "TOURNEE_PACK_PASSPHRASE": "mauvais", "XDG_DATA_HOME": t.TempDir()}
 	if r := run(t, renv, "handover", "open", pack, "--db", filepath.Join(dir, "a.db"), "--passphrase", "--no-tui"); r.code != 1 {
 		t.Fatalf("a wrong passphrase must be refused: %d %s", r.code, r.stderr)
 	}
@@ -186,7 +186,7 @@ func TestHandoverReturn(t *testing.T) {
 		t.Fatal(r.stderr)
 	}
 	mine := filepath.Join(dir, "rem.db")
-	renv := map[string]string{"TOURNEE_PASSPHRASE": "remplacante", "XDG_DATA_HOME": t.TempDir()}
+	renv := map[string]string{"TOURNEE_PASSPHRASE": "carnet bleu de la remplaçante", "XDG_DATA_HOME": t.TempDir()}
 	if r := run(t, renv, "handover", "open", pack, "--db", mine, "--identity", remKey, "--no-tui"); r.code != 0 {
 		t.Fatal(r.stderr)
 	}
@@ -198,7 +198,7 @@ func TestHandoverReturn(t *testing.T) {
 		"--donnees", "propre, pas de signe d'infection"); r.code != 0 {
 		t.Fatal(r.stderr)
 	}
-	db, err := storage.Open(mine, []byte("remplacante"), storage.Options{Now: fixedNow})
+	db, err := storage.Open(mine, []byte("carnet bleu de la remplaçante"), storage.Options{Now: fixedNow})
 	if err != nil {
 		t.Fatal(err)
 	}
