@@ -480,42 +480,6 @@ func TestDMPExportVersions(t *testing.T) {
 	}
 }
 
-func TestImportReturnIsAtomicAndIdempotent(t *testing.T) {
-	db, _ := openTest(t)
-	ctx := context.Background()
-	p := patients.Patient{BirthName: "Martin", FirstName: "Odette", Sex: patients.Female}
-	if err := db.SavePatient(ctx, &p); err != nil {
-		t.Fatal(err)
-	}
-	rem := patients.Nurse{ID: xid.New(), FirstName: "Émilie", LastName: "Lambert", RPPS: "99900000003"}
-	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	ok := patients.Transmission{ID: xid.New(), PatientID: p.ID, AuthorID: rem.ID, At: at, Cible: "plaie", Donnees: "propre"}
-	orphan := patients.Transmission{ID: xid.New(), PatientID: xid.New(), AuthorID: rem.ID, At: at, Cible: "x", Donnees: "y"}
-	if _, err := db.ImportReturn(ctx, rem, []patients.Transmission{ok, orphan}, nil); !errors.Is(err, patients.ErrNotFound) {
-		t.Fatalf("a transmission of an unknown patient: got %v", err)
-	}
-	if ts, _ := db.Transmissions(ctx, p.ID, 0); len(ts) != 0 {
-		t.Fatal("a failed import left a transmission behind")
-	}
-	if _, err := db.Nurse(ctx, rem.ID); !errors.Is(err, patients.ErrNotFound) {
-		t.Fatal("a failed import left the nurse behind")
-	}
-	res, err := db.ImportReturn(ctx, rem, []patients.Transmission{ok}, nil)
-	if err != nil || res.Transmissions != 1 {
-		t.Fatalf("first import: %+v %v", res, err)
-	}
-	if n, err := db.Nurse(ctx, rem.ID); err != nil || n.FullName() != "Émilie Lambert" {
-		t.Errorf("the remplaçant is not known after the import: %v", err)
-	}
-	res, err = db.ImportReturn(ctx, rem, []patients.Transmission{ok}, nil)
-	if err != nil || res.Transmissions != 0 {
-		t.Fatalf("second import should add nothing: %+v %v", res, err)
-	}
-	if ts, _ := db.Transmissions(ctx, p.ID, 0); len(ts) != 1 {
-		t.Errorf("%d transmissions after two imports, want 1", len(ts))
-	}
-}
-
 // VisitDays lists each day with stored visits once, in order, from the day asked.
 func TestVisitDays(t *testing.T) {
 	db, _ := openTest(t)
