@@ -345,8 +345,11 @@ func TestRestoreRefusesEveryFlippedBit(t *testing.T) {
 	raw, _ := os.ReadFile(good)
 	flips := filepath.Join(dir, "flips")
 	os.Mkdir(flips, 0o700)
-	refused := 0
-	for i := range raw {
+	refused, step := 0, 1
+	if testing.Short() {
+		step = 13
+	}
+	for i := 0; i < len(raw); i += step {
 		f := flip(t, raw, i, uint(i%8), flips)
 		err := Restore(path, f, pass, filepath.Join(dir, "b"))
 		if !errors.Is(err, ErrBackupDamaged) {
@@ -364,7 +367,7 @@ func TestRestoreRefusesEveryFlippedBit(t *testing.T) {
 // A backup without checksum (an older release's, or one cut to its bbolt
 // pages) with a flipped bit never crashes Verify or Restore: it is refused,
 // or (a bit bbolt never reads) restored whole.
-func TestRestoreOfBareBackupNeverCrashes(t *testing.T) {
+func TestVerifyOfBareBackupNeverCrashes(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tournee.db")
 	db, p := createWithPatient(t, path, Options{Now: newClock().now})
@@ -412,7 +415,7 @@ func TestRestoreOfBareBackupNeverCrashes(t *testing.T) {
 	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
 		t.Error("verifying changed the database")
 	}
-	t.Logf("bare backup of %d bytes: %d flips refused, %d passed (bytes bbolt never reads)", len(raw), refused, passed)
+	t.Logf("bare backup of %d bytes: %d flips refused, %d passed (free pages or plain values: without a checksum nothing tells them)", len(raw), refused, passed)
 }
 
 // A full disk on the day's first opening: the database opens, readable, a
