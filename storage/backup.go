@@ -465,6 +465,8 @@ func Restore(path, backup string, passphrase []byte, backupDir string) error {
 			} else {
 				err = nil
 			}
+		default:
+			return err // ErrAlreadyOpen: another window uses it
 		}
 		if err != nil {
 			return fmt.Errorf("safety copy before restore: %w", diskFull(err))
