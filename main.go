@@ -69,6 +69,7 @@ func runTUI(db *storage.DB, now func() time.Time) error {
 		Sync:              db,
 		SyncFolder:        syncDir,
 		IdleLock:          idle,
+		ReadOnly:          db.ReadOnly(),
 		Log:               logger,
 		Now:               now,
 	})

@@ -225,7 +225,11 @@ func (a *app) open(ctx context.Context) (*storage.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return storage.Open(path, pass, storage.Options{Now: a.env.Now, BackupDir: backupDir(path)})
+	// Reading never depends on writing: a full disk opens the base anyway,
+	// with the warning here (read-only when it cannot be written at all).
+	return storage.OpenWarn(path, pass, storage.Options{Now: a.env.Now, BackupDir: backupDir(path)}, func(w *storage.OpenWarning) {
+		fmt.Fprintf(a.env.Stderr, "tournee : attention, %s (%v)\n", w.French(), w.Err)
+	})
 }
 
 // runTUI brings the stored days in line with the care plans, then opens the

@@ -11,6 +11,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrConflict means the write would break a uniqueness or append-only rule.
 	ErrConflict = errors.New("conflict")
+	// ErrReadOnly means the store cannot be written now (opened read-only
+	// because the disk is full): reading still works.
+	ErrReadOnly = errors.New("store is read-only")
 )
 
 // ValidationError is one field that failed validation. Msg is plain French,

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -27,7 +28,12 @@ func (db *DB) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return db.bolt.Update(fn)
+	err := db.bolt.Update(fn)
+	if errors.Is(err, ErrReadOnly) {
+		// The domain's word for it, so every caller can say it in French.
+		return fmt.Errorf("%w: %w", patients.ErrReadOnly, err)
+	}
+	return err
 }
 
 // actor is the nurse using this laptop, read inside the writing transaction so

@@ -39,6 +39,9 @@ type Deps struct {
 	// IdleLock locks the screen after this long without a key; 0 means 5
 	// minutes, negative never.
 	IdleLock time.Duration
+	// ReadOnly says the database opened read-only (a full disk): the
+	// header says so, and every save fails with a French message.
+	ReadOnly bool
 	// IdleCheck is how often idleness is checked; 0 means a quarter of
 	// IdleLock, at most 15 s (tests shorten it).
 	IdleCheck time.Duration
@@ -395,6 +398,10 @@ func (a App) header() string {
 	left := st.Title.Render("tournée")
 	if a.session.cabinet.Name != "" {
 		left += st.Header.Render("· " + a.session.cabinet.Name)
+	}
+	if a.deps.ReadOnly {
+		// The disk is full: everything reads, nothing can be saved.
+		left += " " + st.Alert.Render("⚠ lecture seule : disque plein")
 	}
 	tabs := a.tabs(false)
 	if lipgloss.Width(tabs) > a.width {

@@ -231,3 +231,17 @@ func TestColourProfiles(t *testing.T) {
 		})
 	}
 }
+
+// A base opened read-only (full disk) says so in the header, and a save
+// fails with the French reason.
+func TestReadOnlyShowsAndExplains(t *testing.T) {
+	d, _ := testDeps(t)
+	d.ReadOnly = true
+	a := startApp(t, d, 120, 40)
+	if !strings.Contains(screenText(a), "lecture seule : disque plein") {
+		t.Fatalf("no read-only badge:\n%s", screenText(a))
+	}
+	if got := userMessage(fmt.Errorf("save visits: %w", patients.ErrReadOnly)); !strings.Contains(got, "lecture seule") {
+		t.Fatalf("read-only error worded %q", got)
+	}
+}

@@ -30,6 +30,8 @@ func userMessage(err error) string {
 		return fr.French()
 	case errors.Is(err, patients.ErrNotFound):
 		return "Introuvable : l'enregistrement a peut-être été supprimé ou archivé."
+	case errors.Is(err, patients.ErrReadOnly):
+		return "Disque plein : la base est en lecture seule, rien n'a été enregistré. Libérez de la place puis relancez tournée."
 	case errors.Is(err, patients.ErrConflict):
 		return "Déjà enregistré : rien n'a été modifié."
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
