@@ -62,4 +62,10 @@
 //
 // meta/schema holds the layout version. Migrations run in one write
 // transaction at Open, after the daily backup; see migrate.go.
+//
+// Backups (backup.go) are the bbolt file followed by 48 bytes: a marker,
+// the length and a SHA-256 of what comes before, checked before a restore
+// reads anything; a restore keeps the database it replaces as
+// avant-restauration-<base>-<timestamp>.db, never overwritten. Every Open
+// removes the .tmp-* leftovers of killed backups and restores.
 package storage
