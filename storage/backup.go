@@ -131,7 +131,7 @@ func writeBackup(tx *bolt.Tx, dir, prefix string, now time.Time, fl faults) (str
 	if err != nil {
 		return "", err
 	}
-	return path, syncFolder(dir)
+	return path, syncDir(dir)
 }
 
 func trailer(n int64, sum []byte) []byte {
@@ -164,23 +164,6 @@ func publishNew(tmp, dir, stem string) (string, error) {
 		return path, os.Rename(tmp, path)
 	}
 	return "", fmt.Errorf("no free name for %s in %s", stem, dir)
-}
-
-// syncFolder makes a new name durable. Windows cannot sync a folder; NTFS
-// journals the rename itself.
-func syncFolder(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	if err := d.Sync(); err != nil {
-		d.Close()
-		return err
-	}
-	return d.Close()
 }
 
 // cleanTemps removes the temporary files named prefix… that a killed backup
@@ -528,7 +511,7 @@ func copyNew(src, dir, stem string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return path, syncFolder(dir)
+	return path, syncDir(dir)
 }
 
 // install copies the verified pages of backup (without the trailer) over
@@ -565,7 +548,7 @@ func install(path, backup string, v verified) error {
 	if err := os.Rename(tmp, path); err != nil {
 		return err
 	}
-	return syncFolder(dir)
+	return syncDir(dir)
 }
 
 // OpenWarning is what Open could not do while still opening the database
