@@ -194,11 +194,16 @@ func seedDay(ds patients.Dataset, d patients.Date, off int, now time.Time, opt p
 	}
 	var out []patients.Visit
 	for _, v := range dayplan.Apply(plan, day.Visits) {
+		if off < 0 && v.Order == 0 {
+			// The past week's history is whole: a visit the light planning
+			// of that week left out was made at the start of its window.
+			v.PlannedArrival = v.Window.Start
+		}
 		end := d.At(v.PlannedArrival).Add(time.Duration(v.DurationMin) * time.Minute)
 		// Past visits were done at their planned start, by the nurse of the
 		// round, and took the time planned; so were today's already over:
 		// the demo opens on a day lived until now.
-		if v.Order > 0 && (off < 0 || (off == 0 && !end.After(now))) {
+		if off < 0 || (v.Order > 0 && off == 0 && !end.After(now)) {
 			v.Status = patients.Done
 			v.DoneAt = end.UTC()
 			v.DoneBy = v.NurseID
