@@ -28,7 +28,8 @@ import (
 	"tournee/patients"
 )
 
-// raw is demo-cabinet.json, schema v2, copied from /work/shared/data.
+// raw is demo-cabinet.json, schema v2, first copied from the shared demo
+// cabinet (shared/data beside the repository) and changed since (README.md).
 //
 //go:embed demo-cabinet.json
 var raw []byte
