@@ -135,26 +135,34 @@ func (a Absence) Covers(d Date) bool {
 
 // Patient is a person cared for by the cabinet.
 type Patient struct {
-	ID           xid.ID    `json:"id"`
-	BirthName    string    `json:"birth_name"` // nom de naissance
-	UsedName     string    `json:"used_name,omitempty"`
-	FirstName    string    `json:"first_name"`
-	BirthDate    Date      `json:"birth_date"`
-	Sex          Sex       `json:"sex"`
-	INS          *INS      `json:"ins,omitempty"`
-	Address      Address   `json:"address"`
-	Access       Access    `json:"access"`
-	Phones       []Phone   `json:"phones,omitempty"`
-	Contacts     []Contact `json:"contacts,omitempty"`
-	Allergies    []string  `json:"allergies,omitempty"`
-	Pathologies  []string  `json:"pathologies,omitempty"`
-	Treatments   []string  `json:"treatments,omitempty"`
-	Alerts       []Alert   `json:"alerts,omitempty"`
-	Absences     []Absence `json:"absences,omitempty"`
-	PrimaryNurse xid.ID    `json:"primary_nurse,omitzero"`
-	Household    string    `json:"household,omitempty"` // same value = same home
-	Notes        string    `json:"notes,omitempty"`
-	Archived     bool      `json:"archived,omitempty"`
+	ID        xid.ID    `json:"id"`
+	BirthName string    `json:"birth_name"` // nom de naissance
+	UsedName  string    `json:"used_name,omitempty"`
+	FirstName string    `json:"first_name"`
+	BirthDate Date      `json:"birth_date"`
+	Sex       Sex       `json:"sex"`
+	INS       *INS      `json:"ins,omitempty"`
+	Address   Address   `json:"address"`
+	Access    Access    `json:"access"`
+	Phones    []Phone   `json:"phones,omitempty"`
+	Contacts  []Contact `json:"contacts,omitempty"`
+	Allergies []string  `json:"allergies,omitempty"`
+	// NoKnownAllergies records that the question was asked and the answer
+	// was « aucune »: an empty Allergies list alone means « non renseignées »
+	// (see AllergyState).
+	NoKnownAllergies bool     `json:"no_known_allergies,omitempty"`
+	Pathologies      []string `json:"pathologies,omitempty"`
+	// Treatments is the free-text list of the patient's other treatments
+	// (what the doctor's letter lists); Protocols are the structured ones
+	// the nurses give or watch.
+	Treatments   []string    `json:"treatments,omitempty"`
+	Protocols    []Treatment `json:"protocols,omitempty"`
+	Alerts       []Alert     `json:"alerts,omitempty"`
+	Absences     []Absence   `json:"absences,omitempty"`
+	PrimaryNurse xid.ID      `json:"primary_nurse,omitzero"`
+	Household    string      `json:"household,omitempty"` // same value = same home
+	Notes        string      `json:"notes,omitempty"`
+	Archived     bool        `json:"archived,omitempty"`
 }
 
 // Clone returns a copy that shares no memory with p, so one copy can be
@@ -170,6 +178,10 @@ func (p Patient) Clone() Patient {
 	c.Allergies = slices.Clone(p.Allergies)
 	c.Pathologies = slices.Clone(p.Pathologies)
 	c.Treatments = slices.Clone(p.Treatments)
+	c.Protocols = slices.Clone(p.Protocols)
+	for i := range c.Protocols {
+		c.Protocols[i].CarePlanIDs = slices.Clone(p.Protocols[i].CarePlanIDs)
+	}
 	c.Alerts = slices.Clone(p.Alerts)
 	c.Absences = slices.Clone(p.Absences)
 	return c
@@ -251,6 +263,22 @@ func (p Patient) Validate() error {
 		}
 		if a.From.IsZero() {
 			errs.add(fmt.Sprintf("absence %d", i+1), "la date de début de l'absence est obligatoire")
+		}
+	}
+	if p.NoKnownAllergies && len(p.Allergies) > 0 {
+		errs.add("allergies", "« aucune allergie connue » est coché alors que des allergies sont listées : choisissez l'un ou l'autre")
+	}
+	for i, c := range p.Contacts {
+		if c.RPPS == "" {
+			continue
+		}
+		if _, err := ValidateRPPS(c.RPPS); err != nil {
+			errs.add(fmt.Sprintf("contact %d", i+1), fmt.Sprintf("%s : le numéro RPPS doit compter 11 chiffres", c.Name))
+		}
+	}
+	for i, t := range p.Protocols {
+		if err := t.Validate(i + 1); err != nil {
+			errs = append(errs, err.(ValidationErrors)...)
 		}
 	}
 	for i, ph := range p.Phones {
