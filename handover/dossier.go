@@ -25,8 +25,8 @@ const lastTransmissions = 5
 
 // Dossier returns the printable dossier: the conditions of the replacement,
 // one page per patient (access first, since it is what the remplaçant needs
-// on the doorstep), one sheet per day of the period, and the doctors and
-// pharmacies to call.
+// on the doorstep), one sheet per round of each day of the period, and the
+// doctors and pharmacies to call.
 func (p Pack) Dossier() Report {
 	names := p.nurseNames()
 	r := Report{
@@ -48,7 +48,7 @@ func (p Pack) Dossier() Report {
 		r.Sections = append(r.Sections, p.patientSection(pt, names))
 	}
 	for d := p.From; !d.After(p.To); d = d.AddDays(1) {
-		r.Sections = append(r.Sections, p.daySheet(d, names))
+		r.Sections = append(r.Sections, p.daySheets(d, names)...)
 	}
 	r.Sections = append(r.Sections, p.directory())
 	return r
@@ -296,43 +296,97 @@ func transmissionEntry(t patients.Transmission, names map[xid.ID]string) Entry {
 	return e
 }
 
-// daySheet lists one day's visits in round order.
-func (p Pack) daySheet(d patients.Date, names map[xid.ID]string) Section {
-	sec := Section{Heading: "Tournée du " + french.Date(d), Empty: "Aucun passage prévu ce jour."}
+// daySheets are one day's rounds, one sheet per round that goes in the car:
+// the visits in planned order, each with the time to be there, its window,
+// the address and what opens the door. A day without visits is one line,
+// not a blank page.
+func (p Pack) daySheets(d patients.Date, names map[xid.ID]string) []Section {
 	byID := map[xid.ID]patients.Patient{}
 	for _, pt := range p.Patients {
 		byID[pt.ID] = pt
 	}
+	var out []roundSheet
+	// p.Visits is in round order (sortVisits): day, round, planned position.
 	for _, v := range p.Visits {
 		if v.Date != d {
 			continue
 		}
-		var items []string
-		for _, it := range v.Items {
-			items = append(items, joinNonEmpty(" : ", string(it.Kind), it.Label))
+		if len(out) == 0 || out[len(out)-1].round != v.Round {
+			out = append(out, roundSheet{round: v.Round, Section: Section{
+				Heading: "Tournée du " + french.Date(d) + " — " + string(v.Round), NewPage: true}})
 		}
-		label := windowText(v.Window)
-		if v.PlannedArrival > 0 {
-			label = french.Clock(v.PlannedArrival) + " (plage " + label + ")"
-		}
-		e := Entry{Label: label, Text: byID[v.PatientID].DisplayName()}
-		if len(items) > 0 {
-			e.Text += " — " + strings.Join(items, " ; ")
-		}
-		if v.Strict {
-			e.Text += " — horaire strict"
-		}
+		sheet := &out[len(out)-1]
+		sheet.Entries = append(sheet.Entries, p.visitEntry(v, byID[v.PatientID], names))
+	}
+	if len(out) == 0 {
+		return []Section{{Heading: "Tournée du " + french.Date(d), Empty: "Aucun passage prévu ce jour."}}
+	}
+	secs := make([]Section, len(out))
+	for i, o := range out {
+		secs[i] = o.Section
+	}
+	return secs
+}
+
+type roundSheet struct {
+	Section
+	round patients.Round
+}
+
+// visitEntry is one stop of a round sheet, three or four printed lines so a
+// round fits on one page: « 3. 8h10 — NOM Prénom », the window and the care,
+// the address, the access.
+func (p Pack) visitEntry(v patients.Visit, pt patients.Patient, names map[xid.ID]string) Entry {
+	// Without an ETA the window is the time; with one, the window follows.
+	when := windowText(v.Window)
+	var parts []string
+	if v.PlannedArrival > 0 {
+		when = french.Clock(v.PlannedArrival)
+		parts = append(parts, "plage "+windowText(v.Window))
+	}
+	label := when + " — " + pt.DisplayName()
+	if v.Order > 0 {
+		label = strconv.Itoa(v.Order) + ". " + label
+	}
+	for _, it := range v.Items {
+		parts = append(parts, joinNonEmpty(" : ", string(it.Kind), it.Label))
+	}
+	if v.DurationMin > 0 {
+		parts = append(parts, french.Duration(v.DurationMin))
+	}
+	if v.Strict {
+		parts = append(parts, "horaire strict")
+	}
+	if v.Order <= 0 && v.LeftOut != "" {
+		parts = append(parts, "non placé dans la tournée : "+v.LeftOut)
+	}
+	if v.NurseID != p.Remplacant.ID {
 		nurse := names[v.NurseID]
 		if nurse == "" {
 			nurse = "non attribué"
 		}
-		e.Lines = append(e.Lines, Field{Label: "Tournée", Value: string(v.Round)}, Field{Label: "Infirmier(e)", Value: nurse})
-		if v.DurationMin > 0 {
-			e.Lines = append(e.Lines, Field{Label: "Durée", Value: french.Duration(v.DurationMin)})
-		}
-		sec.Entries = append(sec.Entries, e)
+		parts = append(parts, "par "+nurse)
 	}
-	return sec
+	e := Entry{Label: label, Text: strings.Join(parts, " · ")}
+	addr := joinNonEmpty(" — ", pt.Address.Label(), pt.Address.Complement)
+	if addr == "" {
+		addr = "non renseignée"
+	}
+	e.Lines = append(e.Lines, Field{Label: "Adresse", Value: addr})
+	a := pt.Access
+	access := joinNonEmpty(" · ", prefixed("digicode ", a.DoorCode), prefixed("boîte à clés ", a.KeyBox),
+		a.Floor, a.Dog, a.Parking)
+	if access != "" {
+		e.Lines = append(e.Lines, Field{Label: "Accès", Value: access})
+	}
+	return e
+}
+
+func prefixed(prefix, s string) string {
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	return prefix + s
 }
 
 // directory gathers the doctors and pharmacies of the covered patients,

@@ -4,7 +4,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
 	"tournee/french"
+	"tournee/patients"
 )
 
 func labels(s Section) []string {
@@ -45,8 +47,9 @@ func TestDossierSections(t *testing.T) {
 		"Conditions du remplacement",
 		"DELATTRE Hélène, 84 ans",
 		"FOURNIER Jean, 76 ans",
-		"Tournée du lundi 23 novembre",
-		"Tournée du mardi 24 novembre",
+		"Tournée du lundi 23 novembre — matin",
+		"Tournée du lundi 23 novembre — soir",
+		"Tournée du mardi 24 novembre — matin",
 		"Tournée du mercredi 25 novembre",
 		"Médecins et pharmacies",
 	}
@@ -128,29 +131,48 @@ func TestDossierPatientOrder(t *testing.T) {
 	}
 }
 
+// TestDossierDaySheets: one sheet per round, in planned order, each stop
+// with the time to be there, its window, the address and the door code; a
+// day without visits says so on one line.
 func TestDossierDaySheets(t *testing.T) {
 	t.Parallel()
-	p, _ := mustPack(t, input())
+	in := input()
+	for i, v := range in.Data.Visits {
+		if v.ID == id(103) {
+			in.Data.Visits[i].PlannedArrival = patients.Clock(7, 5)
+		}
+	}
+	p, _ := mustPack(t, in)
 	r := p.Dossier()
-	monday := section(t, r, "Tournée du lundi 23 novembre")
+	morning := section(t, r, "Tournée du lundi 23 novembre — matin")
 	var got []string
-	for _, e := range monday.Entries {
-		got = append(got, e.Label+" "+e.Text)
+	for _, e := range morning.Entries {
+		line := e.Label + " | " + e.Text
+		for _, l := range e.Lines {
+			line += " | " + l.Label + " : " + l.Value
+		}
+		got = append(got, line)
 	}
 	want := []string{
-		"7h00–7h30 FOURNIER Jean — insuline : lundi tôt",
-		"7h30–8h00 DELATTRE Hélène — insuline : Lantus lundi",
-		"17h00–19h00 FOURNIER Jean — insuline : pilulier lundi",
+		"1. 7h05 — FOURNIER Jean | plage 7h00–7h30 · insuline : lundi tôt · 15 min | Adresse : 8 place d'Armes, 62100 Calais",
+		"2. 7h30–8h00 — DELATTRE Hélène | insuline : Lantus lundi · 15 min" +
+			" | Adresse : 5 rue des Prés, 62100 Calais | Accès : digicode 4512B · boîte à clés boîte grise, code 1942 · 2e sans ascenseur · petit chien, gentil",
 	}
 	if !slices.Equal(got, want) {
-		t.Errorf("monday =\n%q\nwant\n%q", got, want)
+		t.Errorf("monday morning =\n%q\nwant\n%q", got, want)
 	}
-	if !slices.Contains(monday.Entries[0].Lines, Field{Label: "Infirmier(e)", Value: "Claire Petit"}) {
-		t.Errorf("monday's first visit lines = %v, want the nurse", monday.Entries[0].Lines)
+	evening := section(t, r, "Tournée du lundi 23 novembre — soir")
+	if len(evening.Entries) != 1 || !strings.Contains(evening.Entries[0].Label, "FOURNIER Jean") {
+		t.Errorf("monday evening = %+v, want Jean's pill box alone", evening.Entries)
+	}
+	for _, s := range []Section{morning, evening} {
+		if !s.NewPage {
+			t.Errorf("%q does not start a page: a round sheet goes in the car alone", s.Heading)
+		}
 	}
 	wed := section(t, r, "Tournée du mercredi 25 novembre")
-	if len(wed.Entries) != 0 || wed.Empty == "" {
-		t.Errorf("wednesday = %+v, want empty with a French text", wed)
+	if len(wed.Entries) != 0 || wed.Empty == "" || wed.NewPage {
+		t.Errorf("wednesday = %+v, want one French line, no page of its own", wed)
 	}
 }
 

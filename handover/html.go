@@ -37,6 +37,7 @@ footer { margin-top: 2em; border-top: 1px solid #999; padding-top: .4em; font-si
   body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
   @page { size: A4; margin: 15mm; }
   h2 { break-after: avoid; page-break-after: avoid; }
+  section.newpage { break-before: page; page-break-before: always; }
   .entry { break-inside: avoid; page-break-inside: avoid; }
   .entry.alert { color: #000; }
 }
@@ -58,7 +59,7 @@ footer { margin-top: 2em; border-top: 1px solid #999; padding-top: .4em; font-si
 </header>
 <main>
 {{- range .Sections}}
-<section>
+<section{{if .NewPage}} class="newpage"{{end}}>
 <h2>{{.Heading}}</h2>
 {{- range .Entries}}
 <div class="entry{{if .Alert}} alert{{end}}">{{if .Alert}}<strong>⚠ {{.Label}}{{if .Label}}{{if .Text}} :{{end}}{{end}}</strong>{{else if .Label}}<span class="label">{{.Label}}{{if .Text}} :{{end}}</span>{{end}}{{if .Text}} <span class="text">{{.Text}}</span>{{end}}

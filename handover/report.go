@@ -22,6 +22,9 @@ type Section struct {
 	Heading string
 	Entries []Entry
 	Empty   string
+	// NewPage starts the section on a fresh page (a round's day sheet, so
+	// one sheet per round goes in the car).
+	NewPage bool
 }
 
 // Entry is one item of a section: an optional label in bold (« 14h05 —

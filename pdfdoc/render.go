@@ -125,6 +125,13 @@ type writer struct {
 	width  float64 // text column width
 	top    float64 // y of the first line on a page
 	bottom float64 // y past which fpdf breaks the page
+	foot   []string
+	// cont is the heading of the section being drawn: a page that breaks
+	// inside it repeats it, so a patient's continued sheet still names her.
+	cont string
+	// pageTop is where the current page's content starts, below a repeated
+	// heading.
+	pageTop float64
 }
 
 func draw(doc handover.Report) (*fpdf.Fpdf, error) {
@@ -144,18 +151,21 @@ func draw(doc handover.Report) (*fpdf.Fpdf, error) {
 	pdf.SetCreator("tournée", true)
 	pdf.SetLang("fr-FR")
 	pdf.SetMargins(marginMM, marginMM, marginMM)
-	pdf.SetAutoPageBreak(true, bottomMarginMM)
 	pdf.SetCellMargin(0)
 
 	pageW, pageH := pdf.GetPageSize()
 	w := &writer{
-		pdf:    pdf,
-		doc:    doc,
-		left:   marginMM,
-		width:  pageW - 2*marginMM,
-		top:    marginMM,
-		bottom: pageH - bottomMarginMM,
+		pdf:     pdf,
+		doc:     doc,
+		left:    marginMM,
+		width:   pageW - 2*marginMM,
+		top:     marginMM,
+		pageTop: marginMM,
 	}
+	w.foot = w.footerLines()
+	extra := float64(max(len(w.foot)-1, 0)) * smallLine
+	pdf.SetAutoPageBreak(true, bottomMarginMM+extra)
+	w.bottom = pageH - bottomMarginMM - extra
 	pdf.SetHeaderFunc(w.header)
 	pdf.AddPage()
 	w.head()
@@ -172,11 +182,33 @@ func draw(doc handover.Report) (*fpdf.Fpdf, error) {
 func (w *writer) font(style string, pt float64) { w.pdf.SetFont(family, style, pt) }
 
 // header repeats the title on continuation pages, so a loose printed page
-// still says whose document it is.
+// still says whose document it is, and the heading of a section that goes on
+// from the page before.
 func (w *writer) header() {
+	w.pageTop = w.top
 	if w.pdf.PageNo() == 1 {
 		return
 	}
+	w.runningTitle()
+	if w.cont == "" {
+		return
+	}
+	pdf := w.pdf
+	// The break may come while a field is drawn with its own indent.
+	lm, tm, rm, _ := pdf.GetMargins()
+	pdf.SetMargins(w.left, tm, rm)
+	pdf.SetXY(w.left, w.top)
+	w.font("B", headPt)
+	pdf.MultiCell(w.width, headLine, w.cont+" (suite)", "", "L", false)
+	y := pdf.GetY() + 0.5
+	pdf.SetLineWidth(0.3)
+	pdf.Line(w.left, y, w.left+w.width, y)
+	pdf.SetMargins(lm, tm, rm)
+	w.pageTop = y + 1.5
+	pdf.SetXY(lm, w.pageTop)
+}
+
+func (w *writer) runningTitle() {
 	text := w.doc.Title
 	if w.doc.Subtitle != "" {
 		if text != "" {
@@ -213,24 +245,43 @@ func (w *writer) footers() {
 	pdf.SetPage(last)
 }
 
+// footerLines wraps the footer to the width left beside the page number:
+// a footer carries the date and the signature of a document, so it is
+// wrapped, never shortened, and the bottom margin grows to hold it.
+func (w *writer) footerLines() []string {
+	if w.doc.Footer == "" {
+		return nil
+	}
+	w.font("", smallPt)
+	return w.pdf.SplitText(w.doc.Footer, w.footerTextWidth())
+}
+
+// footerTextWidth leaves room for the widest page number a document has.
+func (w *writer) footerTextWidth() float64 {
+	w.font("", smallPt)
+	return w.width - w.pdf.GetStringWidth("page 999 / 999") - 4
+}
+
 func (w *writer) footer(n, total int) {
 	pdf := w.pdf
-	pdf.SetY(footerYMM)
+	pdf.SetY(footerYMM - float64(max(len(w.foot)-1, 0))*smallLine)
 	y := pdf.GetY()
 	pdf.SetLineWidth(0.2)
 	pdf.Line(w.left, y-1, w.left+w.width, y-1)
 	w.font("", smallPt)
 	page := "page " + strconv.Itoa(n) + " / " + strconv.Itoa(total)
 	pageW := pdf.GetStringWidth(page)
-	textW := w.width - pageW - 4
-	pdf.SetX(w.left)
-	pdf.CellFormat(textW, smallLine, fit(pdf, w.doc.Footer, textW), "", 0, "L", false, 0, "")
+	for i, line := range w.foot {
+		pdf.SetXY(w.left, y+float64(i)*smallLine)
+		pdf.CellFormat(w.footerTextWidth(), smallLine, line, "", 0, "L", false, 0, "")
+	}
 	pdf.SetXY(w.left+w.width-pageW, y)
 	pdf.CellFormat(pageW, smallLine, page, "", 0, "R", false, 0, "")
 }
 
 // fit shortens s with an ellipsis to fit one line of width mm in the current
-// font: header and footer must stay on one line inside their margin.
+// font: the running header must stay on one line inside its margin (the
+// first page carries it whole).
 func fit(pdf *fpdf.Fpdf, s string, width float64) string {
 	if pdf.GetStringWidth(s) <= width {
 		return s
@@ -270,7 +321,12 @@ func (w *writer) head() {
 
 func (w *writer) section(s handover.Section) {
 	pdf := w.pdf
-	pdf.Ln(sectionGapMM)
+	defer func() { w.cont = "" }()
+	if s.NewPage && pdf.GetY() > w.pageTop+1 {
+		pdf.AddPage()
+	} else {
+		pdf.Ln(sectionGapMM)
+	}
 	// Keep the heading with its first entry; an entry taller than a page
 	// breaks anyway, so ask only for what a fresh page could hold.
 	first := w.emptyHeight(s)
@@ -285,6 +341,7 @@ func (w *writer) section(s handover.Section) {
 		pdf.SetLineWidth(0.3)
 		pdf.Line(w.left, y, w.left+w.width, y)
 		pdf.SetY(y + 1.5)
+		w.cont = s.Heading
 	}
 	if len(s.Entries) == 0 {
 		w.font("I", bodyPt)
@@ -359,7 +416,7 @@ func (w *writer) field(f handover.Field, indent float64) {
 
 // keep starts a new page unless h millimetres fit below the cursor.
 func (w *writer) keep(h float64) {
-	if y := w.pdf.GetY(); y+h > w.bottom && y > w.top+1 {
+	if y := w.pdf.GetY(); y+h > w.bottom && y > w.pageTop+1 {
 		w.pdf.AddPage()
 	}
 }

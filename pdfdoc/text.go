@@ -74,6 +74,10 @@ func (c *coverage) clean(s string, multiline bool) string {
 			// Invisible in intent; fpdf would draw a box or a hyphen.
 		case c.has(r):
 			b.WriteRune(r)
+		case unicode.Is(unicode.Zs, r):
+			b.WriteString(c.space(r))
+		case r == '\u2011': // non-breaking hyphen
+			b.WriteByte('-')
 		case unicode.Is(unicode.So, r):
 			end := emojiEnd(rs, i)
 			word := emojiWord(r)
@@ -93,6 +97,21 @@ func (c *coverage) clean(s string, multiline bool) string {
 		}
 	}
 	return b.String()
+}
+
+// space stands in for a space character the fonts lack. French amounts
+// group thousands with U+202F (see package french), which the Go fonts do not
+// have: the no-break kinds become U+00A0, which they have and which fpdf
+// never breaks a line at, so « 1 832,05 € » stays whole; the others become a
+// plain space.
+func (c *coverage) space(r rune) string {
+	switch r {
+	case '\u202F', '\u2007', '\u2060':
+		if c.has('\u00A0') {
+			return "\u00a0"
+		}
+	}
+	return " "
 }
 
 func writeBreak(b *strings.Builder, multiline bool) {
