@@ -32,7 +32,8 @@ type Service struct {
 	Now     func() time.Time
 }
 
-// ErrNoAuthor: the laptop has no current nurse to sign the summary.
+// ErrNoAuthor: the laptop has no current nurse to sign the summary (the
+// legal authenticator).
 var ErrNoAuthor = errors.New("no current nurse to sign the summary")
 
 // Prepare builds the summary of a patient for the period, as it would be
@@ -50,11 +51,13 @@ func (s Service) Prepare(ctx context.Context, patientID xid.ID, from, to patient
 	if err != nil {
 		return dmp.Summary{}, err
 	}
-	var author patients.Nurse
+	// The nurse at this laptop signs (legal authenticator); the authors
+	// are the nurses who did the care, which Summarize finds in the visits.
+	var signer patients.Nurse
 	found := false
 	for _, n := range nurses {
 		if n.ID == cab.CurrentNurse {
-			author, found = n, true
+			signer, found = n, true
 		}
 	}
 	if !found {
@@ -73,7 +76,7 @@ func (s Service) Prepare(ctx context.Context, patientID xid.ID, from, to patient
 		return dmp.Summary{}, err
 	}
 	return dmp.Summarize(dmp.Input{Patient: p, Plans: plans, Visits: visits, Transmissions: trans,
-		Nurses: nurses, Cabinet: cab, Author: author, From: from, To: to, Now: s.Now()})
+		Nurses: nurses, Cabinet: cab, Signer: signer, From: from, To: to, Now: s.Now()})
 }
 
 // Result says what an export wrote.

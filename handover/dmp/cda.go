@@ -98,27 +98,27 @@ func cdaGender(sex string) cdaCode {
 // (CDA_extended.xsd), and omitempty drops optional parts left empty.
 
 type cdaClinicalDocument struct {
-	XMLName             xml.Name            `xml:"urn:hl7-org:v3 ClinicalDocument"`
-	XSI                 string              `xml:"xmlns:xsi,attr"`
-	RealmCode           cdaCS               `xml:"realmCode"`
-	TypeID              cdaII               `xml:"typeId"`
-	TemplateIDs         []cdaII             `xml:"templateId"`
-	ID                  cdaII               `xml:"id"`
-	Code                cdaCode             `xml:"code"`
-	Title               string              `xml:"title"`
-	EffectiveTime       cdaTime             `xml:"effectiveTime"`
-	ConfidentialityCode cdaCode             `xml:"confidentialityCode"`
-	LanguageCode        cdaCS               `xml:"languageCode"`
-	SetID               cdaII               `xml:"setId"`
-	VersionNumber       cdaInt              `xml:"versionNumber"`
-	RecordTarget        cdaRecordTarget     `xml:"recordTarget"`
-	Author              cdaAuthor           `xml:"author"`
-	Custodian           cdaCustodian        `xml:"custodian"`
-	LegalAuthenticator  cdaLegal            `xml:"legalAuthenticator"`
-	DocumentationOf     cdaDocumentationOf  `xml:"documentationOf"`
-	RelatedDocument     *cdaRelatedDocument `xml:"relatedDocument,omitempty"`
-	ComponentOf         cdaComponentOf      `xml:"componentOf"`
-	Component           cdaComponent        `xml:"component"`
+	XMLName             xml.Name             `xml:"urn:hl7-org:v3 ClinicalDocument"`
+	XSI                 string               `xml:"xmlns:xsi,attr"`
+	RealmCode           cdaCS                `xml:"realmCode"`
+	TypeID              cdaII                `xml:"typeId"`
+	TemplateIDs         []cdaII              `xml:"templateId"`
+	ID                  cdaII                `xml:"id"`
+	Code                cdaCode              `xml:"code"`
+	Title               string               `xml:"title"`
+	EffectiveTime       cdaTime              `xml:"effectiveTime"`
+	ConfidentialityCode cdaCode              `xml:"confidentialityCode"`
+	LanguageCode        cdaCS                `xml:"languageCode"`
+	SetID               cdaII                `xml:"setId"`
+	VersionNumber       cdaInt               `xml:"versionNumber"`
+	RecordTarget        cdaRecordTarget      `xml:"recordTarget"`
+	Authors             []cdaAuthor          `xml:"author"`
+	Custodian           cdaCustodian         `xml:"custodian"`
+	LegalAuthenticator  cdaLegal             `xml:"legalAuthenticator"`
+	DocumentationOf     []cdaDocumentationOf `xml:"documentationOf"`
+	RelatedDocument     *cdaRelatedDocument  `xml:"relatedDocument,omitempty"`
+	ComponentOf         cdaComponentOf       `xml:"componentOf"`
+	Component           cdaComponent         `xml:"component"`
 }
 
 type cdaCS struct {
@@ -253,12 +253,16 @@ type cdaInterval struct {
 	High cdaTime `xml:"high"`
 }
 
+// cdaDocumentationOf is one nurse's share of the care: the CI-SIS allows
+// one PRF performer per serviceEvent ([SM]), so each nurse who did visits
+// has her own documentationOf, the main one first.
 type cdaDocumentationOf struct {
 	ServiceEvent struct {
 		Code          cdaCode     `xml:"code"`
 		EffectiveTime cdaInterval `xml:"effectiveTime"`
 		Performer     struct {
 			TypeCode       string            `xml:"typeCode,attr"`
+			Time           *cdaInterval      `xml:"time,omitempty"`
 			AssignedEntity cdaAssignedEntity `xml:"assignedEntity"`
 		} `xml:"performer"`
 	} `xml:"serviceEvent"`
@@ -286,8 +290,6 @@ type cdaComponent struct {
 
 func newClinicalDocument(h Header, pdf []byte) cdaClinicalDocument {
 	created := cdaTS(h.Created)
-	authorID := cdaII{Root: OIDPersonPS, Extension: "8" + h.Author.RPPS}
-	authorName := cdaPerson{Name: cdaPersonName{Given: h.Author.GivenName, Family: h.Author.FamilyName}}
 	practiceID := &cdaII{Root: OIDStructure, Extension: h.Custodian.ID}
 	period := cdaInterval{Low: cdaTime{cdaTS(h.ServiceStart)}, High: cdaTime{cdaTS(h.ServiceEnd)}}
 	typeCode := cdaCode{Code: TypeCode, CodeSystem: TypeCodeSystem, DisplayName: TypeDisplayName}
@@ -335,29 +337,40 @@ func newClinicalDocument(h Header, pdf []byte) cdaClinicalDocument {
 	role.Patient.Birthplace.Place.Addr = cdaAddr{County: p.BirthPlaceCOG}
 
 	c := h.Custodian
-	d.Author.Time = cdaTime{created}
-	a := &d.Author.AssignedAuthor
-	a.ID = authorID
-	a.Code = cdaCode{Code: h.Author.Specialty, CodeSystem: OIDSpecialty, DisplayName: h.Author.SpecialtyDisplay}
-	a.Telecom = newTel(h.Author.Phone, "WP")
-	a.AssignedPerson = authorName
-	a.RepresentedOrganization = cdaOrganization{ID: practiceID, Name: c.Name,
-		Telecom: newTel(c.Phone, "WP"), Addr: newAddr(c.Street, c.PostalCode, c.City)}
+	org := func() cdaOrganization {
+		return cdaOrganization{ID: practiceID, Name: c.Name, Telecom: newTel(c.Phone, "WP"), Addr: newAddr(c.Street, c.PostalCode, c.City)}
+	}
+	for _, au := range h.Authors {
+		var a cdaAuthor
+		a.Time = cdaTime{cdaTS(orTime(au.Last, h.Created))}
+		aa := &a.AssignedAuthor
+		aa.ID = personID(au)
+		aa.Code = cdaCode{Code: au.Specialty, CodeSystem: OIDSpecialty, DisplayName: au.SpecialtyDisplay}
+		aa.Telecom = newTel(au.Phone, "WP")
+		aa.AssignedPerson = personName(au)
+		aa.RepresentedOrganization = org()
+		d.Authors = append(d.Authors, a)
 
-	d.Custodian.Organization = cdaOrganization{ID: practiceID, Name: c.Name,
-		Telecom: newTel(c.Phone, "WP"), Addr: newAddr(c.Street, c.PostalCode, c.City)}
+		var doc cdaDocumentationOf
+		ev := &doc.ServiceEvent
+		ev.Code = typeCode
+		ev.EffectiveTime = period
+		ev.Performer.TypeCode = "PRF"
+		if !au.First.IsZero() && !au.Last.IsZero() {
+			ev.Performer.Time = &cdaInterval{Low: cdaTime{cdaTS(au.First)}, High: cdaTime{cdaTS(au.Last)}}
+		}
+		ev.Performer.AssignedEntity = cdaAssignedEntity{ID: personID(au), AssignedPerson: personName(au),
+			RepresentedOrganization: &cdaOrganization{ID: practiceID, Name: c.Name,
+				StandardIndustryClassCode: &cdaCode{Code: h.PracticeSetting, CodeSystem: OIDPracticeSetting, DisplayName: h.PracticeSettingDisplay}}}
+		d.DocumentationOf = append(d.DocumentationOf, doc)
+	}
 
-	// The nurse signs her own summary: she is also the legal authenticator.
+	d.Custodian.Organization = org()
+
+	// The nurse who exports signs, whoever did the care.
+	la := h.LegalAuthenticator
 	d.LegalAuthenticator = cdaLegal{Time: cdaTime{created}, SignatureCode: cdaCS{"S"},
-		AssignedEntity: cdaAssignedEntity{ID: authorID, AssignedPerson: authorName}}
-
-	ev := &d.DocumentationOf.ServiceEvent
-	ev.Code = typeCode
-	ev.EffectiveTime = period
-	ev.Performer.TypeCode = "PRF"
-	ev.Performer.AssignedEntity = cdaAssignedEntity{ID: authorID, AssignedPerson: authorName,
-		RepresentedOrganization: &cdaOrganization{ID: practiceID, Name: c.Name,
-			StandardIndustryClassCode: &cdaCode{Code: h.PracticeSetting, CodeSystem: OIDPracticeSetting, DisplayName: h.PracticeSettingDisplay}}}
+		AssignedEntity: cdaAssignedEntity{ID: personID(la), AssignedPerson: personName(la)}}
 
 	if h.Version > 1 {
 		d.RelatedDocument = &cdaRelatedDocument{TypeCode: "RPLC", ParentID: cdaII{Root: h.Replaces}}
@@ -370,6 +383,19 @@ func newClinicalDocument(h Header, pdf []byte) cdaClinicalDocument {
 	d.Component.Text.Representation = "B64"
 	d.Component.Text.Value = base64.StdEncoding.EncodeToString(pdf)
 	return d
+}
+
+func personID(a Author) cdaII { return cdaII{Root: OIDPersonPS, Extension: "8" + a.RPPS} }
+
+func personName(a Author) cdaPerson {
+	return cdaPerson{Name: cdaPersonName{Given: a.GivenName, Family: a.FamilyName}}
+}
+
+func orTime(t, fallback time.Time) time.Time {
+	if t.IsZero() {
+		return fallback
+	}
+	return t
 }
 
 // opt drops an optional field that holds only spaces, so it is omitted

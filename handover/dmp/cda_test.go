@@ -43,8 +43,10 @@ func cdaHeader() Header {
 			UsedName: "MARTIN", UsedFirstName: "Dominique",
 			Street: "28 avenue de Breteuil", PostalCode: "75007", City: "PARIS",
 		},
-		Author: Author{RPPS: "01234567893", GivenName: "Roberta", FamilyName: "BLEEDER",
-			Phone: "01 49 15 45 78", Specialty: "G15_60", SpecialtyDisplay: "Infirmier"},
+		Authors: []Author{{RPPS: "01234567893", GivenName: "Roberta", FamilyName: "BLEEDER",
+			Phone: "01 49 15 45 78", Specialty: "G15_60", SpecialtyDisplay: "Infirmier",
+			First: time.Date(2025, 1, 6, 8, 10, 0, 0, paris), Last: time.Date(2025, 1, 10, 8, 40, 0, 0, paris)}},
+		LegalAuthenticator: Author{RPPS: "01234567893", GivenName: "Roberta", FamilyName: "BLEEDER"},
 		Custodian: Organization{ID: "312345678900012", Name: "Cabinet infirmier BLEEDER",
 			Street: "3 rue des Lilas", PostalCode: "75011", City: "PARIS", Phone: "01 49 15 45 78"},
 		ServiceStart:              time.Date(2025, 1, 6, 8, 0, 0, 0, paris),
@@ -61,7 +63,7 @@ func cdaMinimalHeader() Header {
 	h := cdaHeader()
 	h.Patient.UsedName, h.Patient.UsedFirstName = "", ""
 	h.Patient.Street, h.Patient.PostalCode, h.Patient.City = "", "", ""
-	h.Author.Phone = ""
+	h.Authors[0].Phone = ""
 	h.Custodian.Street, h.Custodian.PostalCode, h.Custodian.City, h.Custodian.Phone = "", "", "", ""
 	return h
 }
@@ -390,11 +392,15 @@ func TestDocumentTimesUseParisOffset(t *testing.T) {
 	h.ServiceStart = time.Date(2025, 3, 28, 9, 0, 0, 0, paris) // winter time
 	h.ServiceEnd = time.Date(2025, 4, 2, 18, 15, 0, 0, paris)  // summer time, from 30 March
 	h.Created = time.Date(2025, 4, 2, 16, 30, 0, 0, time.UTC)  // 18:30 in Paris
+	h.Authors[0].First = time.Date(2025, 3, 28, 9, 10, 0, 0, paris)
+	h.Authors[0].Last = time.Date(2025, 4, 2, 8, 5, 0, 0, time.UTC) // 10:05 in Paris
 	root := parseXML(t, generate(t, h))
 	for path, want := range map[string]string{
-		"effectiveTime":           "20250402183000+0200",
-		"author/time":             "20250402183000+0200",
-		"legalAuthenticator/time": "20250402183000+0200",
+		"effectiveTime": "20250402183000+0200",
+		"author/time":   "20250402100500+0200",
+		"documentationOf/serviceEvent/performer/time/low":      "20250328091000+0100",
+		"documentationOf/serviceEvent/performer/time/high":     "20250402100500+0200",
+		"legalAuthenticator/time":                              "20250402183000+0200",
 		"documentationOf/serviceEvent/effectiveTime/low":       "20250328090000+0100",
 		"documentationOf/serviceEvent/effectiveTime/high":      "20250402181500+0200",
 		"componentOf/encompassingEncounter/effectiveTime/low":  "20250328090000+0100",
@@ -486,8 +492,8 @@ func checkRoundTrip(t testing.TB, h Header, doc []byte) {
 		"used first name":  {names["given CL"], opt(p.UsedFirstName)},
 		"street":           {got.Role.Addr.Street, opt(p.Street)},
 		"city":             {got.Role.Addr.City, opt(p.City)},
-		"author given":     {got.AuthorGiven, h.Author.GivenName},
-		"author family":    {got.AuthorFamily, h.Author.FamilyName},
+		"author given":     {got.AuthorGiven, h.Authors[0].GivenName},
+		"author family":    {got.AuthorFamily, h.Authors[0].FamilyName},
 		"practice name":    {got.Custodian.Name, h.Custodian.Name},
 		"practice street":  {got.Custodian.Street, opt(h.Custodian.Street)},
 	}
@@ -508,8 +514,8 @@ func TestDocumentEscapesUserText(t *testing.T) {
 	h.Patient.UsedFirstName = "Lou 👩‍⚕️"
 	h.Patient.Street = `3 "bis" rue <des> Ânes & Bœufs`
 	h.Patient.City = "L'Haÿ-les-Roses"
-	h.Author.GivenName = "Zoë <b>"
-	h.Author.FamilyName = "Müller & Søn 🩺"
+	h.Authors[0].GivenName = "Zoë <b>"
+	h.Authors[0].FamilyName = "Müller & Søn 🩺"
 	h.Custodian.Name = `Cabinet "Les Îles" <Nord> & Sud`
 	h.Custodian.Street = "1 place de l'Église ]]> <!--"
 	doc := generate(t, h)
@@ -551,7 +557,7 @@ func FuzzDocument(f *testing.F) {
 		h := cdaHeader()
 		h.Patient.BirthName, h.Patient.FirstGivenName, h.Patient.GivenNames = birth, first, given
 		h.Patient.UsedName, h.Patient.Street, h.Patient.City = used, street, city
-		h.Author.GivenName, h.Author.FamilyName, h.Custodian.Name = authorGiven, authorFamily, practice
+		h.Authors[0].GivenName, h.Authors[0].FamilyName, h.Custodian.Name = authorGiven, authorFamily, practice
 		doc, err := Document(h, cdaFakePDF)
 		if h.Validate() != nil {
 			var ve patients.ValidationErrors

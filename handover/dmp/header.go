@@ -30,7 +30,13 @@ type Header struct {
 	Created  time.Time // effectiveTime, author/time, legalAuthenticator/time
 
 	Patient Patient
-	Author  Author
+	// Authors are the nurses who did the care summarised, the one who did
+	// most first: each is an author of the document and the performer of
+	// one serviceEvent, with the span of her own acts. The nurse who
+	// exports is not an author unless she did some of the care.
+	Authors []Author
+	// LegalAuthenticator is the nurse who exports and signs the document.
+	LegalAuthenticator Author
 	// Custodian is the practice: its national structure id (3+SIRET or
 	// 1+FINESS) and its name.
 	Custodian Organization
@@ -63,14 +69,22 @@ type Patient struct {
 	Street, PostalCode, City string
 }
 
-// Author is the nurse: author, legalAuthenticator and performer (§2.2, §2.3).
+// Author is a nurse: an author and performer, or the legal authenticator
+// (§2.2, §2.3).
 type Author struct {
 	RPPS                  string // 11 digits; the id is "8"+RPPS
 	GivenName, FamilyName string
 	Phone                 string // optional
 	// Specialty: G15_60 « Infirmier » of TRE_G15 (JDV_J01).
 	Specialty, SpecialtyDisplay string
+	// First and Last bound her acts in the period (performer/time; Last is
+	// author/time). Zero for a legal authenticator who did none of them:
+	// the document's creation time stands in.
+	First, Last time.Time
 }
+
+// FullName is « Prénom NOM » for messages.
+func (a Author) FullName() string { return a.GivenName + " " + a.FamilyName }
 
 // Organization is a structure with its national id (prefix included).
 type Organization struct {

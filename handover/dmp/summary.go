@@ -21,11 +21,14 @@ type Input struct {
 	Plans         []patients.CarePlan
 	Visits        []patients.Visit
 	Transmissions []patients.Transmission
-	Nurses        []patients.Nurse // to name authors
+	Nurses        []patients.Nurse // the authors are found among them
 	Cabinet       patients.Cabinet
-	Author        patients.Nurse // the nurse who signs the summary
-	From, To      patients.Date  // inclusive
-	Now           time.Time
+	// Signer is the nurse who exports: the legal authenticator. The
+	// authors are the nurses who did the care (visits done, transmissions
+	// written) in the period, whoever signs.
+	Signer   patients.Nurse
+	From, To patients.Date // inclusive
+	Now      time.Time
 }
 
 // Summary is the nursing summary of one patient over a period: the report
@@ -68,7 +71,11 @@ func Summarize(in Input) (Summary, error) {
 	for _, n := range in.Nurses {
 		names[n.ID] = n.FullName()
 	}
-	s := Summary{Header: header(in)}
+	who, err := shares(visits, trans, in.Nurses)
+	if err != nil {
+		return Summary{}, patients.ValidationErrors{err.(*patients.ValidationError)}
+	}
+	s := Summary{Header: header(in, who)}
 	r := &s.Report
 	r.Title = DocumentTitle
 	r.Subtitle = p.DisplayName() + " — " + french.Period(in.From, in.To)
@@ -77,22 +84,26 @@ func Summarize(in Input) (Summary, error) {
 		{Label: "Patient", Value: patientLine(p)},
 		{Label: "INS", Value: p.INS.NIR},
 		{Label: "Période", Value: french.Period(in.From, in.To)},
-		{Label: "Infirmière", Value: in.Author.FullName() + " (RPPS " + in.Author.RPPS + ")"},
-		{Label: "Cabinet", Value: in.Cabinet.Name},
 	}
-	if mt := doctor(p); mt != "" {
-		r.Meta = append(r.Meta, handover.Field{Label: "Médecin traitant", Value: mt})
+	for i, sh := range who {
+		label := ""
+		if i == 0 {
+			label = plural(len(who), "Soins faits par", "Soins faits par")
+		}
+		r.Meta = append(r.Meta, handover.Field{Label: label, Value: shareLine(sh)})
 	}
+	r.Meta = append(r.Meta, handover.Field{Label: "Cabinet", Value: in.Cabinet.Name})
+	r.Meta = append(r.Meta, contactFields(p)...)
 	r.Sections = []handover.Section{
 		careDelivered(visits),
 		currentPlan(in.Plans, in.To),
-		treatments(p, visits),
+		treatments(p, in.Plans, visits, in.To),
 		forDoctor(trans, names),
 		events(visits, trans, names),
 		allergiesAndAlerts(p),
 	}
-	r.Footer = fmt.Sprintf("Synthèse établie par %s, infirmière (RPPS %s), %s — le %s", in.Author.FullName(),
-		in.Author.RPPS, in.Cabinet.Name, french.Date(patients.DateOf(in.Now)))
+	r.Footer = fmt.Sprintf("Synthèse établie et signée par %s, infirmière (RPPS %s), %s — le %s", in.Signer.FullName(),
+		in.Signer.RPPS, in.Cabinet.Name, french.Date(patients.DateOf(in.Now)))
 	return s, nil
 }
 
@@ -111,13 +122,18 @@ func patientLine(p patients.Patient) string {
 	return s
 }
 
-func doctor(p patients.Patient) string {
-	for _, c := range p.Contacts {
-		if c.Role == patients.MedecinTraitant {
-			return strings.TrimSpace(c.Name + " " + c.Phone)
+// contactFields are the people a reader may call: the médecin traitant,
+// the other prescribers, the pharmacy, with RPPS where known.
+func contactFields(p patients.Patient) []handover.Field {
+	var out []handover.Field
+	for _, c := range p.ContactsWith(patients.MedecinTraitant, patients.Prescripteur, patients.Pharmacie) {
+		v := strings.TrimSpace(c.Name + " " + c.Phone)
+		if c.RPPS != "" {
+			v += " (RPPS " + c.RPPS + ")"
 		}
+		out = append(out, handover.Field{Label: capitalize(string(c.Role)), Value: v})
 	}
-	return ""
+	return out
 }
 
 func inPeriod(vs []patients.Visit, from, to patients.Date) []patients.Visit {
@@ -216,7 +232,7 @@ func currentPlan(plans []patients.CarePlan, at patients.Date) handover.Section {
 		for _, w := range c.Windows {
 			windows = append(windows, french.Clock(w.Start)+"–"+french.Clock(w.End))
 		}
-		text := recurrence(c.Recurrence) + ", " + strings.Join(windows, " et ") + ", " + french.Duration(c.DurationMin)
+		text := french.CarePlanSchedule(c) + ", " + strings.Join(windows, " et ") + ", " + french.Duration(c.DurationMin)
 		if c.Strict {
 			text += ", horaire strict"
 		}
@@ -227,47 +243,53 @@ func currentPlan(plans []patients.CarePlan, at patients.Date) handover.Section {
 		if !c.EndsOn.IsZero() {
 			e.Lines = append(e.Lines, handover.Field{Label: "Jusqu'au", Value: french.LongDate(c.EndsOn)})
 		}
-		if c.Cotation != "" {
-			e.Lines = append(e.Lines, handover.Field{Label: "Cotation", Value: c.Cotation})
-		}
+		// No cotation: this is a clinical document; billing stays off the DMP.
 		sec.Entries = append(sec.Entries, e)
 	}
 	return sec
-}
-
-var weekdays = [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
-
-func recurrence(r patients.Recurrence) string {
-	switch r.Kind {
-	case patients.Daily:
-		return "tous les jours"
-	case patients.EveryN:
-		if r.N == 2 {
-			return "un jour sur deux"
-		}
-		return fmt.Sprintf("tous les %d jours", r.N)
-	case patients.Weekdays:
-		ds := slices.Clone(r.Weekdays)
-		slices.SortFunc(ds, func(a, b time.Weekday) int { return cmp.Compare((a+6)%7, (b+6)%7) })
-		names := make([]string, len(ds))
-		for i, d := range ds {
-			names[i] = weekdays[d]
-		}
-		return "le " + strings.Join(names, ", ")
-	case patients.GivenDays:
-		return fmt.Sprintf("%d jour(s) donnés", len(r.Dates))
-	}
-	return string(r.Kind)
 }
 
 // administered are the kinds of care that give a treatment.
 var administered = []patients.CareKind{patients.Insulin, patients.Injection, patients.LMWHInjected,
 	patients.Medication, patients.Infusion, patients.PillBox}
 
-// treatments lists the patient's treatments and the ones the nurse gave,
-// with how many times.
-func treatments(p patients.Patient, vs []patients.Visit) handover.Section {
+// treatments lists the structured treatments running at the end of the
+// period with their dose, route, protocol and monitoring, the other
+// treatments as written, and what the nurses gave, with how many times.
+func treatments(p patients.Patient, plans []patients.CarePlan, vs []patients.Visit, at patients.Date) handover.Section {
 	sec := handover.Section{Heading: "Traitements", Empty: "Aucun traitement renseigné ni administré."}
+	planLabel := map[xid.ID]string{}
+	for _, c := range plans {
+		planLabel[c.ID] = c.Label
+	}
+	for _, t := range p.ActiveTreatments(at) {
+		e := handover.Entry{Label: "Traitement en cours", Text: t.Headline()}
+		if t.Code != "" {
+			e.Lines = append(e.Lines, handover.Field{Label: "Code", Value: t.Code})
+		}
+		if span := treatmentSpan(t); span != "" {
+			e.Lines = append(e.Lines, handover.Field{Label: "Durée", Value: span})
+		}
+		for _, f := range []handover.Field{{Label: "Protocole", Value: t.Protocol}, {Label: "Surveillance", Value: t.Monitoring},
+			{Label: "Prescrit par", Value: t.Prescriber}} {
+			if strings.TrimSpace(f.Value) != "" {
+				e.Lines = append(e.Lines, f)
+			}
+		}
+		var served []string
+		for _, id := range t.CarePlanIDs {
+			if l := planLabel[id]; l != "" {
+				served = append(served, l)
+			}
+		}
+		if len(served) > 0 {
+			e.Lines = append(e.Lines, handover.Field{Label: "Soins", Value: strings.Join(served, ", ")})
+		}
+		sec.Entries = append(sec.Entries, e)
+	}
+	for _, t := range p.Treatments {
+		sec.Entries = append(sec.Entries, handover.Entry{Label: "Autre traitement", Text: t})
+	}
 	given := map[string]int{}
 	var labels []string
 	for _, v := range vs {
@@ -287,10 +309,20 @@ func treatments(p patients.Patient, vs []patients.Visit) handover.Section {
 	for _, l := range labels {
 		sec.Entries = append(sec.Entries, handover.Entry{Label: "Administré", Text: fmt.Sprintf("%s — %d fois", l, given[l])})
 	}
-	for _, t := range p.Treatments {
-		sec.Entries = append(sec.Entries, handover.Entry{Label: "Traitement en cours", Text: t})
-	}
 	return sec
+}
+
+// treatmentSpan: « du 16/11/2026 au 29/11/2026 », « depuis le … », « jusqu'au … ».
+func treatmentSpan(t patients.Treatment) string {
+	switch {
+	case !t.Start.IsZero() && !t.End.IsZero():
+		return "du " + french.ShortDate(t.Start) + " au " + french.ShortDate(t.End)
+	case !t.Start.IsZero():
+		return "depuis le " + french.ShortDate(t.Start)
+	case !t.End.IsZero():
+		return "jusqu'au " + french.ShortDate(t.End)
+	}
+	return ""
 }
 
 func transmissionEntry(t patients.Transmission, names map[xid.ID]string) handover.Entry {
@@ -350,9 +382,17 @@ func events(vs []patients.Visit, ts []patients.Transmission, names map[xid.ID]st
 }
 
 func allergiesAndAlerts(p patients.Patient) handover.Section {
-	sec := handover.Section{Heading: "Allergies et alertes", Empty: "Aucune allergie connue, aucune alerte."}
-	for _, a := range p.Allergies {
-		sec.Entries = append(sec.Entries, handover.Entry{Label: "Allergie", Text: a, Alert: true})
+	sec := handover.Section{Heading: "Allergies et alertes"}
+	// Allergies as recorded: never « aucune » for a question nobody asked.
+	switch p.AllergyState() {
+	case patients.AllergiesListed:
+		for _, a := range p.Allergies {
+			sec.Entries = append(sec.Entries, handover.Entry{Label: "Allergie", Text: a, Alert: true})
+		}
+	case patients.AllergiesNone:
+		sec.Entries = append(sec.Entries, handover.Entry{Label: "Allergies", Text: "aucune allergie connue"})
+	default:
+		sec.Entries = append(sec.Entries, handover.Entry{Label: "Allergies", Text: "non renseignées"})
 	}
 	for _, a := range p.Alerts {
 		sec.Entries = append(sec.Entries, handover.Entry{Label: "Alerte", Text: a.Text, Alert: true})
@@ -361,7 +401,7 @@ func allergiesAndAlerts(p patients.Patient) handover.Section {
 }
 
 // header fills what the summary knows of the CDA header.
-func header(in Input) Header {
+func header(in Input, who []share) Header {
 	p := in.Patient
 	h := Header{
 		Created: in.Now,
@@ -371,8 +411,7 @@ func header(in Input) Header {
 			GivenNames: p.INS.GivenNames, BirthDate: p.BirthDate.At(0), BirthPlaceCOG: p.INS.BirthPlace,
 			Sex: string(p.Sex), Street: p.Address.Line, PostalCode: p.Address.PostalCode, City: p.Address.City,
 		},
-		Author: Author{RPPS: in.Author.RPPS, GivenName: in.Author.FirstName, FamilyName: in.Author.LastName,
-			Phone: in.Author.Phone, Specialty: "G15_60", SpecialtyDisplay: "Infirmier"},
+		LegalAuthenticator: nurseAuthor(in.Signer),
 		Custodian: Organization{Name: in.Cabinet.Name, Street: in.Cabinet.Address.Line,
 			PostalCode: in.Cabinet.Address.PostalCode, City: in.Cabinet.Address.City, Phone: in.Cabinet.Phone},
 		ServiceStart:              in.From.At(0),
@@ -381,6 +420,11 @@ func header(in Input) Header {
 		HealthcareFacilityDisplay: "Cabinet individuel",
 		PracticeSetting:           "SAD",
 		PracticeSettingDisplay:    "Soins à domicile",
+	}
+	for _, sh := range who {
+		a := nurseAuthor(sh.nurse)
+		a.First, a.Last = sh.first, sh.last
+		h.Authors = append(h.Authors, a)
 	}
 	if p.BirthDate.IsZero() {
 		h.Patient.BirthDate = time.Time{}

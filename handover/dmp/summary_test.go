@@ -41,7 +41,7 @@ func demoInput(t *testing.T) Input {
 		if !p.INS.Qualified() {
 			continue
 		}
-		in := Input{Patient: p, Nurses: ds.Nurses, Cabinet: ds.Cabinet, Author: ds.Nurses[0],
+		in := Input{Patient: p, Nurses: ds.Nurses, Cabinet: ds.Cabinet, Signer: ds.Nurses[0],
 			From: today.AddDays(-6), To: today, Now: sumNow}
 		for _, v := range visits {
 			if v.PatientID == p.ID {
@@ -127,7 +127,7 @@ func TestSummarizeCountsCareAndKeepsThePeriod(t *testing.T) {
 	if !strings.Contains(s.Report.Subtitle, "du mardi 17 novembre 2026 au lundi 23 novembre 2026") {
 		t.Errorf("subtitle %q does not give the period in French", s.Report.Subtitle)
 	}
-	if !strings.Contains(s.Report.Footer, in.Author.FullName()) || !strings.Contains(s.Report.Footer, in.Author.RPPS) {
+	if !strings.Contains(s.Report.Footer, in.Signer.FullName()) || !strings.Contains(s.Report.Footer, in.Signer.RPPS) {
 		t.Errorf("footer %q does not sign with the author and her RPPS", s.Report.Footer)
 	}
 }
@@ -135,13 +135,13 @@ func TestSummarizeCountsCareAndKeepsThePeriod(t *testing.T) {
 func TestSummarizeTransmissionsForTheDoctor(t *testing.T) {
 	in := demoInput(t)
 	at := in.To.At(patients.Clock(10, 5))
-	old := patients.Transmission{ID: xid.New(), PatientID: in.Patient.ID, AuthorID: in.Author.ID, At: at,
+	old := patients.Transmission{ID: xid.New(), PatientID: in.Patient.ID, AuthorID: in.Signer.ID, At: at,
 		Cible: "douleur", Donnees: "EVA 7 <genou> & hanche", ForDoctor: true}
-	fix := patients.Transmission{ID: xid.New(), PatientID: in.Patient.ID, AuthorID: in.Author.ID, At: at.Add(time.Hour),
+	fix := patients.Transmission{ID: xid.New(), PatientID: in.Patient.ID, AuthorID: in.Signer.ID, At: at.Add(time.Hour),
 		Cible: "douleur", Donnees: "EVA 6 après antalgique 👍", ForDoctor: true, Corrects: old.ID}
-	urgent := patients.Transmission{ID: xid.New(), PatientID: in.Patient.ID, AuthorID: in.Author.ID, At: at,
+	urgent := patients.Transmission{ID: xid.New(), PatientID: in.Patient.ID, AuthorID: in.Signer.ID, At: at,
 		Cible: "chute", Actions: "relevée, pas de plaie", Urgent: true}
-	before := patients.Transmission{ID: xid.New(), PatientID: in.Patient.ID, AuthorID: in.Author.ID,
+	before := patients.Transmission{ID: xid.New(), PatientID: in.Patient.ID, AuthorID: in.Signer.ID,
 		At: in.From.AddDays(-2).At(patients.Clock(9, 0)), Cible: "ancienne", Donnees: "hors période", ForDoctor: true}
 	in.Transmissions = append(in.Transmissions, old, fix, urgent, before)
 	s, err := Summarize(in)
@@ -155,7 +155,7 @@ func TestSummarizeTransmissionsForTheDoctor(t *testing.T) {
 	if strings.Contains(doc, "hors période") {
 		t.Error("a transmission before the period is in the summary")
 	}
-	if !strings.Contains(doc, "par "+in.Author.FullName()) {
+	if !strings.Contains(doc, "par "+in.Signer.FullName()) {
 		t.Errorf("author not named: %q", doc)
 	}
 	ev := strings.Join(section(t, s, "Événements notables"), "\n")
@@ -206,8 +206,11 @@ func TestSummarizeFillsTheHeader(t *testing.T) {
 		h.Patient.GivenNames != p.INS.GivenNames || h.Patient.FirstGivenName != p.INS.FirstGivenName || h.Patient.Sex != string(p.Sex) {
 		t.Errorf("INS traits not carried: %+v", h.Patient)
 	}
-	if h.Author.RPPS != in.Author.RPPS || h.Author.Specialty != "G15_60" {
-		t.Errorf("author %+v", h.Author)
+	if h.LegalAuthenticator.RPPS != in.Signer.RPPS {
+		t.Errorf("legal authenticator %+v, want the signer", h.LegalAuthenticator)
+	}
+	if len(h.Authors) == 0 || h.Authors[0].Specialty != "G15_60" {
+		t.Errorf("authors %+v", h.Authors)
 	}
 	if h.Custodian.ID != "3"+in.Cabinet.SIRET {
 		t.Errorf("custodian id %q, want 3+SIRET", h.Custodian.ID)

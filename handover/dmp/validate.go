@@ -108,7 +108,20 @@ func (h Header) Validate() error {
 	}
 
 	h.Patient.validate(&v, h.Created)
-	h.Author.validate(&v)
+	if len(h.Authors) == 0 {
+		v.add("author", "infirmières : aucune infirmière n'a fait de soin sur la période, le document n'a pas d'auteur")
+	}
+	for _, a := range h.Authors {
+		who := "infirmière"
+		if len(h.Authors) > 1 {
+			who = "infirmière " + a.FullName()
+		}
+		a.validate(&v, "author", who)
+		if !a.First.IsZero() && a.Last.Before(a.First) {
+			v.add("author.time", who+" : son dernier soin précède le premier")
+		}
+	}
+	h.LegalAuthenticator.validate(&v, "legal_authenticator", "infirmière qui signe")
 	h.Custodian.validate(&v)
 
 	switch {
@@ -174,20 +187,24 @@ func (p Patient) validate(v *checker, created time.Time) {
 	v.text("patient.city", "patient : commune", "", p.City)
 }
 
-func (a Author) validate(v *checker) {
+// validate checks one nurse; field prefixes the field names (author,
+// legal_authenticator) and who names her in the messages.
+func (a Author) validate(v *checker, field, who string) {
 	switch {
 	case a.RPPS == "":
-		v.add("author.rpps", "infirmière : numéro RPPS manquant (11 chiffres)")
+		v.add(field+".rpps", who+" : numéro RPPS manquant (11 chiffres)")
 	default:
 		// The RPPS check digit only warns: it is not confirmed by an ANS source (§6).
 		if _, err := patients.ValidateRPPS(a.RPPS); err != nil {
-			v.add("author.rpps", "infirmière : "+validationMsg(err))
+			v.add(field+".rpps", who+" : "+validationMsg(err))
 		}
 	}
-	v.text("author.given_name", "infirmière : prénom", "manquant", a.GivenName)
-	v.text("author.family_name", "infirmière : nom", "manquant", a.FamilyName)
-	v.phone("author.phone", "infirmière", a.Phone)
-	v.code("author.specialty", "infirmière : profession", "manquante", a.Specialty, a.SpecialtyDisplay, nurseSpecialties)
+	v.text(field+".given_name", who+" : prénom", "manquant", a.GivenName)
+	v.text(field+".family_name", who+" : nom", "manquant", a.FamilyName)
+	v.phone(field+".phone", who, a.Phone)
+	if field == "author" {
+		v.code(field+".specialty", who+" : profession", "manquante", a.Specialty, a.SpecialtyDisplay, nurseSpecialties)
+	}
 }
 
 func (o Organization) validate(v *checker) {

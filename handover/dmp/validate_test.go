@@ -385,11 +385,11 @@ func TestValidateRejects(t *testing.T) {
 		{"birth place not COG", func(h *Header) { h.Patient.BirthPlaceCOG = "5121" }, "patient.birth_place: patient : code COG du lieu de naissance invalide"},
 		{"sex unknown letter", func(h *Header) { h.Patient.Sex = "X" }, "patient.sex: patient : sexe \"X\" invalide (F, M ou U)"},
 		{"control character in a name", func(h *Header) { h.Patient.BirthName = "PAT\x00TROIS" }, "patient.birth_name: patient : nom de naissance : caractère invalide"},
-		{"nurse without RPPS", func(h *Header) { h.Author.RPPS = "" }, "author.rpps: infirmière : numéro RPPS manquant (11 chiffres)"},
-		{"RPPS of 10 digits", func(h *Header) { h.Author.RPPS = "0123456789" }, "author.rpps: infirmière : le numéro RPPS doit compter 11 chiffres"},
-		{"nurse without name", func(h *Header) { h.Author.FamilyName = "" }, "author.family_name: infirmière : nom manquant"},
-		{"not a nursing specialty", func(h *Header) { h.Author.Specialty = "G15_10" }, "author.specialty: infirmière : profession : code \"G15_10\" inconnu"},
-		{"phone with letters", func(h *Header) { h.Author.Phone = "06 CALL ME" }, "author.phone: infirmière : numéro de téléphone"},
+		{"nurse without RPPS", func(h *Header) { h.Authors[0].RPPS = "" }, "author.rpps: infirmière : numéro RPPS manquant (11 chiffres)"},
+		{"RPPS of 10 digits", func(h *Header) { h.Authors[0].RPPS = "0123456789" }, "author.rpps: infirmière : le numéro RPPS doit compter 11 chiffres"},
+		{"nurse without name", func(h *Header) { h.Authors[0].FamilyName = "" }, "author.family_name: infirmière : nom manquant"},
+		{"not a nursing specialty", func(h *Header) { h.Authors[0].Specialty = "G15_10" }, "author.specialty: infirmière : profession : code \"G15_10\" inconnu"},
+		{"phone with letters", func(h *Header) { h.Authors[0].Phone = "06 CALL ME" }, "author.phone: infirmière : numéro de téléphone"},
 		{"no custodian id", func(h *Header) { h.Custodian.ID = "" }, "custodian.id: cabinet : ni SIRET ni FINESS"},
 		{"custodian with a PS id", func(h *Header) { h.Custodian.ID = "801234567893" }, "custodian.id: cabinet : identifiant national \"801234567893\" invalide"},
 		{"SIRET of 13 digits", func(h *Header) { h.Custodian.ID = "31234567890001" }, "custodian.id: cabinet : identifiant national"},
@@ -426,9 +426,18 @@ func TestValidateRejects(t *testing.T) {
 	}
 }
 
+func TestValidateWantsAnAuthor(t *testing.T) {
+	t.Parallel()
+	h := cdaHeader()
+	h.Authors = nil
+	if msgs := validationMessages(t, h.Validate()); len(msgs) != 1 || !strings.HasPrefix(msgs[0], "author: ") {
+		t.Errorf("a document with no author: %q", msgs)
+	}
+}
+
 func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 	t.Parallel()
-	msgs := validationMessages(t, Header{}.Validate())
+	msgs := validationMessages(t, Header{Authors: []Author{{}}}.Validate())
 	fields := map[string]bool{}
 	for _, m := range msgs {
 		fields[m[:strings.Index(m, ":")]] = true
@@ -436,7 +445,7 @@ func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 	for _, f := range []string{"document_id", "set_id", "version", "created", "patient.nir", "patient.ins_root",
 		"patient.birth_name", "patient.first_given_name", "patient.given_names", "patient.birth_date",
 		"patient.birth_place", "patient.sex", "author.rpps", "author.given_name", "author.family_name",
-		"author.specialty", "custodian.id", "custodian.name", "service", "healthcare_facility_type", "practice_setting"} {
+		"author.specialty", "legal_authenticator.rpps", "custodian.id", "custodian.name", "service", "healthcare_facility_type", "practice_setting"} {
 		if !fields[f] {
 			t.Errorf("an empty header does not report %s (got %q)", f, msgs)
 		}
@@ -458,14 +467,14 @@ func TestValidateAccepts(t *testing.T) {
 		{"sex unknown", func(h *Header) { h.Patient.Sex = "U" }},
 		{"FINESS practice", func(h *Header) { h.Custodian.ID = "1120459876" }},
 		{"Corsican FINESS", func(h *Header) { h.Custodian.ID = "12A0001234" }},
-		{"RPPS with a wrong check digit only warns", func(h *Header) { h.Author.RPPS = "01234567890" }},
+		{"RPPS with a wrong check digit only warns", func(h *Header) { h.Authors[0].RPPS = "01234567890" }},
 		{"OID ids", func(h *Header) { h.DocumentID, h.SetID = "1.2.250.1.999.1.1", "1.2.250.1.999.1" }},
 		{"version 3", func(h *Header) { h.Version, h.Replaces = 3, "1.2.250.1.999.1.2" }},
 		{"one-instant period", func(h *Header) { h.ServiceEnd = h.ServiceStart }},
 		{"group practice in a maison de santé", func(h *Header) {
 			h.HealthcareFacilityType, h.HealthcareFacilityDisplay = "SA52", "Maison de santé ou Pôle de santé"
 		}},
-		{"international phone", func(h *Header) { h.Author.Phone = "+33 (0)6 12 34 56 78" }},
+		{"international phone", func(h *Header) { h.Authors[0].Phone = "+33 (0)6 12 34 56 78" }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -498,7 +507,7 @@ func TestDocumentRefusesBadPDF(t *testing.T) {
 	}
 	// A bad header and a bad PDF are reported together.
 	h := cdaHeader()
-	h.Author.RPPS = ""
+	h.Authors[0].RPPS = ""
 	if got := validationMessages(t, func() error { _, err := Document(h, nil); return err }()); len(got) != 2 {
 		t.Errorf("bad header and empty PDF: got %q, want both", got)
 	}

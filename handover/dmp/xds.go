@@ -18,20 +18,41 @@ const (
 	xdsTimeLayout = "20060102150405"
 )
 
+// ClassCode « Compte rendu » of TRE_A03_ClasseDocument
+// (1.2.250.1.213.1.1.4.1), in JDV_J06_XdsClassCode_CISIS
+// (1.2.250.1.213.1.1.5.462): the class of a « CR ou fiche de suivi de soins
+// par auxiliaire médical ». The J06 table is not in shared/cda; it was read
+// in the ANS terminology (TRE_A03, version 20231215).
+const (
+	ClassCode        = "10"
+	ClassCodeSystem  = "1.2.250.1.213.1.1.4.1"
+	ClassCodeDisplay = "Compte rendu"
+)
+
 // XDS is the sidecar metadata of one CDA file: the DocumentEntry attributes
-// the DMP-compatible uploading software needs (dmp-cda.md §5). JSON names
-// are the XDS attribute names of IHE ITI TF-3 §4.2.3.2 in camelCase
-// (uniqueId, typeCode, sourcePatientId…), plus:
+// the DMP-compatible uploading software needs (dmp-cda.md §5), the same as
+// the XDM package's METADATA.XML. JSON names are the XDS attribute names of
+// IHE ITI TF-3 §4.2.3.2 in camelCase (uniqueId, typeCode, patientId…),
+// plus:
 //
 //   - setId, version, replaces: the CDA versioning; replaces is the
 //     uniqueId of the entry this one replaces (an XDS RPLC association),
 //     absent for version 1;
-//   - authorPerson, authorInstitution: the XCN and XON parts, as objects;
+//   - author: one entry per nurse who did the care (authorPerson,
+//     authorInstitution, authorSpecialty), as XDS author is multi-valued;
+//   - legalAuthenticator: the nurse who exports and signs;
 //   - sourcePatientInfo: the INS traits (birth name, given names, birth
 //     date YYYYMMDD, sex, COG code of the birth place);
 //   - creationTime, serviceStartTime, serviceStopTime: UTC, YYYYMMDDHHMMSS,
 //     as XDS wants (the CDA carries Paris time with its offset);
 //   - size: bytes of the CDA file; hash: its SHA-1 in lower-case hex.
+//
+// Where each code comes from: typeCode JDV_J07 (1.2.250.1.213.1.1.5.471),
+// classCode JDV_J06 (above), confidentialityCode HL7 Confidentiality
+// (JDV_J08 1.2.250.1.213.1.1.5.463 allows N), formatCode IHE XDS-SD (JDV_J10
+// 1.2.250.1.213.1.1.5.465 lists IHE format codes), healthcareFacilityTypeCode
+// JDV_J02 (1.2.250.1.213.1.1.5.466), practiceSettingCode JDV_J04
+// (1.2.250.1.213.1.1.5.467), authorSpecialty JDV_J01 (1.2.250.1.213.1.1.5.461).
 type XDS struct {
 	UniqueID string `json:"uniqueId"`
 	SetID    string `json:"setId"`
@@ -39,24 +60,22 @@ type XDS struct {
 	Replaces string `json:"replaces,omitempty"`
 	Title    string `json:"title"`
 
-	TypeCode XDSCode `json:"typeCode"`
-	// ClassCode is null: the DMP software derives it from typeCode, and the
-	// mapping is not in the sources dmp-cda.md relies on (§5).
-	ClassCode            *XDSCode  `json:"classCode"`
+	TypeCode             XDSCode   `json:"typeCode"`
+	ClassCode            XDSCode   `json:"classCode"`
 	ConfidentialityCodes []XDSCode `json:"confidentialityCode"`
-	// FormatCode has no display: the French JDV_J10 that names it was not
-	// among the sources (§5).
+	// FormatCode has no display: IHE names it by its URN.
 	FormatCode                 XDSCode `json:"formatCode"`
 	MimeType                   string  `json:"mimeType"`
 	HealthcareFacilityTypeCode XDSCode `json:"healthcareFacilityTypeCode"`
 	PracticeSettingCode        XDSCode `json:"practiceSettingCode"`
 	LanguageCode               string  `json:"languageCode"`
 
-	AuthorPerson      XDSPerson      `json:"authorPerson"`
-	AuthorInstitution XDSInstitution `json:"authorInstitution"`
-	AuthorSpecialty   XDSCode        `json:"authorSpecialty"`
+	Authors            []XDSAuthor `json:"author"`
+	LegalAuthenticator XDSPerson   `json:"legalAuthenticator"`
 
-	// SourcePatientID is the INS in HL7 CX form: NIR^^^&OID&ISO.
+	// PatientID and SourcePatientID are the INS in HL7 CX form:
+	// NIR^^^&OID&ISO (the DMP's patient id is the INS itself).
+	PatientID         string     `json:"patientId"`
 	SourcePatientID   string     `json:"sourcePatientId"`
 	SourcePatientInfo XDSPatient `json:"sourcePatientInfo"`
 
@@ -75,7 +94,14 @@ type XDSCode struct {
 	DisplayName string `json:"displayName,omitempty"`
 }
 
-// XDSPerson is the author: national PS id ("8"+RPPS) under its OID, and names.
+// XDSAuthor is one author of the document.
+type XDSAuthor struct {
+	Person      XDSPerson      `json:"authorPerson"`
+	Institution XDSInstitution `json:"authorInstitution"`
+	Specialty   XDSCode        `json:"authorSpecialty"`
+}
+
+// XDSPerson is a nurse: national PS id ("8"+RPPS) under its OID, and names.
 type XDSPerson struct {
 	ID         string `json:"id"`
 	IDRoot     string `json:"idRoot"`
@@ -83,11 +109,21 @@ type XDSPerson struct {
 	FamilyName string `json:"familyName"`
 }
 
+// XCN is the HL7 v2 XCN form XDS carries: id^family^given^^^^^^&OID&ISO.
+func (p XDSPerson) XCN() string {
+	return p.ID + "^" + p.FamilyName + "^" + p.GivenName + "^^^^^^&" + p.IDRoot + "&ISO"
+}
+
 // XDSInstitution is the author's practice: national structure id and name.
 type XDSInstitution struct {
 	ID     string `json:"id"`
 	IDRoot string `json:"idRoot"`
 	Name   string `json:"name"`
+}
+
+// XON is the HL7 v2 XON form: name^^^^^&OID&ISO^^^^id.
+func (i XDSInstitution) XON() string {
+	return i.Name + "^^^^^&" + i.IDRoot + "&ISO^IDNST^^^" + i.ID
 }
 
 // XDSPatient holds the INS traits of the patient.
@@ -100,10 +136,21 @@ type XDSPatient struct {
 	BirthPlaceCOG  string `json:"birthPlaceCog"`
 }
 
+func xdsPerson(a Author) XDSPerson {
+	return XDSPerson{ID: "8" + a.RPPS, IDRoot: OIDPersonPS, GivenName: a.GivenName, FamilyName: a.FamilyName}
+}
+
 // Metadata returns the XDS sidecar of doc, the CDA file Document wrote from
 // h: the same values as the header, with the size and hash of doc itself.
 func Metadata(h Header, doc []byte) XDS {
 	sum := sha1.Sum(doc)
+	institution := XDSInstitution{ID: h.Custodian.ID, IDRoot: OIDStructure, Name: h.Custodian.Name}
+	var authors []XDSAuthor
+	for _, a := range h.Authors {
+		authors = append(authors, XDSAuthor{Person: xdsPerson(a), Institution: institution,
+			Specialty: XDSCode{a.Specialty, OIDSpecialty, a.SpecialtyDisplay}})
+	}
+	ins := h.Patient.NIR + "^^^&" + h.Patient.INSRoot + "&ISO"
 	return XDS{
 		UniqueID: h.DocumentID,
 		SetID:    h.SetID,
@@ -112,6 +159,7 @@ func Metadata(h Header, doc []byte) XDS {
 		Title:    DocumentTitle,
 
 		TypeCode:                   XDSCode{TypeCode, TypeCodeSystem, TypeDisplayName},
+		ClassCode:                  XDSCode{ClassCode, ClassCodeSystem, ClassCodeDisplay},
 		ConfidentialityCodes:       []XDSCode{{ConfidentialityNormal, OIDConfidentiality, ConfidentialityDisplay}},
 		FormatCode:                 XDSCode{Code: FormatCodePDF, CodeSystem: OIDIHEFormatCode},
 		MimeType:                   MimeTypeCDA,
@@ -119,12 +167,11 @@ func Metadata(h Header, doc []byte) XDS {
 		PracticeSettingCode:        XDSCode{h.PracticeSetting, OIDPracticeSetting, h.PracticeSettingDisplay},
 		LanguageCode:               LanguageCode,
 
-		AuthorPerson: XDSPerson{ID: "8" + h.Author.RPPS, IDRoot: OIDPersonPS,
-			GivenName: h.Author.GivenName, FamilyName: h.Author.FamilyName},
-		AuthorInstitution: XDSInstitution{ID: h.Custodian.ID, IDRoot: OIDStructure, Name: h.Custodian.Name},
-		AuthorSpecialty:   XDSCode{h.Author.Specialty, OIDSpecialty, h.Author.SpecialtyDisplay},
+		Authors:            authors,
+		LegalAuthenticator: xdsPerson(h.LegalAuthenticator),
 
-		SourcePatientID: h.Patient.NIR + "^^^&" + h.Patient.INSRoot + "&ISO",
+		PatientID:       ins,
+		SourcePatientID: ins,
 		SourcePatientInfo: XDSPatient{
 			BirthName:      h.Patient.BirthName,
 			FirstGivenName: h.Patient.FirstGivenName,

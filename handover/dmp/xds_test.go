@@ -83,10 +83,12 @@ func TestMetadataMatchesTheDocument(t *testing.T) {
 		"languageCode":               {m.LanguageCode, root.one(t, "languageCode").attr("code")},
 		"healthcareFacilityTypeCode": {m.HealthcareFacilityTypeCode.Code, root.one(t, "componentOf/encompassingEncounter/location/healthCareFacility/code").attr("code")},
 		"practiceSettingCode":        {m.PracticeSettingCode.Code, root.one(t, perf+"representedOrganization/standardIndustryClassCode").attr("code")},
-		"authorSpecialty":            {m.AuthorSpecialty.Code, root.one(t, "author/assignedAuthor/code").attr("code")},
-		"authorPerson id":            {m.AuthorPerson.ID, root.one(t, "author/assignedAuthor/id").attr("extension")},
-		"authorPerson family":        {m.AuthorPerson.FamilyName, root.one(t, "author/assignedAuthor/assignedPerson/name/family").text},
-		"authorInstitution id":       {m.AuthorInstitution.ID, root.one(t, "custodian/assignedCustodian/representedCustodianOrganization/id").attr("extension")},
+		"authorSpecialty":            {m.Authors[0].Specialty.Code, root.one(t, "author/assignedAuthor/code").attr("code")},
+		"authorPerson id":            {m.Authors[0].Person.ID, root.one(t, "author/assignedAuthor/id").attr("extension")},
+		"authorPerson family":        {m.Authors[0].Person.FamilyName, root.one(t, "author/assignedAuthor/assignedPerson/name/family").text},
+		"authorInstitution id":       {m.Authors[0].Institution.ID, root.one(t, "custodian/assignedCustodian/representedCustodianOrganization/id").attr("extension")},
+		"legalAuthenticator id":      {m.LegalAuthenticator.ID, root.one(t, "legalAuthenticator/assignedEntity/id").attr("extension")},
+		"patientId NIR":              {m.PatientID[:15], root.one(t, "recordTarget/patientRole/id").attr("extension")},
 		"sourcePatientId NIR":        {m.SourcePatientID[:15], root.one(t, "recordTarget/patientRole/id").attr("extension")},
 		"birth COG":                  {m.SourcePatientInfo.BirthPlaceCOG, root.one(t, "recordTarget/patientRole/patient/birthplace/place/addr/county").text},
 	} {
@@ -110,7 +112,8 @@ func TestMetadataJSON(t *testing.T) {
 	for key, want := range map[string]any{
 		"uniqueId": h.DocumentID, "setId": h.SetID, "version": 1.0, "mimeType": "text/xml",
 		"languageCode": "fr-FR", "title": "Synthèse de soins infirmiers", "size": 1.0,
-		"hash": "11f6ad8ec52a2984abaafd7c3b516503785c2072", "classCode": nil,
+		"hash":            "11f6ad8ec52a2984abaafd7c3b516503785c2072",
+		"patientId":       "279035121518989^^^&1.2.250.1.213.1.4.10&ISO",
 		"sourcePatientId": "279035121518989^^^&1.2.250.1.213.1.4.10&ISO", "creationTime": "20250110163000",
 	} {
 		if v, ok := got[key]; !ok || v != want {
@@ -129,7 +132,7 @@ func TestMetadataJSON(t *testing.T) {
 		"formatCode":                 {"urn:ihe:iti:xds-sd:pdf:2008", "1.3.6.1.4.1.19376.1.2.3"},
 		"healthcareFacilityTypeCode": {"SA07", "1.2.250.1.71.4.2.4"},
 		"practiceSettingCode":        {"SAD", "1.2.250.1.213.1.1.4.9"},
-		"authorSpecialty":            {"G15_60", "1.2.250.1.213.1.1.4.5"},
+		"classCode":                  {"10", "1.2.250.1.213.1.1.4.1"},
 	} {
 		if c := code(key); c["code"] != want[0] || c["codeSystem"] != want[1] {
 			t.Errorf("%s = %v, want %s in %s", key, c, want[0], want[1])
@@ -139,10 +142,21 @@ func TestMetadataJSON(t *testing.T) {
 	if len(conf) != 1 || conf[0].(map[string]any)["code"] != "N" {
 		t.Errorf("confidentialityCode = %v, want [N]", got["confidentialityCode"])
 	}
-	if a, _ := got["authorPerson"].(map[string]any); a["id"] != "801234567893" || a["idRoot"] != OIDPersonPS || a["familyName"] != "BLEEDER" {
-		t.Errorf("authorPerson = %v", got["authorPerson"])
+	authors, _ := got["author"].([]any)
+	if len(authors) != 1 {
+		t.Fatalf("author = %v, want one", got["author"])
 	}
-	if i, _ := got["authorInstitution"].(map[string]any); i["id"] != "312345678900012" || i["idRoot"] != OIDStructure {
-		t.Errorf("authorInstitution = %v", got["authorInstitution"])
+	a0, _ := authors[0].(map[string]any)
+	if a, _ := a0["authorPerson"].(map[string]any); a["id"] != "801234567893" || a["idRoot"] != OIDPersonPS || a["familyName"] != "BLEEDER" {
+		t.Errorf("authorPerson = %v", a0["authorPerson"])
+	}
+	if i, _ := a0["authorInstitution"].(map[string]any); i["id"] != "312345678900012" || i["idRoot"] != OIDStructure {
+		t.Errorf("authorInstitution = %v", a0["authorInstitution"])
+	}
+	if s, _ := a0["authorSpecialty"].(map[string]any); s["code"] != "G15_60" || s["codeSystem"] != "1.2.250.1.213.1.1.4.5" {
+		t.Errorf("authorSpecialty = %v", a0["authorSpecialty"])
+	}
+	if l, _ := got["legalAuthenticator"].(map[string]any); l["id"] != "801234567893" {
+		t.Errorf("legalAuthenticator = %v", got["legalAuthenticator"])
 	}
 }
