@@ -1,10 +1,20 @@
 package roads
 
 import (
+	"container/heap"
 	"context"
+	"math"
+	"math/rand/v2"
 	"os"
+	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
+	"github.com/paulmach/osm"
+	"github.com/paulmach/osm/osmpbf"
 )
 
 // monacoPath is the real extract shared by the project's tests. It is
@@ -35,4 +45,161 @@ func loadMonaco(tb testing.TB) *Network {
 func TestMonacoImport(t *testing.T) {
 	n := loadMonaco(t)
 	t.Logf("%d nodes, %d edges, %d names, bound %v", n.Nodes(), n.Edges(), len(n.names), n.Bound)
+}
+
+// plainGraph is the Monaco network built again in the test from the PBF,
+// without the package's import: OSM node id → arcs, for a plain Dijkstra.
+type plainGraph struct {
+	coord map[osm.NodeID]orb.Point
+	arcs  map[osm.NodeID][]plainArc
+}
+
+type plainArc struct {
+	to osm.NodeID
+	m  float64
+}
+
+func readPlain(t *testing.T) plainGraph {
+	t.Helper()
+	f, err := os.Open(monacoPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	g := plainGraph{coord: map[osm.NodeID]orb.Point{}, arcs: map[osm.NodeID][]plainArc{}}
+	var ways []*osm.Way
+	s := osmpbf.New(context.Background(), f, 1)
+	defer s.Close()
+	for s.Scan() {
+		switch o := s.Object().(type) {
+		case *osm.Node:
+			g.coord[o.ID] = orb.Point{o.Lon, o.Lat}
+		case *osm.Way:
+			ways = append(ways, o)
+		}
+	}
+	if err := s.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range ways {
+		info, ok := carWay(w.Tags) // the rules are tested apart, on synthetic extracts
+		if !ok {
+			continue
+		}
+		for k := 1; k < len(w.Nodes); k++ {
+			a, b := w.Nodes[k-1].ID, w.Nodes[k].ID
+			pa, okA := g.coord[a]
+			pb, okB := g.coord[b]
+			if !okA || !okB || a == b {
+				continue
+			}
+			m := geo.DistanceHaversine(pa, pb)
+			if info.forward {
+				g.arcs[a] = append(g.arcs[a], plainArc{b, m})
+			}
+			if info.backward {
+				g.arcs[b] = append(g.arcs[b], plainArc{a, m})
+			}
+		}
+	}
+	return g
+}
+
+// dijkstra is the textbook algorithm over maps and container/heap.
+func (g plainGraph) dijkstra(from osm.NodeID) map[osm.NodeID]float64 {
+	dist := map[osm.NodeID]float64{from: 0}
+	h := &plainHeap{{from, 0}}
+	for h.Len() > 0 {
+		it := heap.Pop(h).(plainItem)
+		if it.d > dist[it.id] {
+			continue
+		}
+		for _, a := range g.arcs[it.id] {
+			if d, seen := dist[a.to]; !seen || it.d+a.m < d {
+				dist[a.to] = it.d + a.m
+				heap.Push(h, plainItem{a.to, it.d + a.m})
+			}
+		}
+	}
+	return dist
+}
+
+type plainItem struct {
+	id osm.NodeID
+	d  float64
+}
+type plainHeap []plainItem
+
+func (h plainHeap) Len() int           { return len(h) }
+func (h plainHeap) Less(i, j int) bool { return h[i].d < h[j].d }
+func (h plainHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *plainHeap) Push(x any)        { *h = append(*h, x.(plainItem)) }
+func (h *plainHeap) Pop() any {
+	old := *h
+	it := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return it
+}
+
+// Shortest distances from the router equal a plain Dijkstra's over the
+// ways read again from the PBF, between random road nodes of Monaco, and
+// survive the routes file.
+func TestMonacoShortestDistances(t *testing.T) {
+	n := loadMonaco(t)
+	g := readPlain(t)
+	// Road nodes with a unique position, so a point maps back to one node.
+	at := map[orb.Point][]osm.NodeID{}
+	for id := range g.arcs {
+		p := g.coord[id]
+		at[p] = append(at[p], id)
+	}
+	var ids []osm.NodeID
+	for _, l := range at {
+		if len(l) == 1 {
+			ids = append(ids, l[0])
+		}
+	}
+	slices.Sort(ids)
+	rng := rand.New(rand.NewPCG(19, 19))
+	const k = 25
+	pts := make([]orb.Point, k)
+	pick := make([]osm.NodeID, k)
+	for i := range k {
+		pick[i] = ids[rng.IntN(len(ids))]
+		pts[i] = g.coord[pick[i]]
+	}
+	path := filepath.Join(t.TempDir(), "x.db.routes")
+	if err := n.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, net := range []*Network{n, back} {
+		tb := net.Matrix(pts, Distance, Rural)
+		checked, unreachable := 0, 0
+		for i := range k {
+			dist := g.dijkstra(pick[i])
+			for j := range k {
+				want, ok := dist[pick[j]]
+				got := tb.Meters[i*k+j]
+				if !ok {
+					unreachable++
+					if tb.Routed[i*k+j] {
+						t.Errorf("%d→%d: routed %.1f m, the plain Dijkstra finds no route", pick[i], pick[j], got)
+					}
+					continue
+				}
+				checked++
+				if !tb.Routed[i*k+j] || math.Abs(got-want) > 0.05+1e-5*want {
+					t.Errorf("%d→%d: %.2f m (routed %v), plain Dijkstra %.2f m", pick[i], pick[j], got, tb.Routed[i*k+j], want)
+				}
+			}
+		}
+		if checked < k*k/2 {
+			t.Fatalf("only %d of %d pairs connected: the sample says little", checked, k*k)
+		}
+		t.Logf("%d pairs equal, %d unreachable in both", checked, unreachable)
+	}
 }

@@ -119,7 +119,7 @@ type search struct {
 	done   []uint32 // stamp when settled
 	target []uint32 // stamp when a target of this run
 	run    uint32
-	heap   heap
+	heap   minHeap
 }
 
 func newSearch(n *Network) *search {
@@ -183,11 +183,11 @@ type item struct {
 	u uint32
 }
 
-// heap is a binary min-heap with lazy deletion: a node improved is pushed
+// minHeap is a binary min-heap with lazy deletion: a node improved is pushed
 // again and its stale entries skipped when popped.
-type heap []item
+type minHeap []item
 
-func (h *heap) push(it item) {
+func (h *minHeap) push(it item) {
 	*h = append(*h, it)
 	a := *h
 	i := len(a) - 1
@@ -201,7 +201,7 @@ func (h *heap) push(it item) {
 	}
 }
 
-func (h *heap) pop() item {
+func (h *minHeap) pop() item {
 	a := *h
 	top := a[0]
 	last := len(a) - 1
