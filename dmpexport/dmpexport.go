@@ -7,6 +7,7 @@ package dmpexport
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"math/big"
@@ -83,7 +84,17 @@ func (s Service) Prepare(ctx context.Context, patientID xid.ID, from, to patient
 type Result struct {
 	PatientID xid.ID
 	Version   int
-	Files     []string // the CDA document, then its XDS sidecar
+	// Files: the CDA document, its XDS sidecar, then the XDM package when
+	// one was asked for.
+	Files []string
+}
+
+// Options choose what an export writes besides the document and its
+// sidecar.
+type Options struct {
+	// XDM adds the IHE XDM ZIP (.zip), ready to attach to an MSSanté
+	// message for the patient's Mon espace santé or a doctor.
+	XDM bool
 }
 
 // Export writes the summary of a patient for the period into dir: the CDA
@@ -91,6 +102,13 @@ type Result struct {
 // same summary again writes the next version of the same set. On any error
 // nothing is left in dir and no version is recorded.
 func (s Service) Export(ctx context.Context, patientID xid.ID, from, to patients.Date, dir string) (Result, error) {
+	return s.ExportWith(ctx, patientID, from, to, dir, Options{})
+}
+
+// ExportWith is Export with options: with XDM it also writes the IHE XDM
+// package of the same document (.zip), checked against the XDM rules
+// before it is written.
+func (s Service) ExportWith(ctx context.Context, patientID xid.ID, from, to patients.Date, dir string, opt Options) (Result, error) {
 	sum, err := s.Prepare(ctx, patientID, from, to)
 	if err != nil {
 		return Result{}, err
@@ -116,15 +134,30 @@ func (s Service) Export(ctx context.Context, patientID xid.ID, from, to patients
 	if err != nil {
 		return Result{}, err
 	}
+	base := fmt.Sprintf("DMP-%s-%s_%s-v%d", patientID, from, to, h.Version)
+	files := []struct {
+		name string
+		data []byte
+	}{{base + ".xml", doc}, {base + ".json", meta}}
+	if opt.XDM {
+		pkg, err := dmp.XDM(h, doc, dmp.Submission{UniqueID: newUID(), SourceID: sourceID(h.Custodian.ID),
+			Time: h.Created, Author: h.LegalAuthenticator})
+		if err != nil {
+			return Result{}, err
+		}
+		if _, err := dmp.VerifyXDM(pkg); err != nil {
+			return Result{}, fmt.Errorf("xdm package of %s: %w", patientID, err)
+		}
+		files = append(files, struct {
+			name string
+			data []byte
+		}{base + ".zip", pkg})
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return Result{}, fmt.Errorf("export folder: %w", err)
 	}
-	base := fmt.Sprintf("DMP-%s-%s_%s-v%d", patientID, from, to, h.Version)
 	res := Result{PatientID: patientID, Version: h.Version}
-	for _, f := range []struct {
-		name string
-		data []byte
-	}{{base + ".xml", doc}, {base + ".json", meta}} {
+	for _, f := range files {
 		path := filepath.Join(dir, f.name)
 		if err := writeFile(path, f.data); err != nil {
 			removeAll(res.Files)
@@ -167,6 +200,18 @@ func newUID() string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return "2.25." + new(big.Int).SetBytes(b[:]).String()
+}
+
+// sourceID is the XDS sourceId of the packages a cabinet sends: an OID
+// under 2.25 made from its national structure id, so it is the same on
+// every laptop of the cabinet and needs no registration. The UUID is a
+// name-based one (RFC 9562 version 8, from SHA-256).
+func sourceID(structureID string) string {
+	sum := sha256.Sum256([]byte("tournee xds source " + structureID))
+	b := sum[:16]
+	b[6] = b[6]&0x0f | 0x80
+	b[8] = b[8]&0x3f | 0x80
+	return "2.25." + new(big.Int).SetBytes(b).String()
 }
 
 // writeFile writes atomically: a temporary file in the same folder, synced,

@@ -228,7 +228,7 @@ func TestExportWithoutRPPS(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := sum.Header
-	h.Authors[0].RPPS = ""
+	h.LegalAuthenticator.RPPS = ""
 	h.DocumentID, h.SetID, h.Version = "1.2.3", "1.2.4", 1
 	if err := h.Validate(); err == nil || !strings.Contains(err.Error(), "RPPS") {
 		t.Fatalf("a nurse without RPPS must be refused, got %v (nurse %s)", err, n.ID)
