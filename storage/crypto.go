@@ -130,6 +130,21 @@ func (s *sealer) seal(bucket, key, plain []byte) ([]byte, error) {
 	return s.aead.Seal(out, out[1:1+ns], plain, aad(bucket, key)), nil
 }
 
+// headSize is the length of version || nonce before a ciphertext.
+func (s *sealer) headSize() int { return 1 + s.aead.NonceSize() }
+
+// sealInPlace seals buf[headSize():] where it lies and fills the head: buf
+// must have room for the tag. It returns what seal would, without copying
+// the plaintext.
+func (s *sealer) sealInPlace(bucket, key, buf []byte) ([]byte, error) {
+	head := s.headSize()
+	buf[0] = sealVersion
+	if _, err := rand.Read(buf[1:head]); err != nil {
+		return nil, fmt.Errorf("read random nonce: %w", err)
+	}
+	return s.aead.Seal(buf[:head], buf[1:head], buf[head:], aad(bucket, key)), nil
+}
+
 var errOpen = errors.New("cannot open sealed value")
 
 // open authenticates and decrypts a sealed value. It returns a fresh slice, so

@@ -55,3 +55,30 @@ func TestOpenRefusesTamperedKDFParams(t *testing.T) {
 		})
 	}
 }
+
+// The merge seals records in place; what it stores must open like any
+// sealed value, under its own bucket and key only.
+func TestSealInPlaceOpens(t *testing.T) {
+	s, err := newSealer(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := []byte(`{"v":1,"data":{"id":"x"}}`)
+	buf := make([]byte, s.headSize(), s.headSize()+len(plain)+s.aead.Overhead())
+	buf = append(buf, plain...)
+	sealed, err := s.sealInPlace(bucketVisits, []byte("k"), buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.open(bucketVisits, []byte("k"), sealed)
+	if err != nil || string(got) != string(plain) {
+		t.Fatalf("open = %q, %v; want %q", got, err, plain)
+	}
+	if _, err := s.open(bucketVisits, []byte("other"), sealed); err == nil {
+		t.Fatal("a value sealed for one key opened under another")
+	}
+	other, err := s.sealInPlace(bucketVisits, []byte("k"), append(make([]byte, s.headSize(), s.headSize()+len(plain)+s.aead.Overhead()), plain...))
+	if err != nil || string(other[1:s.headSize()]) == string(sealed[1:s.headSize()]) {
+		t.Fatalf("two seals share a nonce (%v)", err)
+	}
+}
