@@ -24,6 +24,15 @@ func atRoadKm(km float64) patients.Place {
 
 var cabinet = patients.Place{Label: "cabinet", Point: cabinetPoint}
 
+// cab is a cabinet whose commune is unknown: IK follow the distance alone.
+func cab(mountain bool) Cabinet {
+	z := Plaine
+	if mountain {
+		z = Montagne
+	}
+	return Cabinet{Place: cabinet, Zone: z}
+}
+
 // fixture builds a done visit on date d with one care item per plan.
 func fixture(d patients.Date, plans ...patients.CarePlan) (patients.Visit, map[xid.ID]patients.CarePlan) {
 	v := patients.Visit{ID: xid.New(), PatientID: xid.New(), Date: d, Round: patients.Morning, Status: patients.Done,
@@ -68,7 +77,10 @@ func TestBill(t *testing.T) {
 		ik       int64
 		warning  string
 	}{
-		{name: "single AMI 1: MAU added, IFD", plans: []patients.CarePlan{plan(patients.Insulin, "AMI 1 (+ surveillance, NGAP ch. II art. 5bis)")},
+		{name: "insulin with the 5bis surveillance: two acts in full, no MAU", plans: []patients.CarePlan{plan(patients.Insulin, "AMI 1 (+ surveillance, NGAP ch. II art. 5bis)")},
+			// surveillance AMI 1 + injection AMI 1 in full (art. 5bis) = 6,30 + IFD 2,75
+			lines: []string{"AMI", "AMI", "IFD"}, total: 905, travel: 275},
+		{name: "single AMI 1: MAU added, IFD", plans: []patients.CarePlan{plan(patients.Injection, "AMI 1")},
 			// 3,15 + 1,35 + 2,75
 			lines: []string{"AMI", "MAU", "IFD"}, total: 725, travel: 275},
 		{name: "AMI 1 + MAU written", plans: []patients.CarePlan{plan(patients.Injection, "AMI 1 + MAU")},
@@ -118,13 +130,16 @@ func TestBill(t *testing.T) {
 			lines: []string{"AMI", "IFD", IKMontagne}, total: 905 + 100, travel: 375, ik: 100},
 		{name: "no coordinates: no IK, a warning", home: patients.Place{}, plans: []patients.CarePlan{plan(patients.Dressing, "AMI 2")},
 			lines: []string{"AMI", "IFD"}, total: 905, travel: 275, warning: "IK non calculées"},
-		{name: "night and Sunday written: only the higher", plans: []patients.CarePlan{plan(patients.Injection, "AMI 1 + nuit + dimanche")},
-			// 3,15 + MAU 1,35 + nuit 9,15 + 2,75
-			lines: []string{"AMI", "MAU", Night, "IFD"}, total: 315 + 135 + 915 + 275, travel: 275, warning: "ne se cumulent pas"},
+		{name: "night and Sunday written on a Monday at 8h: neither, two points to check", plans: []patients.CarePlan{plan(patients.Injection, "AMI 1 + nuit + dimanche")},
+			// 3,15 + MAU 1,35 + 2,75: the words do not bill against the calendar and the clock
+			lines: []string{"AMI", "MAU", "IFD"}, total: 315 + 135 + 275, travel: 275, warning: "ni dimanche ni férié"},
 		{name: "no cotation: nothing billed", plans: []patients.CarePlan{plan(patients.PillBox, "")},
 			lines: nil, total: 0, warning: "pas de cotation"},
-		{name: "unreadable cotation: the other act alone", plans: []patients.CarePlan{plan(patients.Palliative, "acts per NGAP + MCI"), plan(patients.Injection, "AMI 1")},
-			lines: []string{"AMI", "MAU", "IFD"}, total: 725, travel: 275, warning: "acts per NGAP"},
+		{name: "palliative with unnamed acts: MCI and IFD, the act priced", plans: []patients.CarePlan{plan(patients.Palliative, "acts per NGAP + MCI"), plan(patients.Injection, "AMI 1")},
+			// AMI 1 3,15 + MCI 5,00 + IFD 2,75; no MAU with MCI
+			lines: []string{"AMI", "MCI", "IFD"}, total: 315 + 500 + 275, travel: 275, warning: "actes non précisés"},
+		{name: "unreadable cotation: the other act alone", plans: []patients.CarePlan{plan(patients.PillBox, "unknown - check NGAP"), plan(patients.Injection, "AMI 1")},
+			lines: []string{"AMI", "MAU", "IFD"}, total: 725, travel: 275, warning: "unknown"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -138,7 +153,7 @@ func TestBill(t *testing.T) {
 				home = cabinet // same place: no IK
 			}
 			v, plans := fixture(d, tt.plans...)
-			f, err := Bill(v, plans, home, cabinet, tt.mountain, tab)
+			f, err := Bill(v, plans, Home{Place: home}, cab(tt.mountain), tab)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -174,18 +189,18 @@ func TestBillErrors(t *testing.T) {
 	v, plans := fixture(day(2026, time.March, 2), plan(patients.Injection, "AMI 1"))
 	planned := v
 	planned.Status = patients.Planned
-	if _, err := Bill(planned, plans, cabinet, cabinet, false, tab); err == nil {
+	if _, err := Bill(planned, plans, Home{Place: cabinet}, cab(false), tab); err == nil {
 		t.Error("a planned visit was billed")
 	}
-	if _, err := Bill(v, map[xid.ID]patients.CarePlan{}, cabinet, cabinet, false, tab); err == nil {
+	if _, err := Bill(v, map[xid.ID]patients.CarePlan{}, Home{Place: cabinet}, cab(false), tab); err == nil {
 		t.Error("a visit with a missing plan was billed")
 	}
 	early := v
 	early.Date = day(2011, time.January, 3) // before the table's first rows
-	if _, err := Bill(early, plans, cabinet, cabinet, false, tab); err == nil {
+	if _, err := Bill(early, plans, Home{Place: cabinet}, cab(false), tab); err == nil {
 		t.Error("a visit with no tariff in force was billed")
 	}
-	if _, err := Bill(v, plans, cabinet, cabinet, false, Tariffs{}); err == nil {
+	if _, err := Bill(v, plans, Home{Place: cabinet}, cab(false), Tariffs{}); err == nil {
 		t.Error("an empty table priced a visit")
 	}
 }
@@ -223,7 +238,7 @@ func TestBillVisits(t *testing.T) {
 		wife.PatientID:    {Place: far, Household: "h1"},
 	}
 	// Evening first in the slice: "earlier" is by time done, not slice order.
-	fees, err := BillVisits([]patients.Visit{evening, morning, wife, husband}, plans, homes, cabinet, false, tab)
+	fees, err := BillVisits([]patients.Visit{evening, morning, wife, husband}, plans, homes, cab(false), tab)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,14 @@ type Act struct {
 type Cotation struct {
 	Acts        []Act
 	Majorations []string
+	// Unspecified is set by « actes selon la NGAP »: the plan has acts,
+	// but the text does not say which. Nothing is priced for them; the
+	// visit still bears its majorations and travel (palliative care).
+	Unspecified bool
+	// Surveillance5bis is set by a note naming the surveillance of art.
+	// 5bis (« AMI 1 (+ surveillance, NGAP ch. II art. 5bis) »): the
+	// surveillance is an act of its own, AMI 1 (docs/ngap-idel.md §3.1).
+	Surveillance5bis bool
 }
 
 // Letter keys priced per coefficient unit, and BSI daily forfaits (one unit
@@ -66,10 +74,12 @@ const maxCoef = 99
 // error naming the text: guessing an act would bill one that was not done.
 func ParseCotation(s string) (Cotation, error) {
 	var c Cotation
-	text, err := stripNotes(s)
+	text, notes, err := stripNotes(s)
 	if err != nil {
 		return c, &CotationError{Text: s, Why: err.Error()}
 	}
+	n := strings.ToUpper(notes)
+	c.Surveillance5bis = strings.Contains(n, "SURVEILLANCE") && strings.Contains(n, "5BIS")
 	if strings.TrimSpace(text) == "" {
 		return c, &CotationError{Text: s, Why: "aucun acte ni majoration"}
 	}
@@ -77,6 +87,10 @@ func ParseCotation(s string) (Cotation, error) {
 		norm := strings.Join(strings.Fields(strings.ToUpper(part)), " ")
 		if norm == "" {
 			continue // "AMI 1 +" or "+ +": a stray plus is harmless
+		}
+		if unspecifiedWords[norm] {
+			c.Unspecified = true
+			continue
 		}
 		if code, ok := majorationWords[norm]; ok {
 			c.Majorations = append(c.Majorations, code)
@@ -101,33 +115,40 @@ func ParseCotation(s string) (Cotation, error) {
 		}
 		c.Acts = append(c.Acts, Act{Key: key, Coef: coef})
 	}
-	if len(c.Acts) == 0 && len(c.Majorations) == 0 {
-		return c, &CotationError{Text: s, Why: "aucun acte ni majoration"}
+	if len(c.Acts) == 0 && len(c.Majorations) == 0 && !c.Unspecified {
+		return Cotation{}, &CotationError{Text: s, Why: "aucun acte ni majoration"}
 	}
 	return c, nil
 }
 
-// stripNotes removes parenthesised text, nested or not.
-func stripNotes(s string) (string, error) {
-	var b strings.Builder
+// unspecifiedWords say "the acts of the NGAP", without naming them: the
+// demo's palliative plans ("acts per NGAP + MCI", stored in French).
+var unspecifiedWords = map[string]bool{"ACTES SELON LA NGAP": true, "ACTS PER NGAP": true}
+
+// stripNotes removes parenthesised text, nested or not, and returns it apart.
+func stripNotes(s string) (text, notes string, err error) {
+	var b, n strings.Builder
 	depth := 0
 	for _, r := range s {
 		switch {
 		case r == '(':
 			depth++
+			n.WriteByte(' ')
 		case r == ')':
 			if depth == 0 {
-				return "", fmt.Errorf("parenthèse fermante sans ouvrante")
+				return "", "", fmt.Errorf("parenthèse fermante sans ouvrante")
 			}
 			depth--
 		case depth == 0:
 			b.WriteRune(r)
+		default:
+			n.WriteRune(r)
 		}
 	}
 	if depth != 0 {
-		return "", fmt.Errorf("parenthèse non refermée")
+		return "", "", fmt.Errorf("parenthèse non refermée")
 	}
-	return b.String(), nil
+	return b.String(), n.String(), nil
 }
 
 // splitKey splits "AMI 1,5" or "AMI1,5" into "AMI" and "1,5". The key is the

@@ -14,9 +14,11 @@ func TestParseCotation(t *testing.T) {
 		acts  []Act
 		majs  []string
 		wrong string // part named in the error; "" when it parses
+		// unspec: « actes selon la NGAP »; surv: the 5bis surveillance note
+		unspec, surv bool
 	}{
 		// Every cotation_hint of demo/demo-cabinet.json, as written there...
-		{in: "AMI 1 (+ surveillance, NGAP ch. II art. 5bis)", acts: []Act{{"AMI", 1}}},
+		{in: "AMI 1 (+ surveillance, NGAP ch. II art. 5bis)", acts: []Act{{"AMI", 1}}, surv: true},
 		{in: "AMI 1", acts: []Act{{"AMI", 1}}},
 		{in: "AMI 1.5 (+ MAU if only act)", acts: []Act{{"AMI", 1.5}}},
 		{in: "AMI 2", acts: []Act{{"AMI", 2}}},
@@ -24,13 +26,15 @@ func TestParseCotation(t *testing.T) {
 		{in: "BSA (forfait journalier BSI) + IFI", acts: []Act{{"BSA", 1}}, majs: []string{"IFI"}},
 		{in: "BSB (forfait journalier BSI) + IFI", acts: []Act{{"BSB", 1}}, majs: []string{"IFI"}},
 		{in: "BSC (forfait journalier BSI) + IFI", acts: []Act{{"BSC", 1}}, majs: []string{"IFI"}},
-		// ...knowingly refused: they name no act, and guessing one would bill it.
-		{in: "acts per NGAP + MCI (palliative, at home)", wrong: "acts per NGAP"},
-		{in: "acts per NGAP + MCI", wrong: "acts per NGAP"},
+		// ...read as acts left unnamed: the MCI is kept, no act is guessed.
+		{in: "acts per NGAP + MCI (palliative, at home)", majs: []string{"MCI"}, unspec: true},
+		{in: "acts per NGAP + MCI", majs: []string{"MCI"}, unspec: true},
+		// ...knowingly refused.
 		{in: "unknown - check NGAP", wrong: "unknown - check NGAP"},
 		// ...and as demo/careplan.go stores them (French notes).
 		{in: "AMI 1.5 (+ MAU si acte isolé)", acts: []Act{{"AMI", 1.5}}},
-		{in: "actes selon la NGAP + MCI (soins palliatifs à domicile)", wrong: "actes selon la NGAP"},
+		{in: "actes selon la NGAP + MCI (soins palliatifs à domicile)", majs: []string{"MCI"}, unspec: true},
+		{in: "AMI 1 (surveillance seule)", acts: []Act{{"AMI", 1}}},
 		// Other ways nurses write them.
 		{in: "AMI 1 + MAU", acts: []Act{{"AMI", 1}}, majs: []string{"MAU"}},
 		{in: "AMI1,5", acts: []Act{{"AMI", 1.5}}},
@@ -74,7 +78,7 @@ func TestParseCotation(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ParseCotation(%q): %v", tt.in, err)
 			}
-			if !reflect.DeepEqual(c.Acts, tt.acts) || !reflect.DeepEqual(c.Majorations, tt.majs) {
+			if !reflect.DeepEqual(c.Acts, tt.acts) || !reflect.DeepEqual(c.Majorations, tt.majs) || c.Unspecified != tt.unspec || c.Surveillance5bis != tt.surv {
 				t.Errorf("ParseCotation(%q) = %+v; want acts %v, majorations %v", tt.in, c, tt.acts, tt.majs)
 			}
 		})
@@ -89,12 +93,12 @@ func FuzzParseCotation(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := ParseCotation(s)
 		if err != nil {
-			if len(c.Acts) != 0 || len(c.Majorations) != 0 {
+			if len(c.Acts) != 0 || len(c.Majorations) != 0 || c.Unspecified {
 				t.Fatalf("error with a result: %+v", c)
 			}
 			return
 		}
-		if len(c.Acts) == 0 && len(c.Majorations) == 0 {
+		if len(c.Acts) == 0 && len(c.Majorations) == 0 && !c.Unspecified {
 			t.Fatalf("ParseCotation(%q) accepted nothing", s)
 		}
 		for _, a := range c.Acts {

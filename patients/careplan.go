@@ -132,7 +132,17 @@ type CarePlan struct {
 	PatientID xid.ID   `json:"patient_id"`
 	Kind      CareKind `json:"kind"`
 	Label     string   `json:"label"`
-	Cotation  string   `json:"cotation,omitempty"` // NGAP text, e.g. "AMI 1 + MAU"
+	// Acts is the structured cotation, checked against the tariff table
+	// (ngap.ValidateActs). Cotation is the free text of older plans and a
+	// note: when Acts is empty, billing reads the acts from it.
+	Acts     []CareAct `json:"acts,omitempty"`
+	Cotation string    `json:"cotation,omitempty"` // NGAP text, e.g. "AMI 1 + MAU"
+	// SundaysAndHolidays is the prescription's « y compris dimanches et
+	// jours fériés », and NightOrFixedTime its « horaire imposé / nuit »:
+	// NGAP DG art. 14 pays the Sunday and night majorations of repeated care
+	// only when the prescription requires it (docs/ngap-idel.md §3.2).
+	SundaysAndHolidays bool `json:"sundays_and_holidays,omitempty"`
+	NightOrFixedTime   bool `json:"night_or_fixed_time,omitempty"`
 	// Prescriber is the doctor's name as written on the prescription.
 	Prescriber   string     `json:"prescriber,omitempty"`
 	PrescribedOn Date       `json:"prescribed_on,omitzero"`
@@ -235,6 +245,11 @@ func (c CarePlan) Validate() error {
 	}
 	if err := c.Recurrence.Validate(); err != nil {
 		errs = append(errs, err.(ValidationErrors)...)
+	}
+	for i, a := range c.Acts {
+		if err := a.validate(fmt.Sprintf("acte %d", i+1)); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if !c.EndsOn.IsZero() && !c.PrescribedOn.IsZero() && c.EndsOn.Before(c.PrescribedOn) {
 		errs.add("fin de prescription", "la fin de la prescription précède la date de prescription")
