@@ -16,7 +16,7 @@ import (
 )
 
 func (a *app) handoverRetroCmd() *cobra.Command {
-	var remplacant, from, to, out string
+	var remplacant, from, to, out, zone string
 	var titulaires []string
 	var share float64
 	var includeIK bool
@@ -25,18 +25,28 @@ func (a *app) handoverRetroCmd() *cobra.Command {
 		Short: "Relevé de rétrocession : honoraires générés par le/la remplaçant(e), part du cabinet, montant dû",
 		Long: `Calcule, à partir des visites faites par le/la remplaçant(e) pendant la période (après
 « handover import-return ») et de la table des tarifs NGAP en vigueur chaque jour, les honoraires
-générés, la part gardée pour les frais du cabinet (celle de son contrat, 10 % par défaut) et le
-montant à lui reverser. Les indemnités kilométriques (IK) sont hors base par défaut et reversées en
-totalité (--include-ik pour les inclure). Les points à vérifier (cotations illisibles, IK estimées)
+générés, la part gardée pour les frais du cabinet (celle de son contrat, 10 % par défaut ; --share 0
+pour ne rien garder) et le montant à lui reverser. Seules comptent les visites faites pendant son
+contrat, pour les patients des titulaires remplacé(e)s (par défaut celles que nomme son contrat) ;
+le relevé montre chaque visite avec sa cotation, calculée comme « tournee facturation ».
+Les indemnités kilométriques (IK) sont hors base par défaut et reversées en totalité
+(--include-ik pour les inclure). Les points à vérifier (cotations illisibles, IK estimées)
 sont listés. Avec --out, écrit aussi le relevé en PDF.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if remplacant == "" || from == "" || to == "" {
-				return usagef("--remplacant, --from and --to are required")
+				return usagef("--remplacant, --from et --to sont obligatoires")
 			}
 			start, end, err := parsePeriod(from, to)
 			if err != nil {
 				return err
+			}
+			z, err := ngap.ParseZone(zone)
+			if err != nil {
+				return usageError{err}
+			}
+			if cmd.Flags().Changed("share") && !(share >= 0 && share <= 1) {
+				return usagef("--share : part du cabinet entre 0 et 1 (0,10 = 10 %%), pas %v", share)
 			}
 			tariffs, err := ngap.Load()
 			if err != nil {
@@ -58,6 +68,11 @@ sont listés. Avec --out, écrit aussi le relevé en PDF.`,
 				}
 				var tits []patients.Nurse
 				ids := titulaires
+				if len(ids) == 0 && rem.Replacement != nil {
+					for _, id := range rem.Replacement.Replaces {
+						ids = append(ids, id.String())
+					}
+				}
 				if len(ids) == 0 {
 					ids = []string{cab.CurrentNurse.String()}
 				}
@@ -84,20 +99,25 @@ sont listés. Avec --out, écrit aussi le relevé en PDF.`,
 					}
 					visits = append(visits, vs...)
 				}
+				// --share 0 is a share of 0 (a free replacement): only an
+				// absent flag falls back on the contract, then on 10 %.
 				rate := share
-				if rate == 0 && rem.Replacement != nil && rem.Replacement.CabinetShare > 0 {
-					rate = rem.Replacement.CabinetShare
-				}
-				if rate == 0 {
+				if !cmd.Flags().Changed("share") {
 					rate = handover.DefaultCabinetShare
+					if rem.Replacement != nil && rem.Replacement.CabinetShare > 0 {
+						rate = rem.Replacement.CabinetShare
+					}
 				}
-				r, err := handover.ComputeRetrocession(rem, tits, visits, plans, ps, cab, start, end, rate, includeIK, tariffs)
+				r, err := handover.ComputeRetrocession(rem, tits, visits, plans, ps, ngap.CabinetOf(cab, z), start, end, rate, includeIK, tariffs)
 				if err != nil {
 					return err
 				}
 				w := a.env.Stdout
 				fmt.Fprintf(w, "Rétrocession de %s, du %s au %s : %d visite(s) faite(s)\n", rem.FullName(),
-					french.LongDate(start), french.LongDate(end), len(r.Visits))
+					french.LongDate(r.From), french.LongDate(r.To), len(r.Visits))
+				if r.Excluded > 0 {
+					fmt.Fprintf(w, "  (%d visite(s) hors contrat ou pour d'autres patients que ceux des titulaires : non comptées)\n", r.Excluded)
+				}
 				fmt.Fprintf(w, "  honoraires générés      %s\n", french.Euros(r.Gross))
 				if r.TravelExcluded > 0 {
 					fmt.Fprintf(w, "  dont IK, hors base      %s\n", french.Euros(r.TravelExcluded))
@@ -127,19 +147,20 @@ sont listés. Avec --out, écrit aussi le relevé en PDF.`,
 	f.StringSliceVar(&titulaires, "titulaire", nil, "infirmière(s) remplacée(s) (par défaut, celle de cet ordinateur)")
 	f.StringVar(&from, "from", "", "premier jour (AAAA-MM-JJ)")
 	f.StringVar(&to, "to", "", "dernier jour (AAAA-MM-JJ)")
-	f.Float64Var(&share, "share", 0, "part gardée par le cabinet (0,10 = 10 % ; par défaut celle du contrat, ou 10 %)")
+	f.Float64Var(&share, "share", 0, "part gardée par le cabinet (0.10 = 10 % ; 0 = rien ; par défaut celle du contrat, ou 10 %)")
 	f.BoolVar(&includeIK, "include-ik", false, "inclure les indemnités kilométriques dans la base")
 	f.StringVar(&out, "out", "", "écrire aussi le relevé en PDF (jamais écrasé)")
+	ikZoneFlag(cmd, &zone)
 	return cmd
 }
 
 // parsePeriod reads the --from and --to flags of a period.
 func parsePeriod(from, to string) (start, end patients.Date, err error) {
 	if start, err = patients.ParseDate(from); err != nil {
-		return start, end, usagef("--from: %v", err)
+		return start, end, usagef("--from : %v", err)
 	}
 	if end, err = patients.ParseDate(to); err != nil {
-		return start, end, usagef("--to: %v", err)
+		return start, end, usagef("--to : %v", err)
 	}
 	return start, end, nil
 }

@@ -35,6 +35,9 @@ type Retrocession struct {
 	// IFI are flat fees of the act and stay in the base.
 	IncludeIK bool
 	Visits    []ngap.VisitFees
+	// Excluded counts her done visits of the period asked that are not the
+	// titulaires': outside the contract, or to patients who are not theirs.
+	Excluded int
 	// Gross is every fee of her visits; TravelExcluded the IK left out of
 	// the base; Base = Gross − TravelExcluded; Kept = Base × Share rounded
 	// half up to the cent; Due = Base − Kept.
@@ -45,13 +48,19 @@ type Retrocession struct {
 	Payable int64
 }
 
-// ComputeRetrocession bills the visits the remplaçant did in [from, to] —
-// status Done, DoneBy her id; planned, missed visits and the titulaires' own
-// visits do not count — and computes the rétrocession on them. Travel is
-// computed from the cabinet's address; the cabinet has no plaine/montagne
-// field yet, so the IK are at the plaine rate (the demo cabinet's ik_zone).
+// ComputeRetrocession bills the visits the remplaçant did for the
+// titulaires and computes the rétrocession on them. A visit counts when it
+// is done by her (status Done, DoneBy her id), on a day of [from, to] within
+// her contract (Replacement.ContractFrom–ContractTo, when recorded), for a
+// patient of a titulaire (Patient.PrimaryNurse): her visits outside the
+// contract or to other patients are hers, not the titulaire's, and are
+// counted in Excluded. It refuses a remplaçant who is one of the titulaires,
+// a titulaire the contract does not name, a share outside 0..1 (0 is
+// allowed: a free replacement) and a period outside the contract. Every
+// visit is billed by ngap.BillVisits with the cabinet's commune, zone and
+// distances (cab); the statement shows the lines.
 func ComputeRetrocession(remplacant patients.Nurse, titulaires []patients.Nurse, visits []patients.Visit, plans []patients.CarePlan,
-	pts []patients.Patient, cabinet patients.Cabinet, from, to patients.Date, share float64, includeIK bool, t ngap.Tariffs) (Retrocession, error) {
+	pts []patients.Patient, cab ngap.Cabinet, from, to patients.Date, share float64, includeIK bool, t ngap.Tariffs) (Retrocession, error) {
 	r := Retrocession{Remplacant: remplacant, Titulaires: titulaires, From: from, To: to, Share: share, IncludeIK: includeIK}
 	switch {
 	case remplacant.ID.IsZero():
@@ -60,28 +69,56 @@ func ComputeRetrocession(remplacant patients.Nurse, titulaires []patients.Nurse,
 		return r, fmt.Errorf("rétrocession: bad period %s – %s", from, to)
 	case !(share >= 0 && share <= 1):
 		return r, fmt.Errorf("rétrocession: share %v outside 0..1", share)
+	case len(titulaires) == 0:
+		return r, errors.New("rétrocession: no titulaire")
+	}
+	tits := make([]xid.ID, len(titulaires))
+	for i, n := range titulaires {
+		tits[i] = n.ID
+		if n.ID == remplacant.ID {
+			return r, &ScopeError{Fr: fmt.Sprintf("%s ne peut pas être à la fois remplaçante et titulaire remplacée", remplacant.FullName())}
+		}
+	}
+	if c := remplacant.Replacement; c != nil && !c.ContractFrom.IsZero() {
+		for _, n := range titulaires {
+			if len(c.Replaces) > 0 && !slices.Contains(c.Replaces, n.ID) {
+				return r, &ScopeError{Fr: fmt.Sprintf("le contrat de %s ne prévoit pas le remplacement de %s", remplacant.FullName(), n.FullName())}
+			}
+		}
+		if from.Before(c.ContractFrom) {
+			r.From = c.ContractFrom
+		}
+		if !c.ContractTo.IsZero() && to.After(c.ContractTo) {
+			r.To = c.ContractTo
+		}
+		if r.To.Before(r.From) {
+			return r, &ScopeError{Fr: fmt.Sprintf("la période %s est hors du contrat de %s (%s)", french.Period(from, to),
+				remplacant.FullName(), french.Period(c.ContractFrom, c.ContractTo))}
+		}
 	}
 	planByID := make(map[xid.ID]patients.CarePlan, len(plans))
 	for _, p := range plans {
 		planByID[p.ID] = p
 	}
 	homes := make(map[xid.ID]ngap.Home, len(pts))
+	covered := map[xid.ID]bool{}
 	for _, p := range pts {
-		h := ngap.Home{Household: p.Household}
-		if p.Address.HasCoordinates() {
-			h.Place = patients.Place{Point: p.Address.Point}
-		}
-		homes[p.ID] = h
-	}
-	var cab patients.Place
-	if cabinet.Address.HasCoordinates() {
-		cab = patients.Place{Label: cabinet.Name, Point: cabinet.Address.Point}
+		homes[p.ID] = ngap.HomeOf(p)
+		covered[p.ID] = slices.Contains(tits, p.PrimaryNurse)
 	}
 	var hers []patients.Visit
 	for _, v := range visits {
-		if v.Status == patients.Done && v.DoneBy == remplacant.ID && !v.Date.Before(from) && !v.Date.After(to) {
-			hers = append(hers, v)
+		if v.Status != patients.Done || v.DoneBy != remplacant.ID {
+			continue
 		}
+		if v.Date.Before(from) || v.Date.After(to) {
+			continue // outside what was asked: not even counted
+		}
+		if v.Date.Before(r.From) || v.Date.After(r.To) || !covered[v.PatientID] {
+			r.Excluded++
+			continue
+		}
+		hers = append(hers, v)
 	}
 	slices.SortStableFunc(hers, func(a, b patients.Visit) int {
 		if c := a.Date.Compare(b.Date); c != 0 {
@@ -89,7 +126,7 @@ func ComputeRetrocession(remplacant patients.Nurse, titulaires []patients.Nurse,
 		}
 		return a.DoneAt.Compare(b.DoneAt)
 	})
-	fees, err := ngap.BillVisits(hers, planByID, homes, cab, false, t)
+	fees, err := ngap.BillVisits(hers, planByID, homes, cab, t)
 	if err != nil {
 		return r, fmt.Errorf("rétrocession: %w", err)
 	}
@@ -105,6 +142,12 @@ func ComputeRetrocession(remplacant patients.Nurse, titulaires []patients.Nurse,
 	r.Payable = r.Due + r.TravelExcluded
 	return r, nil
 }
+
+// ScopeError is a rétrocession asked outside its contract: its message is
+// French, for the nurse who typed the command.
+type ScopeError struct{ Fr string }
+
+func (e *ScopeError) Error() string { return "rétrocession : " + e.Fr }
 
 // StatementFromTotals splits a base between the titulaire and the
 // remplaçant: kept = base × share rounded to the cent, half up (half away
@@ -146,7 +189,7 @@ func (r Retrocession) Statement() Report {
 		Meta: []Field{
 			{Label: titulaireLabel(len(r.Titulaires)), Value: titulaireNames(r.Titulaires)},
 			{Label: "Remplaçant(e)", Value: nurseLine(r.Remplacant)},
-			{Label: "Période", Value: french.Period(r.From, r.To)},
+			{Label: "Période (dans le contrat)", Value: french.Period(r.From, r.To)},
 			{Label: "Part du cabinet", Value: french.Percent(r.Share)},
 		},
 		Footer: "Montants calculés selon les tarifs conventionnels de la NGAP (métropole) — à rapprocher des honoraires facturés et encaissés",
@@ -189,7 +232,17 @@ func (r Retrocession) Statement() Report {
 		totals.Entries[len(totals.Entries)-1].Alert = true
 	}
 
+	detail := Section{Heading: "Détail des visites", Empty: "Aucune visite"}
+	for _, v := range r.Visits {
+		detail.Entries = append(detail.Entries, Entry{Label: french.ShortDate(v.Date) + " " + french.Clock(v.Time),
+			Text: ngap.ActsSummary(v) + " — " + french.Euros(v.Total)})
+	}
+
 	checks := Section{Heading: "Points à vérifier", Empty: "Aucun"}
+	if r.Excluded > 0 {
+		checks.Entries = append(checks.Entries, Entry{Label: visitsText(r.Excluded),
+			Text: "faites hors du contrat ou pour des patients qui ne sont pas ceux des titulaires : non comptées"})
+	}
 	count := map[string]int{}
 	var order []string
 	for _, v := range r.Visits {
@@ -203,7 +256,7 @@ func (r Retrocession) Statement() Report {
 	for _, w := range order {
 		checks.Entries = append(checks.Entries, Entry{Label: visitsText(count[w]), Text: w})
 	}
-	rep.Sections = []Section{days, totals, checks}
+	rep.Sections = []Section{days, totals, detail, checks}
 	return rep
 }
 

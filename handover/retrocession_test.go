@@ -2,6 +2,7 @@ package handover
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -101,8 +102,13 @@ func newRetroWorld(t *testing.T) *retroWorld {
 // addVisit adds a patient with one plan and one visit to her.
 func (w *retroWorld) addVisit(t *testing.T, cot string, kind patients.CareKind, d patients.Date, by xid.ID, st patients.VisitStatus, at orb.Point) {
 	t.Helper()
-	p := patients.Patient{ID: xid.New(), BirthName: "DELATTRE", FirstName: "Odette",
-		Address: patients.Address{Line: "1 rue du Test", City: "Calais", Point: at, Source: patients.CoordManual}}
+	// Patients away from the cabinet's point live in another commune: IK.
+	city := "Calais"
+	if at != calais {
+		city = "Coulogne"
+	}
+	p := patients.Patient{ID: xid.New(), BirthName: "DELATTRE", FirstName: "Odette", PrimaryNurse: w.titulaire.ID,
+		Address: patients.Address{Line: "1 rue du Test", City: city, Point: at, Source: patients.CoordManual}}
 	c := patients.CarePlan{ID: xid.New(), PatientID: p.ID, Kind: kind, Label: string(kind), Cotation: cot}
 	v := patients.Visit{ID: xid.New(), Date: d, Round: patients.Morning, PatientID: p.ID, Status: st,
 		Items: []patients.CareItem{{CarePlanID: c.ID, Kind: kind, Label: c.Label}}}
@@ -122,12 +128,14 @@ func (w *retroWorld) compute(t *testing.T, share float64, includeIK bool) Retroc
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := ComputeRetrocession(w.remplacant, []patients.Nurse{w.titulaire}, w.visits, w.plans, w.pts, w.cabinet, w.from, w.to, share, includeIK, tab)
+	r, err := ComputeRetrocession(w.remplacant, []patients.Nurse{w.titulaire}, w.visits, w.plans, w.pts, w.cab(), w.from, w.to, share, includeIK, tab)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return r
 }
+
+func (w *retroWorld) cab() ngap.Cabinet { return ngap.CabinetOf(w.cabinet, ngap.Plaine) }
 
 type totals struct{ Gross, TravelExcluded, Base, Kept, Due, Payable int64 }
 
@@ -199,13 +207,13 @@ func TestComputeRetrocessionRefuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if _, err := ComputeRetrocession(tt.rempl, nil, w.visits, w.plans, w.pts, w.cabinet, tt.from, tt.to, tt.share, false, tab); err == nil {
+			if _, err := ComputeRetrocession(tt.rempl, []patients.Nurse{w.titulaire}, w.visits, w.plans, w.pts, w.cab(), tt.from, tt.to, tt.share, false, tab); err == nil {
 				t.Error("accepted")
 			}
 		})
 	}
 	// A visit whose plan is gone cannot be priced: refuse rather than underpay.
-	if _, err := ComputeRetrocession(w.remplacant, nil, w.visits, w.plans[1:], w.pts, w.cabinet, w.from, w.to, 0.1, false, tab); err == nil {
+	if _, err := ComputeRetrocession(w.remplacant, []patients.Nurse{w.titulaire}, w.visits, w.plans[1:], w.pts, w.cab(), w.from, w.to, 0.1, false, tab); err == nil {
 		t.Error("a visit with a missing care plan was accepted")
 	}
 }
@@ -272,5 +280,59 @@ func TestRetrocessionStatementEmpty(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("the empty statement lacks %q", want)
 		}
+	}
+}
+
+// Defect 5 of issue 15: the statement is limited to the contract's period,
+// the titulaires and their patients; a nurse does not replace herself; a
+// share of 0 is a share of 0.
+func TestComputeRetrocessionScope(t *testing.T) {
+	t.Parallel()
+	tab, err := ngap.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newRetroWorld(t)
+	// Her own patient (not the titulaire's), seen during the period.
+	w.addVisit(t, "AMI 4 + MCI", patients.Dressing, w.from, w.remplacant.ID, patients.Done, calais)
+	w.pts[len(w.pts)-1].PrimaryNurse = w.remplacant.ID
+	r := w.compute(t, 0.10, false)
+	if len(r.Visits) != 46 || r.Excluded != 1 || r.Gross != 100000 {
+		t.Errorf("%d visits, %d excluded, gross %d; want 46, 1 (her own patient), 100000", len(r.Visits), r.Excluded, r.Gross)
+	}
+	if page := string(RenderHTML(r.Statement())); !strings.Contains(page, "non comptées") || !strings.Contains(page, "Détail des visites") {
+		t.Error("the statement shows neither the visits left out nor the detail of the lines")
+	}
+
+	// A contract from 2 to 8 March: the second week is not the titulaire's.
+	rem := w.remplacant
+	rem.Replacement = &patients.Replacement{ContractFrom: w.from, ContractTo: w.from.AddDays(6), Replaces: []xid.ID{w.titulaire.ID}}
+	r, err = ComputeRetrocession(rem, []patients.Nurse{w.titulaire}, w.visits, w.plans, w.pts, w.cab(), w.from, w.to, 0.10, false, tab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.To != w.from.AddDays(6) || slices.ContainsFunc(r.Visits, func(f ngap.VisitFees) bool { return f.Date.After(r.To) }) {
+		t.Errorf("period %s–%s, visits after the contract counted", r.From, r.To)
+	}
+	if len(r.Visits)+r.Excluded != 47 {
+		t.Errorf("%d counted + %d excluded, want the 47 she did in the period asked", len(r.Visits), r.Excluded)
+	}
+	// A period entirely outside the contract.
+	if _, err := ComputeRetrocession(rem, []patients.Nurse{w.titulaire}, w.visits, w.plans, w.pts, w.cab(), w.to.AddDays(10), w.to.AddDays(12), 0.1, false, tab); err == nil || !strings.Contains(err.Error(), "hors du contrat") {
+		t.Errorf("period outside the contract: %v", err)
+	}
+	// A titulaire the contract does not name.
+	other := patients.Nurse{ID: xid.New(), FirstName: "Karim", LastName: "Benali"}
+	if _, err := ComputeRetrocession(rem, []patients.Nurse{other}, w.visits, w.plans, w.pts, w.cab(), w.from, w.to, 0.1, false, tab); err == nil || !strings.Contains(err.Error(), "ne prévoit pas") {
+		t.Errorf("titulaire outside the contract: %v", err)
+	}
+	// Herself.
+	if _, err := ComputeRetrocession(w.remplacant, []patients.Nurse{w.remplacant}, w.visits, w.plans, w.pts, w.cab(), w.from, w.to, 0.1, false, tab); err == nil || !strings.Contains(err.Error(), "à la fois") {
+		t.Errorf("a nurse replacing herself: %v", err)
+	}
+	// Share 0: everything is due.
+	r = w.compute(t, 0, false)
+	if r.Kept != 0 || r.Due != r.Base || r.Share != 0 {
+		t.Errorf("share 0: kept %d, due %d of %d", r.Kept, r.Due, r.Base)
 	}
 }

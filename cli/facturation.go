@@ -1,0 +1,295 @@
+package cli
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/rs/xid"
+	"github.com/spf13/cobra"
+
+	"tournee/french"
+	"tournee/ngap"
+	"tournee/patients"
+	"tournee/storage"
+)
+
+// billing is what pricing a period needs from the base.
+type billing struct {
+	cabinet  patients.Cabinet
+	nurses   []patients.Nurse
+	patients []patients.Patient
+	plans    []patients.CarePlan
+	visits   []patients.Visit // every visit of the period, any status
+}
+
+func loadBilling(ctx context.Context, db *storage.DB, from, to patients.Date) (billing, error) {
+	var b billing
+	var err error
+	if b.cabinet, err = db.Cabinet(ctx); err != nil {
+		return b, err
+	}
+	if b.nurses, err = db.Nurses(ctx); err != nil {
+		return b, err
+	}
+	if b.patients, err = db.Patients(ctx, patients.PatientFilter{IncludeArchived: true}); err != nil {
+		return b, err
+	}
+	if b.plans, err = db.CarePlans(ctx, xid.NilID()); err != nil {
+		return b, err
+	}
+	for d := from; !d.After(to); d = d.AddDays(1) {
+		vs, err := db.Visits(ctx, d)
+		if err != nil {
+			return b, err
+		}
+		b.visits = append(b.visits, vs...)
+	}
+	return b, nil
+}
+
+// maxBillingDays bounds a period: a year is what an accountant asks for.
+const maxBillingDays = 366
+
+// ikZoneFlag is the cabinet's IK zone: the stored cabinet has no such field
+// yet, so it is given on the command line (plaine by default).
+func ikZoneFlag(cmd *cobra.Command, zone *string) {
+	cmd.Flags().StringVar(zone, "ik-zone", "plaine", "zone du cabinet pour les indemnités kilométriques : plaine ou montagne")
+}
+
+func (a *app) facturationCmd() *cobra.Command {
+	var from, to, nurse, zone string
+	var asCSV, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "facturation",
+		Short: "Lignes de facturation NGAP par visite faite, pour rapprocher du logiciel SESAM-Vitale",
+		Long: `Une ligne par visite faite sur la période : date, heure de début du soin, patient, actes et
+coefficients (taux de l'article 11B), majorations (MAU, MCI, MIE, N1, N2, F selon le jour, l'heure
+réelle et la prescription), IFD ou IFI et IK (un déplacement par trajet), montant. Puis les totaux
+par jour et par infirmière, et les points à vérifier. Montants : tarifs conventionnels (métropole),
+avant partage entre Assurance Maladie et complémentaire.
+Les IK sont calculées à vol d'oiseau × 1,3 faute de réseau routier (signalé « estimés »), et
+seulement hors de la commune du cabinet.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if from == "" || to == "" {
+				return usagef("--from et --to sont obligatoires")
+			}
+			if asCSV && asJSON {
+				return usagef("--csv ou --json, pas les deux")
+			}
+			start, end, err := parsePeriod(from, to)
+			if err != nil {
+				return err
+			}
+			if end.Before(start) || end.DaysSince(start) >= maxBillingDays {
+				return usagef("période invalide : du %s au %s (un an au plus)", start, end)
+			}
+			z, err := ngap.ParseZone(zone)
+			if err != nil {
+				return usageError{err}
+			}
+			tariffs, err := ngap.Load()
+			if err != nil {
+				return err
+			}
+			return a.withDB(cmd, func(db *storage.DB) error {
+				b, err := loadBilling(cmd.Context(), db, start, end)
+				if err != nil {
+					return err
+				}
+				var only xid.ID
+				if nurse != "" {
+					n, err := findNurse(b.nurses, nurse)
+					if err != nil {
+						return err
+					}
+					only = n.ID
+				}
+				fees, err := billDone(b, only, z, tariffs)
+				if err != nil {
+					return err
+				}
+				w := a.env.Stdout
+				switch {
+				case asJSON:
+					lines := make([]ngap.Line, len(fees))
+					for i, f := range fees {
+						lines[i] = ngap.LineOf(f)
+					}
+					return printJSON(w, lines)
+				case asCSV:
+					return writeBillingCSV(w, fees, b)
+				}
+				printBilling(w, fees, b)
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&from, "from", "", "premier jour (AAAA-MM-JJ)")
+	f.StringVar(&to, "to", "", "dernier jour (AAAA-MM-JJ)")
+	f.StringVar(&nurse, "nurse", "", "seulement les visites faites par cette infirmière (identifiant ou RPPS)")
+	f.BoolVar(&asCSV, "csv", false, "sortie CSV (point-virgule, virgule décimale, pour un tableur)")
+	f.BoolVar(&asJSON, "json", false, "sortie JSON (tableau d'objets, montants en euros)")
+	ikZoneFlag(cmd, &zone)
+	return cmd
+}
+
+// billDone bills the done visits of the period (of one nurse when only is
+// set), sorted by date and time. Trips are told apart per nurse, so every
+// nurse's visits are billed together even when one is asked.
+func billDone(b billing, only xid.ID, zone ngap.Zone, t ngap.Tariffs) ([]ngap.VisitFees, error) {
+	plans := make(map[xid.ID]patients.CarePlan, len(b.plans))
+	for _, p := range b.plans {
+		plans[p.ID] = p
+	}
+	homes := make(map[xid.ID]ngap.Home, len(b.patients))
+	for _, p := range b.patients {
+		homes[p.ID] = ngap.HomeOf(p)
+	}
+	var done []patients.Visit
+	for _, v := range b.visits {
+		if v.Status == patients.Done {
+			done = append(done, v)
+		}
+	}
+	fees, err := ngap.BillVisits(done, plans, homes, ngap.CabinetOf(b.cabinet, zone), t)
+	if err != nil {
+		return nil, err
+	}
+	if !only.IsZero() {
+		fees = slices.DeleteFunc(fees, func(f ngap.VisitFees) bool { return f.NurseID != only })
+	}
+	slices.SortStableFunc(fees, func(x, y ngap.VisitFees) int {
+		if c := x.Date.Compare(y.Date); c != 0 {
+			return c
+		}
+		if x.Time != y.Time {
+			return int(x.Time) - int(y.Time)
+		}
+		return strings.Compare(x.NurseID.String(), y.NurseID.String())
+	})
+	return fees, nil
+}
+
+func (b billing) patientName(id xid.ID) string {
+	if i := slices.IndexFunc(b.patients, func(p patients.Patient) bool { return p.ID == id }); i >= 0 {
+		return b.patients[i].DisplayName()
+	}
+	return id.String()
+}
+
+func (b billing) nurseName(id xid.ID) string {
+	if i := slices.IndexFunc(b.nurses, func(n patients.Nurse) bool { return n.ID == id }); i >= 0 {
+		return b.nurses[i].FullName()
+	}
+	return id.String()
+}
+
+// printBilling writes the lines, the totals per day and nurse, and the
+// points to check, in French.
+func printBilling(w io.Writer, fees []ngap.VisitFees, b billing) {
+	if len(fees) == 0 {
+		fmt.Fprintln(w, "Aucune visite faite sur la période.")
+		return
+	}
+	type key struct {
+		date  patients.Date
+		nurse xid.ID
+	}
+	var order []key
+	totals := map[key]int64{}
+	counts := map[key]int{}
+	var all int64
+	checks := map[string]int{}
+	var checkOrder []string
+	for _, f := range fees {
+		fmt.Fprintf(w, "%s %s  %-28s %s — %s\n", french.ShortDate(f.Date), f.Time, safe(b.patientName(f.PatientID)),
+			ngap.ActsSummary(f), french.Euros(f.Total))
+		k := key{f.Date, f.NurseID}
+		if counts[k] == 0 {
+			order = append(order, k)
+		}
+		counts[k]++
+		totals[k] += f.Total
+		all += f.Total
+		for _, c := range f.Warnings {
+			if checks[c] == 0 {
+				checkOrder = append(checkOrder, c)
+			}
+			checks[c]++
+		}
+	}
+	fmt.Fprintln(w, "\nTotaux par jour et par infirmière :")
+	byNurse := map[xid.ID]int64{}
+	var nurses []xid.ID
+	for _, k := range order {
+		fmt.Fprintf(w, "  %s  %-24s %3d visite(s)  %s\n", french.ShortDate(k.date), safe(b.nurseName(k.nurse)), counts[k], french.Euros(totals[k]))
+		if _, ok := byNurse[k.nurse]; !ok {
+			nurses = append(nurses, k.nurse)
+		}
+		byNurse[k.nurse] += totals[k]
+	}
+	fmt.Fprintln(w, "Totaux par infirmière :")
+	for _, n := range nurses {
+		fmt.Fprintf(w, "  %-24s %s\n", safe(b.nurseName(n)), french.Euros(byNurse[n]))
+	}
+	fmt.Fprintf(w, "Total : %d visite(s), %s\n", len(fees), french.Euros(all))
+	if len(checkOrder) > 0 {
+		fmt.Fprintln(w, "\nPoints à vérifier :")
+		for _, c := range checkOrder {
+			fmt.Fprintf(w, "  %4d × %s\n", checks[c], c)
+		}
+	}
+}
+
+// writeBillingCSV writes one row per visit, shaped for French spreadsheets
+// like the patient export: UTF-8 with BOM, ";", decimal commas, CRLF.
+func writeBillingCSV(w io.Writer, fees []ngap.VisitFees, b billing) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.Comma = ';'
+	cw.UseCRLF = true
+	if err := cw.Write([]string{"visite", "date", "heure", "patient_id", "patient", "infirmiere_id", "infirmiere", "actes",
+		"majorations", "ifd", "ik_km", "ik", "total", "points_a_verifier"}); err != nil {
+		return err
+	}
+	for _, f := range fees {
+		l := ngap.LineOf(f)
+		var acts, majs []string
+		for _, a := range l.Acts {
+			acts = append(acts, a.Code+" "+decimal(a.Coef)+" ×"+decimal(a.Rate))
+		}
+		for _, m := range l.Majorations {
+			majs = append(majs, m.Code)
+		}
+		if err := cw.Write([]string{l.VisitID, l.Date, l.Time, l.PatientID, csvCell(b.patientName(f.PatientID)), l.NurseID,
+			csvCell(b.nurseName(f.NurseID)), strings.Join(acts, " + "), strings.Join(majs, " + "), decimal(l.IFD), decimal(l.IKKm),
+			decimal(l.IK), decimal(l.Total), csvCell(strings.Join(l.Checks, " | "))}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// decimal writes a number with a decimal comma: 9.05 → "9,05".
+func decimal(x float64) string {
+	return strings.Replace(strconv.FormatFloat(x, 'f', -1, 64), ".", ",", 1)
+}
+
+// csvCell keeps a spreadsheet from reading user text as a formula (OWASP
+// « CSV injection »): a cell starting with = + - @ is prefixed with '.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@＝＋－＠\t\r", []rune(s)[0]) {
+		return "'" + s
+	}
+	return s
+}
