@@ -32,16 +32,20 @@ func monacoPoints(tb testing.TB, n *Network, k int, seed uint64) []orb.Point {
 func TestMonacoCrowVersusRoad(t *testing.T) {
 	n := loadMonaco(t)
 	pts := monacoPoints(t, n, 80, 7)
+	snaps := make([]Snap, len(pts))
+	for i, p := range pts {
+		snaps[i], _ = n.Snap(p)
+	}
 	for _, m := range []Metric{Distance, Time} {
 		tb := n.Matrix(pts, m, Urban)
 		var ratios, speeds []float64
 		for i := range pts {
-			si, _ := n.Snap(pts[i])
+			si := snaps[i]
 			for j := range pts {
 				if i == j || !tb.Routed[i*tb.N+j] {
 					continue
 				}
-				sj, _ := n.Snap(pts[j])
+				sj := snaps[j]
 				road := tb.Meters[i*tb.N+j]
 				line := geo.DistanceHaversine(si.OnRoad, sj.OnRoad) + si.Offset + sj.Offset
 				if road < line*0.999 {

@@ -65,8 +65,10 @@ func (n *Network) Route(a, b orb.Point, m Metric, p Profile) (r Route, unsnapped
 	r.Meters += off
 	r.Seconds += off / (ApproachKmh / 3.6)
 	r.Line = append(r.Line, sa.OnRoad)
+	var buf []orb.Point
 	for _, e := range edges {
-		r.Line = append(r.Line, n.point(n.head[e]))
+		buf = n.shape(e, buf)
+		r.Line = append(r.Line, buf[1:]...)
 	}
 	r.Line = append(r.Line, sb.OnRoad)
 	// The two partial segments at the ends count for their road too.

@@ -33,7 +33,7 @@ type header struct {
 	MinLon, MinLat     float64
 	MaxLon, MaxLat     float64
 	Nodes, Edges, Name uint32
-	SourceLen          uint32
+	SourceLen, Shapes  uint32
 }
 
 // WriteFile stores the network at path atomically: a temporary file in the
@@ -93,8 +93,10 @@ func (n *Network) encode(w io.Writer) error {
 		Imported: n.Imported.Unix(),
 		MinLon:   n.Bound.Min.Lon(), MinLat: n.Bound.Min.Lat(), MaxLon: n.Bound.Max.Lon(), MaxLat: n.Bound.Max.Lat(),
 		Nodes: uint32(len(n.lat)), Edges: uint32(len(n.head)), Name: uint32(names.Len()), SourceLen: uint32(len(n.Source)),
+		Shapes: uint32(len(n.shapeLat)),
 	}
-	parts := []any{h, []byte(n.Source), n.lat, n.lon, n.tail, n.head, n.meters, n.limit[0], n.limit[1], n.name, names.Bytes()}
+	parts := []any{h, []byte(n.Source), n.lat, n.lon, n.tail, n.head, n.meters, n.limit[0], n.limit[1], n.name,
+		n.rev, n.shapeFirst, n.shapeLat, n.shapeLon, names.Bytes()}
 	if _, err := io.WriteString(w, magic); err != nil {
 		return err
 	}
@@ -133,7 +135,7 @@ func decode(r *bytes.Reader) (*Network, error) {
 		return nil, err
 	}
 	// Sizes are checked against what is left before anything is allocated.
-	need := int64(h.SourceLen) + int64(h.Nodes)*8 + int64(h.Edges)*(4+4+4+1+1+4) + int64(h.Name)
+	need := int64(h.SourceLen) + int64(h.Nodes)*8 + int64(h.Edges)*(4+4+4+1+1+4+4+4) + 4 + int64(h.Shapes)*8 + int64(h.Name)
 	if need != int64(r.Len()) {
 		return nil, fmt.Errorf("sizes %d nodes, %d edges do not match the file", h.Nodes, h.Edges)
 	}
@@ -142,12 +144,14 @@ func decode(r *bytes.Reader) (*Network, error) {
 		Bound:    orb.Bound{Min: orb.Point{h.MinLon, h.MinLat}, Max: orb.Point{h.MaxLon, h.MaxLat}},
 		lat:      make([]int32, h.Nodes), lon: make([]int32, h.Nodes),
 		tail: make([]uint32, h.Edges), head: make([]uint32, h.Edges), meters: make([]float32, h.Edges),
-		name: make([]uint32, h.Edges),
+		name: make([]uint32, h.Edges), rev: make([]int32, h.Edges), shapeFirst: make([]uint32, h.Edges+1),
+		shapeLat: make([]int32, h.Shapes), shapeLon: make([]int32, h.Shapes),
 	}
 	n.limit[0], n.limit[1] = make([]uint8, h.Edges), make([]uint8, h.Edges)
 	src := make([]byte, h.SourceLen)
 	names := make([]byte, h.Name)
-	for _, p := range []any{src, n.lat, n.lon, n.tail, n.head, n.meters, n.limit[0], n.limit[1], n.name, names} {
+	for _, p := range []any{src, n.lat, n.lon, n.tail, n.head, n.meters, n.limit[0], n.limit[1], n.name,
+		n.rev, n.shapeFirst, n.shapeLat, n.shapeLon, names} {
 		if err := binary.Read(r, binary.LittleEndian, p); err != nil {
 			return nil, err
 		}
@@ -166,13 +170,19 @@ func decode(r *bytes.Reader) (*Network, error) {
 	}
 	edges := make([]rawEdge, h.Edges)
 	for i := range edges {
-		e := rawEdge{tail: n.tail[i], head: n.head[i], meters: n.meters[i], limit: [2]uint8{n.limit[0][i], n.limit[1][i]}, name: n.name[i]}
+		e := rawEdge{tail: n.tail[i], head: n.head[i], meters: n.meters[i], limit: [2]uint8{n.limit[0][i], n.limit[1][i]},
+			name: n.name[i], rev: n.rev[i], shapeOff: n.shapeFirst[i], shapeLen: n.shapeFirst[i+1] - n.shapeFirst[i]}
 		if e.tail >= h.Nodes || e.head >= h.Nodes || int(e.name) >= max(1, len(n.names)) ||
-			!(e.meters >= 0) || math.IsInf(float64(e.meters), 0) || e.limit[0] == 0 || e.limit[1] == 0 {
+			!(e.meters >= 0) || math.IsInf(float64(e.meters), 0) || e.limit[0] == 0 || e.limit[1] == 0 ||
+			e.rev < -1 || e.rev >= int32(h.Edges) || e.rev >= 0 && n.rev[e.rev] != int32(i) ||
+			n.shapeFirst[i+1] < n.shapeFirst[i] || n.shapeFirst[i+1] > h.Shapes {
 			return nil, fmt.Errorf("edge %d out of range", i)
 		}
 		edges[i] = e
 	}
-	n.build(edges)
+	if n.shapeFirst[0] != 0 || n.shapeFirst[h.Edges] != h.Shapes {
+		return nil, errors.New("shapes out of range")
+	}
+	n.build(edges, n.shapeLat, n.shapeLon)
 	return n, nil
 }

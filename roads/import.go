@@ -85,16 +85,17 @@ func Import(ctx context.Context, path string, area Area, progress func(Progress)
 	const none = math.MaxUint32
 	index := make([]uint32, len(ids))
 	net := &Network{Source: filepath.Base(path), Imported: time.Now().UTC(), names: names}
+	var all struct{ lat, lon []int32 } // every node found, before contraction
 	for i := range ids {
 		index[i] = none
 		if present[i/64]&(1<<(i%64)) != 0 {
-			index[i] = uint32(len(net.lat))
-			net.lat = append(net.lat, lat[i])
-			net.lon = append(net.lon, lon[i])
+			index[i] = uint32(len(all.lat))
+			all.lat = append(all.lat, lat[i])
+			all.lon = append(all.lon, lon[i])
 		}
 	}
 	lat, lon, present = nil, nil, nil
-	var edges []rawEdge
+	var pieces []piece
 	for _, w := range ways {
 		urban, rural := w.info.limits()
 		lim := [2]uint8{limitByte(urban), limitByte(rural)}
@@ -106,48 +107,25 @@ func Import(ctx context.Context, path string, area Area, progress func(Progress)
 			if a == none || b == none || a == b {
 				continue
 			}
-			m := float32(geo.DistanceHaversine(net.point(a), net.point(b)))
-			if w.info.forward {
-				edges = append(edges, rawEdge{tail: a, head: b, meters: m, limit: lim, name: w.name})
-			}
-			if w.info.backward {
-				edges = append(edges, rawEdge{tail: b, head: a, meters: m, limit: lim, name: w.name})
-			}
+			pa := orb.Point{float64(all.lon[a]) / 1e7, float64(all.lat[a]) / 1e7}
+			pb := orb.Point{float64(all.lon[b]) / 1e7, float64(all.lat[b]) / 1e7}
+			pieces = append(pieces, piece{a: a, b: b, fwd: w.info.forward, bwd: w.info.backward,
+				meters: float32(geo.DistanceHaversine(pa, pb)), limit: lim, name: w.name})
 		}
 	}
-	if len(edges) == 0 {
+	ways, refs, ids, index = nil, nil, nil, nil
+	if len(pieces) == 0 {
 		return nil, ErrNoRoads
 	}
-	net.dropIsolated(edges)
+	edges, shapeLat, shapeLon := net.contract(all.lat, all.lon, pieces)
+	all.lat, all.lon, pieces = nil, nil, nil
 	if boxed {
 		net.Bound = box
 	} else {
 		net.Bound = net.nodeBound()
 	}
-	net.build(edges)
+	net.build(edges, shapeLat, shapeLon)
 	return net, nil
-}
-
-// dropIsolated renumbers the nodes so that only those on an edge remain
-// (a way cut by the area's edge leaves some alone).
-func (n *Network) dropIsolated(edges []rawEdge) {
-	used := make([]bool, len(n.lat))
-	for _, e := range edges {
-		used[e.tail], used[e.head] = true, true
-	}
-	renum := make([]uint32, len(n.lat))
-	k := uint32(0)
-	for u, ok := range used {
-		if ok {
-			renum[u] = k
-			n.lat[k], n.lon[k] = n.lat[u], n.lon[u]
-			k++
-		}
-	}
-	n.lat, n.lon = slices.Clip(n.lat[:k]), slices.Clip(n.lon[:k])
-	for i := range edges {
-		edges[i].tail, edges[i].head = renum[edges[i].tail], renum[edges[i].head]
-	}
 }
 
 func (n *Network) nodeBound() orb.Bound {

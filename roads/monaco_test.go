@@ -161,7 +161,7 @@ func TestMonacoShortestDistances(t *testing.T) {
 	}
 	slices.Sort(ids)
 	rng := rand.New(rand.NewPCG(19, 19))
-	const k = 25
+	const k = 20
 	pts := make([]orb.Point, k)
 	pick := make([]osm.NodeID, k)
 	for i := range k {

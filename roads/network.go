@@ -9,9 +9,9 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// Network is the drivable road network of an area: nodes where ways meet
-// or bend, and directed edges between consecutive nodes of a way (a two-way
-// street gives two edges). It is read-only once built, so one Network
+// Network is the drivable road network of an area: junctions, and directed
+// edges between them along a road, with the road's bends as their shape (a
+// two-way street gives two edges). It is read-only once built, so one Network
 // serves concurrent routers.
 type Network struct {
 	// Source names the extract imported (its file name) and Imported when.
@@ -33,6 +33,11 @@ type Network struct {
 	limit [2][]uint8
 	name  []uint32 // index into names; 0 is the unnamed road
 	names []string
+	rev   []int32 // the same road the other way, -1 for a one-way
+
+	// The bends of edge e are shapeLat/Lon[shapeFirst[e]:shapeFirst[e+1]].
+	shapeFirst         []uint32
+	shapeLat, shapeLon []int32
 
 	grid  *grid    // segments by cell, for snapping
 	cache *weights // edge costs per metric and profile, made on first use
@@ -46,30 +51,49 @@ func (n *Network) point(u uint32) orb.Point {
 	return orb.Point{float64(n.lon[u]) / 1e7, float64(n.lat[u]) / 1e7}
 }
 
-// rawEdge is an edge before the adjacency is built.
+// rawEdge is an edge before the adjacency is built. rev is the index of
+// the opposite edge in the same slice (-1 for a one-way), and the shape
+// its bends, shapeLen points from shapeOff of the shape arrays given with
+// it.
 type rawEdge struct {
-	tail, head uint32
-	meters     float32
-	limit      [2]uint8
-	name       uint32
+	tail, head         uint32
+	meters             float32
+	limit              [2]uint8
+	name               uint32
+	rev                int32
+	shapeOff, shapeLen uint32
 }
 
-// build sorts the edges by tail and fills the adjacency and the snapping
-// grid.
-func (n *Network) build(edges []rawEdge) {
-	slices.SortFunc(edges, func(a, b rawEdge) int {
-		if c := cmp.Compare(a.tail, b.tail); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.head, b.head)
-	})
+// build sorts the edges by tail and fills the adjacency, the shapes and
+// the snapping grid.
+func (n *Network) build(edges []rawEdge, shapeLat, shapeLon []int32) {
+	perm := make([]int32, len(edges))
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	slices.SortStableFunc(perm, func(a, b int32) int { return cmp.Compare(edges[a].tail, edges[b].tail) })
+	inv := make([]int32, len(edges))
+	for i, old := range perm {
+		inv[old] = int32(i)
+	}
 	m := len(edges)
 	n.tail, n.head, n.meters, n.name = make([]uint32, m), make([]uint32, m), make([]float32, m), make([]uint32, m)
 	n.limit[0], n.limit[1] = make([]uint8, m), make([]uint8, m)
+	n.rev = make([]int32, m)
+	n.shapeFirst = make([]uint32, m+1)
+	n.shapeLat, n.shapeLon = make([]int32, 0, len(shapeLat)), make([]int32, 0, len(shapeLon))
 	n.first = make([]uint32, len(n.lat)+1)
-	for i, e := range edges {
+	for i, old := range perm {
+		e := edges[old]
 		n.tail[i], n.head[i], n.meters[i], n.name[i] = e.tail, e.head, e.meters, e.name
 		n.limit[0][i], n.limit[1][i] = e.limit[0], e.limit[1]
+		n.rev[i] = -1
+		if e.rev >= 0 {
+			n.rev[i] = inv[e.rev]
+		}
+		n.shapeLat = append(n.shapeLat, shapeLat[e.shapeOff:e.shapeOff+e.shapeLen]...)
+		n.shapeLon = append(n.shapeLon, shapeLon[e.shapeOff:e.shapeOff+e.shapeLen]...)
+		n.shapeFirst[i+1] = uint32(len(n.shapeLat))
 		n.first[e.tail+1]++
 	}
 	for u := range len(n.lat) {
@@ -79,16 +103,17 @@ func (n *Network) build(edges []rawEdge) {
 	n.cache = &weights{}
 }
 
-// reverse returns the edge from e's head back to its tail, or -1 when the
-// way is one-way.
-func (n *Network) reverse(e int32) int32 {
-	a, b := n.tail[e], n.head[e]
-	for f := n.first[b]; f < n.first[b+1]; f++ {
-		if n.head[f] == a {
-			return int32(f)
-		}
+// reverse returns the edge from e's head back to its tail along the same
+// road, or -1 when the road is one-way.
+func (n *Network) reverse(e int32) int32 { return n.rev[e] }
+
+// shape returns the points of edge e from its tail to its head.
+func (n *Network) shape(e int32, buf []orb.Point) []orb.Point {
+	buf = append(buf[:0], n.point(n.tail[e]))
+	for i := n.shapeFirst[e]; i < n.shapeFirst[e+1]; i++ {
+		buf = append(buf, orb.Point{float64(n.shapeLon[i]) / 1e7, float64(n.shapeLat[i]) / 1e7})
 	}
-	return -1
+	return append(buf, n.point(n.head[e]))
 }
 
 // seconds is the time to drive edge e at DrivingShare of its limit.

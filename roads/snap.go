@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
 )
 
 // cellDeg is the side of a grid cell in degrees of latitude (about 220 m):
@@ -13,28 +14,35 @@ const cellDeg = 0.002
 
 const metersPerDeg = 111_320.0
 
-// grid indexes the network's segments (one per street piece, whatever its
-// directions) by the cells their bounding boxes overlap.
+// grid indexes the straight pieces of the network's edges (one direction
+// of a two-way road only) by the cells their bounding boxes overlap.
 type grid struct {
 	cosLat float64 // longitudes are scaled to make cells about square
-	cells  map[[2]int32][]int32
+	cells  map[[2]int32][]segRef
 }
+
+// segRef is piece k of edge e's shape (from its k-th point to the next).
+type segRef struct{ e, k int32 }
 
 func newGrid(n *Network) *grid {
 	midLat := 0.0
 	if len(n.lat) > 0 {
 		midLat = float64(n.lat[0]) / 1e7
 	}
-	g := &grid{cosLat: math.Max(0.05, math.Cos(midLat*math.Pi/180)), cells: map[[2]int32][]int32{}}
+	g := &grid{cosLat: math.Max(0.05, math.Cos(midLat*math.Pi/180)), cells: map[[2]int32][]segRef{}}
+	var pts []orb.Point
 	for e := range n.head {
-		a, b := n.tail[e], n.head[e]
-		if a > b && n.reverse(int32(e)) >= 0 {
-			continue // the two directions of a street are one segment
+		if r := n.rev[e]; r >= 0 && r < int32(e) {
+			continue // the two directions of a road are one line
 		}
-		ca, cb := g.cell(n.point(a)), g.cell(n.point(b))
-		for x := min(ca[0], cb[0]); x <= max(ca[0], cb[0]); x++ {
-			for y := min(ca[1], cb[1]); y <= max(ca[1], cb[1]); y++ {
-				g.cells[[2]int32{x, y}] = append(g.cells[[2]int32{x, y}], int32(e))
+		pts = n.shape(int32(e), pts)
+		for k := 1; k < len(pts); k++ {
+			ca, cb := g.cell(pts[k-1]), g.cell(pts[k])
+			for x := min(ca[0], cb[0]); x <= max(ca[0], cb[0]); x++ {
+				for y := min(ca[1], cb[1]); y <= max(ca[1], cb[1]); y++ {
+					c := [2]int32{x, y}
+					g.cells[c] = append(g.cells[c], segRef{int32(e), int32(k - 1)})
+				}
 			}
 		}
 	}
@@ -73,6 +81,9 @@ func (n *Network) Snap(p orb.Point) (s Snap, ok bool) {
 		return (q.Lon() - p.Lon()) * cosP * metersPerDeg, (q.Lat() - p.Lat()) * metersPerDeg
 	}
 	best := math.Inf(1)
+	var bestRef segRef
+	var bestT float64
+	var buf []orb.Point
 	c := n.grid.cell(p)
 	// The narrower side of a cell, in metres, at p's latitude.
 	side := cellDeg * metersPerDeg * math.Min(1, cosP/n.grid.cosLat)
@@ -87,9 +98,10 @@ func (n *Network) Snap(p orb.Point) (s Snap, ok bool) {
 				if max(abs32(x-c[0]), abs32(y-c[1])) != r {
 					continue // inner rings are done
 				}
-				for _, e := range n.grid.cells[[2]int32{x, y}] {
-					ax, ay := proj(n.point(n.tail[e]))
-					bx, by := proj(n.point(n.head[e]))
+				for _, ref := range n.grid.cells[[2]int32{x, y}] {
+					buf = n.shape(ref.e, buf)
+					ax, ay := proj(buf[ref.k])
+					bx, by := proj(buf[ref.k+1])
 					dx, dy := bx-ax, by-ay
 					t := 0.0
 					if l2 := dx*dx + dy*dy; l2 > 0 {
@@ -97,8 +109,7 @@ func (n *Network) Snap(p orb.Point) (s Snap, ok bool) {
 					}
 					px, py := ax+t*dx, ay+t*dy
 					if d := math.Hypot(px, py); d < best {
-						best = d
-						s = Snap{Edge: e, T: t, Offset: d}
+						best, bestRef, bestT = d, ref, t
 					}
 				}
 			}
@@ -107,8 +118,25 @@ func (n *Network) Snap(p orb.Point) (s Snap, ok bool) {
 	if best > MaxSnapMeters {
 		return Snap{}, false
 	}
-	a, b := n.point(n.tail[s.Edge]), n.point(n.head[s.Edge])
-	s.OnRoad = orb.Point{a.Lon() + s.T*(b.Lon()-a.Lon()), a.Lat() + s.T*(b.Lat()-a.Lat())}
+	// T is the share of the edge's length before the point, measured as
+	// the edge's metres are.
+	buf = n.shape(bestRef.e, buf)
+	before, total := 0.0, 0.0
+	for k := 1; k < len(buf); k++ {
+		l := geo.DistanceHaversine(buf[k-1], buf[k])
+		if int32(k-1) < bestRef.k {
+			before += l
+		} else if int32(k-1) == bestRef.k {
+			before += bestT * l
+		}
+		total += l
+	}
+	s = Snap{Edge: bestRef.e, Offset: best}
+	if total > 0 {
+		s.T = math.Min(1, before/total)
+	}
+	a, b := buf[bestRef.k], buf[bestRef.k+1]
+	s.OnRoad = orb.Point{a.Lon() + bestT*(b.Lon()-a.Lon()), a.Lat() + bestT*(b.Lat()-a.Lat())}
 	return s, true
 }
 
