@@ -9,6 +9,7 @@ import (
 	"github.com/rs/xid"
 	"github.com/spf13/cobra"
 
+	"tournee/dayplan"
 	"tournee/french"
 	"tournee/handover"
 	"tournee/packfile"
@@ -113,18 +114,30 @@ dans un script). Il s'ouvre avec « tournee handover open », ou sans tournée a
 					}
 					req.Titulaires = append(req.Titulaires, n.ID)
 				}
-				pack, warnings, err := replacement.Prepare(cmd.Context(), db, req)
+				prep, err := replacement.PrepareChecked(cmd.Context(), db, req)
 				if err != nil {
 					return err
 				}
-				for _, w := range warnings {
+				pack := prep.Pack
+				for _, w := range prep.Warnings {
 					fmt.Fprintln(a.env.Stderr, "attention : "+w)
 				}
-				if err := replacement.WritePack(pack, key, out, a.env.Now()); err != nil {
+				// The replacement is recorded before the pack leaves: from
+				// now on every laptop plans the period without the titulaire.
+				rec, err := replacement.Record(cmd.Context(), db, pack, a.env.Now())
+				if err != nil {
+					return err
+				}
+				if _, err := dayplan.Reconcile(cmd.Context(), db, a.today()); err != nil {
+					return fmt.Errorf("replacement recorded, stored days not updated: %w", err)
+				}
+				if err := replacement.WritePrepared(prep, key, out, a.env.Now()); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.env.Stdout, "Dossier de remplacement écrit : %s\n%d patient(s), du %s au %s, pour %s.\n", out,
 					len(pack.Patients), french.Date(pack.From), french.Date(pack.To), pack.Remplacant.FullName())
+				fmt.Fprintf(a.env.Stdout, "Remplacement enregistré (%s) : %s n'est pas planifié(e) pendant la période ; contrat : %s.\n",
+					rec.ID, nurseNames(pack.Titulaires), rec.Contract)
 				return nil
 			})
 		},
@@ -313,6 +326,10 @@ func packDataset(p handover.Pack) patients.Dataset {
 	rem.Replacement = &r
 	ds.Nurses = append(ds.Nurses, rem)
 	for _, t := range p.Titulaires {
+		// In her base the titulaire is a contact, never a round: without
+		// shifts no plan, « o » or « r » gives her a visit, even outside
+		// the period.
+		t.Shifts = nil
 		ds.Nurses = append(ds.Nurses, t)
 		ds.Cabinet.NurseIDs = append(ds.Cabinet.NurseIDs, t.ID)
 	}

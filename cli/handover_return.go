@@ -94,6 +94,9 @@ retour ne change rien. Un retour d'un autre cabinet, abîmé ou ouvert avec la m
 				if err != nil {
 					return err
 				}
+				if err := replacement.MarkReturned(ctx, db, ret.Remplacant.ID, ret.From, ret.To, a.env.Now()); err != nil {
+					return fmt.Errorf("return imported, replacement record not updated: %w", err)
+				}
 				// The imported visits are days from today on too: they follow the care plans.
 				if _, err := dayplan.Reconcile(ctx, db, a.today()); err != nil {
 					return fmt.Errorf("return imported, stored days not updated: %w", err)

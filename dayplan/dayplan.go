@@ -41,6 +41,11 @@ type Day struct {
 	// to hers.
 	OnDuty  []patients.Nurse
 	StandIn map[xid.ID]xid.ID
+	// Replacements says, in French, who is replaced that day, by whom and
+	// until when (« … : en remplacement du … au … par … »); Notices what the
+	// stored replacements could not do (an authorisation run out).
+	Replacements []string
+	Notices      []string
 	// Now is the clock when the day is today: plans then start from now and
 	// from what is done (see Options). Zero for any other use.
 	Now time.Time
@@ -59,6 +64,12 @@ func Load(ctx context.Context, st patients.Store, d patients.Date) (*Day, error)
 	if day.Nurses, err = st.Nurses(ctx); err != nil {
 		return nil, err
 	}
+	recs, err := replacementRecords(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	day.Nurses = patients.NursesOn(day.Nurses, recs, d)
+	day.Replacements, day.Notices = replacementNotices(day.Nurses, recs, d)
 	startAtCabinet(day.Cabinet, day.Nurses)
 	if day.Patients, err = st.Patients(ctx, patients.PatientFilter{IncludeArchived: true}); err != nil {
 		return nil, err

@@ -54,6 +54,10 @@ func reconcile(ctx context.Context, st patients.Store, today patients.Date, only
 	if err != nil {
 		return rep, err
 	}
+	recs, err := replacementRecords(ctx, st)
+	if err != nil {
+		return rep, err
+	}
 	var (
 		pts    []patients.Patient
 		plans  []patients.CarePlan
@@ -99,11 +103,12 @@ func reconcile(ctx context.Context, st patients.Store, today patients.Date, only
 	}
 	var writes []patients.Visit
 	for _, d := range days {
-		built, err := buildVisits(d, pts, plans, nurses)
+		staff := patients.NursesOn(nurses, recs, d)
+		built, err := buildVisits(d, pts, plans, staff)
 		if err != nil {
 			return rep, err
 		}
-		onDuty, _ := patients.OnDuty(nurses, d)
+		onDuty, _ := patients.OnDuty(staff, d)
 		changes, r := ReconcileDay(stored[d], built, pts, onDuty)
 		rep.Days++
 		rep.Added += r.Added

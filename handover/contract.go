@@ -22,6 +22,13 @@ func (p Pack) Contract() (Report, bool) {
 	if !ContractRequired(p.From, p.To) {
 		return Report{}, false
 	}
+	return p.ContractDraft(), true
+}
+
+// ContractDraft returns the draft whatever the length: a short replacement
+// repeated needs one too (CSP R.4312-85), which only the stored records
+// tell (replacement.PrepareChecked).
+func (p Pack) ContractDraft() Report {
 	r := Report{
 		Title:    ContractTitle,
 		Subtitle: "Projet à relire et compléter avant signature — " + french.Period(p.From, p.To),
@@ -62,7 +69,7 @@ func (p Pack) Contract() (Report, bool) {
 		}},
 		p.signatures(),
 	}
-	return r, true
+	return r
 }
 
 func (p Pack) parties() Section {

@@ -88,6 +88,20 @@ type Nurse struct {
 	TravelProfile TravelProfile `json:"travel_profile"`
 	Skills        []string      `json:"skills,omitempty"`
 	Replacement   *Replacement  `json:"replacement,omitempty"`
+	// What the contract of a replacement names (the Ordre's model contract):
+	// her registration at the Ordre and its conseil départemental, her
+	// address, whether she has a practice of her own (then she needs no
+	// replacement authorisation, CSP R.4312-83), her RCP insurance (CSP
+	// L.1142-2).
+	Ordre       string   `json:"ordre,omitempty"`
+	CDOI        string   `json:"cdoi,omitempty"`
+	Address     *Address `json:"address,omitempty"`
+	OwnPractice bool     `json:"own_practice,omitempty"`
+	RCP         string   `json:"rcp,omitempty"`
+	// Experience2400h: she justified 2 400 hours of practice in the last
+	// six years, required to replace a conventionné nurse (idelrempla.fr,
+	// docs/idel-rules.md §1).
+	Experience2400h bool `json:"experience_2400h,omitempty"`
 }
 
 // FullName returns "Prénom Nom".

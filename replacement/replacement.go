@@ -48,24 +48,54 @@ type Request struct {
 	Now        time.Time
 }
 
+// Prepared is a pack ready to be written, what the preview shows.
+type Prepared struct {
+	Pack     handover.Pack
+	Warnings []string
+	// Contract: the pack carries the contract draft, for a replacement
+	// beyond 24 hours or a short one repeated (CSP R.4312-85).
+	Contract bool
+}
+
 // Prepare loads the cabinet and the days of the period and builds the pack:
-// what the preview shows, with the rule warnings.
+// what the preview shows, with the rule warnings. See PrepareChecked.
 func Prepare(ctx context.Context, st patients.Store, req Request) (handover.Pack, []string, error) {
+	p, err := PrepareChecked(ctx, st, req)
+	return p.Pack, p.Warnings, err
+}
+
+// PrepareChecked builds the pack and applies the replacement rules: the
+// pack's own (handover.BuildPack), the remplaçant(e)'s authorisation over
+// the whole period, and, on a store that keeps replacement records, the
+// rules across them (at most two titulaires at once, a contract for short
+// repeated replacements). A refusal is a patients.ValidationErrors in French.
+func PrepareChecked(ctx context.Context, st patients.Store, req Request) (Prepared, error) {
 	in, err := packInput(ctx, st, req.Remplacant, req.Titulaires, req.From, req.To)
 	if err != nil {
-		return handover.Pack{}, nil, err
+		return Prepared{}, err
 	}
 	in.Patients, in.Share, in.Now = req.Patients, req.Share, req.Now
 	p, warnings, err := handover.BuildPack(in)
 	if err != nil {
-		return p, warnings, err
+		return Prepared{Pack: p, Warnings: warnings}, err
+	}
+	if err := handover.CheckAuthorisation(p.Remplacant, p.From, p.To); err != nil {
+		return Prepared{Pack: p, Warnings: warnings}, err
+	}
+	contract, more, err := checkStored(ctx, st, p, req.Now)
+	if err != nil {
+		return Prepared{Pack: p, Warnings: warnings}, err
+	}
+	warnings = append(warnings, more...)
+	for _, c := range handover.Conditions(p.Remplacant) {
+		warnings = append(warnings, "à vérifier — "+c)
 	}
 	if c, ok := st.(clocked); ok {
 		if p.Clock, err = c.HandoverClock(ctx); err != nil {
-			return p, warnings, err
+			return Prepared{Pack: p, Warnings: warnings}, err
 		}
 	}
-	return p, warnings, nil
+	return Prepared{Pack: p, Warnings: warnings, Contract: contract}, nil
 }
 
 // clocked is a store with a hybrid logical clock (storage.DB): the pack
@@ -76,9 +106,19 @@ type clocked interface {
 }
 
 // WritePack seals the pack for the key and writes it to path, which must
-// not exist yet.
+// not exist yet; the contract draft goes with it beyond 24 hours.
 func WritePack(p handover.Pack, key packfile.Key, path string, now time.Time) error {
-	files, err := Files(p)
+	return writePack(p, handover.ContractRequired(p.From, p.To), key, path, now)
+}
+
+// WritePrepared writes a prepared pack, with the contract draft when the
+// rules ask for one.
+func WritePrepared(p Prepared, key packfile.Key, path string, now time.Time) error {
+	return writePack(p.Pack, p.Contract, key, path, now)
+}
+
+func writePack(p handover.Pack, contract bool, key packfile.Key, path string, now time.Time) error {
+	files, err := FilesWith(p, contract)
 	if err != nil {
 		return err
 	}
@@ -138,8 +178,15 @@ func packInput(ctx context.Context, db patients.Store, remplacant xid.ID, titula
 	return in, nil
 }
 
-// Files lays out the pack: data, printable dossier, contract, readme.
+// Files lays out the pack: data, printable dossier, contract (beyond 24
+// hours), readme.
 func Files(p handover.Pack) ([]packfile.File, error) {
+	return FilesWith(p, handover.ContractRequired(p.From, p.To))
+}
+
+// FilesWith lays out the pack, with the contract draft when contract is
+// true.
+func FilesWith(p handover.Pack, contract bool) ([]packfile.File, error) {
 	snap, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
 		return nil, err
@@ -154,7 +201,8 @@ func Files(p handover.Pack) ([]packfile.File, error) {
 		{Name: "dossier.pdf", Data: pdf},
 		{Name: "dossier.html", Data: handover.RenderHTML(dossier)},
 	}
-	if c, ok := p.Contract(); ok {
+	if contract {
+		c := p.ContractDraft()
 		cpdf, err := pdfdoc.Render(c)
 		if err != nil {
 			return nil, fmt.Errorf("render contract: %w", err)

@@ -49,6 +49,11 @@ var migrations = []func(db *DB, tx *bolt.Tx) error{
 		}
 		return db.snapshotOps(tx)
 	},
+	// 4 → 5: the cabinet's replacement records (storage/replacement.go).
+	func(_ *DB, tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketReplacements)
+		return err
+	},
 }
 
 // schemaLatest is the layout this build writes.

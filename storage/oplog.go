@@ -36,7 +36,7 @@ const (
 
 // syncedBuckets are the entities laptops share; the rest (audit, DMP
 // versions, address index) stays on each laptop.
-var syncedBuckets = [][]byte{bucketCabinet, bucketNurses, bucketPatients, bucketCarePlans, bucketVisits, bucketTransmissions}
+var syncedBuckets = [][]byte{bucketCabinet, bucketNurses, bucketPatients, bucketCarePlans, bucketVisits, bucketTransmissions, bucketReplacements}
 
 func isSynced(bucket []byte) bool {
 	return slices.ContainsFunc(syncedBuckets, func(b []byte) bool { return bytes.Equal(b, bucket) })
@@ -277,6 +277,9 @@ func (db *DB) snapshotOps(tx *bolt.Tx) error {
 			raw []byte
 		}
 		var recs []rec
+		if tx.Bucket(b) == nil {
+			continue // made by a later migration: nothing to share yet
+		}
 		err := tx.Bucket(b).ForEach(func(k, v []byte) error {
 			if bytes.Equal(b, bucketPatients) {
 				// Older patient records are read at their version and
