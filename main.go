@@ -72,6 +72,7 @@ func runTUI(db *storage.DB, now func() time.Time) error {
 		ReadOnly:          db.ReadOnly(),
 		Log:               logger,
 		Now:               now,
+		Plan:              cli.RoadPlanOptions(db.Path()),
 	})
 	_, err = tea.NewProgram(app).Run()
 	return err

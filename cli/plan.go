@@ -58,7 +58,7 @@ Les prises de sang passent par le laboratoire (ou le cabinet) avant l'heure limi
 				if _, err := dayplan.Reconcile(cmd.Context(), db, a.today()); err != nil {
 					return err
 				}
-				res, err := planDay(cmd.Context(), db, d, a.env.Now(), only, planner.Options{TimeLimit: limit, Seed: seed})
+				res, err := planDay(cmd.Context(), db, d, a.env.Now(), only, planner.Options{TimeLimit: limit, Seed: seed, Travel: a.roadTravel(db)})
 				if err != nil {
 					return err
 				}

@@ -65,7 +65,7 @@ Le nouvel ordre est enregistré, sauf avec --no-save.`,
 				if !slices.ContainsFunc(day.Visits, func(v patients.Visit) bool { return v.NurseID == nid && v.Round == r && v.Order > 0 }) {
 					return refusef("%s n'a pas de tournée du %s aujourd'hui : rien à recalculer", n.FullName(), r)
 				}
-				rp, err := day.Replan(dayplan.Delay{NurseID: nid, Round: r, DelayMin: delay.Minutes()}, now, planner.Options{Seed: 1})
+				rp, err := day.Replan(dayplan.Delay{NurseID: nid, Round: r, DelayMin: delay.Minutes()}, now, planner.Options{Seed: 1, Travel: a.roadTravel(db)})
 				if err != nil {
 					return err
 				}

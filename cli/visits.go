@@ -115,7 +115,7 @@ func (a *app) openDay(ctx context.Context, db *storage.DB, d patients.Date) (*da
 	if _, err := dayplan.Reconcile(ctx, db, patients.DateOf(now)); err != nil {
 		return nil, false, err
 	}
-	return dayplan.Open(ctx, db, d, now, planner.Options{TimeLimit: openTimeLimit, Seed: 1})
+	return dayplan.Open(ctx, db, d, now, planner.Options{TimeLimit: openTimeLimit, Seed: 1, Travel: a.roadTravel(db)})
 }
 
 // sortedVisits orders a day as the rounds go: morning then evening, nurse

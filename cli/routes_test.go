@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const monacoPBF = "../../shared/data/osm/monaco.osm.pbf"
+
+// importMonaco imports the whole Monaco extract beside a database path
+// (no database needed with --tout) and returns that path.
+func importMonaco(t *testing.T) (string, map[string]string) {
+	t.Helper()
+	if _, err := os.Stat(monacoPBF); err != nil {
+		t.Fatalf("the Monaco extract is needed (../shared is part of the workspace): %v", err)
+	}
+	db := filepath.Join(t.TempDir(), "t.db")
+	env := map[string]string{"XDG_DATA_HOME": t.TempDir()}
+	r := run(t, env, "routes", "import", monacoPBF, "--tout", "--db", db)
+	if r.code != 0 {
+		t.Fatalf("routes import: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "© les contributeurs d'OpenStreetMap") {
+		t.Errorf("import output without the OSM attribution:\n%s", r.stdout)
+	}
+	if r.stderr != "" {
+		t.Errorf("progress bar written without a terminal: %q", r.stderr)
+	}
+	fi, err := os.Stat(db + ".routes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("routes file mode %v, want 0600", fi.Mode().Perm())
+	}
+	return db, env
+}
+
+func TestRoutesBetween(t *testing.T) {
+	db, env := importMonaco(t)
+	// The Casino to the Prince's Palace.
+	a, b := "43.7393, 7.4277", "43.7314, 7.4199"
+	quick := decodeJSON[routeJSON](t, run(t, env, "routes", "between", a, b, "--json", "--db", db).stdout)
+	short := decodeJSON[routeJSON](t, run(t, env, "routes", "between", a, b, "--metric", "distance", "--json", "--db", db).stdout)
+	if !quick.Snapped || !short.Snapped || quick.Meters < 1000 || quick.Seconds <= 0 || len(quick.Roads) == 0 {
+		t.Fatalf("quickest %+v, shortest %+v", quick, short)
+	}
+	if short.Meters > quick.Meters || short.Seconds < quick.Seconds {
+		t.Errorf("shortest %+v is not shorter and slower than the quickest %+v", short, quick)
+	}
+	r := run(t, env, "routes", "between", a, b, "--db", db)
+	if r.code != 0 || !strings.Contains(r.stdout, "Trajet le plus rapide : ") || !strings.Contains(r.stdout, " km.") ||
+		!strings.Contains(r.stdout, "Par : ") || !strings.Contains(r.stdout, "© les contributeurs d'OpenStreetMap") {
+		t.Errorf("text output:\n%s%s", r.stdout, r.stderr)
+	}
+	// Out at sea: the crow model, flagged.
+	far := decodeJSON[routeJSON](t, run(t, env, "routes", "between", a, "43.70, 7.60", "--json", "--db", db).stdout)
+	if far.Snapped || far.Meters <= 0 || len(far.Roads) != 0 {
+		t.Errorf("a point 10 km from the roads: %+v, want snapped false and a crow estimate", far)
+	}
+	if r := run(t, env, "routes", "between", a, b, "--metric", "vite", "--db", db); r.code != ExitUsage {
+		t.Errorf("--metric vite: code %d", r.code)
+	}
+}
+
+func TestRoutesRefusals(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	env := map[string]string{"XDG_DATA_HOME": t.TempDir()}
+	r := run(t, env, "routes", "between", "43.7393, 7.4277", "43.7314, 7.4199", "--db", db)
+	if r.code != ExitFailure || !strings.Contains(r.stderr, "aucune route importée") {
+		t.Errorf("no routes file: %d %s", r.code, r.stderr)
+	}
+	if err := os.WriteFile(db+".routes", []byte("tournee-routes v1\nnot a network"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = run(t, env, "routes", "between", "43.7393, 7.4277", "43.7314, 7.4199", "--db", db)
+	if r.code != ExitFailure || !strings.Contains(r.stderr, "endommagé") {
+		t.Errorf("damaged routes file: %d %s", r.code, r.stderr)
+	}
+	// A file that is not an extract leaves the routes file as it was.
+	bad := filepath.Join(t.TempDir(), "x.osm.pbf")
+	os.WriteFile(bad, []byte("not a pbf"), 0o600)
+	r = run(t, env, "routes", "import", bad, "--tout", "--db", db)
+	got, _ := os.ReadFile(db + ".routes")
+	if r.code != ExitFailure || !strings.Contains(r.stderr, "rien n'a été modifié") || string(got) != "tournee-routes v1\nnot a network" {
+		t.Errorf("bad extract: %d %s; routes file now %q", r.code, r.stderr, got)
+	}
+}
