@@ -560,15 +560,23 @@ func (db *DB) collect(ctx context.Context, key *replica.Key, root string, me xid
 		}
 	}
 	slices.SortFunc(rep.Missing, func(a, b xid.ID) int { return a.Compare(b) })
+	var paths []string
+	for _, t := range todos {
+		for _, f := range append(t.files, t.copies...) {
+			paths = append(paths, f.path)
+		}
+	}
+	ahead := startReadAhead(key, schemaLatest, paths)
+	defer ahead.close()
 	now := db.now()
 	var out []incoming
 	done := 0
 	for _, t := range todos {
 		in := incoming{replica: t.replica}
 		next := seen[t.replica] + 1
-		var ahead time.Duration
+		var skew time.Duration
 		read := func(f bundleFile) ([]replica.Op, error) {
-			h, ops, err := replica.ReadBundle(f.path, key, schemaLatest)
+			h, ops, err := ahead.get(f.path)
 			if err == nil && (h.Replica != t.replica || h.From != f.from || h.To != f.to) {
 				err = fmt.Errorf("%w: header does not match the file name", cabinetsync.ErrDamaged)
 			}
@@ -580,7 +588,7 @@ func (db *DB) collect(ctx context.Context, key *replica.Key, root string, me xid
 				return nil, err
 			}
 			for _, op := range ops {
-				ahead = max(ahead, op.At.Time().Sub(now))
+				skew = max(skew, op.At.Time().Sub(now))
 			}
 			return ops, nil
 		}
@@ -624,8 +632,8 @@ func (db *DB) collect(ctx context.Context, key *replica.Key, root string, me xid
 				in.copies = append(in.copies, writtenBundle{f.path, sum})
 			}
 		}
-		if ahead > cabinetsync.WarnClockSkew {
-			rep.Skews = append(rep.Skews, cabinetsync.Skew{Replica: t.replica, Ahead: ahead})
+		if skew > cabinetsync.WarnClockSkew {
+			rep.Skews = append(rep.Skews, cabinetsync.Skew{Replica: t.replica, Ahead: skew})
 		}
 		if len(in.ops)+len(in.extra)+len(in.copies) > 0 {
 			out = append(out, in)
