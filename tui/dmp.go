@@ -24,7 +24,7 @@ import (
 // DMPService prepares and writes a patient's DMP summary (dmpexport.Service).
 type DMPService interface {
 	Prepare(ctx context.Context, patientID xid.ID, from, to patients.Date) (dmp.Summary, error)
-	Export(ctx context.Context, patientID xid.ID, from, to patients.Date, dir string) (dmpexport.Result, error)
+	ExportWith(ctx context.Context, patientID xid.ID, from, to patients.Date, dir string, opt dmpexport.Options) (dmpexport.Result, error)
 }
 
 type dmpStep int
@@ -49,7 +49,9 @@ type dmpPanel struct {
 	files     []string
 	version   int
 	folder    textinput.Model
-	vp        viewport.Model
+	// xdm: also write the IHE XDM package, to attach to an MSSanté message.
+	xdm bool
+	vp  viewport.Model
 }
 
 type (
@@ -66,7 +68,7 @@ type (
 )
 
 type dmpKeys struct {
-	Export, Earlier, Later, Back, Confirm key.Binding
+	Export, Earlier, Later, Back, Confirm, XDM key.Binding
 }
 
 func newDMPKeys() dmpKeys {
@@ -76,6 +78,7 @@ func newDMPKeys() dmpKeys {
 		Later:   key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "période −1 semaine")),
 		Back:    backKey(),
 		Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("entrée", "écrire les fichiers")),
+		XDM:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "paquet MSSanté oui/non")),
 	}
 }
 
@@ -153,6 +156,9 @@ func (s patientsScreen) updateDMP(msg tea.Msg) (patientsScreen, tea.Cmd) {
 				d.step = dmpPreview
 				d.folder.Blur()
 				return s, nil
+			case key.Matches(msg, k.XDM):
+				d.xdm = !d.xdm
+				return s, nil
 			case key.Matches(msg, k.Confirm):
 				dir := strings.TrimSpace(d.folder.Value())
 				if dir == "" {
@@ -161,9 +167,9 @@ func (s patientsScreen) updateDMP(msg tea.Msg) (patientsScreen, tea.Cmd) {
 				d.folder.Blur()
 				d.step = dmpExporting
 				d.seq++
-				svc, seq, id, from, to := s.dmpSvc, d.seq, d.patientID, d.from, d.to
+				svc, seq, id, from, to, opt := s.dmpSvc, d.seq, d.patientID, d.from, d.to, dmpexport.Options{XDM: d.xdm}
 				return s, func() tea.Msg {
-					res, err := svc.Export(context.Background(), id, from, to, dir)
+					res, err := svc.ExportWith(context.Background(), id, from, to, dir, opt)
 					return dmpExportedMsg{seq: seq, res: res, err: err}
 				}
 			}
@@ -225,6 +231,9 @@ func (s patientsScreen) dmpView() string {
 		for _, f := range d.files {
 			lines = append(lines, "  "+f)
 		}
+		if d.xdm {
+			lines = append(lines, "", st.Muted.Render("Le paquet .zip (IHE XDM) se joint tel quel à un message de votre messagerie sécurisée de santé (MSSanté), pour Mon espace santé du patient ou son médecin."))
+		}
 		lines = append(lines, "", st.Muted.Render("Ces fichiers ne sont pas chiffrés : effacez-les de la clé une fois envoyés au DMP."))
 		body = strings.Join(lines, "\n")
 	case d.problem != "":
@@ -234,7 +243,11 @@ func (s patientsScreen) dmpView() string {
 	}
 	foot := ""
 	if d.step == dmpAskFolder {
-		foot = d.folder.View()
+		box := "[ ]"
+		if d.xdm {
+			box = "[x]"
+		}
+		foot = d.folder.View() + "\n" + box + " Paquet IHE XDM (.zip) à joindre à un message MSSanté " + st.Muted.Render("(tab pour changer)")
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, ansi.Truncate(title, s.w, "…"), "", body, foot)
 }
@@ -246,7 +259,7 @@ func (s patientsScreen) dmpHelp() keyList {
 	}
 	switch s.dmp.step {
 	case dmpAskFolder:
-		return keyList{k.Confirm, k.Back}
+		return keyList{k.Confirm, k.XDM, k.Back}
 	case dmpPreview:
 		if s.dmp.problem != "" {
 			return keyList{k.Earlier, k.Later, k.Back}

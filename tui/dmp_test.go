@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"tournee/handover/dmp"
 	"tournee/patients"
 )
 
@@ -46,10 +47,13 @@ func TestDMPFromPatientFile(t *testing.T) {
 	a = press(a, "d")
 	out := screenText(a)
 	for _, want := range []string{"Préparer pour le DMP", "Synthèse de soins infirmiers", withINS.DisplayName(), "Soins réalisés",
-		"Transmissions pour le médecin", "Allergies et alertes"} {
+		"Transmissions pour le médecin", "Allergies et alertes", "Soins faits par"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("preview lacks %q:\n%s", want, out)
 		}
+	}
+	if strings.Contains(out, "Cotation") || strings.Contains(out, "AMI ") {
+		t.Errorf("the clinical summary shows a cotation:\n%s", out)
 	}
 	// The preview scrolls on a small terminal.
 	a, _ = appUpdate(a, tea.WindowSizeMsg{Width: 80, Height: 24})
@@ -85,6 +89,25 @@ func TestDMPFromPatientFile(t *testing.T) {
 	a = press(a, "esc", "d", "e", "enter")
 	if a.patients.dmp == nil || a.patients.dmp.version != 2 {
 		t.Fatalf("second export should be version 2")
+	}
+	// The MSSanté choice: tab ticks the XDM package, which is written too.
+	a = press(a, "esc", "d", "e", "tab")
+	if !strings.Contains(screenText(a), "[x] Paquet IHE XDM") {
+		t.Fatalf("tab does not tick the XDM package:\n%s", screenText(a))
+	}
+	a = press(a, "enter")
+	if pd := a.patients.dmp; pd == nil || len(pd.files) != 3 || !strings.HasSuffix(pd.files[2], ".zip") {
+		t.Fatalf("export with XDM: %+v", a.patients.dmp)
+	}
+	pkg, err := os.ReadFile(a.patients.dmp.files[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dmp.VerifyXDM(pkg); err != nil {
+		t.Errorf("the XDM package written from the interface: %v", err)
+	}
+	if !strings.Contains(screenText(a), "MSSanté") {
+		t.Error("the done screen does not say what the .zip is for")
 	}
 	// A patient without a qualified INS is told why, and cannot export.
 	a = press(a, "esc", "esc")

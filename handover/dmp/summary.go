@@ -85,12 +85,8 @@ func Summarize(in Input) (Summary, error) {
 		{Label: "INS", Value: p.INS.NIR},
 		{Label: "Période", Value: french.Period(in.From, in.To)},
 	}
-	for i, sh := range who {
-		label := ""
-		if i == 0 {
-			label = plural(len(who), "Soins faits par", "Soins faits par")
-		}
-		r.Meta = append(r.Meta, handover.Field{Label: label, Value: shareLine(sh)})
+	for _, sh := range who {
+		r.Meta = append(r.Meta, handover.Field{Label: "Soins faits par", Value: shareLine(sh)})
 	}
 	r.Meta = append(r.Meta, handover.Field{Label: "Cabinet", Value: in.Cabinet.Name})
 	r.Meta = append(r.Meta, contactFields(p)...)
