@@ -25,13 +25,18 @@ func (a *app) dmpCmd() *cobra.Command {
 
 func (a *app) dmpExportCmd() *cobra.Command {
 	var patient, from, to, out string
-	var all bool
+	var all, xdm bool
 	cmd := &cobra.Command{
 		Use:   "export",
 		Short: "Écrire la synthèse de soins d'un patient (ou de tous) au format DMP",
 		Long: `Écrit, pour un patient et une période, une synthèse de soins infirmiers au format attendu par
 le DMP : un document CDA R2 (niveau 1) qui contient la synthèse en PDF, avec l'en-tête CI-SIS
 (INS, infirmière, cabinet, période), et ses métadonnées XDS (.json) pour le logiciel qui l'envoie.
+Les auteurs du document sont les infirmières qui ont fait les soins de la période (chacune avec
+son RPPS) ; celle qui exporte le signe. Avec --xdm, chaque synthèse est aussi écrite en paquet
+IHE XDM (.zip : INDEX.HTM, README.TXT, IHE_XDM/SUBSET01/METADATA.XML et le document), prêt à
+joindre à un message de messagerie sécurisée de santé (MSSanté) pour Mon espace santé du
+patient ou son médecin.
 Par défaut la période couvre les 4 dernières semaines. Exporter à nouveau la même synthèse en
 écrit une nouvelle version. Le patient doit avoir une INS qualifiée ; avec --all, les patients
 qui en ont une et des soins sur la période.
@@ -80,7 +85,7 @@ mode 0600 ; effacez-les de la clé USB une fois l'envoi fait.`,
 				}
 				written, skipped, failed := 0, 0, 0
 				for _, id := range ids {
-					res, err := svc.Export(cmd.Context(), id, start, end, out)
+					res, err := svc.ExportWith(cmd.Context(), id, start, end, out, dmpexport.Options{XDM: xdm})
 					var verrs patients.ValidationErrors
 					switch {
 					case !all && err != nil:
@@ -122,5 +127,6 @@ mode 0600 ; effacez-les de la clé USB une fois l'envoi fait.`,
 	f.StringVar(&from, "from", "", "début de la période (AAAA-MM-JJ ; par défaut il y a 4 semaines)")
 	f.StringVar(&to, "to", "", "fin de la période (AAAA-MM-JJ ; par défaut aujourd'hui)")
 	f.StringVar(&out, "out", "", "dossier où écrire les documents (la clé USB, par exemple)")
+	f.BoolVar(&xdm, "xdm", false, "écrire aussi le paquet IHE XDM (.zip) à joindre à un message MSSanté")
 	return cmd
 }
