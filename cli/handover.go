@@ -319,7 +319,7 @@ func packDataset(p handover.Pack) patients.Dataset {
 	if rem.Replacement != nil {
 		r = *rem.Replacement
 	}
-	r.ContractFrom, r.ContractTo, r.Replaces = p.From, p.To, nil
+	r.ContractFrom, r.ContractTo, r.Replaces, r.PackCreated = p.From, p.To, nil, p.Created
 	for _, t := range p.Titulaires {
 		r.Replaces = append(r.Replaces, t.ID)
 	}

@@ -17,32 +17,49 @@ import (
 
 func (a *app) handoverReturnCmd() *cobra.Command {
 	var out, recipient string
-	var passphrase bool
+	var passphrase, preview bool
 	cmd := &cobra.Command{
 		Use:   "return",
 		Short: "Fin du remplacement : écrire le retour chiffré (transmissions et visites) pour le/la titulaire",
 		Long: `Côté remplaçant(e), sur la base ouverte avec « handover open » : écrit un fichier chiffré avec
-les transmissions écrites et les visites faites (ou manquées) pendant la période, à rendre au/à la
-titulaire, qui l'importe avec « tournee handover import-return ».`,
+les transmissions écrites depuis la préparation du dossier (une note de la veille du premier jour
+comprise) et les visites faites, manquées ou reportées pendant la période, à rendre au/à la titulaire,
+qui l'importe avec « tournee handover import-return ». Avant d'écrire, la commande liste ce que le
+retour contient et signale ce qui resterait sur cet ordinateur (--apercu : la liste seule).`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if out == "" {
-				return usagef("--out FILE is required")
+			if out == "" && !preview {
+				return usagef("--out FICHIER est obligatoire")
 			}
-			if (recipient == "") == !passphrase {
-				return usagef("give --recipient AGE_PUBLIC_KEY or --passphrase")
+			if (recipient == "") == !passphrase && !preview {
+				return usagef("donnez --recipient CLÉ_PUBLIQUE_AGE ou --passphrase")
 			}
 			key := packfile.Key{Recipient: strings.TrimSpace(recipient)}
-			if passphrase {
+			if passphrase && !preview {
 				var err error
 				if key.Passphrase, err = a.packPassphrase(true); err != nil {
 					return err
 				}
 			}
 			return a.withDB(cmd, func(db *storage.DB) error {
-				ret, err := replacement.BuildReturn(cmd.Context(), db, a.env.Now())
+				ret, review, err := replacement.ReviewReturn(cmd.Context(), db, a.env.Now())
 				if err != nil {
 					return err
+				}
+				// She reads what goes back, and what would stay behind,
+				// before anything is written.
+				fmt.Fprintf(a.env.Stdout, "Le retour contient (%d) :\n", len(review.Included))
+				for _, l := range review.Included {
+					fmt.Fprintln(a.env.Stdout, "  - "+l)
+				}
+				if len(review.Behind) > 0 {
+					fmt.Fprintf(a.env.Stderr, "attention : %d élément(s) resteraient sur cet ordinateur :\n", len(review.Behind))
+					for _, l := range review.Behind {
+						fmt.Fprintln(a.env.Stderr, "  - "+l)
+					}
+				}
+				if preview {
+					return nil
 				}
 				if err := replacement.WriteReturn(ret, key, out, a.env.Now()); err != nil {
 					return err
@@ -57,6 +74,7 @@ titulaire, qui l'importe avec « tournee handover import-return ».`,
 	f.StringVar(&out, "out", "", "fichier à écrire (jamais écrasé)")
 	f.StringVar(&recipient, "recipient", "", "clé publique age du/de la titulaire (age1…)")
 	f.BoolVar(&passphrase, "passphrase", false, "chiffrer avec une phrase de passe")
+	f.BoolVar(&preview, "apercu", false, "lister ce que le retour contient et ce qui resterait, sans l'écrire")
 	return cmd
 }
 

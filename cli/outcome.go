@@ -74,6 +74,11 @@ func (a *app) visitOutcomeCmd(o outcome) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				if w, err := dayplan.ReplacedWarning(ctx, db, cab.CurrentNurse, v.Date); err != nil {
+					return err
+				} else if w != "" {
+					fmt.Fprintln(a.env.Stderr, "attention : "+w)
+				}
 				ws, what, err := a.recordOutcome(o, v, p, plans, cab.CurrentNurse, at != "", atTime, strings.TrimSpace(note), confirm)
 				if err != nil {
 					return err

@@ -104,6 +104,11 @@ func Load(ctx context.Context, st patients.Store, d patients.Date) (*Day, error)
 		StableIDs(d, day.Visits)
 		day.Visits = append(day.Visits, carried...)
 	}
+	// Who is replaced, and a replacement that cannot be worked, head the
+	// day's warnings: every plan shows them.
+	for _, m := range append(slices.Clone(day.Replacements), day.Notices...) {
+		day.Warnings = append(day.Warnings, planner.Warning{Msg: m})
+	}
 	for k := 1; k <= HistoryDays; k++ {
 		past, err := st.Visits(ctx, d.AddDays(-k))
 		if err != nil {

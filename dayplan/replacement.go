@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/rs/xid"
+
 	"tournee/french"
 	"tournee/patients"
 )
@@ -45,4 +47,31 @@ func replacementNotices(nurses []patients.Nurse, recs []patients.ReplacementReco
 			rem.FullName(), french.LongDate(d), until))
 	}
 	return lines, notices
+}
+
+// ReplacedWarning is what a titulaire reads when she records care on a day
+// she is replaced (CSP R.4312-84: she abstains from any nursing activity,
+// save assistance to a person in danger), or "" when she is not replaced
+// that day. It warns and does not block: an emergency is allowed.
+func ReplacedWarning(ctx context.Context, st patients.Store, nurse xid.ID, d patients.Date) (string, error) {
+	recs, err := replacementRecords(ctx, st)
+	if err != nil || len(recs) == 0 {
+		return "", err
+	}
+	nurses, err := st.Nurses(ctx)
+	if err != nil {
+		return "", err
+	}
+	r, ok := patients.ReplacedOn(nurses, recs, d)[nurse]
+	if !ok {
+		return "", nil
+	}
+	name := ""
+	for _, n := range nurses {
+		if n.ID == r.Remplacant {
+			name = n.FullName()
+		}
+	}
+	return fmt.Sprintf("vous êtes en remplacement %s par %s : le/la titulaire s'abstient de toute activité infirmière pendant le remplacement, sauf assistance à une personne en danger (CSP R.4312-84)",
+		french.Period(r.From, r.To), name), nil
 }

@@ -12,6 +12,31 @@ import (
 // ContractTitle is the title of the contract draft.
 const ContractTitle = "Contrat de remplacement (projet)"
 
+// The draft follows the clauses of the Ordre national des infirmiers' model
+// replacement contract for a nurse in private practice (« contrat type de
+// remplacement », ordre-infirmiers.fr — its headings, not its text, which
+// is not reproduced), each clause restating the rule it rests on
+// (docs/idel-rules.md §1 and §2):
+//
+//	Parties        identity, RPPS, Ordre registration number and conseil
+//	               départemental (CDOI) of each nurse; the remplaçant's
+//	               address and status (own practice or not)       — model contract
+//	Objet, durée   temporary replacement for the unavailability   — CSP R.4312-83, R.4312-85
+//	Conditions     replacement authorisation without own practice — CSP R.4312-83 al. 1
+//	               2 400 h in the last six years (conventionné)   — convention nationale (idelrempla.fr)
+//	               professional liability insurance (RCP)         — CSP L.1142-2
+//	               the CPAM informed; billing as the titulaire    — convention nationale (urps-infirmiers-centre.fr)
+//	Finances       rétrocession, cabinet share, IK                — model contract; macsf.fr
+//	Obligations    abstention of the titulaire                    — CSP R.4312-84
+//	               continuity of care                             — CSP R.4312-12
+//	               professional secrecy                           — CSP L.1110-4, R.4311-1; Code pénal 226-13
+//	               equipment, premises and vehicle                — model contract
+//	               end of the replacement, non-competition        — CSP R.4312-87
+//	               sending the contract to the Ordre              — CSP R.4312-83 al. 3
+//	Conciliation   a dispute goes first to the conseil départemental
+//	               de l'Ordre for conciliation                    — model contract (article not verified)
+//	Signatures
+
 // Contract returns the draft of the written contract, and false when the
 // replacement does not need one: a written contract is required beyond
 // 24 hours (CSP R.4312-85, see ContractRequired). The draft names no patient:
@@ -51,6 +76,7 @@ func (p Pack) ContractDraft() Report {
 		}}},
 		p.parties(),
 		p.object(),
+		p.practiceConditions(),
 		p.money(),
 		{Heading: "Obligations des parties", Entries: []Entry{
 			{Label: "Abstention du titulaire", Text: "Pendant toute la durée du remplacement, le titulaire s'abstient de toute activité infirmière, " +
@@ -64,12 +90,38 @@ func (p Pack) ContractDraft() Report {
 				"de remplacement auprès des patients du titulaire (CSP R.4312-87)."},
 			{Label: "Non-concurrence", Text: "Le remplaçant qui a remplacé le titulaire plus de trois mois, consécutifs ou non, ne peut pas, pendant deux ans, " +
 				"s'installer dans un cabinet où il entrerait en concurrence directe avec le titulaire, sauf accord entre eux notifié au conseil départemental de l'Ordre (CSP R.4312-87)."},
+			{Label: "Secret professionnel", Text: "Le remplaçant est tenu au secret professionnel pour tout ce qu'il apprend des patients du titulaire " +
+				"(CSP L.1110-4 et R.4311-1 ; Code pénal, art. 226-13). Les données confiées pour le remplacement ne servent qu'à la continuité des soins " +
+				"et sont effacées de ses appareils une fois les transmissions rendues."},
+			{Label: "Matériel, locaux et véhicule", Text: "Le remplaçant utilise le cabinet, le matériel et les consommables du titulaire pour les soins de sa patientèle ; " +
+				"il en prend soin et signale toute perte. Il se déplace avec son propre véhicule, assuré pour un usage professionnel, sauf accord contraire : ……"},
 			{Label: "Communication à l'Ordre", Text: "Chacune des parties adresse le présent contrat au conseil départemental de l'Ordre des infirmiers " +
 				"où elle est inscrite (CSP R.4312-83, al. 3)."},
 		}},
+		{Heading: "Conciliation", Entries: []Entry{{Label: "Différend", Text: "En cas de différend sur l'interprétation ou l'exécution du présent contrat, " +
+			"les parties s'engagent à le soumettre, avant toute action en justice, à la conciliation du conseil départemental de l'Ordre des infirmiers."}}},
 		p.signatures(),
 	}
 	return r
+}
+
+// toFill is what the nurses complete by hand when the base does not know.
+const toFill = "…… (à compléter)"
+
+func orFill(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return toFill
+	}
+	return s
+}
+
+// ordreLines are a nurse's registration at the Ordre, as the model
+// contract names each party.
+func ordreLines(n patients.Nurse) []Field {
+	return []Field{
+		{Label: "Inscrit(e) au tableau de l'Ordre sous le n°", Value: orFill(n.Ordre)},
+		{Label: "Conseil départemental de l'Ordre (CDOI)", Value: orFill(n.CDOI)},
+	}
 }
 
 func (p Pack) parties() Section {
@@ -79,11 +131,26 @@ func (p Pack) parties() Section {
 		if t.ADELI != "" {
 			e.Lines = append(e.Lines, Field{Label: "ADELI", Value: t.ADELI})
 		}
+		e.Lines = append(e.Lines, ordreLines(t)...)
 		e.Lines = append(e.Lines, Field{Label: "Exerçant au", Value: joinNonEmpty(", ", p.Cabinet.Name, p.Cabinet.Address.Label())})
 		sec.Entries = append(sec.Entries, e)
 	}
-	e := Entry{Label: "Le remplaçant", Text: nurseLine(p.Remplacant)}
-	if r := p.Remplacant.Replacement; r != nil && r.AuthorisationNumber != "" {
+	rem := p.Remplacant
+	e := Entry{Label: "Le remplaçant", Text: nurseLine(rem)}
+	e.Lines = append(e.Lines, ordreLines(rem)...)
+	address := ""
+	if rem.Address != nil {
+		address = rem.Address.Label()
+	}
+	e.Lines = append(e.Lines, Field{Label: "Demeurant", Value: orFill(address)})
+	status := "sans cabinet propre (remplaçant exclusif)"
+	if rem.OwnPractice {
+		status = "installé dans son propre cabinet"
+	}
+	e.Lines = append(e.Lines, Field{Label: "Statut", Value: status})
+	if r := rem.Replacement; rem.OwnPractice {
+		e.Lines = append(e.Lines, Field{Label: "Autorisation de remplacement", Value: "non requise (cabinet propre, CSP R.4312-83)"})
+	} else if r != nil && r.AuthorisationNumber != "" {
 		e.Lines = append(e.Lines, Field{Label: "Autorisation de remplacement", Value: "n° " + r.AuthorisationNumber +
 			", délivrée par le conseil départemental de l'Ordre des infirmiers"})
 		if v := validity(r.AuthorisationFrom, r.AuthorisationUntil); v != "" {
@@ -94,6 +161,29 @@ func (p Pack) parties() Section {
 	}
 	sec.Entries = append(sec.Entries, e)
 	return sec
+}
+
+// practiceConditions are what the remplaçant justifies before the replacement
+// starts (docs/idel-rules.md §1).
+func (p Pack) practiceConditions() Section {
+	rem := p.Remplacant
+	exp := "Le remplaçant justifie de 2 400 heures d'exercice infirmier au cours des six dernières années, condition pour remplacer un infirmier conventionné : ……"
+	if rem.Experience2400h {
+		exp = "Le remplaçant justifie de 2 400 heures d'exercice infirmier au cours des six dernières années, condition pour remplacer un infirmier conventionné (justificatif fourni)."
+	}
+	auth := "Le remplaçant, sans cabinet propre, est titulaire d'une autorisation de remplacement en cours de validité pendant toute la période, " +
+		"délivrée par le conseil départemental de l'Ordre (CSP R.4312-83) ; aucun remplacement n'a lieu au-delà de sa date de fin."
+	if rem.OwnPractice {
+		auth = "Le remplaçant exerce dans son propre cabinet : aucune autorisation de remplacement n'est requise (CSP R.4312-83)."
+	}
+	rcp := "Le remplaçant est couvert par sa propre assurance de responsabilité civile professionnelle (CSP L.1142-2) : assureur et n° de contrat " + orFill(rem.RCP) + "."
+	return Section{Heading: "Conditions d'exercice du remplaçant", Entries: []Entry{
+		{Label: "Autorisation", Text: auth},
+		{Label: "Expérience", Text: exp},
+		{Label: "Assurance (RCP)", Text: rcp},
+		{Label: "Caisse d'assurance maladie", Text: "Le titulaire informe sa caisse primaire d'assurance maladie (CPAM) du remplacement, de sa période et de l'identité du remplaçant ; " +
+			"le remplaçant facture sous l'identité du titulaire avec sa carte CPS de remplaçant."},
+	}}
 }
 
 func (p Pack) object() Section {

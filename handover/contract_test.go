@@ -3,6 +3,8 @@ package handover
 import (
 	"strings"
 	"testing"
+
+	"tournee/patients"
 )
 
 func TestContractRequiredBeyondOneDay(t *testing.T) {
@@ -71,5 +73,37 @@ func TestContractWithoutAuthorisation(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("the contract lacks %q", want)
 		}
+	}
+}
+
+// Issue 16, defect 7: the draft carries the model contract's clauses.
+func TestContractFollowsTheOrdresClauses(t *testing.T) {
+	t.Parallel()
+	in := input()
+	rem := &in.Data.Nurses[3]
+	rem.Ordre, rem.CDOI, rem.RCP = "62-123456", "CDOI du Pas-de-Calais", "MACSF n° 778899"
+	rem.Address = &patients.Address{Line: "12 rue des Lilas", PostalCode: "62000", City: "Arras"}
+	rem.Experience2400h = true
+	p, _ := mustPack(t, in)
+	page := string(RenderHTML(p.ContractDraft()))
+	for _, want := range []string{
+		"62-123456", "CDOI du Pas-de-Calais", "12 rue des Lilas, 62000 Arras", "sans cabinet propre",
+		"MACSF n° 778899", "L.1142-2", "2 400 heures", "(justificatif fourni)", "CPAM",
+		"Secret professionnel", "L.1110-4", "226-13", "Matériel, locaux et véhicule", "Conciliation",
+		"conciliation du conseil départemental",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the contract lacks %q", want)
+		}
+	}
+	// What the base does not know is left to fill in, never invented.
+	if strings.Count(page, "…… (à compléter)") < 2 {
+		t.Error("the titulaire's Ordre number and CDOI, unknown, should be left to complete")
+	}
+	rem.OwnPractice = true
+	p, _ = mustPack(t, in)
+	page = string(RenderHTML(p.ContractDraft()))
+	if !strings.Contains(page, "installé dans son propre cabinet") || !strings.Contains(page, "non requise (cabinet propre") {
+		t.Error("a remplaçant with her own practice needs no authorisation")
 	}
 }

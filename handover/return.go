@@ -25,6 +25,10 @@ type Return struct {
 	Remplacant patients.Nurse `json:"remplacant"`
 	From       patients.Date  `json:"from"`
 	To         patients.Date  `json:"to"`
+	// Since is when the pack was written (zero in returns of older
+	// versions): her transmissions are returned from then on, so a note
+	// written the evening before her first day comes back too.
+	Since time.Time `json:"since,omitzero"`
 	// Transmissions she wrote during the period, and the visits of the
 	// period that are no longer just planned (done, missed, postponed).
 	Transmissions []patients.Transmission `json:"transmissions"`
@@ -48,10 +52,10 @@ func BuildReturn(rem patients.Nurse, cabinetID xid.ID, ts []patients.Transmissio
 		return Return{}, ErrNotReplacement
 	}
 	out := Return{Format: ReturnFormat, Created: now, CabinetID: cabinetID, Titulaires: slices.Clone(r.Replaces),
-		Remplacant: rem, From: r.ContractFrom, To: r.ContractTo}
+		Remplacant: rem, From: r.ContractFrom, To: r.ContractTo, Since: r.PackCreated}
 	in := func(d patients.Date) bool { return !d.Before(out.From) && !d.After(out.To) }
 	for _, t := range ts {
-		if t.AuthorID == rem.ID && in(patients.DateOf(t.At)) {
+		if t.AuthorID == rem.ID && out.transmissionIn(t.At) {
 			out.Transmissions = append(out.Transmissions, t)
 		}
 	}
@@ -64,6 +68,24 @@ func BuildReturn(rem patients.Nurse, cabinetID xid.ID, ts []patients.Transmissio
 	}
 	slices.SortStableFunc(out.Transmissions, func(a, b patients.Transmission) int { return a.At.Compare(b.At) })
 	return out, nil
+}
+
+// MaxLeadDays bounds how long before the period a pack may have been
+// written and still bring back what she wrote since (a forged Since must
+// not pull in notes of long ago).
+const MaxLeadDays = 62
+
+// transmissionIn tells a transmission a return carries by its time: within
+// the period, or written since the pack was (Since) and before the return.
+func (r Return) transmissionIn(at time.Time) bool {
+	d := patients.DateOf(at)
+	if !d.Before(r.From) && !d.After(r.To) {
+		return true
+	}
+	if r.Since.IsZero() || at.Before(r.Since) || at.After(r.Created) {
+		return false
+	}
+	return !patients.DateOf(r.Since).Before(r.From.AddDays(-MaxLeadDays))
 }
 
 // reported tells the outcomes a return brings back: what she did, or could
@@ -209,7 +231,9 @@ func (r Return) Screen(s ReturnScope) (ReturnPlan, error) {
 			aside(what, "patient inconnu de cette base")
 		case !covered[t.PatientID]:
 			aside(what, "patient hors du remplacement")
-		case !in(patients.DateOf(t.At)):
+		case t.At.After(s.Now.Add(24 * time.Hour)):
+			aside(what, "écrite à une date future")
+		case !r.transmissionIn(t.At):
 			aside(what, "écrite hors de la période du remplacement")
 		case !t.Corrects.IsZero() && !taken[t.Corrects] && s.Transmissions[t.Corrects].ID.IsZero():
 			aside(what, "elle corrige une transmission inconnue")

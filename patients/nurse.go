@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/rs/xid"
@@ -70,6 +71,10 @@ type Replacement struct {
 	ContractFrom        Date     `json:"contract_from"`
 	ContractTo          Date     `json:"contract_to"`
 	CabinetShare        float64  `json:"cabinet_share"` // 0..1, kept by the titulaire
+	// PackCreated is when the pack her base was opened from was written:
+	// her return carries what she wrote from then on (a note the evening
+	// before her first day included).
+	PackCreated time.Time `json:"pack_created,omitzero"`
 }
 
 // Nurse is an infirmier(e) libéral(e) of the cabinet, or a remplaçant(e).

@@ -240,34 +240,52 @@ func WriteNew(path string, data []byte) error {
 
 // BuildReturn gathers, from the remplaçant's base, what goes back.
 func BuildReturn(ctx context.Context, st patients.Store, now time.Time) (handover.Return, error) {
+	ret, _, err := ReviewReturn(ctx, st, now)
+	return ret, err
+}
+
+// ReviewReturn gathers the return and what to tell her before it is
+// written: what it carries, and what of hers would stay behind.
+func ReviewReturn(ctx context.Context, st patients.Store, now time.Time) (handover.Return, handover.ReturnReview, error) {
+	var rv handover.ReturnReview
+	ret, ts, vs, names, err := gatherReturn(ctx, st, now)
+	if err != nil {
+		return ret, rv, err
+	}
+	return ret, ret.Review(ts, vs, names, patients.DateOf(now)), nil
+}
+
+func gatherReturn(ctx context.Context, st patients.Store, now time.Time) (handover.Return, []patients.Transmission, []patients.Visit, map[xid.ID]string, error) {
 	cab, err := st.Cabinet(ctx)
 	if err != nil {
-		return handover.Return{}, err
+		return handover.Return{}, nil, nil, nil, err
 	}
 	rem, err := st.Nurse(ctx, cab.CurrentNurse)
 	if err != nil {
-		return handover.Return{}, err
+		return handover.Return{}, nil, nil, nil, err
 	}
 	ps, err := st.Patients(ctx, patients.PatientFilter{IncludeArchived: true})
 	if err != nil {
-		return handover.Return{}, err
+		return handover.Return{}, nil, nil, nil, err
 	}
 	var ts []patients.Transmission
 	var vs []patients.Visit
+	names := make(map[xid.ID]string, len(ps))
 	for _, p := range ps {
+		names[p.ID] = p.DisplayName()
 		t, err := st.Transmissions(ctx, p.ID, 0)
 		if err != nil {
-			return handover.Return{}, err
+			return handover.Return{}, nil, nil, nil, err
 		}
 		v, err := st.VisitsOfPatient(ctx, p.ID, 0)
 		if err != nil {
-			return handover.Return{}, err
+			return handover.Return{}, nil, nil, nil, err
 		}
 		ts, vs = append(ts, t...), append(vs, v...)
 	}
 	ret, err := handover.BuildReturn(rem, cab.ID, ts, vs, now)
 	if err != nil {
-		return ret, err
+		return ret, nil, nil, nil, err
 	}
 	if c, ok := st.(clocked); ok && len(ret.Visits) > 0 {
 		ids := make([]xid.ID, len(ret.Visits))
@@ -275,10 +293,10 @@ func BuildReturn(ctx context.Context, st patients.Store, now time.Time) (handove
 			ids[i] = v.ID
 		}
 		if ret.OutcomeStamps, err = c.OutcomeStamps(ctx, ids); err != nil {
-			return ret, err
+			return ret, nil, nil, nil, err
 		}
 	}
-	return ret, nil
+	return ret, ts, vs, names, nil
 }
 
 // WriteReturn seals a return bundle for the key and writes it to path.

@@ -29,6 +29,7 @@ func (s roundScreen) Update(msg tea.Msg) (roundScreen, tea.Cmd) {
 			}
 			s.date = s.today()
 			if n, ok := s.nurse(); ok {
+				s.date = firstDay(s.date, n)
 				s.round = defaultRound(n, s.deps.Now())
 			}
 			return s.reload()

@@ -85,6 +85,9 @@ func (s roundScreen) summaryLine() string {
 	if s.problem != "" {
 		return ansi.Truncate(st.Alert.Render("⚠ "+s.problem), s.w, "…")
 	}
+	if line := s.replacedLine(); line != "" {
+		return ansi.Truncate(st.Alert.Render("⚠ "+line), s.w, "…")
+	}
 	r := s.route
 	if len(r.Stops) == 0 {
 		if len(s.rows) == 0 {
