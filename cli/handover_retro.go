@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/rs/xid"
 	"github.com/spf13/cobra"
@@ -66,11 +67,24 @@ sont listés. Avec --out, écrit aussi le relevé en PDF.`,
 				if err != nil {
 					return err
 				}
+				recs, err := db.Replacements(ctx)
+				if err != nil {
+					return err
+				}
+				contracts := handover.ContractsOf(rem, recs)
 				var tits []patients.Nurse
 				ids := titulaires
-				if len(ids) == 0 && rem.Replacement != nil {
-					for _, id := range rem.Replacement.Replaces {
-						ids = append(ids, id.String())
+				if len(ids) == 0 {
+					// The titulaires of the contracts in force over the period.
+					for _, c := range contracts {
+						if c.To.Before(start) || c.From.After(end) {
+							continue
+						}
+						for _, id := range c.Titulaires {
+							if !slices.Contains(ids, id.String()) {
+								ids = append(ids, id.String())
+							}
+						}
 					}
 				}
 				if len(ids) == 0 {
@@ -107,8 +121,13 @@ sont listés. Avec --out, écrit aussi le relevé en PDF.`,
 					if rem.Replacement != nil && rem.Replacement.CabinetShare > 0 {
 						rate = rem.Replacement.CabinetShare
 					}
+					for _, rec := range recs {
+						if rec.Remplacant == rem.ID && rec.Overlaps(start, end) {
+							rate = rec.Share
+						}
+					}
 				}
-				r, err := handover.ComputeRetrocession(rem, tits, visits, plans, ps, ngap.CabinetOf(cab, z), start, end, rate, includeIK, tariffs)
+				r, err := handover.ComputeRetrocession(rem, tits, contracts, visits, plans, ps, ngap.CabinetOf(cab, z), start, end, rate, includeIK, tariffs)
 				if err != nil {
 					return err
 				}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/rs/xid"
 
@@ -36,8 +37,10 @@ type Retrocession struct {
 	IncludeIK bool
 	Visits    []ngap.VisitFees
 	// Excluded counts her done visits of the period asked that are not the
-	// titulaires': outside the contract, or to patients who are not theirs.
+	// titulaires': outside the contracts, or to patients who are not theirs.
 	Excluded int
+	// NoContract: no contract was recorded, the period asked was taken.
+	NoContract bool
 	// Gross is every fee of her visits; TravelExcluded the IK left out of
 	// the base; Base = Gross − TravelExcluded; Kept = Base × Share rounded
 	// half up to the cent; Due = Base − Kept.
@@ -48,18 +51,42 @@ type Retrocession struct {
 	Payable int64
 }
 
+// Contract is one agreed replacement: the remplaçant stands in for the
+// titulaires from From to To inclusive (a stored patients.ReplacementRecord,
+// or the contract recorded on her Nurse).
+type Contract struct {
+	From, To   patients.Date
+	Titulaires []xid.ID
+}
+
+// ContractsOf returns the contracts of a remplaçant: her active replacement
+// records, or else the contract recorded on her Nurse.
+func ContractsOf(remplacant patients.Nurse, records []patients.ReplacementRecord) []Contract {
+	var cs []Contract
+	for _, r := range records {
+		if r.Remplacant == remplacant.ID && r.Active() {
+			cs = append(cs, Contract{From: r.From, To: r.To, Titulaires: r.Titulaires})
+		}
+	}
+	if c := remplacant.Replacement; len(cs) == 0 && c != nil && !c.ContractFrom.IsZero() {
+		cs = append(cs, Contract{From: c.ContractFrom, To: c.ContractTo, Titulaires: c.Replaces})
+	}
+	return cs
+}
+
 // ComputeRetrocession bills the visits the remplaçant did for the
 // titulaires and computes the rétrocession on them. A visit counts when it
-// is done by her (status Done, DoneBy her id), on a day of [from, to] within
-// her contract (Replacement.ContractFrom–ContractTo, when recorded), for a
-// patient of a titulaire (Patient.PrimaryNurse): her visits outside the
-// contract or to other patients are hers, not the titulaire's, and are
-// counted in Excluded. It refuses a remplaçant who is one of the titulaires,
-// a titulaire the contract does not name, a share outside 0..1 (0 is
-// allowed: a free replacement) and a period outside the contract. Every
-// visit is billed by ngap.BillVisits with the cabinet's commune, zone and
+// is done by her (status Done, DoneBy her id), on a day of [from, to]
+// covered by one of her contracts that names a titulaire asked, for a
+// patient of that titulaire (Patient.PrimaryNurse): her visits outside the
+// contracts or to other patients are hers, not the titulaire's, and are
+// counted in Excluded. Without any contract the period asked is taken as
+// it is, with a point to check. It refuses a remplaçant who is one of the
+// titulaires, a titulaire no contract names, a period no contract covers,
+// and a share outside 0..1 (0 is allowed: a free replacement). Every visit
+// is billed by ngap.BillVisits with the cabinet's commune, zone and
 // distances (cab); the statement shows the lines.
-func ComputeRetrocession(remplacant patients.Nurse, titulaires []patients.Nurse, visits []patients.Visit, plans []patients.CarePlan,
+func ComputeRetrocession(remplacant patients.Nurse, titulaires []patients.Nurse, contracts []Contract, visits []patients.Visit, plans []patients.CarePlan,
 	pts []patients.Patient, cab ngap.Cabinet, from, to patients.Date, share float64, includeIK bool, t ngap.Tariffs) (Retrocession, error) {
 	r := Retrocession{Remplacant: remplacant, Titulaires: titulaires, From: from, To: to, Share: share, IncludeIK: includeIK}
 	switch {
@@ -79,32 +106,66 @@ func ComputeRetrocession(remplacant patients.Nurse, titulaires []patients.Nurse,
 			return r, &ScopeError{Fr: fmt.Sprintf("%s ne peut pas être à la fois remplaçante et titulaire remplacée", remplacant.FullName())}
 		}
 	}
-	if c := remplacant.Replacement; c != nil && !c.ContractFrom.IsZero() {
+	// covers tells whether day d for a patient of titulaire tit is hers.
+	covers := func(d patients.Date, tit xid.ID) bool {
+		if !slices.Contains(tits, tit) {
+			return false
+		}
+		if len(contracts) == 0 {
+			return true
+		}
+		return slices.ContainsFunc(contracts, func(c Contract) bool {
+			return !d.Before(c.From) && !d.After(c.To) && (len(c.Titulaires) == 0 || slices.Contains(c.Titulaires, tit))
+		})
+	}
+	if len(contracts) == 0 {
+		r.NoContract = true
+	} else {
 		for _, n := range titulaires {
-			if len(c.Replaces) > 0 && !slices.Contains(c.Replaces, n.ID) {
-				return r, &ScopeError{Fr: fmt.Sprintf("le contrat de %s ne prévoit pas le remplacement de %s", remplacant.FullName(), n.FullName())}
+			if !slices.ContainsFunc(contracts, func(c Contract) bool { return len(c.Titulaires) == 0 || slices.Contains(c.Titulaires, n.ID) }) {
+				return r, &ScopeError{Fr: fmt.Sprintf("aucun contrat de %s ne prévoit le remplacement de %s", remplacant.FullName(), n.FullName())}
 			}
 		}
-		if from.Before(c.ContractFrom) {
-			r.From = c.ContractFrom
+		// The statement's period is the part of the period asked that the
+		// contracts cover.
+		var lo, hi patients.Date
+		for _, c := range contracts {
+			if c.To.Before(from) || c.From.After(to) {
+				continue
+			}
+			cf, ct := c.From, c.To
+			if cf.Before(from) {
+				cf = from
+			}
+			if ct.After(to) {
+				ct = to
+			}
+			if lo.IsZero() || cf.Before(lo) {
+				lo = cf
+			}
+			if hi.IsZero() || ct.After(hi) {
+				hi = ct
+			}
 		}
-		if !c.ContractTo.IsZero() && to.After(c.ContractTo) {
-			r.To = c.ContractTo
+		if lo.IsZero() {
+			var ps []string
+			for _, c := range contracts {
+				ps = append(ps, french.Period(c.From, c.To))
+			}
+			return r, &ScopeError{Fr: fmt.Sprintf("la période %s est hors des contrats de %s (%s)", french.Period(from, to),
+				remplacant.FullName(), strings.Join(ps, ", "))}
 		}
-		if r.To.Before(r.From) {
-			return r, &ScopeError{Fr: fmt.Sprintf("la période %s est hors du contrat de %s (%s)", french.Period(from, to),
-				remplacant.FullName(), french.Period(c.ContractFrom, c.ContractTo))}
-		}
+		r.From, r.To = lo, hi
 	}
 	planByID := make(map[xid.ID]patients.CarePlan, len(plans))
 	for _, p := range plans {
 		planByID[p.ID] = p
 	}
 	homes := make(map[xid.ID]ngap.Home, len(pts))
-	covered := map[xid.ID]bool{}
+	primary := map[xid.ID]xid.ID{}
 	for _, p := range pts {
 		homes[p.ID] = ngap.HomeOf(p)
-		covered[p.ID] = slices.Contains(tits, p.PrimaryNurse)
+		primary[p.ID] = p.PrimaryNurse
 	}
 	var hers []patients.Visit
 	for _, v := range visits {
@@ -114,7 +175,7 @@ func ComputeRetrocession(remplacant patients.Nurse, titulaires []patients.Nurse,
 		if v.Date.Before(from) || v.Date.After(to) {
 			continue // outside what was asked: not even counted
 		}
-		if v.Date.Before(r.From) || v.Date.After(r.To) || !covered[v.PatientID] {
+		if !covers(v.Date, primary[v.PatientID]) {
 			r.Excluded++
 			continue
 		}
@@ -239,6 +300,10 @@ func (r Retrocession) Statement() Report {
 	}
 
 	checks := Section{Heading: "Points à vérifier", Empty: "Aucun"}
+	if r.NoContract {
+		checks.Entries = append(checks.Entries, Entry{Label: "Contrat",
+			Text: "aucun contrat de remplacement enregistré : la période demandée a été prise telle quelle"})
+	}
 	if r.Excluded > 0 {
 		checks.Entries = append(checks.Entries, Entry{Label: visitsText(r.Excluded),
 			Text: "faites hors du contrat ou pour des patients qui ne sont pas ceux des titulaires : non comptées"})

@@ -128,7 +128,7 @@ func (w *retroWorld) compute(t *testing.T, share float64, includeIK bool) Retroc
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := ComputeRetrocession(w.remplacant, []patients.Nurse{w.titulaire}, w.visits, w.plans, w.pts, w.cab(), w.from, w.to, share, includeIK, tab)
+	r, err := ComputeRetrocession(w.remplacant, []patients.Nurse{w.titulaire}, nil, w.visits, w.plans, w.pts, w.cab(), w.from, w.to, share, includeIK, tab)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,13 +207,13 @@ func TestComputeRetrocessionRefuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if _, err := ComputeRetrocession(tt.rempl, []patients.Nurse{w.titulaire}, w.visits, w.plans, w.pts, w.cab(), tt.from, tt.to, tt.share, false, tab); err == nil {
+			if _, err := ComputeRetrocession(tt.rempl, []patients.Nurse{w.titulaire}, nil, w.visits, w.plans, w.pts, w.cab(), tt.from, tt.to, tt.share, false, tab); err == nil {
 				t.Error("accepted")
 			}
 		})
 	}
 	// A visit whose plan is gone cannot be priced: refuse rather than underpay.
-	if _, err := ComputeRetrocession(w.remplacant, []patients.Nurse{w.titulaire}, w.visits, w.plans[1:], w.pts, w.cab(), w.from, w.to, 0.1, false, tab); err == nil {
+	if _, err := ComputeRetrocession(w.remplacant, []patients.Nurse{w.titulaire}, nil, w.visits, w.plans[1:], w.pts, w.cab(), w.from, w.to, 0.1, false, tab); err == nil {
 		t.Error("a visit with a missing care plan was accepted")
 	}
 }
@@ -307,7 +307,8 @@ func TestComputeRetrocessionScope(t *testing.T) {
 	// A contract from 2 to 8 March: the second week is not the titulaire's.
 	rem := w.remplacant
 	rem.Replacement = &patients.Replacement{ContractFrom: w.from, ContractTo: w.from.AddDays(6), Replaces: []xid.ID{w.titulaire.ID}}
-	r, err = ComputeRetrocession(rem, []patients.Nurse{w.titulaire}, w.visits, w.plans, w.pts, w.cab(), w.from, w.to, 0.10, false, tab)
+	contracts := ContractsOf(rem, nil)
+	r, err = ComputeRetrocession(rem, []patients.Nurse{w.titulaire}, contracts, w.visits, w.plans, w.pts, w.cab(), w.from, w.to, 0.10, false, tab)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,17 +319,24 @@ func TestComputeRetrocessionScope(t *testing.T) {
 		t.Errorf("%d counted + %d excluded, want the 47 she did in the period asked", len(r.Visits), r.Excluded)
 	}
 	// A period entirely outside the contract.
-	if _, err := ComputeRetrocession(rem, []patients.Nurse{w.titulaire}, w.visits, w.plans, w.pts, w.cab(), w.to.AddDays(10), w.to.AddDays(12), 0.1, false, tab); err == nil || !strings.Contains(err.Error(), "hors du contrat") {
+	if _, err := ComputeRetrocession(rem, []patients.Nurse{w.titulaire}, contracts, w.visits, w.plans, w.pts, w.cab(), w.to.AddDays(10), w.to.AddDays(12), 0.1, false, tab); err == nil || !strings.Contains(err.Error(), "hors des contrats") {
 		t.Errorf("period outside the contract: %v", err)
 	}
 	// A titulaire the contract does not name.
 	other := patients.Nurse{ID: xid.New(), FirstName: "Karim", LastName: "Benali"}
-	if _, err := ComputeRetrocession(rem, []patients.Nurse{other}, w.visits, w.plans, w.pts, w.cab(), w.from, w.to, 0.1, false, tab); err == nil || !strings.Contains(err.Error(), "ne prévoit pas") {
+	if _, err := ComputeRetrocession(rem, []patients.Nurse{other}, contracts, w.visits, w.plans, w.pts, w.cab(), w.from, w.to, 0.1, false, tab); err == nil || !strings.Contains(err.Error(), "ne prévoit le remplacement") {
 		t.Errorf("titulaire outside the contract: %v", err)
 	}
 	// Herself.
-	if _, err := ComputeRetrocession(w.remplacant, []patients.Nurse{w.remplacant}, w.visits, w.plans, w.pts, w.cab(), w.from, w.to, 0.1, false, tab); err == nil || !strings.Contains(err.Error(), "à la fois") {
+	if _, err := ComputeRetrocession(w.remplacant, []patients.Nurse{w.remplacant}, nil, w.visits, w.plans, w.pts, w.cab(), w.from, w.to, 0.1, false, tab); err == nil || !strings.Contains(err.Error(), "à la fois") {
 		t.Errorf("a nurse replacing herself: %v", err)
+	}
+	// A stored replacement record wins over the Nurse's contract: two
+	// separate weeks, the second one's visits counted, the first's not.
+	recs := []patients.ReplacementRecord{{Remplacant: rem.ID, Titulaires: []xid.ID{w.titulaire.ID}, From: w.from.AddDays(7), To: w.to}}
+	r, err = ComputeRetrocession(rem, []patients.Nurse{w.titulaire}, ContractsOf(rem, recs), w.visits, w.plans, w.pts, w.cab(), w.from, w.to, 0.10, false, tab)
+	if err != nil || r.From != w.from.AddDays(7) || slices.ContainsFunc(r.Visits, func(f ngap.VisitFees) bool { return f.Date.Before(r.From) }) {
+		t.Errorf("record contract: %v, period %s–%s", err, r.From, r.To)
 	}
 	// Share 0: everything is due.
 	r = w.compute(t, 0, false)
