@@ -10,6 +10,7 @@ import (
 	"github.com/rs/xid"
 	"github.com/spf13/cobra"
 
+	"tournee/ngap"
 	"tournee/patients"
 )
 
@@ -31,6 +32,11 @@ type carePlanFlags struct {
 	notBefore, nurse                   string
 	prescriber, prescribedOn, cotation string
 	notes                              string
+	// The structured cotation (issue 15): a preset or acts one by one, and
+	// the prescription's mentions that drive the majorations.
+	preset                   string
+	acts                     []string
+	sundaysHolidays, nightOr bool
 }
 
 func (f *carePlanFlags) register(cmd *cobra.Command) {
@@ -57,7 +63,11 @@ func (f *carePlanFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.nurse, "infirmiere", "", "identifiant de l'infirmière préférée (« aucune » pour l'enlever)")
 	fs.StringVar(&f.prescriber, "prescripteur", "", "médecin prescripteur")
 	fs.StringVar(&f.prescribedOn, "prescrit-le", "", "date de la prescription (AAAA-MM-JJ)")
-	fs.StringVar(&f.cotation, "cotation", "", "cotation NGAP, ex. « AMI 1 + MAU »")
+	fs.StringVar(&f.cotation, "cotation", "", "note de cotation en texte libre (lue comme actes seulement si aucun acte n'est donné)")
+	fs.StringVar(&f.preset, "cotation-type", "", "cotation courante : "+presetIDs()+" (« aucune » pour enlever les actes)")
+	fs.StringArrayVar(&f.acts, "acte", nil, "un acte : lettre-clé, coefficient et précisions (5bis, perfusion, lourd), ex. « AMI 1 5bis », « AIS 3 », « MCI » (répétable ; remplace les actes)")
+	fs.BoolVar(&f.sundaysHolidays, "dimanches-feries", false, "prescription « y compris dimanches et jours fériés » (majoration F)")
+	fs.BoolVar(&f.nightOr, "horaire-impose-nuit", false, "prescription « horaire imposé / nuit » (majorations de nuit N1, N2)")
 	fs.StringVar(&f.notes, "notes", "", "notes")
 }
 
@@ -158,7 +168,98 @@ func (f *carePlanFlags) apply(cmd *cobra.Command, c *patients.CarePlan, today pa
 	if set("notes") {
 		c.Notes = strings.TrimSpace(f.notes)
 	}
+	return f.applyActs(cmd, c, today)
+}
+
+func presetIDs() string {
+	var ids []string
+	for _, p := range ngap.Presets() {
+		ids = append(ids, p.ID)
+	}
+	return strings.Join(ids, ", ")
+}
+
+// applyActs sets the structured cotation and the prescription's mentions,
+// and checks the acts against the tariff table in force on the
+// prescription's day (or today).
+func (f *carePlanFlags) applyActs(cmd *cobra.Command, c *patients.CarePlan, today patients.Date) error {
+	set := cmd.Flags().Changed
+	if set("cotation-type") && set("acte") {
+		return usagef("--cotation-type ou --acte, pas les deux")
+	}
+	if set("cotation-type") {
+		switch id := strings.TrimSpace(f.preset); id {
+		case "aucune", "":
+			c.Acts = nil
+		default:
+			p, ok := ngap.PresetByID(id)
+			if !ok {
+				return usagef("--cotation-type : « %s » inconnue (%s)", id, presetIDs())
+			}
+			c.Acts = p.Acts
+		}
+	}
+	if set("acte") {
+		c.Acts = nil
+		for _, s := range f.acts {
+			a, err := parseAct(s)
+			if err != nil {
+				return usagef("--acte : %v", err)
+			}
+			c.Acts = append(c.Acts, a)
+		}
+	}
+	if set("dimanches-feries") {
+		c.SundaysAndHolidays = f.sundaysHolidays
+	}
+	if set("horaire-impose-nuit") {
+		c.NightOrFixedTime = f.nightOr
+	}
+	if len(c.Acts) == 0 || !(set("cotation-type") || set("acte")) {
+		return nil
+	}
+	t, err := ngap.Load()
+	if err != nil {
+		return err
+	}
+	on := today
+	if !c.PrescribedOn.IsZero() {
+		on = c.PrescribedOn
+	}
+	if err := ngap.ValidateActs(c.Acts, t, on); err != nil {
+		return usagef("cotation : %v", err)
+	}
 	return nil
+}
+
+// actModifierWords are the words --acte takes for the modifiers.
+var actModifierWords = map[string]patients.ActModifier{
+	"5bis": patients.Surveillance5bis, "surveillance": patients.Surveillance5bis,
+	"perfusion": patients.PerfusionStage, "lourd": patients.HeavyDressing, "pansement-lourd": patients.HeavyDressing,
+}
+
+// parseAct reads « AMI 1,5 », « AMI 1 5bis », « MCI » (coefficient 1).
+func parseAct(s string) (patients.CareAct, error) {
+	fields := strings.Fields(s)
+	if len(fields) == 0 {
+		return patients.CareAct{}, fmt.Errorf("acte vide (ex. « AMI 1 »)")
+	}
+	a := patients.CareAct{Key: strings.ToUpper(fields[0]), Coef: 1}
+	rest := fields[1:]
+	if len(rest) > 0 {
+		if c, err := strconv.ParseFloat(strings.Replace(rest[0], ",", ".", 1), 64); err == nil {
+			a.Coef = c
+			rest = rest[1:]
+		}
+	}
+	for _, w := range rest {
+		m, ok := actModifierWords[strings.ToLower(w)]
+		if !ok {
+			return a, fmt.Errorf("« %s » : précision « %s » inconnue (5bis, perfusion, lourd)", s, w)
+		}
+		a.Modifiers = append(a.Modifiers, m)
+	}
+	return a, nil
 }
 
 // applyRecurrence sets how often the care repeats. A new kind of

@@ -16,6 +16,7 @@ import (
 
 	"tournee/dayplan"
 	"tournee/french"
+	"tournee/ngap"
 	"tournee/patients"
 )
 
@@ -29,8 +30,18 @@ type carePlanDraft struct {
 	strict, fasting                  bool
 	labCutoff                        string
 	prescriber, prescribedOn, endsOn string
-	errs                             map[string]string
+	// preset is a cotation of ngap.Presets to set, keepActs to keep the
+	// plan's acts as they are, noActs to remove them.
+	preset                       string
+	sundaysHolidays, nightOrTime bool
+	errs                         map[string]string
 }
+
+// Values of carePlanDraft.preset besides the preset ids.
+const (
+	keepActs = ""
+	noActs   = "aucune"
+)
 
 type carePlanForm struct {
 	orig    patients.CarePlan
@@ -68,6 +79,9 @@ func carePlanDraftOf(c patients.CarePlan, today patients.Date) *carePlanDraft {
 		prescriber:   c.Prescriber,
 		prescribedOn: french.ShortDate(c.PrescribedOn),
 		endsOn:       french.ShortDate(c.EndsOn),
+
+		sundaysHolidays: c.SundaysAndHolidays,
+		nightOrTime:     c.NightOrFixedTime,
 	}
 	if c.ID.IsZero() {
 		// A new plan: the usual case is a daily care from today.
@@ -127,6 +141,16 @@ func (f *carePlanForm) build() tea.Cmd {
 	notGivenDays := func() bool { return d.recurrence != string(patients.GivenDays) }
 	notBlood := func() bool { return d.kind != string(patients.BloodDraw) }
 	hidden := [len(carePlanGroups)]func() bool{2: notEveryN, 3: notWeekdays, 4: notGivenDays, 6: notBlood}
+	current := "Aucun acte"
+	if len(f.orig.Acts) > 0 {
+		current = patients.ActsText(f.orig.Acts)
+	} else if strings.TrimSpace(f.orig.Cotation) != "" {
+		current = "d'après la note « " + f.orig.Cotation + " »"
+	}
+	presets := []huh.Option[string]{huh.NewOption("Garder : "+current, keepActs), huh.NewOption("Aucun acte", noActs)}
+	for _, p := range ngap.Presets() {
+		presets = append(presets, huh.NewOption(p.Label, p.ID))
+	}
 	f.form = newForm(f.styles,
 		huh.NewGroup(
 			huh.NewSelect[string]().Title("Type de soin").Options(kinds...).Value(&d.kind).Height(6).
@@ -178,6 +202,14 @@ func (f *carePlanForm) build() tea.Cmd {
 			huh.NewInput().Title("Fin de prescription").Value(&d.endsOn).
 				Validate(dateCheck).Description(f.desc("fin de prescription", "JJ/MM/AAAA, vide si sans fin")),
 		).Title("Prescription"),
+		huh.NewGroup(
+			huh.NewSelect[string]().Title("Cotation").Options(presets...).Value(&d.preset).Height(8).
+				Description(f.desc("cotation", "les actes facturés à chaque passage")),
+			huh.NewConfirm().Title("Y compris dimanches et jours fériés ?").Value(&d.sundaysHolidays).Affirmative("Oui").Negative("Non").
+				Description("mention de l'ordonnance : majoration F ces jours-là"),
+			huh.NewConfirm().Title("Horaire imposé / nuit ?").Value(&d.nightOrTime).Affirmative("Oui").Negative("Non").
+				Description("mention de l'ordonnance : majoration de nuit entre 20h et 8h"),
+		).Title("Cotation"),
 	)
 	f.sizeForm()
 	cmds := []tea.Cmd{f.form.Init()}
@@ -200,7 +232,7 @@ func (f *carePlanForm) build() tea.Cmd {
 // form, in the order of the pages.
 var carePlanGroups = [...][]string{
 	{"type", "libellé", "durée"}, {"récurrence", "début"}, {"fréquence"}, {"jours"}, {"dates"},
-	{"horaires"}, {}, {"fin de prescription"},
+	{"horaires"}, {}, {"fin de prescription"}, {"cotation"},
 }
 
 // carePlanGroup is the page showing an error key, or -1.
@@ -221,8 +253,11 @@ func (f *carePlanForm) desc(field, hint string) string {
 }
 
 func carePlanFieldKey(field string) string {
-	if strings.HasPrefix(field, "plage") {
+	switch {
+	case strings.HasPrefix(field, "plage"):
 		return "horaires"
+	case strings.HasPrefix(field, "acte"):
+		return "cotation"
 	}
 	return field
 }
@@ -302,6 +337,27 @@ func (f carePlanForm) carePlan() (patients.CarePlan, patients.ValidationErrors) 
 	}
 	if c.EndsOn, err = parseOptionalDate(d.endsOn); err != nil {
 		bad("fin de prescription", err)
+	}
+	switch d.preset {
+	case keepActs:
+	case noActs:
+		c.Acts = nil
+	default:
+		if p, ok := ngap.PresetByID(d.preset); ok {
+			c.Acts = p.Acts
+		}
+	}
+	c.SundaysAndHolidays, c.NightOrFixedTime = d.sundaysHolidays, d.nightOrTime
+	if len(c.Acts) > 0 && d.preset != keepActs {
+		on := c.PrescribedOn
+		if on.IsZero() {
+			on = f.today
+		}
+		if t, err := ngap.Load(); err != nil {
+			bad("cotation", err)
+		} else if err := ngap.ValidateActs(c.Acts, t, on); err != nil {
+			bad("cotation", err)
+		}
 	}
 	if err := c.Validate(); err != nil {
 		var ves patients.ValidationErrors
