@@ -70,18 +70,25 @@ func BenchmarkMatrix60(b *testing.B) {
 	n := loadMonaco(b)
 	pts := monacoPoints(b, n, 60, 3)
 	n.Matrix(pts, Time, Urban) // weights cached, as in a running app
+	benchMatrix(b, n, pts, Time)
+}
+
+// benchMatrix times the matrix, reporting the CPU time per matrix too.
+func benchMatrix(b *testing.B, n *Network, pts []orb.Point, m Metric) {
+	b.Helper()
+	runs, cpu0 := 0, cpuTime()
 	for b.Loop() {
-		n.Matrix(pts, Time, Urban)
+		n.Matrix(pts, m, Urban)
+		runs++
 	}
+	b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(runs), "cpu-ms/op")
 }
 
 func BenchmarkMatrix60Distance(b *testing.B) {
 	n := loadMonaco(b)
 	pts := monacoPoints(b, n, 60, 3)
 	n.Matrix(pts, Distance, Urban)
-	for b.Loop() {
-		n.Matrix(pts, Distance, Urban)
-	}
+	benchMatrix(b, n, pts, Distance)
 }
 
 func BenchmarkRoute(b *testing.B) {
@@ -113,4 +120,50 @@ func BenchmarkReadFile(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// gridTown is a synthetic network of side×side junctions 100 m apart
+// (side 200: a 20 km square with 40,000 junctions, denser than any
+// cabinet's real area), every fifth street one-way, with a bend in the
+// middle of every block side.
+func gridTown(side int) *Network {
+	var lat, lon []int32
+	var pieces []piece
+	node := func(x, y int) uint32 { return uint32(y*(2*side-1) + x) }
+	for y := range side {
+		for x := range 2*side - 1 { // odd x: the bend between two junctions
+			lat = append(lat, int32((43.7+float64(y)*unitLat)*1e7))
+			lon = append(lon, int32((7.4+float64(x)/2*unitLon)*1e7))
+		}
+	}
+	m := float32(50)
+	lim := [2]uint8{50, 50}
+	for y := range side {
+		for x := 0; x+1 < 2*side-1; x++ {
+			oneway := y%5 == 0
+			pieces = append(pieces, piece{a: node(x, y), b: node(x+1, y), fwd: true, bwd: !oneway, meters: m, limit: lim})
+		}
+	}
+	for y := 0; y+1 < side; y++ {
+		for x := 0; x < 2*side-1; x += 2 {
+			pieces = append(pieces, piece{a: node(x, y), b: node(x, y+1), fwd: true, bwd: true, meters: 2 * m, limit: lim})
+		}
+	}
+	n := &Network{}
+	edges, sl, so := n.contract(lat, lon, pieces)
+	n.Bound = n.nodeBound()
+	n.build(edges, sl, so)
+	return n
+}
+
+func BenchmarkMatrix60Grid200(b *testing.B) {
+	n := gridTown(200)
+	rng := rand.New(rand.NewPCG(1, 2))
+	pts := make([]orb.Point, 60)
+	for i := range pts {
+		pts[i] = orb.Point{7.4 + rng.Float64()*199*unitLon, 43.7 + rng.Float64()*199*unitLat}
+	}
+	n.Matrix(pts, Time, Urban)
+	b.ReportMetric(float64(n.Nodes()), "junctions")
+	benchMatrix(b, n, pts, Time)
 }

@@ -52,8 +52,8 @@ func (n *Network) Route(a, b orb.Point, m Metric, p Profile) (r Route, unsnapped
 				break
 			}
 		}
-		for u := last; s.parent[u] >= 0; u = n.tail[s.parent[u]] {
-			edges = append(edges, s.parent[u])
+		for u := last; s.node[u].parent >= 0; u = n.tail[s.node[u].parent] {
+			edges = append(edges, s.node[u].parent)
 		}
 		slices.Reverse(edges)
 	}

@@ -2,7 +2,10 @@ package roads
 
 import (
 	"math"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 )
@@ -21,7 +24,8 @@ type Table struct {
 }
 
 // Matrix computes the table with one Dijkstra per snapped source, each
-// stopped as soon as every target is settled. The metric decides which
+// stopped as soon as every target is settled, the sources shared between
+// the cores. The metric decides which
 // route is taken; both its time and its length are reported. A point's
 // straight line to its road counts at ApproachKmh.
 func (n *Network) Matrix(points []orb.Point, m Metric, p Profile) Table {
@@ -43,14 +47,10 @@ func (n *Network) Matrix(points []orb.Point, m Metric, p Profile) Table {
 	}
 	slices.Sort(targets)
 	targets = slices.Compact(targets)
-	s := newSearch(n)
-	for i := range k {
-		for j := range k {
-			t.Seconds[i*k+j], t.Meters[i*k+j] = math.Inf(1), math.Inf(1)
-		}
-		if !t.Snapped[i] {
-			continue
-		}
+	for i := range k * k {
+		t.Seconds[i], t.Meters[i] = math.Inf(1), math.Inf(1)
+	}
+	row := func(s *search, i int) {
 		s.runFrom(n.starts(snaps[i], w, w2), targets, w, w2)
 		for j := range k {
 			if !t.Snapped[j] {
@@ -73,6 +73,25 @@ func (n *Network) Matrix(points []orb.Point, m Metric, p Profile) Table {
 			t.Routed[i*k+j] = true
 		}
 	}
+	// Rows are independent: one search per core, each filling its own rows.
+	var rows []int
+	for i := range k {
+		if t.Snapped[i] {
+			rows = append(rows, i)
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), (len(rows)+7)/8)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			s := newSearch(n)
+			for r := next.Add(1) - 1; r < int64(len(rows)); r = next.Add(1) - 1 {
+				row(s, rows[r])
+			}
+		})
+	}
+	wg.Wait()
 	return t
 }
 

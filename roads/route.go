@@ -110,42 +110,45 @@ func (n *Network) along(a, b Snap, w, w2 []float32) (c, c2 float64, ok bool) {
 
 // search is one Dijkstra run's state, reused between sources: a stamp
 // tells which entries belong to the current run, so nothing is cleared.
+// A node's state is one 32-byte record: a relaxation touches one cache
+// line instead of four arrays.
 type search struct {
-	n      *Network
-	dist   []float64
-	sec    []float64
-	parent []int32 // edge into the node, -1 at a start
-	stamp  []uint32
-	done   []uint32 // stamp when settled
-	target []uint32 // stamp when a target of this run
-	run    uint32
-	heap   minHeap
+	n    *Network
+	node []nodeState
+	run  uint32
+	heap minHeap
+}
+
+type nodeState struct {
+	dist, sec float64
+	parent    int32  // edge into the node, -1 at a start
+	stamp     uint32 // run that reached the node
+	done      uint32 // run that settled it
+	target    uint32 // run for which it is a target
 }
 
 func newSearch(n *Network) *search {
-	k := len(n.lat)
-	return &search{n: n, dist: make([]float64, k), sec: make([]float64, k), parent: make([]int32, k),
-		stamp: make([]uint32, k), done: make([]uint32, k), target: make([]uint32, k)}
+	return &search{n: n, node: make([]nodeState, len(n.lat))}
 }
 
 // cost returns the settled cost of node u in this run, +Inf when not
 // reached.
 func (s *search) cost(u uint32) (float64, float64) {
-	if s.done[u] != s.run {
-		return math.Inf(1), math.Inf(1)
+	if st := &s.node[u]; st.done == s.run {
+		return st.dist, st.sec
 	}
-	return s.dist[u], s.sec[u]
+	return math.Inf(1), math.Inf(1)
 }
 
-// run settles nodes from the starts until every target node is settled
-// or nothing is left to reach.
+// runFrom settles nodes from the starts until every target node is
+// settled or nothing is left to reach.
 func (s *search) runFrom(starts []end, targets []uint32, w, w2 []float32) {
 	s.run++
 	s.heap = s.heap[:0]
 	left := 0
 	for _, t := range targets {
-		if s.target[t] != s.run {
-			s.target[t] = s.run
+		if s.node[t].target != s.run {
+			s.node[t].target = s.run
 			left++
 		}
 	}
@@ -156,25 +159,27 @@ func (s *search) runFrom(starts []end, targets []uint32, w, w2 []float32) {
 	for len(s.heap) > 0 && left > 0 {
 		it := s.heap.pop()
 		u := it.u
-		if s.done[u] == s.run || it.d > s.dist[u] {
+		su := &s.node[u]
+		if su.done == s.run || it.d > su.dist {
 			continue
 		}
-		s.done[u] = s.run
-		if s.target[u] == s.run {
+		su.done = s.run
+		if su.target == s.run {
 			left--
 		}
+		d, d2 := su.dist, su.sec
 		for e := n.first[u]; e < n.first[u+1]; e++ {
-			s.relax(n.head[e], it.d+float64(w[e]), s.sec[u]+float64(w2[e]), int32(e))
+			s.relax(n.head[e], d+float64(w[e]), d2+float64(w2[e]), int32(e))
 		}
 	}
 }
 
 func (s *search) relax(v uint32, d, d2 float64, via int32) {
-	if s.stamp[v] == s.run && d >= s.dist[v] {
+	sv := &s.node[v]
+	if sv.stamp == s.run && d >= sv.dist {
 		return
 	}
-	s.stamp[v] = s.run
-	s.dist[v], s.sec[v], s.parent[v] = d, d2, via
+	sv.stamp, sv.dist, sv.sec, sv.parent = s.run, d, d2, via
 	s.heap.push(item{d, v})
 }
 
@@ -183,8 +188,9 @@ type item struct {
 	u uint32
 }
 
-// minHeap is a binary min-heap with lazy deletion: a node improved is pushed
-// again and its stale entries skipped when popped.
+// minHeap is a 4-ary min-heap with lazy deletion: a node improved is
+// pushed again and its stale entries skipped when popped. Four children
+// per node halve the depth of a binary heap for the same comparisons.
 type minHeap []item
 
 func (h *minHeap) push(it item) {
@@ -192,36 +198,43 @@ func (h *minHeap) push(it item) {
 	a := *h
 	i := len(a) - 1
 	for i > 0 {
-		p := (i - 1) / 2
-		if a[p].d <= a[i].d {
+		p := (i - 1) / 4
+		if a[p].d <= it.d {
 			break
 		}
-		a[p], a[i] = a[i], a[p]
+		a[i] = a[p]
 		i = p
 	}
+	a[i] = it
 }
 
 func (h *minHeap) pop() item {
 	a := *h
 	top := a[0]
-	last := len(a) - 1
-	a[0] = a[last]
-	a = a[:last]
+	last := a[len(a)-1]
+	a = a[:len(a)-1]
+	*h = a
+	if len(a) == 0 {
+		return top
+	}
 	i := 0
 	for {
-		l := 2*i + 1
-		if l >= len(a) {
+		c := 4*i + 1
+		if c >= len(a) {
 			break
 		}
-		if r := l + 1; r < len(a) && a[r].d < a[l].d {
-			l = r
+		m := c
+		for k := c + 1; k < c+4 && k < len(a); k++ {
+			if a[k].d < a[m].d {
+				m = k
+			}
 		}
-		if a[i].d <= a[l].d {
+		if last.d <= a[m].d {
 			break
 		}
-		a[i], a[l] = a[l], a[i]
-		i = l
+		a[i] = a[m]
+		i = m
 	}
-	*h = a
+	a[i] = last
 	return top
 }
