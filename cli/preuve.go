@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/rs/xid"
+	"github.com/spf13/cobra"
+
+	"tournee/french"
+	"tournee/handover"
+	"tournee/ngap"
+	"tournee/patients"
+	"tournee/pdfdoc"
+	"tournee/replacement"
+	"tournee/storage"
+)
+
+func (a *app) preuveCmd() *cobra.Command {
+	var patient, from, to, out, zone string
+	cmd := &cobra.Command{
+		Use:   "preuve",
+		Short: "Preuve de soins d'un patient sur une période (PDF et CSV), en cas de contestation d'indu",
+		Long: `Écrit, pour un patient et une période, un PDF et un CSV à côté (même nom, .csv) : les
+prescriptions (prescripteur, dates, validité, cotation), chaque visite faite (date, heure réelle de
+début et de fin, infirmière, soins, cotation et montant) et les transmissions de la période ou
+liées à ces visites. L'empreinte SHA-256 du CSV est imprimée sur le PDF : elle permet de vérifier
+que le fichier n'a pas été modifié (sha256sum FICHIER.csv). Aucun fichier existant n'est écrasé.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if patient == "" || from == "" || to == "" || out == "" {
+				return usagef("--patient, --from, --to et --out sont obligatoires")
+			}
+			if !strings.EqualFold(filepath.Ext(out), ".pdf") {
+				return usagef("--out : le fichier doit finir par .pdf (le CSV est écrit à côté)")
+			}
+			start, end, err := parsePeriod(from, to)
+			if err != nil {
+				return err
+			}
+			if end.Before(start) || end.DaysSince(start) >= maxBillingDays {
+				return usagef("période invalide : du %s au %s (un an au plus)", start, end)
+			}
+			z, err := ngap.ParseZone(zone)
+			if err != nil {
+				return usageError{err}
+			}
+			pid, err := parseID("patient", patient)
+			if err != nil {
+				return err
+			}
+			tariffs, err := ngap.Load()
+			if err != nil {
+				return err
+			}
+			csvPath := strings.TrimSuffix(out, filepath.Ext(out)) + ".csv"
+			return a.withDB(cmd, func(db *storage.DB) error {
+				ctx := cmd.Context()
+				p, err := db.Patient(ctx, pid)
+				if err != nil {
+					return err
+				}
+				b, err := loadBilling(ctx, db, start, end)
+				if err != nil {
+					return err
+				}
+				// Every done visit of the days is billed, so that a trip
+				// shared with a neighbour of the same home bills as it did.
+				fees, err := billDone(b, xid.NilID(), z, tariffs)
+				if err != nil {
+					return err
+				}
+				byVisit := map[xid.ID]ngap.VisitFees{}
+				for _, f := range fees {
+					byVisit[f.VisitID] = f
+				}
+				var plans []patients.CarePlan
+				for _, c := range b.plans {
+					if c.PatientID == pid {
+						plans = append(plans, c)
+					}
+				}
+				trans, err := db.Transmissions(ctx, pid, 0)
+				if err != nil {
+					return err
+				}
+				proof := handover.BuildProof(handover.ProofInput{Patient: p, Cabinet: b.cabinet, Nurses: b.nurses, Plans: plans,
+					Visits: b.visits, Fees: byVisit, Transmissions: trans, From: start, To: end, Created: a.env.Now()})
+				pdf, err := pdfdoc.Render(proof.Report)
+				if err != nil {
+					return err
+				}
+				// Neither file may exist: a CSV left without its PDF (or the
+				// reverse) would be a proof that does not match.
+				for _, path := range []string{out, csvPath} {
+					if _, err := os.Stat(path); err == nil {
+						return fmt.Errorf("%s: %w", path, os.ErrExist)
+					}
+				}
+				if err := replacement.WriteNew(csvPath, proof.CSV); err != nil {
+					return err
+				}
+				if err := replacement.WriteNew(out, pdf); err != nil {
+					return err
+				}
+				w := a.env.Stdout
+				fmt.Fprintf(w, "Preuve de soins de %s %s : %d visite(s) faite(s)\n", safe(p.DisplayName()), french.Period(start, end), proof.Visits)
+				fmt.Fprintf(w, "  PDF : %s\n  CSV : %s\n  empreinte SHA-256 du CSV : %s\n", safe(out), safe(csvPath), proof.SHA256)
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&patient, "patient", "", "identifiant du patient")
+	f.StringVar(&from, "from", "", "premier jour (AAAA-MM-JJ)")
+	f.StringVar(&to, "to", "", "dernier jour (AAAA-MM-JJ)")
+	f.StringVar(&out, "out", "", "fichier PDF à écrire (le CSV est écrit à côté ; jamais écrasés)")
+	ikZoneFlag(cmd, &zone)
+	return cmd
+}
