@@ -194,7 +194,7 @@ Sans sous-commande, tournée ouvre l'interface plein écran sur votre base.`,
 	root.PersistentFlags().StringVar(&a.passphraseFile, "passphrase-file", "", "lire la phrase de passe dans ce fichier (première ligne) au lieu de la demander")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(a.demoCmd(), a.initCmd(), a.patientsCmd(), a.careplanCmd(), a.transmissionsCmd(), a.visitsCmd(), a.replanCmd(),
-		a.backupCmd(), a.restoreCmd(), a.planCmd(), a.geoCmd(), a.dmpCmd(), a.handoverCmd(), a.cabinetCmd(), a.syncCmd(), a.benchCmd(), a.remplacementsCmd(), a.infirmieresCmd(), a.routesCmd(), a.facturationCmd())
+		a.backupCmd(), a.restoreCmd(), a.planCmd(), a.geoCmd(), a.dmpCmd(), a.handoverCmd(), a.cabinetCmd(), a.syncCmd(), a.benchCmd(), a.remplacementsCmd(), a.infirmieresCmd(), a.routesCmd(), a.facturationCmd(), a.preuveCmd())
 	frenchify(root)
 	return root
 }
