@@ -1,7 +1,10 @@
 package roads
 
 import (
+	"bytes"
+	"compress/zlib"
 	"encoding/binary"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -12,8 +15,7 @@ import (
 
 // The osm module at v0.8.0 reads PBF but has no PBF writer, so synthetic
 // extracts are encoded here by hand, following the format's .proto files
-// (osmpbf/internal/osmpbf in that module): raw (uncompressed) blobs, one
-// group of dense nodes, one group of ways.
+// (osmpbf/internal/osmpbf in that module): zlib blobs, dense nodes, ways.
 
 type pb []byte
 
@@ -48,19 +50,66 @@ func packedUint(vs []uint64) []byte {
 	return out
 }
 
-// writePBF writes nodes and ways as a PBF file in dir and returns its path.
-func writePBF(t *testing.T, nodes []*osm.Node, ways []*osm.Way) string {
-	t.Helper()
-	strs := []string{""}
-	idx := map[string]uint64{"": 0}
-	str := func(s string) uint64 {
-		if i, ok := idx[s]; ok {
-			return i
-		}
-		idx[s] = uint64(len(strs))
-		strs = append(strs, s)
-		return idx[s]
+// pbfWriter writes a PBF file block by block: a header, then blocks of
+// nodes and blocks of ways (each block its own string table), zlib
+// compressed as Geofabrik's extracts are.
+type pbfWriter struct {
+	w   io.Writer
+	err error
+}
+
+func newPBFWriter(w io.Writer) *pbfWriter {
+	pw := &pbfWriter{w: w}
+	header := pb{}.bytes(4, []byte("OsmSchema-V0.6")).bytes(4, []byte("DenseNodes"))
+	pw.block("OSMHeader", header)
+	return pw
+}
+
+func (pw *pbfWriter) block(typ string, data []byte) {
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(data)
+	zw.Close()
+	blob := pb{}.varint(2, uint64(len(data))).bytes(3, z.Bytes())
+	bh := pb{}.bytes(1, []byte(typ)).varint(3, uint64(len(blob)))
+	var out []byte
+	out = binary.BigEndian.AppendUint32(out, uint32(len(bh)))
+	out = append(out, bh...)
+	out = append(out, blob...)
+	if pw.err == nil {
+		_, pw.err = pw.w.Write(out)
 	}
+}
+
+// strTable interns a block's strings; index 0 is the empty string.
+type strTable struct {
+	strs []string
+	idx  map[string]uint64
+}
+
+func (t *strTable) str(s string) uint64 {
+	if t.idx == nil {
+		t.strs, t.idx = []string{""}, map[string]uint64{"": 0}
+	}
+	if i, ok := t.idx[s]; ok {
+		return i
+	}
+	t.idx[s] = uint64(len(t.strs))
+	t.strs = append(t.strs, s)
+	return t.idx[s]
+}
+
+func (t *strTable) encode() pb {
+	table := pb{}
+	for _, s := range t.strs {
+		table = table.bytes(1, []byte(s))
+	}
+	return table
+}
+
+func (pw *pbfWriter) nodes(nodes []*osm.Node) {
+	var st strTable
+	st.str("")
 	var ids, lats, lons []int64
 	var kv []uint64
 	for _, n := range nodes {
@@ -68,49 +117,44 @@ func writePBF(t *testing.T, nodes []*osm.Node, ways []*osm.Way) string {
 		lats = append(lats, int64(math.Round(n.Lat*1e7)))
 		lons = append(lons, int64(math.Round(n.Lon*1e7)))
 		for _, tg := range n.Tags {
-			kv = append(kv, str(tg.Key), str(tg.Value))
+			kv = append(kv, st.str(tg.Key), st.str(tg.Value))
 		}
 		kv = append(kv, 0)
 	}
 	dense := pb{}.bytes(1, packedSint(ids)).bytes(8, packedSint(lats)).bytes(9, packedSint(lons)).bytes(10, packedUint(kv))
-	nodeGroup := pb{}.bytes(2, dense)
-	wayGroup := pb{}
+	pw.block("OSMData", pb{}.bytes(1, st.encode()).bytes(2, pb{}.bytes(2, dense)).varint(17, 100))
+}
+
+func (pw *pbfWriter) ways(ways []*osm.Way) {
+	var st strTable
+	st.str("")
+	group := pb{}
 	for _, w := range ways {
 		var keys, vals []uint64
 		for _, tg := range w.Tags {
-			keys, vals = append(keys, str(tg.Key)), append(vals, str(tg.Value))
+			keys, vals = append(keys, st.str(tg.Key)), append(vals, st.str(tg.Value))
 		}
 		var refs []int64
 		for _, wn := range w.Nodes {
 			refs = append(refs, int64(wn.ID))
 		}
-		way := pb{}.varint(1, uint64(w.ID)).bytes(2, packedUint(keys)).bytes(3, packedUint(vals)).bytes(8, packedSint(refs))
-		wayGroup = wayGroup.bytes(3, way)
+		group = group.bytes(3, pb{}.varint(1, uint64(w.ID)).bytes(2, packedUint(keys)).bytes(3, packedUint(vals)).bytes(8, packedSint(refs)))
 	}
-	table := pb{}
-	for _, s := range strs {
-		table = table.bytes(1, []byte(s))
-	}
-	block := pb{}.bytes(1, table).bytes(2, nodeGroup)
-	if len(ways) > 0 {
-		block = block.bytes(2, wayGroup)
-	}
-	block = block.varint(17, 100)
-	header := pb{}.bytes(4, []byte("OsmSchema-V0.6")).bytes(4, []byte("DenseNodes"))
+	pw.block("OSMData", pb{}.bytes(1, st.encode()).bytes(2, group).varint(17, 100))
+}
 
-	var file []byte
-	for _, blk := range []struct {
-		typ  string
-		data []byte
-	}{{"OSMHeader", header}, {"OSMData", block}} {
-		blob := pb{}.bytes(1, blk.data).varint(2, uint64(len(blk.data)))
-		bh := pb{}.bytes(1, []byte(blk.typ)).varint(3, uint64(len(blob)))
-		file = binary.BigEndian.AppendUint32(file, uint32(len(bh)))
-		file = append(file, bh...)
-		file = append(file, blob...)
+// writePBF writes nodes and ways as a PBF file in a temporary folder and
+// returns its path.
+func writePBF(t *testing.T, nodes []*osm.Node, ways []*osm.Way) string {
+	t.Helper()
+	var buf bytes.Buffer
+	pw := newPBFWriter(&buf)
+	pw.nodes(nodes)
+	if len(ways) > 0 {
+		pw.ways(ways)
 	}
 	path := filepath.Join(t.TempDir(), "synthetic.osm.pbf")
-	if err := os.WriteFile(path, file, 0o600); err != nil {
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return path
