@@ -55,14 +55,41 @@ func loadBilling(ctx context.Context, db *storage.DB, from, to patients.Date) (b
 // maxBillingDays bounds a period: a year is what an accountant asks for.
 const maxBillingDays = 366
 
-// ikZoneFlag is the cabinet's IK zone: the stored cabinet has no such field
-// yet, so it is given on the command line (plaine by default).
-func ikZoneFlag(cmd *cobra.Command, zone *string) {
-	cmd.Flags().StringVar(zone, "ik-zone", "plaine", "zone du cabinet pour les indemnités kilométriques : plaine ou montagne")
+// pricingFlags are what pricing needs of the cabinet and the stored cabinet
+// does not hold yet: its IK zone and the communes of its agglomeration.
+type pricingFlags struct {
+	zone string
+	aggl []string
+}
+
+func (p *pricingFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&p.zone, "ik-zone", "plaine", "zone du cabinet pour les indemnités kilométriques : plaine ou montagne")
+	cmd.Flags().StringSliceVar(&p.aggl, "agglomeration", nil, "autres communes de l'agglomération du cabinet, sans IK (ex. Coquelles,Coulogne)")
+}
+
+// pricing is the checked form of pricingFlags.
+type pricing struct {
+	zone ngap.Zone
+	aggl []string
+}
+
+func (p pricingFlags) parse() (pricing, error) {
+	z, err := ngap.ParseZone(p.zone)
+	if err != nil {
+		return pricing{}, usageError{err}
+	}
+	return pricing{zone: z, aggl: p.aggl}, nil
+}
+
+func (p pricing) cabinet(c patients.Cabinet) ngap.Cabinet {
+	cab := ngap.CabinetOf(c, p.zone)
+	cab.Agglomeration = p.aggl
+	return cab
 }
 
 func (a *app) facturationCmd() *cobra.Command {
-	var from, to, nurse, zone string
+	var from, to, nurse string
+	var pf pricingFlags
 	var asCSV, asJSON bool
 	cmd := &cobra.Command{
 		Use:   "facturation",
@@ -73,7 +100,7 @@ réelle et la prescription), IFD ou IFI et IK (un déplacement par trajet), mont
 par jour et par infirmière, et les points à vérifier. Montants : tarifs conventionnels (métropole),
 avant partage entre Assurance Maladie et complémentaire.
 Les IK sont calculées à vol d'oiseau × 1,3 faute de réseau routier (signalé « estimés »), et
-seulement hors de la commune du cabinet.`,
+seulement hors de l'agglomération du cabinet : sa commune et celles données par --agglomeration.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if from == "" || to == "" {
@@ -89,9 +116,9 @@ seulement hors de la commune du cabinet.`,
 			if end.Before(start) || end.DaysSince(start) >= maxBillingDays {
 				return usagef("période invalide : du %s au %s (un an au plus)", start, end)
 			}
-			z, err := ngap.ParseZone(zone)
+			pr, err := pf.parse()
 			if err != nil {
-				return usageError{err}
+				return err
 			}
 			tariffs, err := ngap.Load()
 			if err != nil {
@@ -110,7 +137,7 @@ seulement hors de la commune du cabinet.`,
 					}
 					only = n.ID
 				}
-				fees, err := billDone(b, only, z, tariffs)
+				fees, err := billDone(b, only, pr, tariffs)
 				if err != nil {
 					return err
 				}
@@ -136,14 +163,14 @@ seulement hors de la commune du cabinet.`,
 	f.StringVar(&nurse, "nurse", "", "seulement les visites faites par cette infirmière (identifiant ou RPPS)")
 	f.BoolVar(&asCSV, "csv", false, "sortie CSV (point-virgule, virgule décimale, pour un tableur)")
 	f.BoolVar(&asJSON, "json", false, "sortie JSON (tableau d'objets, montants en euros)")
-	ikZoneFlag(cmd, &zone)
+	pf.register(cmd)
 	return cmd
 }
 
 // billDone bills the done visits of the period (of one nurse when only is
 // set), sorted by date and time. Trips are told apart per nurse, so every
 // nurse's visits are billed together even when one is asked.
-func billDone(b billing, only xid.ID, zone ngap.Zone, t ngap.Tariffs) ([]ngap.VisitFees, error) {
+func billDone(b billing, only xid.ID, pr pricing, t ngap.Tariffs) ([]ngap.VisitFees, error) {
 	plans := make(map[xid.ID]patients.CarePlan, len(b.plans))
 	for _, p := range b.plans {
 		plans[p.ID] = p
@@ -158,7 +185,7 @@ func billDone(b billing, only xid.ID, zone ngap.Zone, t ngap.Tariffs) ([]ngap.Vi
 			done = append(done, v)
 		}
 	}
-	fees, err := ngap.BillVisits(done, plans, homes, ngap.CabinetOf(b.cabinet, zone), t)
+	fees, err := ngap.BillVisits(done, plans, homes, pr.cabinet(b.cabinet), t)
 	if err != nil {
 		return nil, err
 	}

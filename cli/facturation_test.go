@@ -72,6 +72,27 @@ func TestFacturationJSONAndCSV(t *testing.T) {
 	if sundayF == 0 {
 		t.Error("no F majoration on a Sunday of daily care")
 	}
+	// Every commune of the demo in the cabinet's agglomeration: no IK left.
+	ikBefore := 0.0
+	for _, l := range lines {
+		ikBefore += l.IK
+	}
+	communes := map[string]bool{}
+	for _, p := range decodeJSON[[]patients.Patient](t, run(t, env, "patients", "list", "--db", path, "--json").stdout) {
+		communes[p.Address.City] = true
+	}
+	var all []string
+	for c := range communes {
+		all = append(all, c)
+	}
+	r = run(t, env, "facturation", "--db", path, "--from", "2026-11-22", "--to", "2026-11-22", "--json", "--agglomeration", strings.Join(all, ","))
+	ikAfter := 0.0
+	for _, l := range decodeJSON[[]line](t, r.stdout) {
+		ikAfter += l.IK
+	}
+	if ikBefore == 0 || ikAfter != 0 {
+		t.Errorf("IK %.2f €, then %.2f € with every commune in the agglomeration", ikBefore, ikAfter)
+	}
 
 	r = run(t, env, "facturation", "--db", path, "--from", "2026-11-22", "--to", "2026-11-22", "--nurse", demoRPPS[0], "--csv")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "\ufeffvisite;date;heure;") {

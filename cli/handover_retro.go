@@ -17,7 +17,8 @@ import (
 )
 
 func (a *app) handoverRetroCmd() *cobra.Command {
-	var remplacant, from, to, out, zone string
+	var remplacant, from, to, out string
+	var pf pricingFlags
 	var titulaires []string
 	var share float64
 	var includeIK bool
@@ -42,9 +43,9 @@ sont listés. Avec --out, écrit aussi le relevé en PDF.`,
 			if err != nil {
 				return err
 			}
-			z, err := ngap.ParseZone(zone)
+			pr, err := pf.parse()
 			if err != nil {
-				return usageError{err}
+				return err
 			}
 			if cmd.Flags().Changed("share") && !(share >= 0 && share <= 1) {
 				return usagef("--share : part du cabinet entre 0 et 1 (0,10 = 10 %%), pas %v", share)
@@ -127,7 +128,7 @@ sont listés. Avec --out, écrit aussi le relevé en PDF.`,
 						}
 					}
 				}
-				r, err := handover.ComputeRetrocession(rem, tits, contracts, visits, plans, ps, ngap.CabinetOf(cab, z), start, end, rate, includeIK, tariffs)
+				r, err := handover.ComputeRetrocession(rem, tits, contracts, visits, plans, ps, pr.cabinet(cab), start, end, rate, includeIK, tariffs)
 				if err != nil {
 					return err
 				}
@@ -169,7 +170,7 @@ sont listés. Avec --out, écrit aussi le relevé en PDF.`,
 	f.Float64Var(&share, "share", 0, "part gardée par le cabinet (0.10 = 10 % ; 0 = rien ; par défaut celle du contrat, ou 10 %)")
 	f.BoolVar(&includeIK, "include-ik", false, "inclure les indemnités kilométriques dans la base")
 	f.StringVar(&out, "out", "", "écrire aussi le relevé en PDF (jamais écrasé)")
-	ikZoneFlag(cmd, &zone)
+	pf.register(cmd)
 	return cmd
 }
 

@@ -19,7 +19,8 @@ import (
 )
 
 func (a *app) preuveCmd() *cobra.Command {
-	var patient, from, to, out, zone string
+	var patient, from, to, out string
+	var pf pricingFlags
 	cmd := &cobra.Command{
 		Use:   "preuve",
 		Short: "Preuve de soins d'un patient sur une période (PDF et CSV), en cas de contestation d'indu",
@@ -43,9 +44,9 @@ que le fichier n'a pas été modifié (sha256sum FICHIER.csv). Aucun fichier exi
 			if end.Before(start) || end.DaysSince(start) >= maxBillingDays {
 				return usagef("période invalide : du %s au %s (un an au plus)", start, end)
 			}
-			z, err := ngap.ParseZone(zone)
+			pr, err := pf.parse()
 			if err != nil {
-				return usageError{err}
+				return err
 			}
 			pid, err := parseID("patient", patient)
 			if err != nil {
@@ -68,7 +69,7 @@ que le fichier n'a pas été modifié (sha256sum FICHIER.csv). Aucun fichier exi
 				}
 				// Every done visit of the days is billed, so that a trip
 				// shared with a neighbour of the same home bills as it did.
-				fees, err := billDone(b, xid.NilID(), z, tariffs)
+				fees, err := billDone(b, xid.NilID(), pr, tariffs)
 				if err != nil {
 					return err
 				}
@@ -117,6 +118,6 @@ que le fichier n'a pas été modifié (sha256sum FICHIER.csv). Aucun fichier exi
 	f.StringVar(&from, "from", "", "premier jour (AAAA-MM-JJ)")
 	f.StringVar(&to, "to", "", "dernier jour (AAAA-MM-JJ)")
 	f.StringVar(&out, "out", "", "fichier PDF à écrire (le CSV est écrit à côté ; jamais écrasés)")
-	ikZoneFlag(cmd, &zone)
+	pf.register(cmd)
 	return cmd
 }
