@@ -345,9 +345,10 @@ func TestRestoreRefusesEveryFlippedBit(t *testing.T) {
 	raw, _ := os.ReadFile(good)
 	flips := filepath.Join(dir, "flips")
 	os.Mkdir(flips, 0o700)
-	refused, step := 0, 1
-	if testing.Short() {
-		step = 13
+	// Every byte in the long runs; by default every thirteenth.
+	refused, step := 0, 13
+	if longTests() {
+		step = 1
 	}
 	for i := 0; i < len(raw); i += step {
 		f := flip(t, raw, i, uint(i%8), flips)
@@ -387,8 +388,14 @@ func TestVerifyOfBareBackupNeverCrashes(t *testing.T) {
 	// Every byte of every page header and first element (where bbolt finds
 	// its offsets), and a fixed sample of the rest: a flip that passes the
 	// structure costs a key derivation.
+	// By default the first four pages' (meta, freelist, root), the long
+	// runs every page's.
 	var positions []int
-	for pg := 0; pg+4096 <= len(raw); pg += 4096 {
+	pages := len(raw)
+	if !longTests() {
+		pages = min(pages, 4*4096)
+	}
+	for pg := 0; pg+4096 <= pages; pg += 4096 {
 		for i := range boltPageHeader + boltElement {
 			positions = append(positions, pg+i)
 		}
