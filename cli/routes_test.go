@@ -88,3 +88,16 @@ func TestRoutesRefusals(t *testing.T) {
 		t.Errorf("bad extract: %d %s; routes file now %q", r.code, r.stderr, got)
 	}
 }
+
+// The demo cabinet is in the Pas-de-Calais: the Monaco extract has no road
+// in its area, which the import says instead of writing an empty network.
+func TestRoutesImportCutsToTheCabinet(t *testing.T) {
+	path, env := demoDB(t)
+	r := run(t, env, "routes", "import", monacoPBF, "--db", path)
+	if r.code != ExitFailure || !strings.Contains(r.stderr, "aucune route praticable de cet extrait dans la zone du cabinet") {
+		t.Errorf("Monaco for a Pas-de-Calais cabinet: %d %s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(path + ".routes"); !os.IsNotExist(err) {
+		t.Errorf("a routes file was written: %v", err)
+	}
+}
