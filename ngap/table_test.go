@@ -13,7 +13,7 @@ import (
 	"tournee/patients"
 )
 
-// The hand-computed table the issue asks for: 54 visits over weekday,
+// The hand-computed table the issue asks for: 56 visits over weekday,
 // Sunday and holiday, day and night, single act, art. 5bis, BSI, perfusion,
 // pansement lourd, same home and separate trips, in and out of the cabinet's
 // agglomeration, old and new tariffs. Every amount is worked out in the
@@ -26,9 +26,10 @@ import (
 // The test homes are at fixed road distances from the cabinet in Calais:
 // Guînes 5 km (IK plaine (10 − 4) × 0,35 = 2,10; montagne (10 − 2) × 0,50 =
 // 4,00), Marck 1,5 km (plaine: within 2 km, no IK; montagne (3 − 2) × 0,50 =
-// 0,50), Calais 5 km but the cabinet's own commune (no IK, §3.4).
+// 0,50), Andres 13,5 km (plaine (27 − 4) × 0,35 = 8,05), Calais 5 km but the
+// cabinet's own commune (no IK, §3.4).
 
-var tableKm = map[string]float64{"guines": 5, "marck": 1.5, "calais": 5, "metz": 3}
+var tableKm = map[string]float64{"guines": 5, "marck": 1.5, "calais": 5, "metz": 3, "andres": 13.5}
 
 func tableDistance(_, b patients.Place) (float64, bool) { return tableKm[b.Label], true }
 
@@ -37,6 +38,7 @@ var tableHomes = map[string]Home{
 	"guines": {Place: patients.Place{Label: "guines", Point: orb.Point{1.87, 50.87}}, Commune: "Guînes", PostalCode: "62340"},
 	"marck":  {Place: patients.Place{Label: "marck", Point: orb.Point{1.94, 50.95}}, Commune: "Marck", PostalCode: "62730"},
 	"metz":   {Place: patients.Place{Label: "metz", Point: orb.Point{6.17, 49.11}}, Commune: "Metz", PostalCode: "57000"},
+	"andres": {Place: patients.Place{Label: "andres", Point: orb.Point{1.91, 50.86}}, Commune: "Andres", PostalCode: "62340"},
 }
 
 func tableCabinet(zone Zone, alsace bool) Cabinet {
@@ -183,6 +185,10 @@ func TestHandComputedTable(t *testing.T) {
 		{name: "insulin 7h then dressing 9h: two trips", visits: []visit{
 			{tue, "07:00", "guines", "p", ps(ins), 630 + 275 + 210},
 			{tue, "09:00", "guines", "p", ps(dress), 630 + 275 + 210},
+		}},
+		{name: "the issue's example: dressing at 9h after insulin at 7h, 13,5 km away, 17,10 €", visits: []visit{
+			{tue, "07:00", "andres", "s", ps(ins), 630 + 275 + 805}, // IK (27 − 4) km × 0,35 = 8,05
+			{tue, "09:00", "andres", "s", ps(dress), 630 + 275 + 805},
 		}},
 		{name: "pill box 14h then insulin 18h: the insulin trip keeps its travel", visits: []visit{
 			{tue, "14:00", "guines", "q", ps(pillbox), 0},
