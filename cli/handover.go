@@ -122,6 +122,10 @@ dans un script). Il s'ouvre avec « tournee handover open », ou sans tournée a
 				for _, w := range prep.Warnings {
 					fmt.Fprintln(a.env.Stderr, "attention : "+w)
 				}
+				fmt.Fprintln(a.env.Stdout, "À vérifier avant le remplacement :")
+				for _, c := range prep.Conditions {
+					fmt.Fprintln(a.env.Stdout, "  - "+c)
+				}
 				// The replacement is recorded before the pack leaves: from
 				// now on every laptop plans the period without the titulaire.
 				rec, err := replacement.Record(cmd.Context(), db, pack, a.env.Now())

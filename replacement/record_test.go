@@ -176,10 +176,10 @@ func TestPackWithoutAuthorisationRefused(t *testing.T) {
 	if err != nil {
 		t.Fatalf("with her own practice: %v", err)
 	}
-	joined := strings.Join(p.Warnings, "\n")
+	joined := strings.Join(p.Conditions, "\n")
 	for _, want := range []string{"2 400 heures", "L.1142-2", "CPAM", "conseil départemental de l'Ordre"} {
 		if !strings.Contains(joined, want) {
-			t.Errorf("the conditions to check lack %q: %q", want, p.Warnings)
+			t.Errorf("the conditions to check lack %q: %q", want, p.Conditions)
 		}
 	}
 }

@@ -7,6 +7,7 @@ package replacement
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -55,6 +56,9 @@ type Prepared struct {
 	// Contract: the pack carries the contract draft, for a replacement
 	// beyond 24 hours or a short one repeated (CSP R.4312-85).
 	Contract bool
+	// Conditions are what the nurses check themselves: her status, 2 400 h
+	// or authorisation, RCP, the Ordre, the CPAM (handover.Conditions).
+	Conditions []string
 }
 
 // Prepare loads the cabinet and the days of the period and builds the pack:
@@ -87,15 +91,12 @@ func PrepareChecked(ctx context.Context, st patients.Store, req Request) (Prepar
 		return Prepared{Pack: p, Warnings: warnings}, err
 	}
 	warnings = append(warnings, more...)
-	for _, c := range handover.Conditions(p.Remplacant) {
-		warnings = append(warnings, "à vérifier — "+c)
-	}
 	if c, ok := st.(clocked); ok {
 		if p.Clock, err = c.HandoverClock(ctx); err != nil {
 			return Prepared{Pack: p, Warnings: warnings}, err
 		}
 	}
-	return Prepared{Pack: p, Warnings: warnings, Contract: contract}, nil
+	return Prepared{Pack: p, Warnings: warnings, Contract: contract, Conditions: handover.Conditions(p.Remplacant)}, nil
 }
 
 // clocked is a store with a hybrid logical clock (storage.DB): the pack
@@ -319,15 +320,69 @@ type Service struct {
 	Now   func() time.Time
 }
 
-// Prepare builds the pack of a replacement (see Prepare).
+// Prepare builds the pack of a replacement under every rule (see
+// PrepareChecked).
 func (s Service) Prepare(ctx context.Context, req Request) (handover.Pack, []string, error) {
 	req.Now = s.Now()
 	return Prepare(ctx, s.Store, req)
 }
 
-// WritePack seals and writes a pack.
+// WritePack records the replacement (the titulaire is no longer planned
+// over its period, on every laptop after the sync), brings the stored days
+// in line, then seals and writes the pack, with the contract draft when
+// the rules ask for one.
 func (s Service) WritePack(p handover.Pack, key packfile.Key, path string) error {
-	return WritePack(p, key, path, s.Now())
+	ctx := context.Background()
+	now := s.Now()
+	contract, _, err := checkStored(ctx, s.Store, p, now)
+	if err != nil {
+		return err
+	}
+	if _, err := Record(ctx, s.Store, p, now); err != nil && !errors.Is(err, ErrNotRecorded) {
+		return err
+	}
+	if _, err := dayplan.Reconcile(ctx, s.Store, patients.DateOf(now)); err != nil {
+		return fmt.Errorf("replacement recorded, stored days not updated: %w", err)
+	}
+	return writePack(p, contract, key, path, now)
+}
+
+// Replacements lists the cabinet's replacement records, newest first; none
+// on a store that keeps none.
+func (s Service) Replacements(ctx context.Context) ([]patients.ReplacementRecord, error) {
+	rs, ok := s.Store.(Records)
+	if !ok {
+		return nil, nil
+	}
+	recs, err := rs.Replacements(ctx)
+	slices.Reverse(recs)
+	return recs, err
+}
+
+// AddNurse stores a nurse (an outside remplaçante added from the
+// interface); Validate's warnings come back in French.
+func (s Service) AddNurse(ctx context.Context, n *patients.Nurse) ([]string, error) {
+	warns, err := n.Validate()
+	if err != nil {
+		return nil, err
+	}
+	nurses, err := s.Store.Nurses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range nurses {
+		if o.RPPS == n.RPPS {
+			return nil, patients.ValidationErrors{{Field: "rpps", Msg: o.FullName() + " a déjà ce numéro RPPS dans la base"}}
+		}
+	}
+	if err := s.Store.SaveNurse(ctx, n); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, w := range warns {
+		out = append(out, w.Msg)
+	}
+	return out, nil
 }
 
 // BuildReturn gathers the return of this base's replacement.
