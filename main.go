@@ -12,6 +12,7 @@ import (
 	_ "time/tzdata" // Europe/Paris on Windows machines without a zoneinfo database
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/spf13/cobra"
 
 	"tournee/cli"
 	"tournee/dmpexport"
@@ -22,9 +23,35 @@ import (
 )
 
 func main() {
+	// A double-click on tournee.exe starts the interface: cobra's « This is
+	// a command line tool » would close the window at once.
+	cobra.MousetrapHelpText = ""
 	env := cli.OSEnv()
 	env.RunTUI = runTUI
+	env.Welcome = runWelcome
 	os.Exit(cli.Run(os.Args[1:], env))
+}
+
+// runWelcome shows the first-run welcome and says what she chose.
+func runWelcome(path string, acts cli.FirstRunActions) (cli.FirstRunOutcome, []byte, error) {
+	w := tui.NewWelcome(tui.WelcomeActions{
+		Create: func(ctx context.Context, b tui.NewBase) error {
+			return acts.Create(ctx, cli.NewBase(b))
+		},
+		OpenPack: acts.OpenPack,
+	}, path, cli.Version)
+	m, err := tea.NewProgram(w).Run()
+	if err != nil {
+		return cli.FirstRunQuit, nil, err
+	}
+	out, pass := m.(tui.Welcome).Outcome()
+	switch out {
+	case tui.WelcomeOpen:
+		return cli.FirstRunOpen, pass, nil
+	case tui.WelcomeDemo:
+		return cli.FirstRunDemo, nil, nil
+	}
+	return cli.FirstRunQuit, nil, nil
 }
 
 // runTUI opens the interface on an open database. TOURNEE_LOG names a file
@@ -72,6 +99,7 @@ func runTUI(db *storage.DB, now func() time.Time) error {
 		ReadOnly:          db.ReadOnly(),
 		Log:               logger,
 		Now:               now,
+		Version:           cli.Version,
 		Plan:              cli.RoadPlanOptions(db.Path()),
 	})
 	_, err = tea.NewProgram(app).Run()

@@ -21,7 +21,7 @@ automatiquement à la première ouverture de chaque jour ; si le disque est plei
 quand même (avec un avertissement) et la sauvegarde est retentée à l'ouverture suivante.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
-				return usagef("backup takes at most one folder")
+				return usagef("« backup » prend au plus un dossier")
 			}
 			return nil
 		},

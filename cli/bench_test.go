@@ -35,7 +35,7 @@ func runBenchCLI(t *testing.T, args ...string) result {
 		IsTerminal: func() bool { return false },
 	}
 	code := Run(args, e)
-	if strings.Contains(errb.String(), `unknown command "bench"`) {
+	if strings.Contains(errb.String(), "commande inconnue « bench »") {
 		t.Fatal("the bench command is not registered: add a.benchCmd() to the AddCommand list in rootCmd (root.go)")
 	}
 	return result{code, out.String(), errb.String()}

@@ -192,7 +192,7 @@ Les visites encore prévues de ce soin, à partir d'aujourd'hui, sont annulées.
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := xid.FromString(args[0])
 			if err != nil {
-				return usagef("%q is not a care plan id", args[0])
+				return usagef("« %s » n'est pas un identifiant de soin", args[0])
 			}
 			return a.withDB(cmd, func(db *storage.DB) error {
 				c, err := carePlanByID(cmd.Context(), db, id)

@@ -139,12 +139,12 @@ func TestErrorsAndExitCodes(t *testing.T) {
 		{"wrong passphrase", wrong, []string{"patients", "list", "--db", path}, 1, "phrase de passe incorrecte"},
 		{"no passphrase", map[string]string{}, []string{"patients", "list", "--db", path}, 1, "TOURNEE_PASSPHRASE"},
 		{"no database", env, []string{"patients", "list", "--db", filepath.Join(t.TempDir(), "x.db")}, 1, "tournee init"},
-		{"unknown command", env, []string{"patinets"}, 2, "unknown command"},
-		{"unknown flag", env, []string{"patients", "list", "--jsn"}, 2, "unknown flag"},
+		{"unknown command", env, []string{"patinets"}, 2, "commande inconnue"},
+		{"unknown flag", env, []string{"patients", "list", "--jsn"}, 2, "option inconnue"},
 		{"bad date", env, []string{"visits", "--db", path, "--date", "2026-13-45"}, 2, "--date"},
-		{"bad id", env, []string{"patients", "show", "--db", path, "123"}, 2, "invalid patient id"},
+		{"bad id", env, []string{"patients", "show", "--db", path, "123"}, 2, "identifiant de patient illisible"},
 		{"unknown patient", env, []string{"patients", "show", "--db", path, "dc1fe99ksdufgnrfkhi0"}, 1, "introuvable"},
-		{"missing arg", env, []string{"restore", "--db", path}, 2, "takes 1 argument"},
+		{"missing arg", env, []string{"restore", "--db", path}, 2, "prend 1 argument"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -286,7 +286,7 @@ func TestPatientsImportAllOrNothing(t *testing.T) {
 		"Wallet;Germaine;230096264597154;22/09/1930;;\n"+ // line 4: wrong NIR key
 		"Martin;René;;;;\n"), 0o600)
 	r := run(t, env, "patients", "import", csv)
-	if r.code != 1 || !strings.Contains(r.stderr, "ligne 3") || !strings.Contains(r.stderr, "ligne 4") || !strings.Contains(r.stderr, "nothing imported") {
+	if r.code != 1 || !strings.Contains(r.stderr, "ligne 3") || !strings.Contains(r.stderr, "ligne 4") || !strings.Contains(r.stderr, "rien n'a été importé") {
 		t.Fatalf("import with bad rows: %d\n%s", r.code, r.stderr)
 	}
 	if n := len(decodeJSON[[]patients.Patient](t, run(t, env, "patients", "list", "--json").stdout)); n != 0 {

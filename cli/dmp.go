@@ -46,22 +46,22 @@ mode 0600 ; effacez-les de la clé USB une fois l'envoi fait.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if (patient == "") == !all {
-				return usagef("give --patient ID or --all")
+				return usagef("donnez --patient ID ou --all")
 			}
 			if out == "" {
-				return usagef("--out DIR is required")
+				return usagef("--out DOSSIER est obligatoire")
 			}
 			today := patients.DateOf(a.env.Now())
 			start, end := today.AddDays(-dmpexport.DefaultDays+1), today
 			var err error
 			if from != "" {
 				if start, err = patients.ParseDate(from); err != nil {
-					return usagef("--from: %v", err)
+					return usagef("--from : %v", err)
 				}
 			}
 			if to != "" {
 				if end, err = patients.ParseDate(to); err != nil {
-					return usagef("--to: %v", err)
+					return usagef("--to : %v", err)
 				}
 			}
 			var only xid.ID

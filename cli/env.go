@@ -32,6 +32,9 @@ type Env struct {
 	// app's clock (which --now or TOURNEE_NOW may have moved); nil until the
 	// interface exists.
 	RunTUI func(db *storage.DB, now func() time.Time) error
+	// Welcome shows the first-run welcome (no base yet) with what it can
+	// do; nil without the interface.
+	Welcome func(path string, acts FirstRunActions) (FirstRunOutcome, []byte, error)
 }
 
 // OSEnv returns the real process environment.
@@ -79,7 +82,7 @@ func backupDir(dbPath string) string {
 	return filepath.Join(filepath.Dir(dbPath), "sauvegardes")
 }
 
-var errNoPassphrase = errors.New("no passphrase: set TOURNEE_PASSPHRASE, pass --passphrase-file, or run in a terminal")
+var errNoPassphrase = errors.New("aucune phrase de passe : définissez TOURNEE_PASSPHRASE, utilisez --passphrase-file, ou lancez la commande dans un terminal")
 
 // passphrase finds the passphrase, in order: --passphrase-file (first line),
 // TOURNEE_PASSPHRASE, an interactive prompt. confirm asks twice (init).
@@ -92,7 +95,7 @@ func (e Env) passphrase(file string, confirm bool) ([]byte, error) {
 		line, _, _ := strings.Cut(string(raw), "\n")
 		line = strings.TrimRight(line, "\r")
 		if line == "" {
-			return nil, fmt.Errorf("passphrase file %s is empty", file)
+			return nil, fmt.Errorf("le fichier de phrase de passe %s est vide", file)
 		}
 		return []byte(line), nil
 	}
@@ -107,7 +110,7 @@ func (e Env) passphrase(file string, confirm bool) ([]byte, error) {
 		return nil, err
 	}
 	if len(p) == 0 {
-		return nil, errors.New("empty passphrase")
+		return nil, errors.New("phrase de passe vide")
 	}
 	if confirm {
 		again, err := e.prompt("Confirmez la phrase de passe : ")
@@ -115,7 +118,7 @@ func (e Env) passphrase(file string, confirm bool) ([]byte, error) {
 			return nil, err
 		}
 		if string(again) != string(p) {
-			return nil, errors.New("the two passphrases differ")
+			return nil, errors.New("les deux phrases de passe diffèrent")
 		}
 	}
 	return p, nil

@@ -63,16 +63,23 @@ Données : Base Adresse Nationale (adresse.data.gouv.fr), Licence Ouverte 2.0.`,
 			return a.withDB(cmd, func(db *storage.DB) error {
 				start := time.Now()
 				w := a.env.Stderr
-				bar := func(rows int) {
-					pct := 0.0
-					if fi.Size() > 0 {
-						pct = float64(cr.n) / float64(fi.Size())
+				// The bar redraws itself with \r: in a log file it would be
+				// thousands of lines.
+				var bar func(rows int)
+				if a.progressShown() {
+					bar = func(rows int) {
+						pct := 0.0
+						if fi.Size() > 0 {
+							pct = float64(cr.n) / float64(fi.Size())
+						}
+						done := int(pct * 30)
+						fmt.Fprintf(w, "\r[%s%s] %3.0f %% — %d adresses", strings.Repeat("█", done), strings.Repeat("░", 30-done), pct*100, rows)
 					}
-					done := int(pct * 30)
-					fmt.Fprintf(w, "\r[%s%s] %3.0f %% — %d adresses", strings.Repeat("█", done), strings.Repeat("░", 30-done), pct*100, rows)
 				}
 				res, err := db.GeoImport(cmd.Context(), rd, bar)
-				fmt.Fprintln(w)
+				if bar != nil {
+					fmt.Fprintln(w)
+				}
 				if err != nil {
 					return err
 				}
@@ -100,7 +107,7 @@ func (a *app) geoFindCmd() *cobra.Command {
 		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if limit < 1 {
-				return usagef("--limit must be at least 1")
+				return usagef("--limit : au moins 1")
 			}
 			return a.withDB(cmd, func(db *storage.DB) error {
 				cands, err := db.GeoFind(cmd.Context(), args[0], limit)

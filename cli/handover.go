@@ -37,7 +37,7 @@ func (a *app) handoverKeygenCmd() *cobra.Command {
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
-				return usagef("--out FILE is required")
+				return usagef("--out FICHIER est obligatoire")
 			}
 			identity, recipient, err := packfile.NewKey()
 			if err != nil {
@@ -71,10 +71,10 @@ dans un script). Il s'ouvre avec « tournee handover open », ou sans tournée a
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if remplacant == "" || from == "" || to == "" || out == "" {
-				return usagef("--remplacant, --from, --to and --out are required")
+				return usagef("--remplacant, --from, --to et --out sont obligatoires")
 			}
 			if (recipient == "") == !passphrase {
-				return usagef("give --recipient AGE_PUBLIC_KEY or --passphrase")
+				return usagef("donnez --recipient CLÉ_PUBLIQUE_AGE ou --passphrase")
 			}
 			start, end, err := parsePeriod(from, to)
 			if err != nil {
@@ -187,7 +187,7 @@ func (a *app) readPackPassphrase(confirm bool) ([]byte, error) {
 		return []byte(p), nil
 	}
 	if a.env.IsTerminal == nil || !a.env.IsTerminal() {
-		return nil, fmt.Errorf("no pack passphrase: set TOURNEE_PACK_PASSPHRASE or run in a terminal")
+		return nil, fmt.Errorf("aucune phrase de passe pour le dossier de remplacement : définissez TOURNEE_PACK_PASSPHRASE ou lancez la commande dans un terminal")
 	}
 	p, err := a.env.prompt("Phrase de passe du dossier : ")
 	if err != nil {
@@ -199,7 +199,7 @@ func (a *app) readPackPassphrase(confirm bool) ([]byte, error) {
 			return nil, err
 		}
 		if string(again) != string(p) {
-			return nil, fmt.Errorf("the two passphrases differ")
+			return nil, fmt.Errorf("les deux phrases de passe diffèrent")
 		}
 	}
 	return p, nil
@@ -218,7 +218,7 @@ ouvre l'interface. Un dossier abîmé, modifié ou ouvert avec la mauvaise clé 
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if a.dbFlag == "" {
-				return usagef("--db PATH is required: the replacement gets a database of its own")
+				return usagef("--db FICHIER est obligatoire : le remplacement a sa propre base")
 			}
 			files, err := a.openPackFile(args[0], identity, passphrase)
 			if err != nil {
@@ -360,7 +360,7 @@ func packDataset(p handover.Pack) patients.Dataset {
 // passphrase the nurse gave.
 func (a *app) openPackFile(path, identity string, passphrase bool) ([]packfile.File, error) {
 	if (identity == "") == !passphrase {
-		return nil, usagef("give --identity KEYFILE or --passphrase")
+		return nil, usagef("donnez --identity FICHIER_DE_CLÉ ou --passphrase")
 	}
 	var key packfile.Key
 	if identity != "" {

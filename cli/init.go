@@ -33,7 +33,7 @@ est refusée avec un conseil : quatre mots sans rapport entre eux font une bonne
 			}
 			if cabinet == "" || nurse == "" || rpps == "" {
 				if a.env.IsTerminal == nil || !a.env.IsTerminal() {
-					return usagef("init needs --cabinet, --nurse and --rpps when not run in a terminal")
+					return usagef("hors d'un terminal, « tournee init » demande --cabinet, --nurse et --rpps")
 				}
 				r := bufio.NewReader(a.env.Stdin)
 				for _, q := range []struct {

@@ -265,7 +265,7 @@ func TestCarePlanBadInput(t *testing.T) {
 		want string
 	}{
 		{"unknown patient", []string{"--patient", "dc1fe99ksdufgnrfkhi0", "--fenetre", "18:00-19:00"}, 1, "introuvable"},
-		{"bad patient id", []string{"--patient", "123", "--fenetre", "18:00-19:00"}, 2, "invalid patient id"},
+		{"bad patient id", []string{"--patient", "123", "--fenetre", "18:00-19:00"}, 2, "identifiant de patient illisible"},
 		{"window ends before it starts", []string{"--patient", p, "--fenetre", "19:00-18:00"}, 1, "plage 1 : la plage horaire se termine"},
 		{"end before start", []string{"--patient", p, "--fenetre", "18:00-19:00", "--debut", "2026-12-10", "--fin", "2026-12-01"}, 1, "jusqu'au : la date de fin précède"},
 		{"unreadable window", []string{"--patient", p, "--fenetre", "le soir"}, 2, "plage illisible"},

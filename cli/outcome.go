@@ -53,7 +53,7 @@ func (a *app) visitOutcomeCmd(o outcome) *cobra.Command {
 			var day patients.Date
 			if date != "" {
 				if day, err = patients.ParseDate(date); err != nil {
-					return usagef("--date: %v", err)
+					return usagef("--date : %v", err)
 				}
 			}
 			return a.withDB(cmd, func(db *storage.DB) error {

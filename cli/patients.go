@@ -78,11 +78,18 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
+// idNouns names in French the records parseID reads; callers pass the
+// English name of the record kind.
+var idNouns = map[string]string{"care plan": "soin", "nurse": "infirmier(e)", "visit": "visite"}
+
 // parseID reads a record id given on the command line.
 func parseID(what, s string) (xid.ID, error) {
 	id, err := xid.FromString(strings.TrimSpace(s))
 	if err != nil {
-		return id, usagef("invalid %s id %q (20 characters, as printed by the list commands)", what, s)
+		if fr, ok := idNouns[what]; ok {
+			what = fr
+		}
+		return id, usagef("identifiant %s illisible « %s » (20 caractères, tels qu'affichés par les listes)", french.De(what), s)
 	}
 	return id, nil
 }
@@ -217,7 +224,7 @@ func (a *app) patientsAddCmd() *cobra.Command {
 			var err error
 			if birth != "" {
 				if p.BirthDate, err = patients.ParseDate(birth); err != nil {
-					return usagef("--naissance: %v", err)
+					return usagef("--naissance : %v", err)
 				}
 			}
 			p.Sex = patients.Sex(strings.ToUpper(sex))
@@ -229,12 +236,12 @@ func (a *app) patientsAddCmd() *cobra.Command {
 				}
 			}
 			if (lat == "") != (lon == "") {
-				return usagef("--lat and --lon go together")
+				return usagef("--lat et --lon vont ensemble")
 			}
 			if coords != "" {
 				pt, far, err := geo.ParseCoordinates(coords)
 				if err != nil {
-					return usagef("--coords: %v", err)
+					return usagef("--coords : %v", err)
 				}
 				if far {
 					fmt.Fprintln(a.env.Stderr, "attention : ces coordonnées sont hors de France métropolitaine ; vérifiez-les.")
@@ -245,7 +252,7 @@ func (a *app) patientsAddCmd() *cobra.Command {
 				la, err1 := strconv.ParseFloat(strings.ReplaceAll(lat, ",", "."), 64)
 				lo, err2 := strconv.ParseFloat(strings.ReplaceAll(lon, ",", "."), 64)
 				if err1 != nil || err2 != nil {
-					return usagef("--lat/--lon must be decimal degrees, e.g. 50.9486 and 1.8539")
+					return usagef("--lat/--lon : des degrés décimaux, par exemple 50.9486 et 1.8539")
 				}
 				p.Address.Point, p.Address.Source = orb.Point{lo, la}, patients.CoordManual
 			}
@@ -324,7 +331,7 @@ Les en-têtes sont décrits dans le README. Si une ligne est refusée, rien n'es
 				fmt.Fprintln(a.env.Stderr, safe(re.Error()))
 			}
 			if len(res.Errors) > 0 && !skipInvalid {
-				return fmt.Errorf("import refused: %d invalid row(s), nothing imported (fix them, or use --skip-invalid)", len(res.Errors))
+				return fmt.Errorf("import refusé : %d ligne(s) invalide(s), rien n'a été importé (corrigez-les, ou utilisez --skip-invalid)", len(res.Errors))
 			}
 			return a.withDB(cmd, func(db *storage.DB) error {
 				geocodePatients(cmd.Context(), db, res.Patients, res.Rows, a.env.Stderr)

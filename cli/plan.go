@@ -34,13 +34,13 @@ Les prises de sang passent par le laboratoire (ou le cabinet) avant l'heure limi
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cabinet && nurse != "" {
-				return usagef("--nurse and --cabinet exclude each other")
+				return usagef("--nurse et --cabinet s'excluent")
 			}
 			d := patients.DateOf(a.env.Now())
 			if date != "" {
 				var err error
 				if d, err = patients.ParseDate(date); err != nil {
-					return usagef("--date: %v", err)
+					return usagef("--date : %v", err)
 				}
 			}
 			var only xid.ID
@@ -51,7 +51,7 @@ Les prises de sang passent par le laboratoire (ou le cabinet) avant l'heure limi
 				}
 			}
 			if limit <= 0 {
-				return usagef("--time-limit must be positive")
+				return usagef("--time-limit : la durée doit être positive")
 			}
 			return a.withDB(cmd, func(db *storage.DB) error {
 				// Stored days follow the care plans before anything is planned.

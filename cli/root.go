@@ -18,6 +18,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// Version is stamped at build time (-ldflags "-X tournee/cli.Version=1.2.0",
+// see release/build.sh); a build from source says "dev".
+var Version = "dev"
+
 // Exit codes.
 const (
 	ExitOK      = 0
@@ -147,12 +151,14 @@ func message(err error) string {
 		return "cet enregistrement existe déjà et ne peut pas être réécrit. (" + err.Error() + ")"
 	case errors.Is(err, errNoPassphrase):
 		return "aucune phrase de passe : définissez TOURNEE_PASSPHRASE, utilisez --passphrase-file, ou lancez la commande dans un terminal."
+	case isFileExists(err):
+		return "ce fichier existe déjà : choisissez un autre nom, rien n'a été écrasé. (" + err.Error() + ")"
 	case errors.Is(err, fs.ErrNotExist):
 		return "fichier introuvable. (" + err.Error() + ")"
 	case errors.Is(err, fs.ErrPermission):
 		return "accès refusé au fichier. (" + err.Error() + ")"
 	}
-	return err.Error()
+	return frenchCobra(err.Error())
 }
 
 func (a *app) rootCmd() *cobra.Command {
@@ -163,6 +169,7 @@ func (a *app) rootCmd() *cobra.Command {
 visites, transmissions ciblées. Les données restent sur cet ordinateur, chiffrées.
 
 Sans sous-commande, tournée ouvre l'interface plein écran sur votre base.`,
+		Version:       Version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		// Every subcommand inherits this: none defines its own.
@@ -170,7 +177,7 @@ Sans sous-commande, tournée ouvre l'interface plein écran sur votre base.`,
 		// The root runs the TUI, so cobra would take a mistyped command for an argument.
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return usagef("unknown command %q", args[0])
+				return usagef("commande inconnue « %s »", args[0])
 			}
 			return nil
 		},
@@ -180,6 +187,9 @@ Sans sous-commande, tournée ouvre l'interface plein écran sur votre base.`,
 					"En attendant, tout se fait en ligne de commande : « tournee --help ».\n"+
 					"Pour essayer sur le cabinet de démonstration : « tournee demo --no-tui ».")
 				return nil
+			}
+			if path, first := a.firstRun(); first {
+				return a.welcome(cmd, path)
 			}
 			db, err := a.open(cmd.Context())
 			if err != nil {
@@ -201,7 +211,7 @@ Sans sous-commande, tournée ouvre l'interface plein écran sur votre base.`,
 
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return usagef("unexpected argument %q for %q", args[0], cmd.CommandPath())
+		return usagef("« %s » ne prend pas d'argument (« %s » donné)", cmd.CommandPath(), args[0])
 	}
 	return nil
 }
@@ -209,7 +219,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 func exactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usagef("%q takes %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+			return usagef("« %s » prend %d argument(s), %d donné(s)", cmd.CommandPath(), n, len(args))
 		}
 		return nil
 	}
@@ -221,16 +231,26 @@ func (a *app) open(ctx context.Context) (*storage.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	pass, err := a.env.passphrase(a.passphraseFile, false)
-	if err != nil {
-		return nil, err
+	// A passphrase typed at the prompt may be mistyped: ask again rather
+	// than leave her in front of a closed window.
+	asked := a.passphraseFile == "" && a.env.Getenv("TOURNEE_PASSPHRASE") == "" && a.env.IsTerminal != nil && a.env.IsTerminal()
+	for try := 1; ; try++ {
+		pass, err := a.env.passphrase(a.passphraseFile, false)
+		if err != nil {
+			return nil, err
+		}
+		// Reading never depends on writing: a full disk opens the base
+		// anyway, with the warning (read-only when it cannot be written).
+		db, err := a.openWith(path, pass)
+		if !asked || try == maxPassphraseTries || !errors.Is(err, storage.ErrWrongPassphrase) {
+			return db, err
+		}
+		fmt.Fprintln(a.env.Stderr, "Phrase de passe incorrecte, réessayez.")
 	}
-	// Reading never depends on writing: a full disk opens the base anyway,
-	// with the warning here (read-only when it cannot be written at all).
-	return storage.OpenWarn(path, pass, storage.Options{Now: a.env.Now, BackupDir: backupDir(path)}, func(w *storage.OpenWarning) {
-		fmt.Fprintf(a.env.Stderr, "tournee : attention, %s (%v)\n", w.French(), w.Err)
-	})
 }
+
+// maxPassphraseTries bounds the prompt: a script stuck at it must end.
+const maxPassphraseTries = 5
 
 // runTUI brings the stored days in line with the care plans, then opens the
 // interface with the app's clock (--now).

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rs/xid"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"tournee/cabinetsync"
 	"tournee/dayplan"
@@ -43,7 +44,7 @@ func (a *app) cabinetInitCmd() *cobra.Command {
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
-				return usagef("cabinet init needs --key-out FILE")
+				return usagef("« cabinet init » demande --key-out FICHIER")
 			}
 			// Where the key goes is checked before the key is made: nothing
 			// half-done (a key stored here, no file to give the others).
@@ -148,14 +149,14 @@ func (a *app) readKeyPassphrase(confirm bool) ([]byte, error) {
 		return []byte(p), nil
 	}
 	if a.env.IsTerminal == nil || !a.env.IsTerminal() {
-		return nil, errors.New("no key file passphrase: set TOURNEE_KEY_PASSPHRASE or run in a terminal")
+		return nil, errors.New("aucune phrase de passe pour le fichier de clé : définissez TOURNEE_KEY_PASSPHRASE ou lancez la commande dans un terminal")
 	}
 	p, err := a.env.prompt("Phrase de passe du fichier de clé : ")
 	if err != nil {
 		return nil, err
 	}
 	if len(p) == 0 {
-		return nil, errors.New("empty passphrase")
+		return nil, errors.New("phrase de passe vide")
 	}
 	if confirm {
 		again, err := a.env.prompt("Confirmez : ")
@@ -163,7 +164,7 @@ func (a *app) readKeyPassphrase(confirm bool) ([]byte, error) {
 			return nil, err
 		}
 		if string(again) != string(p) {
-			return nil, errors.New("the two passphrases differ")
+			return nil, errors.New("les deux phrases de passe diffèrent")
 		}
 	}
 	return p, nil
@@ -269,7 +270,7 @@ func (a *app) afterSync(cmd *cobra.Command, db *storage.DB, rep cabinetsync.Repo
 
 // syncProgress prints the stage on stderr when a terminal watches.
 func (a *app) syncProgress(quiet bool) func(cabinetsync.Progress) {
-	if quiet || a.env.IsTerminal == nil || !a.env.IsTerminal() {
+	if quiet || !a.progressShown() {
 		return nil
 	}
 	return func(p cabinetsync.Progress) {
@@ -279,6 +280,14 @@ func (a *app) syncProgress(quiet bool) func(cabinetsync.Progress) {
 		}
 		fmt.Fprintf(a.env.Stderr, "\r\033[K%s %d/%d", StageLabel(p.Stage), p.Done, p.Total)
 	}
+}
+
+// progressShown says whether a progress line may be drawn: it redraws
+// itself with \r, so only when a person watches stderr in a terminal, not
+// when stderr goes to a file or a pipe (a script, a scheduled sync).
+func (a *app) progressShown() bool {
+	f, ok := a.env.Stderr.(*os.File)
+	return ok && a.env.IsTerminal != nil && a.env.IsTerminal() && term.IsTerminal(int(f.Fd()))
 }
 
 // StageLabel says a sync stage in French.

@@ -333,9 +333,9 @@ type roundSheet struct {
 	round patients.Round
 }
 
-// visitEntry is one stop of a round sheet, three or four printed lines so a
-// round fits on one page: « 3. 8h10 — NOM Prénom », the window and the care,
-// the address, the access.
+// visitEntry is one stop of a round sheet, three printed lines so a round
+// fits on one page: « 3. 8h10 — NOM Prénom », the window and the care, the
+// address with the access.
 func (p Pack) visitEntry(v patients.Visit, pt patients.Patient, names map[xid.ID]string) Entry {
 	// Without an ETA the window is the time; with one, the window follows.
 	when := windowText(v.Window)
@@ -360,7 +360,9 @@ func (p Pack) visitEntry(v patients.Visit, pt patients.Patient, names map[xid.ID
 	if v.Order <= 0 && v.LeftOut != "" {
 		parts = append(parts, "non placé dans la tournée : "+v.LeftOut)
 	}
-	if v.NurseID != p.Remplacant.ID {
+	// The titulaires' rounds are hers for the period: only a colleague's
+	// visit (a visit à deux) names its nurse.
+	if v.NurseID != p.Remplacant.ID && !p.isTitulaire(v.NurseID) {
 		nurse := names[v.NurseID]
 		if nurse == "" {
 			nurse = "non attribué"
@@ -372,14 +374,22 @@ func (p Pack) visitEntry(v patients.Visit, pt patients.Patient, names map[xid.ID
 	if addr == "" {
 		addr = "non renseignée"
 	}
-	e.Lines = append(e.Lines, Field{Label: "Adresse", Value: addr})
+	// What opens the door goes on the address line: a round of a dozen
+	// stops must fit its page. The dog, the parking and the notes are on
+	// the patient's page.
 	a := pt.Access
-	access := joinNonEmpty(" · ", prefixed("digicode ", a.DoorCode), prefixed("boîte à clés ", a.KeyBox),
-		a.Floor, a.Dog, a.Parking)
-	if access != "" {
-		e.Lines = append(e.Lines, Field{Label: "Accès", Value: access})
-	}
+	access := joinNonEmpty(" · ", prefixed("digicode ", a.DoorCode), prefixed("boîte à clés ", a.KeyBox), a.Floor)
+	e.Lines = append(e.Lines, Field{Label: "Adresse", Value: joinNonEmpty(" — ", addr, access)})
 	return e
+}
+
+func (p Pack) isTitulaire(id xid.ID) bool {
+	for _, t := range p.Titulaires {
+		if t.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 func prefixed(prefix, s string) string {

@@ -156,7 +156,7 @@ func TestDossierDaySheets(t *testing.T) {
 	want := []string{
 		"1. 7h05 — FOURNIER Jean | plage 7h00–7h30 · insuline : lundi tôt · 15 min | Adresse : 8 place d'Armes, 62100 Calais",
 		"2. 7h30–8h00 — DELATTRE Hélène | insuline : Lantus lundi · 15 min" +
-			" | Adresse : 5 rue des Prés, 62100 Calais | Accès : digicode 4512B · boîte à clés boîte grise, code 1942 · 2e sans ascenseur · petit chien, gentil",
+			" | Adresse : 5 rue des Prés, 62100 Calais — digicode 4512B · boîte à clés boîte grise, code 1942 · 2e sans ascenseur",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("monday morning =\n%q\nwant\n%q", got, want)

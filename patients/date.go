@@ -52,7 +52,7 @@ func ParseDate(s string) (Date, error) {
 			return Date{t.Year(), t.Month(), t.Day()}, nil
 		}
 	}
-	return Date{}, fmt.Errorf("invalid date %q: want YYYY-MM-DD or JJ/MM/AAAA", s)
+	return Date{}, fmt.Errorf("date illisible « %s » : écrivez AAAA-MM-JJ ou JJ/MM/AAAA", s)
 }
 
 // IsZero reports whether the date is unset.
@@ -145,12 +145,12 @@ func ParseTimeOfDay(s string) (TimeOfDay, error) {
 	case len(in) == 1 || len(in) == 2:
 		hs, ms = in, "0"
 	default:
-		return 0, fmt.Errorf("invalid time %q: want HH:MM", s)
+		return 0, fmt.Errorf("heure illisible « %s » : écrivez HH:MM", s)
 	}
 	h, err1 := strconv.Atoi(hs)
 	m, err2 := strconv.Atoi(ms)
 	if err1 != nil || err2 != nil || len(hs) > 2 || len(ms) > 2 || h < 0 || h > 23 || m < 0 || m > 59 {
-		return 0, fmt.Errorf("invalid time %q: want HH:MM", s)
+		return 0, fmt.Errorf("heure illisible « %s » : écrivez HH:MM", s)
 	}
 	return Clock(h, m), nil
 }

@@ -83,6 +83,7 @@ func cleanReport(r handover.Report, c *coverage) handover.Report {
 			Heading: c.clean(s.Heading, false),
 			Empty:   c.clean(s.Empty, true),
 			Entries: make([]handover.Entry, len(s.Entries)),
+			NewPage: s.NewPage,
 		}
 		for j, e := range s.Entries {
 			cs.Entries[j] = handover.Entry{

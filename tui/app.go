@@ -65,6 +65,8 @@ type Deps struct {
 	Plan planner.Options
 	// Log receives errors with ids only, never patient data; nil discards.
 	Log *log.Logger
+	// Version is the release shown on the help screen (« dev » from source).
+	Version string
 }
 
 // DefaultIdleLock is how long the screen stays open without a key.
@@ -557,5 +559,8 @@ func (a App) helpPage() string {
 		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
 	}
 	title := st.Section.Render("Aide — " + screenNames[a.active])
+	if a.deps.Version != "" {
+		title += st.Muted.Render("   tournée " + a.deps.Version)
+	}
 	return lipgloss.NewStyle().Padding(1, 1, 0, 1).Render(lipgloss.JoinVertical(lipgloss.Left, title, "", lipgloss.JoinVertical(lipgloss.Left, rows...)))
 }
