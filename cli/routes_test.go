@@ -91,7 +91,9 @@ func TestRoutesRefusals(t *testing.T) {
 
 // The demo cabinet is in the Pas-de-Calais: the Monaco extract has no road
 // in its area, which the import says instead of writing an empty network.
-func TestRoutesImportCutsToTheCabinet(t *testing.T) {
+// A damaged routes file never stops a plan: it is said, and the straight
+// line used.
+func TestRoutesWithTheDemoCabinet(t *testing.T) {
 	path, env := demoDB(t)
 	r := run(t, env, "routes", "import", monacoPBF, "--db", path)
 	if r.code != ExitFailure || !strings.Contains(r.stderr, "aucune route praticable de cet extrait dans la zone du cabinet") {
@@ -99,5 +101,17 @@ func TestRoutesImportCutsToTheCabinet(t *testing.T) {
 	}
 	if _, err := os.Stat(path + ".routes"); !os.IsNotExist(err) {
 		t.Errorf("a routes file was written: %v", err)
+	}
+
+	if err := os.WriteFile(path+".routes", []byte("tournee-routes v1\ncut"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = run(t, env, "plan", "--db", path, "--date", "2026-11-23", "--no-save", "--json")
+	if r.code != 0 || !strings.Contains(r.stderr, "routes importées illisibles") {
+		t.Errorf("plan with a damaged routes file: %d %s", r.code, r.stderr)
+	}
+	os.Remove(path + ".routes")
+	if r := run(t, env, "plan", "--db", path, "--date", "2026-11-23", "--no-save", "--json"); r.code != 0 || strings.Contains(r.stderr, "routes") {
+		t.Errorf("plan without routes: %d %s", r.code, r.stderr)
 	}
 }
