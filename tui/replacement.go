@@ -144,6 +144,9 @@ type replacementScreen struct {
 	path     string
 	refused  string // the service's refusal, in French
 	vp       viewport.Model
+
+	add     replAddForm                  // an outside remplaçante (replacement_records.go)
+	records []patients.ReplacementRecord // the cabinet's replacements, newest first
 }
 
 func newReplacementScreen(d Deps, st styles) replacementScreen {
@@ -180,7 +183,7 @@ func (s replacementScreen) Init() tea.Cmd { return nil }
 // Capturing is true while a text field has the focus, so that letters and
 // digits are typed rather than taken as shortcuts.
 func (s replacementScreen) Capturing() bool {
-	return s.step == replForm && s.side != replLoading && isReplText(s.focus)
+	return s.step == replAdding || (s.step == replForm && s.side != replLoading && isReplText(s.focus))
 }
 
 func isReplText(f replField) bool { return f != rfNurse && f != rfMode }
@@ -295,7 +298,15 @@ func (s *replacementScreen) move(delta int) {
 func (s replacementScreen) Update(msg tea.Msg) (replacementScreen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case sessionMsg:
-		return s.withSession(msg), nil
+		s = s.withSession(msg)
+		return s, s.loadRecords()
+	case replRecordsMsg:
+		if msg.err == nil {
+			s.records = msg.recs
+		}
+		return s, nil
+	case replNurseAddedMsg:
+		return s.nurseAdded(msg)
 	case replPreparedMsg:
 		if msg.seq != s.seq || s.step != replPreparing {
 			return s, nil
@@ -334,11 +345,11 @@ func (s replacementScreen) Update(msg tea.Msg) (replacementScreen, tea.Cmd) {
 		s.in[rfPass].SetValue("")
 		s.in[rfPassAgain].SetValue("")
 		s.outAuto = false
-		return s, statusCmd("Fichier écrit.")
+		return s, tea.Batch(statusCmd("Fichier écrit."), s.loadRecords())
 	case tea.KeyPressMsg:
 		return s.updateKey(msg)
 	case tea.PasteMsg:
-		if s.Capturing() {
+		if s.Capturing() && s.step != replAdding {
 			return s.updateInput(msg)
 		}
 	}
@@ -351,6 +362,8 @@ func (s replacementScreen) updateKey(msg tea.KeyPressMsg) (replacementScreen, te
 	}
 	k := s.keys
 	switch s.step {
+	case replAdding:
+		return s.updateAdding(msg)
 	case replPreparing, replWriting:
 		// Esc abandons the wait; the answer, when it comes, is dropped by
 		// its seq. A write under way still finishes: it is atomic.
@@ -400,6 +413,9 @@ func (s replacementScreen) updateKey(msg tea.KeyPressMsg) (replacementScreen, te
 		return s, nil
 	case !isReplText(s.focus) && key.Matches(msg, k.Preview):
 		return s.prepare()
+	case s.side == replTitulaire && !isReplText(s.focus) && key.Matches(msg, addNurseKey):
+		s.add, s.step, s.problem = newReplAddForm(s.w), replAdding, ""
+		return s, nil
 	case !isReplText(s.focus) && key.Matches(msg, k.Choose):
 		step := 1
 		if msg.String() == "left" {
@@ -559,6 +575,8 @@ func (s replacementScreen) Keys() help.KeyMap {
 		return keyList{}
 	}
 	switch s.step {
+	case replAdding:
+		return keyList{k.Next, k.Up, k.Down, k.Back}
 	case replPreparing, replWriting, replDone:
 		return keyList{k.Back}
 	case replPreview:
@@ -574,6 +592,9 @@ func (s replacementScreen) Keys() help.KeyMap {
 	}
 	if isReplText(s.focus) {
 		return keyList{next, k.Up, k.Down, k.Back}
+	}
+	if s.side == replTitulaire {
+		return keyList{k.Choose, k.Preview, addNurseKey, k.Up, k.Down}
 	}
 	return keyList{k.Choose, k.Preview, k.Up, k.Down}
 }

@@ -38,6 +38,8 @@ func (s replacementScreen) View() string {
 		return lipgloss.JoinVertical(lipgloss.Left, s.titleLine(title+" · aperçu"), "", s.vp.View())
 	case replDone:
 		return s.frame(title, s.doneText())
+	case replAdding:
+		return s.frame("Nouvelle remplaçante", s.addText())
 	}
 	return s.frame(title, s.formText())
 }
@@ -87,6 +89,7 @@ func (s replacementScreen) formText() string {
 	} else if hint := s.hint(); hint != "" {
 		lines = append(lines, st.Muted.Render(s.wrap(hint)))
 	}
+	lines = append(lines, s.recordLines()...)
 	return strings.Join(lines, "\n")
 }
 
