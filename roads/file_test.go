@@ -1,0 +1,53 @@
+package roads
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// A re-import replaces the file whole and leaves no temporary file; a
+// truncated or altered file is refused, never half read.
+func TestRoutesFile(t *testing.T) {
+	var a, b synth
+	a.way(residential(), 0, 0, 10, 0)
+	b.way(residential(), 0, 0, 10, 0, 10, 10)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.db.routes")
+	var last *Network
+	for _, s := range []*synth{&a, &b} {
+		last = s.network(t)
+		if err := last.WriteFile(path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// b's street turns at (10, 0): one edge each way, the bend as shape.
+	if got.Bound != last.Bound || got.Edges() != 2 || len(got.shapeLat) != 2 {
+		t.Errorf("after the second import: bound %v, %d edges, %d shape points; want b's %v, 2, 2",
+			got.Bound, got.Edges(), len(got.shapeLat), last.Bound)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d files in the folder, want the routes file alone", len(entries))
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+	whole, _ := os.ReadFile(path)
+	for _, bad := range [][]byte{
+		whole[:len(whole)-1],
+		whole[:len(whole)/2],
+		append(append([]byte{}, whole...), 0),
+		func() []byte { c := append([]byte{}, whole...); c[len(c)/2] ^= 1; return c }(),
+		[]byte("not a routes file at all, but long enough to hold a checksum"),
+	} {
+		os.WriteFile(path, bad, 0o600)
+		if _, err := ReadFile(path); !errors.Is(err, ErrDamaged) {
+			t.Errorf("damaged file of %d bytes: %v, want ErrDamaged", len(bad), err)
+		}
+	}
+}
