@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
@@ -211,10 +210,7 @@ func (s *patientsScreen) renderFile() {
 		}
 	}
 	b.contacts(p)
-	b.section("Santé")
-	b.field("Allergies", orNone(strings.Join(p.Allergies, ", "), "aucune connue"))
-	b.field("Pathologies", orNone(strings.Join(p.Pathologies, ", "), "non renseignées"))
-	b.field("Traitements", orNone(strings.Join(p.Treatments, ", "), "non renseignés"))
+	b.health(p, f.plans, today)
 	b.absences(p.Absences, today)
 
 	f.planAt = f.planAt[:0:0]
@@ -225,6 +221,7 @@ func (s *patientsScreen) renderFile() {
 	for i, c := range f.plans {
 		f.planAt = append(f.planAt, len(b.lines))
 		b.carePlan(c, i == f.plan, today)
+		b.planTreatments(p, c)
 	}
 
 	b.section("Dernières transmissions")
@@ -314,7 +311,7 @@ func (b *fileBuilder) identity(p patients.Patient, nurse string) {
 	case p.INS.Status == patients.INSUnknownState:
 		parts = append(parts, "INS au statut inconnu")
 	default:
-		parts = append(parts, "INS "+string(p.INS.Status))
+		parts = append(parts, "INS "+string(p.INS.Status)+" "+p.INS.NIR)
 	}
 	b.wrapped("", strings.Join(parts, " · "), b.st.Value)
 	if label := p.Address.Label(); label != "" {
@@ -395,6 +392,9 @@ func (b *fileBuilder) contacts(p patients.Patient) {
 		if c.Phone != "" {
 			value += " · " + c.Phone
 		}
+		if c.RPPS != "" {
+			value += " · RPPS " + c.RPPS
+		}
 		b.field(label, value)
 	}
 }
@@ -431,7 +431,7 @@ func (b *fileBuilder) carePlan(c patients.CarePlan, selected bool, today patient
 		b.wrapped("• ", title, b.st.Bold)
 	}
 	var when []string
-	when = append(when, recurrenceText(c.Recurrence, today))
+	when = append(when, planRhythm(c, today))
 	if ws := windowsText(c.Windows); ws != "" {
 		when = append(when, ws)
 	}
@@ -471,53 +471,17 @@ func (b *fileBuilder) carePlan(c patients.CarePlan, selected bool, today patient
 	}
 }
 
-// recurrenceText says when a care plan applies, in words.
-func recurrenceText(r patients.Recurrence, today patients.Date) string {
-	var s string
-	switch r.Kind {
-	case patients.Daily:
-		s = "tous les jours"
-	case patients.EveryN:
-		s = "tous les " + strconv.Itoa(r.N) + " jours"
-		if r.N == 2 {
-			s = "un jour sur deux"
-		}
-	case patients.Weekdays:
-		ds := slices.Clone(r.Weekdays)
-		// Monday first, as a French week.
-		slices.SortFunc(ds, func(a, b time.Weekday) int { return cmp.Compare((a+6)%7, (b+6)%7) })
-		names := make([]string, len(ds))
-		for i, d := range ds {
-			names[i] = weekdayNames[d]
-		}
-		s = "chaque " + joinFrench(names)
-	case patients.GivenDays:
-		ds := slices.Clone(r.Dates)
-		slices.SortFunc(ds, patients.Date.Compare)
-		names := make([]string, 0, 3)
-		for i, d := range ds {
-			if i == 3 {
-				names = append(names, "…")
-				break
-			}
-			names = append(names, french.Date(d))
-		}
-		return "le " + strings.Join(names, ", ")
-	default:
-		s = string(r.Kind)
-	}
-	if r.Count > 0 {
-		s += " (" + strconv.Itoa(r.Count) + " fois)"
-	}
-	if !r.Start.IsZero() {
+// planRhythm says when a care plan applies, in words: its rhythm and end
+// (french.CarePlanSchedule, the same words as every document), and since
+// when.
+func planRhythm(c patients.CarePlan, today patients.Date) string {
+	s := french.CarePlanSchedule(c)
+	if r := c.Recurrence; !r.Start.IsZero() && r.Kind != patients.GivenDays {
 		if r.Start.After(today) {
-			s += " à partir du " + french.ShortDate(r.Start)
+			s += " (à partir du " + french.ShortDate(r.Start) + ")"
 		} else {
-			s += " depuis le " + french.ShortDate(r.Start)
+			s += " (depuis le " + french.ShortDate(r.Start) + ")"
 		}
-	}
-	if !r.Until.IsZero() {
-		s += " jusqu'au " + french.ShortDate(r.Until)
 	}
 	return s
 }

@@ -26,17 +26,21 @@ const (
 	identityStep formStep = iota
 	addressStep
 	careStep
+	healthStep
 	stepCount
 )
 
-var stepNames = [stepCount]string{"Identité", "Adresse", "Accès et santé"}
+const lastStep = stepCount - 1
+
+var stepNames = [stepCount]string{"Identité", "Adresse", "Accès", "Santé et entourage"}
 
 // patientDraft is what the huh fields are bound to. It lives on the heap:
 // the screen is copied on every Update, the fields keep pointers into it.
 type patientDraft struct {
 	usedName, birthName, firstNames, birthDate, sex, phones string
 	access                                                  patients.Access
-	alerts, allergies, nurse                                string
+	alerts, nurse                                           string
+	health                                                  healthDraft
 	// errs holds the last save attempt's problems by field key, shown
 	// under the fields.
 	errs map[string]string
@@ -53,6 +57,7 @@ type patientForm struct {
 	summary []string // problems that are not next to a field of this step
 	styles  styles
 	nurses  []patients.Nurse
+	plans   []patients.CarePlan // the patient's, to link treatments to
 	today   patients.Date
 	w, h    int
 }
@@ -69,9 +74,14 @@ func (s patientsScreen) startPatientForm(p patients.Patient, back patientsMode) 
 	if s.form != nil {
 		seq = s.form.addr.seq + 1
 	}
+	var plans []patients.CarePlan
+	if s.file.id == p.ID && !p.ID.IsZero() {
+		plans = s.file.plans
+	}
 	s.form = &patientForm{
 		orig:   p,
-		draft:  draftOf(p, s.me),
+		plans:  plans,
+		draft:  draftOf(p, s.me, plans),
 		back:   back,
 		addr:   newAddressInput(s.geo, s.styles, p.Address, seq),
 		styles: s.styles,
@@ -84,7 +94,7 @@ func (s patientsScreen) startPatientForm(p patients.Patient, back patientsMode) 
 	return s, s.form.enterStep(identityStep)
 }
 
-func draftOf(p patients.Patient, me xid.ID) *patientDraft {
+func draftOf(p patients.Patient, me xid.ID, plans []patients.CarePlan) *patientDraft {
 	d := &patientDraft{
 		usedName:   p.UsedName,
 		birthName:  p.BirthName,
@@ -94,7 +104,7 @@ func draftOf(p patients.Patient, me xid.ID) *patientDraft {
 		phones:     formatPhones(p.Phones),
 		access:     p.Access,
 		alerts:     formatAlerts(p.Alerts),
-		allergies:  strings.Join(p.Allergies, ", "),
+		health:     healthDraftOf(p, plans),
 	}
 	if d.sex == "" {
 		d.sex = string(patients.Unknown)
@@ -119,10 +129,13 @@ func (f *patientForm) enterStep(step formStep) tea.Cmd {
 		f.addr.setWidth(min(f.w, 100))
 		return f.addr.Focus()
 	}
-	if step == identityStep {
+	switch step {
+	case identityStep:
 		f.form = f.identityForm()
-	} else {
+	case careStep:
 		f.form = f.careForm()
+	default:
+		f.form = f.healthForm()
 	}
 	f.sizeForm()
 	return f.form.Init()
@@ -140,7 +153,14 @@ func (f *patientForm) identityForm() *huh.Form {
 				Description(f.desc("prénom", "")),
 			huh.NewInput().Title("Date de naissance").Placeholder("JJ/MM/AAAA").Value(&d.birthDate).
 				Validate(func(s string) error { _, err := parseBirthDate(s, f.today); return err }).
-				Description(f.desc("date de naissance", "")),
+				DescriptionFunc(func() string {
+					// Run on every change of the date: a fixed date no
+					// longer carries the last save's error.
+					if _, err := parseBirthDate(d.birthDate, f.today); err == nil {
+						delete(d.errs, "date de naissance")
+					}
+					return f.desc("date de naissance", "vide si inconnue")
+				}, &d.birthDate),
 			huh.NewSelect[string]().Title("Sexe").Inline(true).Value(&d.sex).Options(
 				huh.NewOption("Femme", string(patients.Female)),
 				huh.NewOption("Homme", string(patients.Male)),
@@ -149,6 +169,7 @@ func (f *patientForm) identityForm() *huh.Form {
 			huh.NewInput().Title("Téléphones").Value(&d.phones).
 				Description(f.desc("téléphones", "séparés par « ; », le libellé avant « : » (portable : 06 …)")),
 		),
+		f.insGroup(),
 	)
 }
 
@@ -176,10 +197,8 @@ func (f *patientForm) careForm() *huh.Form {
 		huh.NewGroup(
 			huh.NewText().Title("Alertes").Value(&d.alerts).Lines(3).ExternalEditor(false).
 				Description(f.desc("alertes", "une par ligne ; « visite à deux » en tête de ligne la signale au planning, « info : » en fait un simple rappel")),
-			huh.NewInput().Title("Allergies").Value(&d.allergies).
-				Description(f.desc("allergies", "séparées par des virgules")),
 			huh.NewSelect[string]().Title("IDE référent(e)").Value(&d.nurse).Options(nurses...),
-		).Title("Santé"),
+		).Title("Alertes et suivi"),
 	)
 }
 
@@ -194,9 +213,10 @@ func (f *patientForm) desc(field, hint string) string {
 // fieldSteps says on which step each error key is shown.
 var fieldSteps = map[string]formStep{
 	"nom": identityStep, "prénom": identityStep, "date de naissance": identityStep,
-	"sexe": identityStep, "téléphones": identityStep,
+	"sexe": identityStep, "téléphones": identityStep, "nir": identityStep,
 	"coordonnées": addressStep,
-	"alertes":     careStep, "allergies": careStep,
+	"alertes":     careStep,
+	"médecin":     healthStep, "prescripteurs": healthStep, "allergies": healthStep, "traitements": healthStep,
 }
 
 // fieldKey maps a patients.ValidationError field to the form field that
@@ -205,9 +225,12 @@ func fieldKey(field string) string {
 	switch {
 	case strings.HasPrefix(field, "téléphone"):
 		return "téléphones"
-	case field == "nir":
-		// The NIR itself is not edited here: only a new birth year breaks it.
-		return "date de naissance"
+	case field == "statut INS":
+		return "nir"
+	case strings.HasPrefix(field, "contact"):
+		return "prescripteurs"
+	case strings.HasPrefix(field, "traitement"):
+		return "traitements"
 	}
 	return field
 }
@@ -298,7 +321,7 @@ func (f patientForm) patient() (patients.Patient, patients.ValidationErrors) {
 		Notes:    strings.TrimSpace(d.access.Notes),
 	}
 	p.Alerts = parseAlerts(d.alerts)
-	p.Allergies = splitList(d.allergies)
+	errs = append(errs, f.applyHealth(&p)...)
 	p.PrimaryNurse = xid.ID{}
 	if id, err := xid.FromString(d.nurse); err == nil {
 		p.PrimaryNurse = id
@@ -320,7 +343,7 @@ func parseBirthDate(s string, today patients.Date) (patients.Date, error) {
 	d, err := patients.ParseDate(s)
 	switch {
 	case err != nil:
-		return patients.Date{}, errors.New("date illisible : tapez JJ/MM/AAAA, par exemple 11/01/1938")
+		return patients.Date{}, errors.New(whyNotADate(s))
 	case d.After(today):
 		return d, errors.New("la date de naissance est dans le futur")
 	case d.Year < 1890:
@@ -488,7 +511,7 @@ func (s patientsScreen) updatePatientForm(msg tea.Msg) (patientsScreen, tea.Cmd)
 			return s.savePatient()
 		case key.Matches(msg, s.keys.Cancel) && !(s.form.step == addressStep && s.form.addr.listOpen()):
 			return s.closePatientForm(), statusCmd("Modifications abandonnées")
-		case key.Matches(msg, s.keys.NextStep) && s.form.step < careStep:
+		case key.Matches(msg, s.keys.NextStep) && s.form.step < lastStep:
 			return s, s.form.enterStep(s.form.step + 1)
 		case key.Matches(msg, s.keys.PrevStep) && s.form.step > identityStep:
 			return s, s.form.enterStep(s.form.step - 1)
@@ -512,7 +535,7 @@ func (s patientsScreen) updatePatientForm(msg tea.Msg) (patientsScreen, tea.Cmd)
 	}
 	switch s.form.form.State {
 	case huh.StateCompleted:
-		if s.form.step == careStep {
+		if s.form.step == lastStep {
 			s, save := s.savePatient()
 			return s, tea.Batch(cmd, save)
 		}

@@ -179,10 +179,10 @@ func TestPatientsFileShowsAccessFirst(t *testing.T) {
 		"Digicode 4B27A (fictif). Sonner 2 fois.",
 		"Médecin traitant : ",
 		"Insuline — Injection d'insuline + contrôle glycémique (matin)",
-		"tous les jours depuis le 05/01/2026 · 8h10–9h20 · 10 min",
+		"tous les jours (depuis le 05/01/2026) · 8h10–9h20 · 10 min",
 		"⚠ horaire strict",
 		"Pilulier — Préparation du pilulier hebdomadaire",
-		"chaque lundi depuis le 05/01/2026 jusqu'au 31/12/2027 · 16h30–18h30 · 15 min",
+		"le lundi, jusqu'au vendredi 31 décembre 2027 (depuis le 05/01/2026) · 16h30–18h30 · 15 min",
 		"samedi 21 novembre 7h20 · Karim Benali",
 		"Cible : Glycémie",
 		"D : Glycémie capillaire à jeun 2,85 g/L.",
@@ -371,8 +371,8 @@ func TestPatientsFormFieldCheck(t *testing.T) {
 	a = ptPaste(a, "31/02/1950")
 	a = press(a, "tab")
 	got := ptText(a)
-	if !strings.Contains(got, "date illisible : tapez JJ/MM/AAAA") {
-		t.Errorf("a date that does not exist is not refused at the field:\n%s", got)
+	if !strings.Contains(got, "le 31 février n'existe pas : février 1950 compte 28 jours") {
+		t.Errorf("a date that does not exist is not refused at the field, with why:\n%s", got)
 	}
 }
 
