@@ -10,6 +10,7 @@ type piece struct {
 	meters   float32
 	limit    [2]uint8
 	name     uint32
+	noSnap   bool
 }
 
 // oriented returns p's directions seen from node from.
@@ -94,7 +95,7 @@ func (n *Network) contract(lat, lon []int32, pieces []piece) (edges []rawEdge, s
 		for _, s := range shape {
 			shapeLat, shapeLon = append(shapeLat, lat[s]), append(shapeLon, lon[s])
 		}
-		e := rawEdge{tail: a, head: b, meters: meters, limit: p.limit, name: p.name, rev: -1, shapeOff: off, shapeLen: uint32(len(shape))}
+		e := rawEdge{tail: a, head: b, meters: meters, limit: p.limit, name: p.name, noSnap: p.noSnap, rev: -1, shapeOff: off, shapeLen: uint32(len(shape))}
 		f := len(edges)
 		if fwd {
 			edges = append(edges, e)
@@ -135,15 +136,15 @@ func (n *Network) contract(lat, lon []int32, pieces []piece) (edges []rawEdge, s
 }
 
 // bend reports that node v is only a bend of one road: exactly two pieces
-// meet there, to two other nodes, with the same name, limits and one-way
-// direction through v.
+// meet there, to two other nodes, with the same name, limits, snapping
+// and one-way direction through v.
 func bend(v uint32, pieces []piece, inc []uint32) bool {
 	if len(inc) != 2 {
 		return false
 	}
 	p, q := pieces[inc[0]], pieces[inc[1]]
 	oa, ob := p.other(v), q.other(v)
-	if oa == v || ob == v || p.name != q.name || p.limit != q.limit {
+	if oa == v || ob == v || p.name != q.name || p.limit != q.limit || p.noSnap != q.noSnap {
 		return false
 	}
 	// p driven from oa into v, q from v on to ob.

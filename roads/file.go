@@ -20,7 +20,7 @@ import (
 // line, with a SHA-256 of everything before it as a trailer: a truncated or
 // damaged file is refused instead of routing on half a map. OSM data is
 // public, so the file is not sealed like the database.
-const magic = "tournee-routes v1\n"
+const magic = "tournee-routes v2\n"
 
 // ErrDamaged is a routes file that is truncated, altered or not one.
 var ErrDamaged = errors.New("routes file damaged or not a routes file")
@@ -96,7 +96,7 @@ func (n *Network) encode(w io.Writer) error {
 		Shapes: uint32(len(n.shapeLat)),
 	}
 	parts := []any{h, []byte(n.Source), n.lat, n.lon, n.tail, n.head, n.meters, n.limit[0], n.limit[1], n.name,
-		n.rev, n.shapeFirst, n.shapeLat, n.shapeLon, names.Bytes()}
+		n.rev, n.noSnap, n.shapeFirst, n.shapeLat, n.shapeLon, names.Bytes()}
 	if _, err := io.WriteString(w, magic); err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func decode(r *bytes.Reader) (*Network, error) {
 		return nil, err
 	}
 	// Sizes are checked against what is left before anything is allocated.
-	need := int64(h.SourceLen) + int64(h.Nodes)*8 + int64(h.Edges)*(4+4+4+1+1+4+4+4) + 4 + int64(h.Shapes)*8 + int64(h.Name)
+	need := int64(h.SourceLen) + int64(h.Nodes)*8 + int64(h.Edges)*(4+4+4+1+1+4+4+1+4) + 4 + int64(h.Shapes)*8 + int64(h.Name)
 	if need != int64(r.Len()) {
 		return nil, fmt.Errorf("sizes %d nodes, %d edges do not match the file", h.Nodes, h.Edges)
 	}
@@ -144,14 +144,14 @@ func decode(r *bytes.Reader) (*Network, error) {
 		Bound:    orb.Bound{Min: orb.Point{h.MinLon, h.MinLat}, Max: orb.Point{h.MaxLon, h.MaxLat}},
 		lat:      make([]int32, h.Nodes), lon: make([]int32, h.Nodes),
 		tail: make([]uint32, h.Edges), head: make([]uint32, h.Edges), meters: make([]float32, h.Edges),
-		name: make([]uint32, h.Edges), rev: make([]int32, h.Edges), shapeFirst: make([]uint32, h.Edges+1),
+		name: make([]uint32, h.Edges), rev: make([]int32, h.Edges), noSnap: make([]bool, h.Edges), shapeFirst: make([]uint32, h.Edges+1),
 		shapeLat: make([]int32, h.Shapes), shapeLon: make([]int32, h.Shapes),
 	}
 	n.limit[0], n.limit[1] = make([]uint8, h.Edges), make([]uint8, h.Edges)
 	src := make([]byte, h.SourceLen)
 	names := make([]byte, h.Name)
 	for _, p := range []any{src, n.lat, n.lon, n.tail, n.head, n.meters, n.limit[0], n.limit[1], n.name,
-		n.rev, n.shapeFirst, n.shapeLat, n.shapeLon, names} {
+		n.rev, n.noSnap, n.shapeFirst, n.shapeLat, n.shapeLon, names} {
 		if err := binary.Read(r, binary.LittleEndian, p); err != nil {
 			return nil, err
 		}
@@ -171,7 +171,7 @@ func decode(r *bytes.Reader) (*Network, error) {
 	edges := make([]rawEdge, h.Edges)
 	for i := range edges {
 		e := rawEdge{tail: n.tail[i], head: n.head[i], meters: n.meters[i], limit: [2]uint8{n.limit[0][i], n.limit[1][i]},
-			name: n.name[i], rev: n.rev[i], shapeOff: n.shapeFirst[i], shapeLen: n.shapeFirst[i+1] - n.shapeFirst[i]}
+			name: n.name[i], noSnap: n.noSnap[i], rev: n.rev[i], shapeOff: n.shapeFirst[i], shapeLen: n.shapeFirst[i+1] - n.shapeFirst[i]}
 		if e.tail >= h.Nodes || e.head >= h.Nodes || int(e.name) >= max(1, len(n.names)) ||
 			!(e.meters >= 0) || math.IsInf(float64(e.meters), 0) || e.limit[0] == 0 || e.limit[1] == 0 ||
 			e.rev < -1 || e.rev >= int32(h.Edges) || e.rev >= 0 && n.rev[e.rev] != int32(i) ||

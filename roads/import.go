@@ -110,7 +110,7 @@ func Import(ctx context.Context, path string, area Area, progress func(Progress)
 			pa := orb.Point{float64(all.lon[a]) / 1e7, float64(all.lat[a]) / 1e7}
 			pb := orb.Point{float64(all.lon[b]) / 1e7, float64(all.lat[b]) / 1e7}
 			pieces = append(pieces, piece{a: a, b: b, fwd: w.info.forward, bwd: w.info.backward,
-				meters: float32(geo.DistanceHaversine(pa, pb)), limit: lim, name: w.name})
+				meters: float32(geo.DistanceHaversine(pa, pb)), limit: lim, name: w.name, noSnap: w.info.noSnap})
 		}
 	}
 	ways, refs, ids, index = nil, nil, nil, nil

@@ -52,6 +52,9 @@ func TestMonacoImport(t *testing.T) {
 type plainGraph struct {
 	coord map[osm.NodeID]orb.Point
 	arcs  map[osm.NodeID][]plainArc
+	// onStreet: the node is on a road a point may snap to (not only on a
+	// motorway or in a tunnel).
+	onStreet map[osm.NodeID]bool
 }
 
 type plainArc struct {
@@ -66,7 +69,7 @@ func readPlain(t *testing.T) plainGraph {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	g := plainGraph{coord: map[osm.NodeID]orb.Point{}, arcs: map[osm.NodeID][]plainArc{}}
+	g := plainGraph{coord: map[osm.NodeID]orb.Point{}, arcs: map[osm.NodeID][]plainArc{}, onStreet: map[osm.NodeID]bool{}}
 	var ways []*osm.Way
 	s := osmpbf.New(context.Background(), f, 1)
 	defer s.Close()
@@ -94,6 +97,9 @@ func readPlain(t *testing.T) plainGraph {
 				continue
 			}
 			m := geo.DistanceHaversine(pa, pb)
+			if !info.noSnap {
+				g.onStreet[a], g.onStreet[b] = true, true
+			}
 			if info.forward {
 				g.arcs[a] = append(g.arcs[a], plainArc{b, m})
 			}
@@ -147,15 +153,15 @@ func (h *plainHeap) Pop() any {
 func TestMonacoShortestDistances(t *testing.T) {
 	n := loadMonaco(t)
 	g := readPlain(t)
-	// Road nodes with a unique position, so a point maps back to one node.
+	// Street nodes with a unique position, so a point maps back to one node.
 	at := map[orb.Point][]osm.NodeID{}
-	for id := range g.arcs {
+	for id := range g.coord {
 		p := g.coord[id]
 		at[p] = append(at[p], id)
 	}
 	var ids []osm.NodeID
 	for _, l := range at {
-		if len(l) == 1 {
+		if len(l) == 1 && g.onStreet[l[0]] {
 			ids = append(ids, l[0])
 		}
 	}

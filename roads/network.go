@@ -34,6 +34,8 @@ type Network struct {
 	name  []uint32 // index into names; 0 is the unnamed road
 	names []string
 	rev   []int32 // the same road the other way, -1 for a one-way
+	// noSnap marks the roads no point is placed on (snapless).
+	noSnap []bool
 
 	// The bends of edge e are shapeLat/Lon[shapeFirst[e]:shapeFirst[e+1]].
 	shapeFirst         []uint32
@@ -60,6 +62,7 @@ type rawEdge struct {
 	meters             float32
 	limit              [2]uint8
 	name               uint32
+	noSnap             bool
 	rev                int32
 	shapeOff, shapeLen uint32
 }
@@ -80,6 +83,7 @@ func (n *Network) build(edges []rawEdge, shapeLat, shapeLon []int32) {
 	n.tail, n.head, n.meters, n.name = make([]uint32, m), make([]uint32, m), make([]float32, m), make([]uint32, m)
 	n.limit[0], n.limit[1] = make([]uint8, m), make([]uint8, m)
 	n.rev = make([]int32, m)
+	n.noSnap = make([]bool, m)
 	n.shapeFirst = make([]uint32, m+1)
 	n.shapeLat, n.shapeLon = make([]int32, 0, len(shapeLat)), make([]int32, 0, len(shapeLon))
 	n.first = make([]uint32, len(n.lat)+1)
@@ -88,6 +92,7 @@ func (n *Network) build(edges []rawEdge, shapeLat, shapeLon []int32) {
 		n.tail[i], n.head[i], n.meters[i], n.name[i] = e.tail, e.head, e.meters, e.name
 		n.limit[0][i], n.limit[1][i] = e.limit[0], e.limit[1]
 		n.rev[i] = -1
+		n.noSnap[i] = e.noSnap
 		if e.rev >= 0 {
 			n.rev[i] = inv[e.rev]
 		}

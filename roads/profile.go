@@ -70,6 +70,7 @@ type wayInfo struct {
 	backward bool
 	limit    float64 // tagged maxspeed in km/h, 0 when absent or unreadable
 	name     string
+	noSnap   bool // nobody lives on it: see snapless
 }
 
 // carWay reads a way's tags with the car profile: whether a car may drive
@@ -87,7 +88,19 @@ func carWay(tags osm.Tags) (w wayInfo, ok bool) {
 	}
 	w.limit = parseMaxspeed(tags.Find("maxspeed"))
 	w.name = roadName(tags)
+	w.noSnap = snapless(tags, hw)
 	return w, true
+}
+
+// snapless is a road no door opens onto: a motorway, its ramps, a tunnel.
+// A patient's point is never placed on one (Monaco's homes above the A500
+// tunnel would otherwise start their rounds inside it).
+func snapless(tags osm.Tags, hw string) bool {
+	if hw == "motorway" || hw == "motorway_link" {
+		return true
+	}
+	t := tags.Find("tunnel")
+	return t != "" && t != "no" && t != "building_passage"
 }
 
 // carAllowed applies the access tags from the most general to the most

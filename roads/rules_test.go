@@ -99,7 +99,7 @@ func TestOneWayChangesRoute(t *testing.T) {
 		{"oneway=-1 on the reversed way", residential("oneway", "-1"), reversed, 3},
 		{"roundabout", residential("junction", "roundabout"), square, 3},
 		{"roundabout with oneway=no", residential("junction", "roundabout", "oneway", "no"), square, 1},
-		{"motorway", []string{"highway", "motorway"}, square, 3},
+		{"tunnel with oneway=yes", residential("oneway", "yes", "tunnel", "building_passage"), square, 3},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -115,6 +115,35 @@ func TestOneWayChangesRoute(t *testing.T) {
 				t.Errorf("A to B: %.0f m, want about %.0f m", got, side)
 			}
 		})
+	}
+}
+
+// Motorways and their ramps are one-way unless tagged otherwise (no point
+// snaps to them, so they are checked on the tags).
+func TestMotorwaysAreOneWay(t *testing.T) {
+	for _, hw := range []string{"motorway", "motorway_link"} {
+		tags := osm.Tags{{Key: "highway", Value: hw}}
+		if f, b := directions(tags, hw); !f || b {
+			t.Errorf("%s: forward %v backward %v, want one-way", hw, f, b)
+		}
+		tags = append(tags, osm.Tag{Key: "oneway", Value: "no"})
+		if f, b := directions(tags, hw); !f || !b {
+			t.Errorf("%s oneway=no: forward %v backward %v, want both", hw, f, b)
+		}
+	}
+}
+
+// A house above a tunnel snaps to the street beside it, not into the
+// tunnel, even when the tunnel is nearer.
+func TestNoSnapInTunnels(t *testing.T) {
+	var s synth
+	s.way(residential("tunnel", "yes", "name", "Tunnel"), 0, 0, 10, 0)
+	s.way(residential("name", "Rue"), 0, 2, 10, 2)
+	s.way([]string{"highway", "motorway", "name", "A 8"}, 0, -1, 10, -1)
+	n := s.network(t)
+	sn, ok := n.Snap(s.pt(5, 0.1))
+	if !ok || n.names[n.name[sn.Edge]] != "Rue" {
+		t.Errorf("snapped to %q (ok %v), want Rue", n.names[n.name[sn.Edge]], ok)
 	}
 }
 

@@ -32,7 +32,7 @@ func newGrid(n *Network) *grid {
 	g := &grid{cosLat: math.Max(0.05, math.Cos(midLat*math.Pi/180)), cells: map[[2]int32][]segRef{}}
 	var pts []orb.Point
 	for e := range n.head {
-		if r := n.rev[e]; r >= 0 && r < int32(e) {
+		if r := n.rev[e]; r >= 0 && r < int32(e) || n.noSnap[e] {
 			continue // the two directions of a road are one line
 		}
 		pts = n.shape(int32(e), pts)
