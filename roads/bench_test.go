@@ -61,8 +61,8 @@ func TestMonacoCrowVersusRoad(t *testing.T) {
 		slices.Sort(ratios)
 		slices.Sort(speeds)
 		q := func(s []float64, f float64) float64 { return s[int(f*float64(len(s)-1))] }
-		t.Logf("metric %d, %d pairs over 300 m: road/(crow×1.3) p10 %.2f median %.2f p90 %.2f max %.2f; road km/h median %.1f p10 %.1f p90 %.1f",
-			m, len(ratios), q(ratios, .1), q(ratios, .5), q(ratios, .9), ratios[len(ratios)-1], q(speeds, .5), q(speeds, .1), q(speeds, .9))
+		t.Logf("%s route, %d pairs over 300 m: road/(crow×1.3) p10 %.2f median %.2f p90 %.2f max %.2f; road km/h median %.1f p10 %.1f p90 %.1f",
+			map[Metric]string{Time: "quickest", Distance: "shortest"}[m], len(ratios), q(ratios, .1), q(ratios, .5), q(ratios, .9), ratios[len(ratios)-1], q(speeds, .5), q(speeds, .1), q(speeds, .9))
 	}
 }
 
