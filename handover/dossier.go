@@ -134,6 +134,7 @@ func (p Pack) patientSection(pt patients.Patient, names map[xid.ID]string) Secti
 	for _, t := range pt.Treatments {
 		sec.Entries = append(sec.Entries, Entry{Label: "Traitement", Text: t})
 	}
+	sec.Entries = append(sec.Entries, patientSheetEntries(pt, p.CarePlans, p.From, p.To)...)
 	if strings.TrimSpace(pt.Notes) != "" {
 		sec.Entries = append(sec.Entries, Entry{Label: "Remarques", Text: pt.Notes})
 	}
