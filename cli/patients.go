@@ -164,7 +164,7 @@ func writePatientFile(w io.Writer, p patients.Patient, plans []patients.CarePlan
 		line("Téléphone", strings.TrimSpace(ph.Number+" "+paren(ph.Label)))
 	}
 	for _, c := range p.Contacts {
-		line(string(c.Role), strings.TrimSpace(c.Name+" "+paren(c.Relation)+" "+c.Phone))
+		line(string(c.Role), contactText(c))
 	}
 	fmt.Fprintln(w, "Santé")
 	if !p.BirthDate.IsZero() {
@@ -173,9 +173,10 @@ func writePatientFile(w io.Writer, p patients.Patient, plans []patients.CarePlan
 	if p.INS != nil {
 		line("INS", p.INS.NIR+" ("+string(p.INS.Status)+")")
 	}
-	line("Allergies", strings.Join(p.Allergies, ", "))
+	line("Allergies", p.AllergyText())
 	line("Pathologies", strings.Join(p.Pathologies, ", "))
-	line("Traitements", strings.Join(p.Treatments, ", "))
+	line("Autres traitements", strings.Join(p.Treatments, ", "))
+	writeTreatments(w, p, plans, line)
 	for _, ab := range p.Absences {
 		line("Absence", describeAbsence(ab))
 	}
@@ -190,7 +191,7 @@ func writePatientFile(w io.Writer, p patients.Patient, plans []patients.CarePlan
 		if c.Strict {
 			strict = ", horaire strict"
 		}
-		fmt.Fprintf(w, "  - %s (%s, %s, %s%s)\n", safe(c.Label), strings.Join(ws, " et "), french.Duration(c.DurationMin), safe(string(c.Recurrence.Kind)), strict)
+		fmt.Fprintf(w, "  - %s (%s, %s, %s%s)\n", safe(c.Label), strings.Join(ws, " et "), french.Duration(c.DurationMin), safe(french.CarePlanSchedule(c)), strict)
 	}
 	fmt.Fprintf(w, "Dernières transmissions (%d)\n", len(ts))
 	for _, t := range ts {
