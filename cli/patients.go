@@ -262,6 +262,13 @@ func (a *app) patientsAddCmd() *cobra.Command {
 			}
 			p.Allergies = allergies
 			return a.withDB(cmd, func(db *storage.DB) error {
+				known, err := db.Patients(cmd.Context(), patients.PatientFilter{IncludeArchived: true})
+				if err != nil {
+					return err
+				}
+				if o, why, ok := patients.FindDuplicate(p, known); ok {
+					return fmt.Errorf("ce patient est déjà enregistré : %s (%s, %s) ; rien n'a été enregistré", o.DisplayName(), o.ID, why)
+				}
 				if err := db.SavePatient(cmd.Context(), &p); err != nil {
 					return err
 				}
@@ -304,13 +311,16 @@ func (a *app) patientsAddCmd() *cobra.Command {
 }
 
 func (a *app) patientsImportCmd() *cobra.Command {
-	var skipInvalid bool
+	var skipInvalid, skipDuplicates bool
 	cmd := &cobra.Command{
 		Use:   "import FICHIER.csv",
 		Short: "Importer des patients depuis un fichier CSV (tout ou rien)",
 		Long: `Importe des patients depuis un CSV (UTF-8 ou Windows-1252 d'Excel, séparateur ; ou ,).
 Les en-têtes sont décrits dans le README. Si une ligne est refusée, rien n'est importé
-(la liste des lignes fautives est affichée), sauf avec --skip-invalid.`,
+(la liste des lignes fautives est affichée), sauf avec --skip-invalid. Un patient déjà enregistré
+(même NIR, ou mêmes nom de naissance, prénom et date de naissance), ou deux fois dans le fichier,
+refuse l'import de la même façon, sauf avec --skip-duplicates : réimporter le même fichier
+n'enregistre personne deux fois.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := os.Open(args[0])
@@ -335,6 +345,17 @@ Les en-têtes sont décrits dans le README. Si une ligne est refusée, rien n'es
 				return fmt.Errorf("import refusé : %d ligne(s) invalide(s), rien n'a été importé (corrigez-les, ou utilisez --skip-invalid)", len(res.Errors))
 			}
 			return a.withDB(cmd, func(db *storage.DB) error {
+				known, err := db.Patients(cmd.Context(), patients.PatientFilter{IncludeArchived: true})
+				if err != nil {
+					return err
+				}
+				dups, res := patientcsv.Duplicates(res, known)
+				for _, d := range dups {
+					fmt.Fprintln(a.env.Stderr, "doublon : "+safe(d.Error()))
+				}
+				if len(dups) > 0 && !skipDuplicates {
+					return fmt.Errorf("import refusé : %d patient(s) déjà enregistré(s), rien n'a été importé (utilisez --skip-duplicates pour importer les autres)", len(dups))
+				}
 				geocodePatients(cmd.Context(), db, res.Patients, res.Rows, a.env.Stderr)
 				if err := db.ImportPatients(cmd.Context(), res.Patients); err != nil {
 					return err
@@ -343,12 +364,16 @@ Les en-têtes sont décrits dans le README. Si une ligne est refusée, rien n'es
 				if n := len(res.Errors); n > 0 {
 					msg += fmt.Sprintf(", %d ligne(s) ignorée(s)", n)
 				}
+				if n := len(dups); n > 0 {
+					msg += fmt.Sprintf(", %d doublon(s) ignoré(s)", n)
+				}
 				fmt.Fprintln(a.env.Stdout, msg+".")
 				return nil
 			})
 		},
 	}
 	cmd.Flags().BoolVar(&skipInvalid, "skip-invalid", false, "importer les lignes valides et ignorer les autres")
+	cmd.Flags().BoolVar(&skipDuplicates, "skip-duplicates", false, "importer les nouveaux patients et ignorer ceux déjà enregistrés (même NIR, ou mêmes nom de naissance, prénom et date de naissance)")
 	return cmd
 }
 
