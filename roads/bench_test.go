@@ -150,9 +150,9 @@ func gridTown(side int) *Network {
 		}
 	}
 	n := &Network{}
-	edges, sl, so := n.contract(lat, lon, pieces)
+	edges, sl, so, _ := n.contract(lat, lon, pieces, nil)
 	n.Bound = n.nodeBound()
-	n.build(edges, sl, so)
+	n.build(edges, sl, so, nil)
 	return n
 }
 

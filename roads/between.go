@@ -43,17 +43,18 @@ func (n *Network) Route(a, b orb.Point, m Metric, p Profile) (r Route, unsnapped
 		return Route{}, -1, false
 	}
 	var edges []int32
-	last := uint32(math.MaxUint32)
 	if d, _, along := n.along(sa, sb, w, w2); !along || d > c {
-		// Through the graph: the arrival node that gave c.
+		// Through the graph: the arrival that gave c, then back along the
+		// parents, state by state.
+		last := uint32(math.MaxUint32)
 		for _, e := range arr {
-			if d, _ := s.cost(e.node); d+e.cost == c {
-				last = e.node
+			if d, _, x := s.cost(e.node); d+e.cost == c {
+				last = x
 				break
 			}
 		}
-		for u := last; s.node[u].parent >= 0; u = n.tail[s.node[u].parent] {
-			edges = append(edges, s.node[u].parent)
+		for x := int32(last); x >= 0 && s.node[x].parent >= 0; x = s.node[x].from {
+			edges = append(edges, s.node[x].parent)
 		}
 		slices.Reverse(edges)
 	}

@@ -11,6 +11,7 @@ type piece struct {
 	limit    [2]uint8
 	name     uint32
 	noSnap   bool
+	way      int32 // index of the import's way
 }
 
 // oriented returns p's directions seen from node from.
@@ -35,7 +36,9 @@ func (p piece) other(u uint32) uint32 {
 // ring of bends; the bends between kept nodes become the shape of the edge
 // that joins them, for snapping and drawing. lat and lon are the pieces'
 // nodes; the network gets only the kept ones.
-func (n *Network) contract(lat, lon []int32, pieces []piece) (edges []rawEdge, shapeLat, shapeLon []int32) {
+// Nodes in keep (the junctions of turn restrictions) are kept whatever
+// they are; newID gives the network's number of a kept node.
+func (n *Network) contract(lat, lon []int32, pieces []piece, force []uint32) (edges []rawEdge, shapeLat, shapeLon []int32, newID []uint32) {
 	k := len(lat)
 	// Pieces by node.
 	start := make([]uint32, k+1)
@@ -59,8 +62,11 @@ func (n *Network) contract(lat, lon []int32, pieces []piece) (edges []rawEdge, s
 	for v := range k {
 		keep[v] = !bend(uint32(v), pieces, inc[start[v]:start[v+1]])
 	}
+	for _, v := range force {
+		keep[v] = true
+	}
 	visited := make([]bool, len(pieces))
-	newID := make([]uint32, k)
+	newID = make([]uint32, k)
 	for i := range newID {
 		newID[i] = ^uint32(0)
 	}
@@ -74,6 +80,7 @@ func (n *Network) contract(lat, lon []int32, pieces []piece) (edges []rawEdge, s
 	var shape []uint32
 	walk := func(u uint32, pi uint32) {
 		p := pieces[pi]
+		firstWay := p.way
 		fwd, bwd := p.oriented(u)
 		meters := p.meters
 		visited[pi] = true
@@ -95,7 +102,8 @@ func (n *Network) contract(lat, lon []int32, pieces []piece) (edges []rawEdge, s
 		for _, s := range shape {
 			shapeLat, shapeLon = append(shapeLat, lat[s]), append(shapeLon, lon[s])
 		}
-		e := rawEdge{tail: a, head: b, meters: meters, limit: p.limit, name: p.name, noSnap: p.noSnap, rev: -1, shapeOff: off, shapeLen: uint32(len(shape))}
+		e := rawEdge{tail: a, head: b, meters: meters, limit: p.limit, name: p.name, noSnap: p.noSnap, rev: -1,
+			shapeOff: off, shapeLen: uint32(len(shape)), wayTail: firstWay, wayHead: pieces[pi].way}
 		f := len(edges)
 		if fwd {
 			edges = append(edges, e)
@@ -103,6 +111,7 @@ func (n *Network) contract(lat, lon []int32, pieces []piece) (edges []rawEdge, s
 		if bwd {
 			r := e
 			r.tail, r.head = b, a
+			r.wayTail, r.wayHead = e.wayHead, e.wayTail
 			r.shapeOff = uint32(len(shapeLat))
 			for i := len(shape) - 1; i >= 0; i-- {
 				shapeLat, shapeLon = append(shapeLat, lat[shape[i]]), append(shapeLon, lon[shape[i]])
@@ -132,7 +141,7 @@ func (n *Network) contract(lat, lon []int32, pieces []piece) (edges []rawEdge, s
 			from(p.a)
 		}
 	}
-	return edges, shapeLat, shapeLon
+	return edges, shapeLat, shapeLon, newID
 }
 
 // bend reports that node v is only a bend of one road: exactly two pieces

@@ -34,6 +34,7 @@ type header struct {
 	MaxLon, MaxLat     float64
 	Nodes, Edges, Name uint32
 	SourceLen, Shapes  uint32
+	Turns              uint32
 }
 
 // WriteFile stores the network at path atomically: a temporary file in the
@@ -93,10 +94,10 @@ func (n *Network) encode(w io.Writer) error {
 		Imported: n.Imported.Unix(),
 		MinLon:   n.Bound.Min.Lon(), MinLat: n.Bound.Min.Lat(), MaxLon: n.Bound.Max.Lon(), MaxLat: n.Bound.Max.Lat(),
 		Nodes: uint32(len(n.lat)), Edges: uint32(len(n.head)), Name: uint32(names.Len()), SourceLen: uint32(len(n.Source)),
-		Shapes: uint32(len(n.shapeLat)),
+		Shapes: uint32(len(n.shapeLat)), Turns: uint32(len(n.turns)),
 	}
 	parts := []any{h, []byte(n.Source), n.lat, n.lon, n.tail, n.head, n.meters, n.limit[0], n.limit[1], n.name,
-		n.rev, n.noSnap, n.shapeFirst, n.shapeLat, n.shapeLon, names.Bytes()}
+		n.rev, n.noSnap, n.shapeFirst, n.shapeLat, n.shapeLon, n.turns, names.Bytes()}
 	if _, err := io.WriteString(w, magic); err != nil {
 		return err
 	}
@@ -135,7 +136,7 @@ func decode(r *bytes.Reader) (*Network, error) {
 		return nil, err
 	}
 	// Sizes are checked against what is left before anything is allocated.
-	need := int64(h.SourceLen) + int64(h.Nodes)*8 + int64(h.Edges)*(4+4+4+1+1+4+4+1+4) + 4 + int64(h.Shapes)*8 + int64(h.Name)
+	need := int64(h.SourceLen) + int64(h.Nodes)*8 + int64(h.Edges)*(4+4+4+1+1+4+4+1+4) + 4 + int64(h.Shapes)*8 + int64(h.Turns)*8 + int64(h.Name)
 	if need != int64(r.Len()) {
 		return nil, fmt.Errorf("sizes %d nodes, %d edges do not match the file", h.Nodes, h.Edges)
 	}
@@ -145,13 +146,13 @@ func decode(r *bytes.Reader) (*Network, error) {
 		lat:      make([]int32, h.Nodes), lon: make([]int32, h.Nodes),
 		tail: make([]uint32, h.Edges), head: make([]uint32, h.Edges), meters: make([]float32, h.Edges),
 		name: make([]uint32, h.Edges), rev: make([]int32, h.Edges), noSnap: make([]bool, h.Edges), shapeFirst: make([]uint32, h.Edges+1),
-		shapeLat: make([]int32, h.Shapes), shapeLon: make([]int32, h.Shapes),
+		shapeLat: make([]int32, h.Shapes), shapeLon: make([]int32, h.Shapes), turns: make([][2]uint32, h.Turns),
 	}
 	n.limit[0], n.limit[1] = make([]uint8, h.Edges), make([]uint8, h.Edges)
 	src := make([]byte, h.SourceLen)
 	names := make([]byte, h.Name)
 	for _, p := range []any{src, n.lat, n.lon, n.tail, n.head, n.meters, n.limit[0], n.limit[1], n.name,
-		n.rev, n.noSnap, n.shapeFirst, n.shapeLat, n.shapeLon, names} {
+		n.rev, n.noSnap, n.shapeFirst, n.shapeLat, n.shapeLon, n.turns, names} {
 		if err := binary.Read(r, binary.LittleEndian, p); err != nil {
 			return nil, err
 		}
@@ -183,6 +184,11 @@ func decode(r *bytes.Reader) (*Network, error) {
 	if n.shapeFirst[0] != 0 || n.shapeFirst[h.Edges] != h.Shapes {
 		return nil, errors.New("shapes out of range")
 	}
-	n.build(edges, n.shapeLat, n.shapeLon)
+	for _, t := range n.turns {
+		if t[0] >= h.Edges || t[1] >= h.Edges || n.head[t[0]] != n.tail[t[1]] {
+			return nil, errors.New("turn restriction out of range")
+		}
+	}
+	n.build(edges, n.shapeLat, n.shapeLon, n.turns)
 	return n, nil
 }

@@ -68,7 +68,7 @@ var ErrNoRoads = errors.New("no drivable road in the extract for this area")
 // not nil, is called from this goroutine a few times a second at most.
 func Import(ctx context.Context, path string, area Area, progress func(Progress)) (*Network, error) {
 	box, boxed := area.bound()
-	ways, refs, names, err := readWays(ctx, path, progress)
+	ways, refs, names, rs, err := readWays(ctx, path, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func Import(ctx context.Context, path string, area Area, progress func(Progress)
 	}
 	lat, lon, present = nil, nil, nil
 	var pieces []piece
-	for _, w := range ways {
+	for wi, w := range ways {
 		urban, rural := w.info.limits()
 		lim := [2]uint8{limitByte(urban), limitByte(rural)}
 		nodes := refs[w.first : w.first+w.count]
@@ -110,21 +110,52 @@ func Import(ctx context.Context, path string, area Area, progress func(Progress)
 			pa := orb.Point{float64(all.lon[a]) / 1e7, float64(all.lat[a]) / 1e7}
 			pb := orb.Point{float64(all.lon[b]) / 1e7, float64(all.lat[b]) / 1e7}
 			pieces = append(pieces, piece{a: a, b: b, fwd: w.info.forward, bwd: w.info.backward,
-				meters: float32(geo.DistanceHaversine(pa, pb)), limit: lim, name: w.name, noSnap: w.info.noSnap})
+				meters: float32(geo.DistanceHaversine(pa, pb)), limit: lim, name: w.name, noSnap: w.info.noSnap, way: int32(wi)})
 		}
 	}
-	ways, refs, ids, index = nil, nil, nil, nil
 	if len(pieces) == 0 {
 		return nil, ErrNoRoads
 	}
-	edges, shapeLat, shapeLon := net.contract(all.lat, all.lon, pieces)
+	// Turn restrictions: their junctions are kept, their ways found back.
+	nodeOf := func(id osm.NodeID) (uint32, bool) {
+		i, found := slices.BinarySearch(ids, id)
+		if !found {
+			return 0, false
+		}
+		return index[i], index[i] != none
+	}
+	var force []uint32
+	wayIdx := map[osm.WayID]int32{}
+	for _, r := range rs {
+		if v, ok := nodeOf(r.via); ok {
+			force = append(force, v)
+		}
+		wayIdx[r.from], wayIdx[r.to] = -1, -1
+	}
+	for wi, w := range ways {
+		if _, ok := wayIdx[w.id]; ok {
+			wayIdx[w.id] = int32(wi)
+		}
+	}
+	edges, shapeLat, shapeLon, newID := net.contract(all.lat, all.lon, pieces, force)
+	turns := forbiddenTurns(rs, edges,
+		func(id osm.WayID) (int32, bool) { wi, ok := wayIdx[id]; return wi, ok && wi >= 0 },
+		func(id osm.NodeID) (uint32, bool) {
+			v, ok := nodeOf(id)
+			if !ok {
+				return 0, false
+			}
+			return newID[v], newID[v] != none
+		})
+	turns = append(turns, noUTurnsMidRoad(len(net.lat), edges)...)
+	ways, refs, ids, index = nil, nil, nil, nil
 	all.lat, all.lon, pieces = nil, nil, nil
 	if boxed {
 		net.Bound = box
 	} else {
 		net.Bound = net.nodeBound()
 	}
-	net.build(edges, shapeLat, shapeLon)
+	net.build(edges, shapeLat, shapeLon, turns)
 	return net, nil
 }
 
@@ -138,19 +169,27 @@ func (n *Network) nodeBound() orb.Bound {
 
 // wayRec is a drivable way: its nodes are refs[first:first+count].
 type wayRec struct {
+	id           osm.WayID
 	first, count int
 	info         wayInfo
 	name         uint32
 }
 
 // readWays is the first pass.
-func readWays(ctx context.Context, path string, progress func(Progress)) (ways []wayRec, refs []osm.NodeID, names []string, err error) {
+func readWays(ctx context.Context, path string, progress func(Progress)) (ways []wayRec, refs []osm.NodeID, names []string, rs []restriction, err error) {
 	nameIdx := map[string]uint32{"": 0}
 	names = []string{""}
 	err = scan(ctx, path, 1, progress, func(s *osmpbf.Scanner) {
-		s.SkipNodes, s.SkipRelations = true, true
+		s.SkipNodes = true
 		s.FilterWay = func(w *osm.Way) bool { _, ok := carWay(w.Tags); return ok }
+		s.FilterRelation = func(r *osm.Relation) bool { _, ok := carRestriction(r); return ok }
 	}, func(o osm.Object) {
+		if r, ok := o.(*osm.Relation); ok {
+			if res, ok := carRestriction(r); ok {
+				rs = append(rs, res)
+			}
+			return
+		}
 		w, ok := o.(*osm.Way)
 		if !ok || len(w.Nodes) < 2 {
 			return
@@ -163,12 +202,12 @@ func readWays(ctx context.Context, path string, progress func(Progress)) (ways [
 			names = append(names, info.name)
 		}
 		info.name = ""
-		ways = append(ways, wayRec{first: len(refs), count: len(w.Nodes), info: info, name: idx})
+		ways = append(ways, wayRec{id: w.ID, first: len(refs), count: len(w.Nodes), info: info, name: idx})
 		for _, wn := range w.Nodes {
 			refs = append(refs, wn.ID)
 		}
 	})
-	return ways, refs, names, err
+	return ways, refs, names, rs, err
 }
 
 // readNodes is the second pass: the coordinates of the nodes in ids that

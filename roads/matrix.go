@@ -100,7 +100,7 @@ func (n *Network) Matrix(points []orb.Point, m Metric, p Profile) Table {
 func (s *search) best(a, b Snap, arr []end, w, w2 []float32) (c, c2 float64) {
 	c, c2 = math.Inf(1), math.Inf(1)
 	for _, e := range arr {
-		d, d2 := s.cost(e.node)
+		d, d2, _ := s.cost(e.node)
 		if d+e.cost < c {
 			c, c2 = d+e.cost, d2+e.c2
 		}

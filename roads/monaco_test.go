@@ -55,11 +55,24 @@ type plainGraph struct {
 	// onStreet: the node is on a road a point may snap to (not only on a
 	// motorway or in a tunnel).
 	onStreet map[osm.NodeID]bool
+	// The turn restrictions: forbidden turns, and the only way out of an
+	// only_* restriction.
+	no   map[plainTurn]bool
+	only map[[2]int64]osm.WayID
+	in   map[osm.NodeID][]osm.NodeID // predecessors, for counting neighbours
 }
 
 type plainArc struct {
-	to osm.NodeID
-	m  float64
+	to  osm.NodeID
+	m   float64
+	way osm.WayID
+}
+
+// plainTurn is one way in and out of a junction.
+type plainTurn struct {
+	from osm.WayID
+	via  osm.NodeID
+	to   osm.WayID
 }
 
 func readPlain(t *testing.T) plainGraph {
@@ -69,7 +82,8 @@ func readPlain(t *testing.T) plainGraph {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	g := plainGraph{coord: map[osm.NodeID]orb.Point{}, arcs: map[osm.NodeID][]plainArc{}, onStreet: map[osm.NodeID]bool{}}
+	g := plainGraph{coord: map[osm.NodeID]orb.Point{}, arcs: map[osm.NodeID][]plainArc{}, onStreet: map[osm.NodeID]bool{},
+		no: map[plainTurn]bool{}, only: map[[2]int64]osm.WayID{}, in: map[osm.NodeID][]osm.NodeID{}}
 	var ways []*osm.Way
 	s := osmpbf.New(context.Background(), f, 1)
 	defer s.Close()
@@ -79,6 +93,12 @@ func readPlain(t *testing.T) plainGraph {
 			g.coord[o.ID] = orb.Point{o.Lon, o.Lat}
 		case *osm.Way:
 			ways = append(ways, o)
+		case *osm.Relation:
+			if r, ok := carRestriction(o); ok && r.only {
+				g.only[[2]int64{int64(r.from), int64(r.via)}] = r.to
+			} else if ok {
+				g.no[plainTurn{r.from, r.via, r.to}] = true
+			}
 		}
 	}
 	if err := s.Err(); err != nil {
@@ -101,10 +121,12 @@ func readPlain(t *testing.T) plainGraph {
 				g.onStreet[a], g.onStreet[b] = true, true
 			}
 			if info.forward {
-				g.arcs[a] = append(g.arcs[a], plainArc{b, m})
+				g.arcs[a] = append(g.arcs[a], plainArc{b, m, w.ID})
+				g.in[b] = append(g.in[b], a)
 			}
 			if info.backward {
-				g.arcs[b] = append(g.arcs[b], plainArc{a, m})
+				g.arcs[b] = append(g.arcs[b], plainArc{a, m, w.ID})
+				g.in[a] = append(g.in[a], b)
 			}
 		}
 	}
@@ -112,27 +134,58 @@ func readPlain(t *testing.T) plainGraph {
 }
 
 // dijkstra is the textbook algorithm over maps and container/heap.
+// A state is a node, the way the car arrived on (0 at the start) and the
+// node it came from: turn restrictions depend on the way, and a car turns
+// round only where more than two roads meet or at a dead end.
 func (g plainGraph) dijkstra(from osm.NodeID) map[osm.NodeID]float64 {
-	dist := map[osm.NodeID]float64{from: 0}
-	h := &plainHeap{{from, 0}}
+	type state struct {
+		id, prev osm.NodeID
+		way      osm.WayID
+	}
+	neighbours := func(id osm.NodeID) int {
+		seen := map[osm.NodeID]bool{}
+		for _, a := range g.arcs[id] {
+			seen[a.to] = true
+		}
+		for _, a := range g.in[id] {
+			seen[a] = true
+		}
+		return len(seen)
+	}
+	dist := map[state]float64{{from, 0, 0}: 0}
+	h := &plainHeap{{from, 0, 0, 0}}
+	best := map[osm.NodeID]float64{}
 	for h.Len() > 0 {
 		it := heap.Pop(h).(plainItem)
-		if it.d > dist[it.id] {
+		if it.d > dist[state{it.id, it.prev, it.way}] {
 			continue
 		}
+		if d, ok := best[it.id]; !ok || it.d < d {
+			best[it.id] = it.d
+		}
+		only, hasOnly := g.only[[2]int64{int64(it.way), int64(it.id)}]
 		for _, a := range g.arcs[it.id] {
-			if d, seen := dist[a.to]; !seen || it.d+a.m < d {
-				dist[a.to] = it.d + a.m
-				heap.Push(h, plainItem{a.to, it.d + a.m})
+			if it.way != 0 && (g.no[plainTurn{it.way, it.id, a.way}] || hasOnly && a.way != only) {
+				continue
+			}
+			if it.way != 0 && a.to == it.prev && neighbours(it.id) == 2 {
+				continue // no U-turn in the middle of a road
+			}
+			to := state{a.to, it.id, a.way}
+			if d, seen := dist[to]; !seen || it.d+a.m < d {
+				dist[to] = it.d + a.m
+				heap.Push(h, plainItem{a.to, it.d + a.m, a.way, it.id})
 			}
 		}
 	}
-	return dist
+	return best
 }
 
 type plainItem struct {
-	id osm.NodeID
-	d  float64
+	id   osm.NodeID
+	d    float64
+	way  osm.WayID
+	prev osm.NodeID
 }
 type plainHeap []plainItem
 

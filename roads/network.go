@@ -36,6 +36,14 @@ type Network struct {
 	rev   []int32 // the same road the other way, -1 for a one-way
 	// noSnap marks the roads no point is placed on (snapless).
 	noSnap []bool
+	// turns are the forbidden (in, out) edge pairs of the turn
+	// restrictions, sorted; the rest is derived from them (buildTurns).
+	turns            [][2]uint32
+	turnState        []int32 // per edge: its state when it has forbidden turns, else -1
+	stateNode        []uint32
+	stateForbidFirst []uint32
+	stateForbid      []uint32
+	nodeStates       map[uint32][]uint32
 
 	// The bends of edge e are shapeLat/Lon[shapeFirst[e]:shapeFirst[e+1]].
 	shapeFirst         []uint32
@@ -64,12 +72,13 @@ type rawEdge struct {
 	name               uint32
 	noSnap             bool
 	rev                int32
+	wayTail, wayHead   int32 // the import's way at each end (for turns)
 	shapeOff, shapeLen uint32
 }
 
 // build sorts the edges by tail and fills the adjacency, the shapes and
 // the snapping grid.
-func (n *Network) build(edges []rawEdge, shapeLat, shapeLon []int32) {
+func (n *Network) build(edges []rawEdge, shapeLat, shapeLon []int32, turns [][2]uint32) {
 	perm := make([]int32, len(edges))
 	for i := range perm {
 		perm[i] = int32(i)
@@ -104,6 +113,18 @@ func (n *Network) build(edges []rawEdge, shapeLat, shapeLon []int32) {
 	for u := range len(n.lat) {
 		n.first[u+1] += n.first[u]
 	}
+	n.turns = make([][2]uint32, len(turns))
+	for i, t := range turns {
+		n.turns[i] = [2]uint32{uint32(inv[t[0]]), uint32(inv[t[1]])}
+	}
+	slices.SortFunc(n.turns, func(a, b [2]uint32) int {
+		if c := cmp.Compare(a[0], b[0]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a[1], b[1])
+	})
+	n.turns = slices.Compact(n.turns)
+	n.buildTurns()
 	n.grid = newGrid(n)
 	n.cache = &weights{}
 }

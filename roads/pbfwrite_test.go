@@ -143,15 +143,43 @@ func (pw *pbfWriter) ways(ways []*osm.Way) {
 	pw.block("OSMData", pb{}.bytes(1, st.encode()).bytes(2, group).varint(17, 100))
 }
 
-// writePBF writes nodes and ways as a PBF file in a temporary folder and
-// returns its path.
-func writePBF(t *testing.T, nodes []*osm.Node, ways []*osm.Way) string {
+func (pw *pbfWriter) relations(rels []*osm.Relation) {
+	var st strTable
+	st.str("")
+	group := pb{}
+	for _, r := range rels {
+		var keys, vals, roles, types []uint64
+		var ids []int64
+		for _, tg := range r.Tags {
+			keys, vals = append(keys, st.str(tg.Key)), append(vals, st.str(tg.Value))
+		}
+		for _, m := range r.Members {
+			roles = append(roles, st.str(m.Role))
+			ids = append(ids, m.Ref)
+			t := uint64(0) // node
+			if m.Type == osm.TypeWay {
+				t = 1
+			}
+			types = append(types, t)
+		}
+		group = group.bytes(4, pb{}.varint(1, uint64(r.ID)).bytes(2, packedUint(keys)).bytes(3, packedUint(vals)).
+			bytes(8, packedUint(roles)).bytes(9, packedSint(ids)).bytes(10, packedUint(types)))
+	}
+	pw.block("OSMData", pb{}.bytes(1, st.encode()).bytes(2, group).varint(17, 100))
+}
+
+// writePBF writes nodes, ways and relations as a PBF file in a temporary
+// folder and returns its path.
+func writePBF(t *testing.T, nodes []*osm.Node, ways []*osm.Way, rels ...*osm.Relation) string {
 	t.Helper()
 	var buf bytes.Buffer
 	pw := newPBFWriter(&buf)
 	pw.nodes(nodes)
 	if len(ways) > 0 {
 		pw.ways(ways)
+	}
+	if len(rels) > 0 {
+		pw.relations(rels)
 	}
 	path := filepath.Join(t.TempDir(), "synthetic.osm.pbf")
 	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {

@@ -2,6 +2,7 @@ package roads
 
 import (
 	"math"
+	"slices"
 	"sync"
 )
 
@@ -58,34 +59,56 @@ func (n *Network) weights(m Metric, p Profile) (primary, secondary []float32) {
 	return secs, get(0)
 }
 
-// end is a graph node a search starts from or must reach, with the cost of
-// the piece of segment between it and the snapped point.
+// end is a search state a search starts from, or a graph node it must
+// reach, with the cost of the piece of segment between it and the snapped
+// point.
 type end struct {
 	node     uint32
 	cost, c2 float64
 }
 
-// starts are the nodes a car at s can drive to along its segment.
+// starts are the states a car at s can drive to along its segment: the
+// end it drives to, in the state of arriving by that edge (its turn
+// restrictions apply), or the node itself when it stands on it.
 func (n *Network) starts(s Snap, w, w2 []float32) []end {
 	e, r := s.Edge, n.reverse(s.Edge)
-	out := []end{{n.head[e], (1 - s.T) * float64(w[e]), (1 - s.T) * float64(w2[e])}}
+	out := []end{{n.enter(e), (1 - s.T) * float64(w[e]), (1 - s.T) * float64(w2[e])}}
 	switch {
 	case s.T == 0:
 		out = append(out, end{n.tail[e], 0, 0})
 	case r >= 0:
-		out = append(out, end{n.tail[e], s.T * float64(w[r]), s.T * float64(w2[r])})
+		out = append(out, end{n.enter(r), s.T * float64(w[r]), s.T * float64(w2[r])})
+	}
+	if s.T == 1 {
+		out = append(out, end{n.head[e], 0, 0})
 	}
 	return out
 }
 
-// arrivals are the nodes from which a car reaches s along its segment.
+// enter is the search state reached by driving edge e: its head, or the
+// head as reached by e when some turn out of e is forbidden.
+func (n *Network) enter(e int32) uint32 {
+	if ts := n.turnState[e]; ts >= 0 {
+		return uint32(len(n.lat)) + uint32(ts)
+	}
+	return n.head[e]
+}
+
+// arrivals are the nodes from which a car reaches s along its segment. A
+// point on a junction is reached at the junction: driving a whole edge to
+// it here would skip the turn restrictions the search applies. Entering
+// the segment of a point between junctions does skip them (a documented
+// approximation: the last few metres of a leg).
 func (n *Network) arrivals(s Snap, w, w2 []float32) []end {
 	e, r := s.Edge, n.reverse(s.Edge)
-	out := []end{{n.tail[e], s.T * float64(w[e]), s.T * float64(w2[e])}}
 	switch {
+	case s.T == 0:
+		return []end{{n.tail[e], 0, 0}}
 	case s.T == 1:
-		out = append(out, end{n.head[e], 0, 0})
-	case r >= 0:
+		return []end{{n.head[e], 0, 0}}
+	}
+	out := []end{{n.tail[e], s.T * float64(w[e]), s.T * float64(w2[e])}}
+	if r >= 0 {
 		out = append(out, end{n.head[e], (1 - s.T) * float64(w[r]), (1 - s.T) * float64(w2[r])})
 	}
 	return out
@@ -119,25 +142,36 @@ type search struct {
 	heap minHeap
 }
 
+// The states are the nodes, then one per edge out of which some turn is
+// forbidden (Network.turnState): reaching a junction by such an edge is
+// another state than reaching it otherwise, since fewer ways lead on.
 type nodeState struct {
 	dist, sec float64
-	parent    int32  // edge into the node, -1 at a start
-	stamp     uint32 // run that reached the node
+	parent    int32  // edge into the state, -1 at a start
+	from      int32  // state the parent edge left
+	stamp     uint32 // run that reached the state
 	done      uint32 // run that settled it
-	target    uint32 // run for which it is a target
+	target    uint32 // run for which the node is a target
+	hit       uint32 // run in which the node was first settled, in any state
 }
 
 func newSearch(n *Network) *search {
-	return &search{n: n, node: make([]nodeState, len(n.lat))}
+	return &search{n: n, node: make([]nodeState, len(n.lat)+len(n.stateNode))}
 }
 
-// cost returns the settled cost of node u in this run, +Inf when not
-// reached.
-func (s *search) cost(u uint32) (float64, float64) {
+// cost returns the settled cost of node u in this run, in whichever of its
+// states is cheapest, and that state; +Inf when not reached.
+func (s *search) cost(u uint32) (c, c2 float64, state uint32) {
+	c, c2, state = math.Inf(1), math.Inf(1), u
 	if st := &s.node[u]; st.done == s.run {
-		return st.dist, st.sec
+		c, c2 = st.dist, st.sec
 	}
-	return math.Inf(1), math.Inf(1)
+	for _, x := range s.n.nodeStates[u] {
+		if st := &s.node[x]; st.done == s.run && st.dist < c {
+			c, c2, state = st.dist, st.sec, x
+		}
+	}
+	return c, c2, state
 }
 
 // runFrom settles nodes from the starts until every target node is
@@ -153,33 +187,45 @@ func (s *search) runFrom(starts []end, targets []uint32, w, w2 []float32) {
 		}
 	}
 	for _, st := range starts {
-		s.relax(st.node, st.cost, st.c2, -1)
+		s.relax(st.node, st.cost, st.c2, -1, -1)
 	}
 	n := s.n
+	nodes := uint32(len(n.lat))
 	for len(s.heap) > 0 && left > 0 {
 		it := s.heap.pop()
-		u := it.u
-		su := &s.node[u]
-		if su.done == s.run || it.d > su.dist {
+		x := it.u
+		sx := &s.node[x]
+		if sx.done == s.run || it.d > sx.dist {
 			continue
 		}
-		su.done = s.run
-		if su.target == s.run {
+		sx.done = s.run
+		u := x
+		var forbid []uint32
+		if x >= nodes {
+			k := x - nodes
+			u = n.stateNode[k]
+			forbid = n.stateForbid[n.stateForbidFirst[k]:n.stateForbidFirst[k+1]]
+		}
+		if su := &s.node[u]; su.target == s.run && su.hit != s.run {
+			su.hit = s.run
 			left--
 		}
-		d, d2 := su.dist, su.sec
+		d, d2 := sx.dist, sx.sec
 		for e := n.first[u]; e < n.first[u+1]; e++ {
-			s.relax(n.head[e], d+float64(w[e]), d2+float64(w2[e]), int32(e))
+			if len(forbid) > 0 && slices.Contains(forbid, e) {
+				continue
+			}
+			s.relax(n.enter(int32(e)), d+float64(w[e]), d2+float64(w2[e]), int32(e), int32(x))
 		}
 	}
 }
 
-func (s *search) relax(v uint32, d, d2 float64, via int32) {
+func (s *search) relax(v uint32, d, d2 float64, via, from int32) {
 	sv := &s.node[v]
 	if sv.stamp == s.run && d >= sv.dist {
 		return
 	}
-	sv.stamp, sv.dist, sv.sec, sv.parent = s.run, d, d2, via
+	sv.stamp, sv.dist, sv.sec, sv.parent, sv.from = s.run, d, d2, via, from
 	s.heap.push(item{d, v})
 }
 

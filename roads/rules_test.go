@@ -14,6 +14,7 @@ import (
 type synth struct {
 	nodes  []*osm.Node
 	ways   []*osm.Way
+	rels   []*osm.Relation
 	byXY   map[[2]float64]osm.NodeID
 	nextID int64
 }
@@ -54,7 +55,7 @@ func (s *synth) way(tags []string, xy ...float64) {
 
 func (s *synth) network(t *testing.T) *Network {
 	t.Helper()
-	n, err := Import(context.Background(), writePBF(t, s.nodes, s.ways), Area{}, nil)
+	n, err := Import(context.Background(), writePBF(t, s.nodes, s.ways, s.rels...), Area{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,6 +199,73 @@ func TestRiverWithOneBridge(t *testing.T) {
 	}
 	if len(r.Roads) != 3 || r.Roads[0] != "Quai sud" || r.Roads[1] != "Pont" || r.Roads[2] != "Quai nord" {
 		t.Errorf("roads %q, want Quai sud, Pont, Quai nord", r.Roads)
+	}
+}
+
+// restrict adds a turn restriction from way from (1-based, in the order
+// added) through the node at (x, y) onto way to.
+func (s *synth) restrict(kind string, from int, x, y float64, to int, extra ...string) {
+	r := &osm.Relation{ID: osm.RelationID(len(s.rels) + 1), Tags: osm.Tags{{Key: "type", Value: "restriction"}, {Key: "restriction", Value: kind}}}
+	for i := 0; i+1 < len(extra); i += 2 {
+		r.Tags = append(r.Tags, osm.Tag{Key: extra[i], Value: extra[i+1]})
+	}
+	r.Members = osm.Members{
+		{Type: osm.TypeWay, Ref: int64(from), Role: "from"},
+		{Type: osm.TypeNode, Ref: int64(s.node(x, y)), Role: "via"},
+		{Type: osm.TypeWay, Ref: int64(to), Role: "to"},
+	}
+	s.rels = append(s.rels, r)
+}
+
+// A crossroads at J (10, 0): coming from the west, the left turn north is
+// forbidden, so the car goes straight on, turns round at the next junction
+// east and comes back to go north, or takes the block around; an only_
+// restriction and an except=motorcar are read too.
+func TestTurnRestrictions(t *testing.T) {
+	build := func(rel func(s *synth)) *Network {
+		var s synth
+		s.way(residential("name", "Ouest"), 0, 0, 10, 0)            // 1
+		s.way(residential("name", "Est"), 10, 0, 20, 0)             // 2
+		s.way(residential("name", "Nord"), 10, 0, 10, 10)           // 3
+		s.way(residential("name", "Sud"), 10, 0, 10, -10)           // 4
+		s.way(residential("name", "Boucle"), 20, 0, 20, 10, 10, 10) // 5: east end up and back to Nord's end
+		if rel != nil {
+			rel(&s)
+		}
+		return s.network(t)
+	}
+	var s synth
+	a, b := s.pt(0, 0), s.pt(10, 10)
+	free := meters(t, build(nil), a, b)
+	cases := []struct {
+		name   string
+		rel    func(s *synth)
+		longer bool
+	}{
+		{"no_left_turn", func(s *synth) { s.restrict("no_left_turn", 1, 10, 0, 3) }, true},
+		{"only_straight_on", func(s *synth) { s.restrict("only_straight_on", 1, 10, 0, 2) }, true},
+		{"only_left_turn", func(s *synth) { s.restrict("only_left_turn", 1, 10, 0, 3) }, false},
+		{"no_left_turn except motorcar", func(s *synth) { s.restrict("no_left_turn", 1, 10, 0, 3, "except", "motorcar") }, false},
+		{"no_right_turn elsewhere", func(s *synth) { s.restrict("no_right_turn", 1, 10, 0, 4) }, false},
+	}
+	for _, c := range cases {
+		got := meters(t, build(c.rel), a, b)
+		if c.longer && !(got > free+500) || !c.longer && !near(got, free, 1) {
+			t.Errorf("%s: %.0f m, free %.0f m, want longer %v", c.name, got, free, c.longer)
+		}
+	}
+	// The routes file keeps them.
+	n := build(func(s *synth) { s.restrict("no_left_turn", 1, 10, 0, 3) })
+	path := t.TempDir() + "/r.routes"
+	if err := n.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := meters(t, back, a, b), meters(t, n, a, b); got != want {
+		t.Errorf("after the routes file: %.0f m, want %.0f m", got, want)
 	}
 }
 
