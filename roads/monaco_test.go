@@ -44,7 +44,8 @@ func loadMonaco(tb testing.TB) *Network {
 
 func TestMonacoImport(t *testing.T) {
 	n := loadMonaco(t)
-	t.Logf("%d nodes, %d edges, %d names, bound %v", n.Nodes(), n.Edges(), len(n.names), n.Bound)
+	t.Logf("%d junctions, %d edges, %d names, %d forbidden turns (%d entry states), bound %v",
+		n.Nodes(), n.Edges(), len(n.names), len(n.turns), len(n.stateNode), n.Bound)
 }
 
 // plainGraph is the Monaco network built again in the test from the PBF,

@@ -145,14 +145,17 @@ type search struct {
 // The states are the nodes, then one per edge out of which some turn is
 // forbidden (Network.turnState): reaching a junction by such an edge is
 // another state than reaching it otherwise, since fewer ways lead on.
+// The record is 32 bytes: the secondary metric is a float32 (a millimetre
+// over 10 km), and a target reached has its mark cleared rather than a
+// flag of its own.
 type nodeState struct {
-	dist, sec float64
-	parent    int32  // edge into the state, -1 at a start
-	from      int32  // state the parent edge left
-	stamp     uint32 // run that reached the state
-	done      uint32 // run that settled it
-	target    uint32 // run for which the node is a target
-	hit       uint32 // run in which the node was first settled, in any state
+	dist   float64
+	sec    float32
+	parent int32  // edge into the state, -1 at a start
+	from   int32  // state the parent edge left
+	stamp  uint32 // run that reached the state
+	done   uint32 // run that settled it
+	target uint32 // run for which the node is a target not yet reached, 0 once reached
 }
 
 func newSearch(n *Network) *search {
@@ -164,11 +167,11 @@ func newSearch(n *Network) *search {
 func (s *search) cost(u uint32) (c, c2 float64, state uint32) {
 	c, c2, state = math.Inf(1), math.Inf(1), u
 	if st := &s.node[u]; st.done == s.run {
-		c, c2 = st.dist, st.sec
+		c, c2 = st.dist, float64(st.sec)
 	}
 	for _, x := range s.n.nodeStates[u] {
 		if st := &s.node[x]; st.done == s.run && st.dist < c {
-			c, c2, state = st.dist, st.sec, x
+			c, c2, state = st.dist, float64(st.sec), x
 		}
 	}
 	return c, c2, state
@@ -206,11 +209,11 @@ func (s *search) runFrom(starts []end, targets []uint32, w, w2 []float32) {
 			u = n.stateNode[k]
 			forbid = n.stateForbid[n.stateForbidFirst[k]:n.stateForbidFirst[k+1]]
 		}
-		if su := &s.node[u]; su.target == s.run && su.hit != s.run {
-			su.hit = s.run
+		if su := &s.node[u]; su.target == s.run {
+			su.target = 0
 			left--
 		}
-		d, d2 := sx.dist, sx.sec
+		d, d2 := sx.dist, float64(sx.sec)
 		for e := n.first[u]; e < n.first[u+1]; e++ {
 			if len(forbid) > 0 && slices.Contains(forbid, e) {
 				continue
@@ -225,7 +228,7 @@ func (s *search) relax(v uint32, d, d2 float64, via, from int32) {
 	if sv.stamp == s.run && d >= sv.dist {
 		return
 	}
-	sv.stamp, sv.dist, sv.sec, sv.parent, sv.from = s.run, d, d2, via, from
+	sv.stamp, sv.dist, sv.sec, sv.parent, sv.from = s.run, d, float32(d2), via, from
 	s.heap.push(item{d, v})
 }
 
