@@ -23,14 +23,7 @@ func writeTreatments(w io.Writer, p patients.Patient, plans []patients.CarePlan,
 	fmt.Fprintf(w, "Traitements suivis (%d)\n", len(p.Protocols))
 	for _, t := range p.Protocols {
 		fmt.Fprintf(w, "  - %s\n", safe(t.Headline()))
-		switch {
-		case !t.Start.IsZero() && !t.End.IsZero():
-			line("Durée", "du "+french.ShortDate(t.Start)+" au "+french.ShortDate(t.End))
-		case !t.Start.IsZero():
-			line("Durée", "depuis le "+french.ShortDate(t.Start))
-		case !t.End.IsZero():
-			line("Durée", "jusqu'au "+french.ShortDate(t.End))
-		}
+		line("Durée", french.DateSpan(t.Start, t.End))
 		line("Code", t.Code)
 		line("Protocole", t.Protocol)
 		line("Surveillance", t.Monitoring)

@@ -131,3 +131,18 @@ func joinAnd(items []string) string {
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " et " + items[len(items)-1]
 }
+
+// DateSpan is the span of a treatment or a prescription: « du 16/11/2026 au
+// 29/11/2026 », « depuis le 16/11/2026 », « jusqu'au 29/11/2026 », or ""
+// when neither end is known.
+func DateSpan(start, end patients.Date) string {
+	switch {
+	case !start.IsZero() && !end.IsZero():
+		return "du " + ShortDate(start) + " au " + ShortDate(end)
+	case !start.IsZero():
+		return "depuis le " + ShortDate(start)
+	case !end.IsZero():
+		return "jusqu'au " + ShortDate(end)
+	}
+	return ""
+}

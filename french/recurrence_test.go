@@ -68,3 +68,16 @@ func TestCarePlanSchedule(t *testing.T) {
 		}
 	}
 }
+
+func TestDateSpan(t *testing.T) {
+	t.Parallel()
+	a, b := day(2026, time.November, 16), day(2026, time.November, 29)
+	for _, tt := range []struct {
+		from, to patients.Date
+		want     string
+	}{{a, b, "du 16/11/2026 au 29/11/2026"}, {a, patients.Date{}, "depuis le 16/11/2026"}, {patients.Date{}, b, "jusqu'au 29/11/2026"}, {}} {
+		if got := DateSpan(tt.from, tt.to); got != tt.want {
+			t.Errorf("DateSpan(%v, %v) = %q, want %q", tt.from, tt.to, got, tt.want)
+		}
+	}
+}

@@ -40,7 +40,7 @@ func patientSheetEntries(pt patients.Patient, plans []patients.CarePlan, from, t
 			}
 		}
 		for _, f := range []Field{
-			{Label: "Durée", Value: span(t.Start, t.End)},
+			{Label: "Durée", Value: french.DateSpan(t.Start, t.End)},
 			{Label: "Code", Value: t.Code},
 			{Label: "Protocole", Value: t.Protocol},
 			{Label: "Surveillance", Value: t.Monitoring},
@@ -54,17 +54,4 @@ func patientSheetEntries(pt patients.Patient, plans []patients.CarePlan, from, t
 		out = append(out, e)
 	}
 	return out
-}
-
-// span: « du 16/11/2026 au 29/11/2026 », « depuis le … », « jusqu'au … ».
-func span(start, end patients.Date) string {
-	switch {
-	case !start.IsZero() && !end.IsZero():
-		return "du " + french.ShortDate(start) + " au " + french.ShortDate(end)
-	case !start.IsZero():
-		return "depuis le " + french.ShortDate(start)
-	case !end.IsZero():
-		return "jusqu'au " + french.ShortDate(end)
-	}
-	return ""
 }

@@ -46,7 +46,7 @@ func (b *fileBuilder) health(p patients.Patient, plans []patients.CarePlan, toda
 			}
 		}
 		b.wrapped("• ", head, st)
-		if span := treatmentSpan(t); span != "" {
+		if span := french.DateSpan(t.Start, t.End); span != "" {
 			b.field("  Durée", span)
 		}
 		if t.Code != "" {
@@ -83,17 +83,4 @@ func (b *fileBuilder) planTreatments(p patients.Patient, c patients.CarePlan) {
 			b.wrapped("    ", "Traitement : "+t.Headline(), b.st.Value)
 		}
 	}
-}
-
-// treatmentSpan: « du 16/11/2026 au 29/11/2026 », « depuis le … », « jusqu'au … ».
-func treatmentSpan(t patients.Treatment) string {
-	switch {
-	case !t.Start.IsZero() && !t.End.IsZero():
-		return "du " + french.ShortDate(t.Start) + " au " + french.ShortDate(t.End)
-	case !t.Start.IsZero():
-		return "depuis le " + french.ShortDate(t.Start)
-	case !t.End.IsZero():
-		return "jusqu'au " + french.ShortDate(t.End)
-	}
-	return ""
 }

@@ -263,7 +263,7 @@ func treatments(p patients.Patient, plans []patients.CarePlan, vs []patients.Vis
 		if t.Code != "" {
 			e.Lines = append(e.Lines, handover.Field{Label: "Code", Value: t.Code})
 		}
-		if span := treatmentSpan(t); span != "" {
+		if span := french.DateSpan(t.Start, t.End); span != "" {
 			e.Lines = append(e.Lines, handover.Field{Label: "Durée", Value: span})
 		}
 		for _, f := range []handover.Field{{Label: "Protocole", Value: t.Protocol}, {Label: "Surveillance", Value: t.Monitoring},
@@ -306,19 +306,6 @@ func treatments(p patients.Patient, plans []patients.CarePlan, vs []patients.Vis
 		sec.Entries = append(sec.Entries, handover.Entry{Label: "Administré", Text: fmt.Sprintf("%s — %d fois", l, given[l])})
 	}
 	return sec
-}
-
-// treatmentSpan: « du 16/11/2026 au 29/11/2026 », « depuis le … », « jusqu'au … ».
-func treatmentSpan(t patients.Treatment) string {
-	switch {
-	case !t.Start.IsZero() && !t.End.IsZero():
-		return "du " + french.ShortDate(t.Start) + " au " + french.ShortDate(t.End)
-	case !t.Start.IsZero():
-		return "depuis le " + french.ShortDate(t.Start)
-	case !t.End.IsZero():
-		return "jusqu'au " + french.ShortDate(t.End)
-	}
-	return ""
 }
 
 func transmissionEntry(t patients.Transmission, names map[xid.ID]string) handover.Entry {
