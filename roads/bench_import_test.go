@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/osm"
 )
 
@@ -119,7 +120,16 @@ func writeTown(tb testing.TB, path string, side int) {
 // BenchmarkImportTown imports a synthetic extract of about 4.9 million
 // nodes and a million ways (a sixth of a French region's) and reports the
 // peak Go heap during the import, sampled every 20 ms.
-func BenchmarkImportTown(b *testing.B) {
+func BenchmarkImportTown(b *testing.B) { benchImportTown(b, Area{}) }
+
+// BenchmarkImportTownArea keeps a cabinet's area of the same extract: two
+// points 5 km apart in the middle, with the default 10 km margin.
+func BenchmarkImportTownArea(b *testing.B) {
+	mid := orb.Point{2 + 350*unitLon, 50 + 350*unitLat}
+	benchImportTown(b, Area{Points: []orb.Point{mid, {mid[0] + 50*unitLon, mid[1]}}, MarginMeters: DefaultMarginMeters})
+}
+
+func benchImportTown(b *testing.B, area Area) {
 	path := filepath.Join(b.TempDir(), "town.osm.pbf")
 	writeTown(b, path, 700)
 	fi, _ := os.Stat(path)
@@ -146,7 +156,7 @@ func BenchmarkImportTown(b *testing.B) {
 	var n *Network
 	for b.Loop() {
 		var err error
-		if n, err = Import(context.Background(), path, Area{}, nil); err != nil {
+		if n, err = Import(context.Background(), path, area, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
