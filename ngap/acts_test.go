@@ -151,3 +151,20 @@ func TestIKDistancer(t *testing.T) {
 		t.Errorf("IK in the cabinet's commune: %+v, %v", f.Lines, err)
 	}
 }
+
+func TestUnder7(t *testing.T) {
+	t.Parallel()
+	birth := day(2019, time.December, 2)
+	for d, want := range map[patients.Date]bool{day(2026, time.December, 1): true, day(2026, time.December, 2): false,
+		day(2020, time.January, 1): true, day(2030, time.January, 1): false} {
+		if under7(birth, d) != want {
+			t.Errorf("under7(%s, %s) = %v", birth, d, !want)
+		}
+	}
+	if under7(patients.Date{}, day(2026, time.December, 1)) {
+		t.Error("an unknown birth date gave the MIE")
+	}
+	if !under7(day(2020, time.February, 29), day(2027, time.February, 28)) || under7(day(2020, time.February, 29), day(2027, time.March, 1)) {
+		t.Error("born on 29 February: 7 on 1 March")
+	}
+}

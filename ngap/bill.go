@@ -130,7 +130,8 @@ type visitPlan struct {
 //     otherwise.
 //   - MCI (§3.2, NGAP DG art. 23-2) once per visit for a pansement lourd et
 //     complexe or any visit of a patient in soins palliatifs; MIE when a
-//     plan names it (the plan knows the child's age, Bill does not).
+//     plan names it or the patient is under 7 that day (§3.2: no
+//     prescription needed).
 //   - F and N follow the real day and time of the care (Visit.DoneAt less
 //     its duration) and the prescription (NGAP DG art. 14, §3.2): F on a
 //     Sunday or public holiday (Alsace-Moselle days for a cabinet there)
@@ -273,6 +274,11 @@ func Bill(v patients.Visit, plans map[xid.ID]patients.CarePlan, home Home, cab C
 		}
 	}
 
+	if under7(home.BirthDate, v.Date) {
+		if _, ok := written["MIE"]; !ok {
+			written["MIE"] = patients.CarePlan{}
+		}
+	}
 	if err := majorations(&f, v, vps, acts, forfait, written, heavy, cab, price); err != nil {
 		return f, err
 	}
@@ -292,6 +298,18 @@ func Bill(v patients.Visit, plans map[xid.ID]patients.CarePlan, home Home, cab C
 	}
 	f.sum()
 	return f, nil
+}
+
+// under7 reports whether someone born on birth is under 7 on day d.
+func under7(birth, d patients.Date) bool {
+	if birth.IsZero() {
+		return false
+	}
+	seventh := patients.Date{Year: birth.Year + 7, Month: birth.Month, Day: birth.Day}
+	if birth.Month == 2 && birth.Day == 29 {
+		seventh = patients.Date{Year: birth.Year + 7, Month: 3, Day: 1}
+	}
+	return d.Before(seventh)
 }
 
 // rank11B adds the act lines at 100 %, 50 % and 0 % (article 11B); acts

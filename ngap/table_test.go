@@ -13,7 +13,7 @@ import (
 	"tournee/patients"
 )
 
-// The hand-computed table the issue asks for: 56 visits over weekday,
+// The hand-computed table the issue asks for: 57 visits over weekday,
 // Sunday and holiday, day and night, single act, art. 5bis, BSI, perfusion,
 // pansement lourd, same home and separate trips, in and out of the cabinet's
 // agglomeration, old and new tariffs. Every amount is worked out in the
@@ -38,6 +38,8 @@ var tableHomes = map[string]Home{
 	"guines": {Place: patients.Place{Label: "guines", Point: orb.Point{1.87, 50.87}}, Commune: "Guînes", PostalCode: "62340"},
 	"marck":  {Place: patients.Place{Label: "marck", Point: orb.Point{1.94, 50.95}}, Commune: "Marck", PostalCode: "62730"},
 	"metz":   {Place: patients.Place{Label: "metz", Point: orb.Point{6.17, 49.11}}, Commune: "Metz", PostalCode: "57000"},
+	"enfant": {Place: patients.Place{Label: "calais", Point: orb.Point{1.85, 50.94}}, Commune: "Calais", PostalCode: "62100",
+		BirthDate: day(2019, time.December, 2)},
 	"andres": {Place: patients.Place{Label: "andres", Point: orb.Point{1.91, 50.86}}, Commune: "Andres", PostalCode: "62340"},
 }
 
@@ -131,16 +133,17 @@ func TestHandComputedTable(t *testing.T) {
 	ps := func(p ...patients.CarePlan) []patients.CarePlan { return p }
 	scenarios := []scenario{
 		// Weekday, day, single acts (§3.1, §3.2).
-		one("insulin 5bis structured", visit{tue, "08:30", "calais", "", ps(ins), 630 + 275}),                      // AMI 1 + AMI 1 in full + IFD
-		one("insulin 5bis from the text", visit{tue, "08:30", "calais", "", ps(insText), 630 + 275}),               // same: the note's surveillance is an act
-		one("single AMI 1: MAU", visit{tue, "08:30", "calais", "", ps(inj), 315 + 135 + 275}),                      // AMI 1 + MAU + IFD
-		one("blood draw AMI 1,5: MAU", visit{tue, "09:00", "calais", "", ps(draw), 473 + 135 + 275}),               // 4,725 → 4,73 + MAU + IFD
-		one("dressing out of town, plaine", visit{tue, "09:00", "guines", "", ps(dress), 630 + 275 + 210}),         // AMI 2 + IFD + IK 6 km × 0,35
-		mont(one("dressing out of town, montagne", visit{tue, "09:00", "guines", "", ps(dress), 630 + 275 + 400})), // IK 8 km × 0,50
-		one("1,5 km in plaine: no IK", visit{tue, "09:00", "marck", "", ps(dress), 630 + 275}),                     // ≤ 2 km
-		mont(one("1,5 km in montagne: IK", visit{tue, "09:00", "marck", "", ps(dress), 630 + 275 + 50})),           // (3 − 2) × 0,50
-		one("pansement lourd + MCI", visit{tue, "09:00", "calais", "", ps(heavy), 1260 + 500 + 275}),               // AMI 4 + MCI + IFD, no IK in Calais
-		one("pansement lourd from the text", visit{tue, "09:00", "calais", "", ps(heavyTxt), 1260 + 500 + 275}),    // "AMI 4 + MCI" on a dressing
+		one("insulin 5bis structured", visit{tue, "08:30", "calais", "", ps(ins), 630 + 275}),                          // AMI 1 + AMI 1 in full + IFD
+		one("insulin 5bis from the text", visit{tue, "08:30", "calais", "", ps(insText), 630 + 275}),                   // same: the note's surveillance is an act
+		one("single AMI 1: MAU", visit{tue, "08:30", "calais", "", ps(inj), 315 + 135 + 275}),                          // AMI 1 + MAU + IFD
+		one("child the day before 7: MIE with MAU", visit{tue, "08:30", "enfant", "", ps(inj), 315 + 135 + 315 + 275}), // §3.2: MIE 3,15, combines with MAU
+		one("blood draw AMI 1,5: MAU", visit{tue, "09:00", "calais", "", ps(draw), 473 + 135 + 275}),                   // 4,725 → 4,73 + MAU + IFD
+		one("dressing out of town, plaine", visit{tue, "09:00", "guines", "", ps(dress), 630 + 275 + 210}),             // AMI 2 + IFD + IK 6 km × 0,35
+		mont(one("dressing out of town, montagne", visit{tue, "09:00", "guines", "", ps(dress), 630 + 275 + 400})),     // IK 8 km × 0,50
+		one("1,5 km in plaine: no IK", visit{tue, "09:00", "marck", "", ps(dress), 630 + 275}),                         // ≤ 2 km
+		mont(one("1,5 km in montagne: IK", visit{tue, "09:00", "marck", "", ps(dress), 630 + 275 + 50})),               // (3 − 2) × 0,50
+		one("pansement lourd + MCI", visit{tue, "09:00", "calais", "", ps(heavy), 1260 + 500 + 275}),                   // AMI 4 + MCI + IFD, no IK in Calais
+		one("pansement lourd from the text", visit{tue, "09:00", "calais", "", ps(heavyTxt), 1260 + 500 + 275}),        // "AMI 4 + MCI" on a dressing
 		one("AIS 3 + pansement lourd: both in full", visit{tue, "09:00", "calais", "", ps(ais, heavy), 795 + 1260 + 500 + 275}),
 		one("AIS 3 + simple dressing: 11B", visit{tue, "09:00", "calais", "", ps(ais, dress), 795 + 315 + 275}), // AMI 2 at 50 %
 		one("insulin + draw: (AMI 1 + AMI 1) + AMI 1,5/2", visit{tue, "09:00", "calais", "", ps(ins, draw), 630 + 236 + 275}),

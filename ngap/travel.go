@@ -101,11 +101,13 @@ type Home struct {
 	Household  string
 	Commune    string
 	PostalCode string
+	// BirthDate gives the MIE for a child under 7 (zero: unknown).
+	BirthDate patients.Date
 }
 
 // HomeOf builds the pricing view of a patient's home.
 func HomeOf(p patients.Patient) Home {
-	h := Home{Household: p.Household, Commune: p.Address.City, PostalCode: p.Address.PostalCode}
+	h := Home{Household: p.Household, Commune: p.Address.City, PostalCode: p.Address.PostalCode, BirthDate: p.BirthDate}
 	if p.Address.HasCoordinates() {
 		h.Place = patients.Place{Point: p.Address.Point}
 	}
