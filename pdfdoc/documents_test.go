@@ -106,7 +106,7 @@ func TestAmountsKeepTheirSpace(t *testing.T) {
 
 func TestLongFooterWrapsOnEveryPage(t *testing.T) {
 	t.Parallel()
-	r := long()
+	r := three()
 	r.Footer = "Confidentiel, secret professionnel — Cabinet infirmier des Dunes et de la Côte d'Opale, 12 avenue du Général-de-Gaulle — remis à Claire Petit-Vandenbussche le 23/11/2026"
 	b := render(t, r)
 	pages := pdfPages(t, b)
@@ -179,8 +179,11 @@ func TestRealDocuments(t *testing.T) {
 	statement := handover.Retrocession{Remplacant: pack.Remplacant, Titulaires: pack.Titulaires, From: pack.From, To: pack.To,
 		Share: 0.1, Gross: 203561, TravelExcluded: 20356, Base: 183205, Kept: 18321, Due: 164884, Payable: 185240}.Statement()
 	summary := demoSummary(t)
+	dossier := pack.Dossier()
+	// The dossier is long (a page per patient and per round): read once.
+	dossierPages := pdfPages(t, render(t, dossier))
 	docs := map[string]handover.Report{
-		"dossier":      pack.Dossier(),
+		"dossier":      dossier,
 		"contrat":      contract,
 		"rétrocession": statement,
 		"synthèse DMP": summary,
@@ -215,9 +218,9 @@ func TestRealDocuments(t *testing.T) {
 	})
 	t.Run("day sheets", func(t *testing.T) {
 		t.Parallel()
-		pages := pdfPages(t, render(t, pack.Dossier()))
+		pages := dossierPages
 		rounds := 0
-		for _, s := range pack.Dossier().Sections {
+		for _, s := range dossier.Sections {
 			if !s.NewPage {
 				continue
 			}
@@ -257,10 +260,9 @@ func TestRealDocuments(t *testing.T) {
 	})
 	t.Run("patient named on every page", func(t *testing.T) {
 		t.Parallel()
-		r := pack.Dossier()
-		pages := pdfPages(t, render(t, r))
+		pages := dossierPages
 		var heads []string
-		for _, s := range r.Sections {
+		for _, s := range dossier.Sections {
 			heads = append(heads, s.Heading)
 		}
 		for i, p := range pages[1:] {
