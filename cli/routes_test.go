@@ -1,10 +1,18 @@
 package cli
 
 import (
+	"bytes"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/paulmach/orb"
+	orbgeo "github.com/paulmach/orb/geo"
+
+	"tournee/geo"
+	"tournee/planner"
 )
 
 const monacoPBF = "../../shared/data/osm/monaco.osm.pbf"
@@ -113,5 +121,39 @@ func TestRoutesWithTheDemoCabinet(t *testing.T) {
 	os.Remove(path + ".routes")
 	if r := run(t, env, "plan", "--db", path, "--date", "2026-11-23", "--no-save", "--json"); r.code != 0 || strings.Contains(r.stderr, "routes") {
 		t.Errorf("plan without routes: %d %s", r.code, r.stderr)
+	}
+}
+
+// An address is looked up in the imported BAN; far from the imported
+// roads, the leg is the crow model's estimate from that address's point.
+func TestRoutesBetweenAddresses(t *testing.T) {
+	data := t.TempDir()
+	env := map[string]string{"TOURNEE_PASSPHRASE": "marée basse à Calais", "XDG_DATA_HOME": data}
+	if r := run(t, env, "init", "--cabinet", "Cabinet", "--nurse", "Aurélie Duquesne", "--rpps", "10001234565"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	var buf bytes.Buffer
+	if err := geo.WriteSynthetic(&buf, 500, 4); err != nil {
+		t.Fatal(err)
+	}
+	ban := filepath.Join(t.TempDir(), "adresses-62.csv")
+	os.WriteFile(ban, buf.Bytes(), 0o600)
+	if r := run(t, env, "geo", "import", ban); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := run(t, env, "routes", "import", monacoPBF, "--tout"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	rd, _ := geo.NewReader(bytes.NewReader(buf.Bytes()))
+	row, _ := rd.Next()
+	q := strings.Join(strings.Fields(row.Numero+" "+row.Rep+" "+row.Voie+" "+row.CodePostal+" "+row.Commune), " ")
+	r := run(t, env, "routes", "between", q, "50.95, 1.85", "--json")
+	got := decodeJSON[routeJSON](t, r.stdout)
+	want := math.Round(orbgeo.DistanceHaversine(orb.Point{row.Lon, row.Lat}, orb.Point{1.85, 50.95}) * planner.DefaultCircuity)
+	if got.Snapped || got.Meters != want {
+		t.Errorf("between %q and 50.95, 1.85: %+v, want snapped false and %.0f m (%s)", q, got, want, r.stderr)
+	}
+	if r := run(t, env, "routes", "between", "rue qui n'existe nulle part 62999 Nullepart", "50.95, 1.85"); r.code != ExitFailure || !strings.Contains(r.stderr, "adresse introuvable") {
+		t.Errorf("unknown address: %d %s", r.code, r.stderr)
 	}
 }
