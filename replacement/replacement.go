@@ -390,6 +390,12 @@ func (s Service) BuildReturn(ctx context.Context) (handover.Return, error) {
 	return BuildReturn(ctx, s.Store, s.Now())
 }
 
+// ReviewReturn gathers the return and what to tell her before it is
+// written (see ReviewReturn).
+func (s Service) ReviewReturn(ctx context.Context) (handover.Return, handover.ReturnReview, error) {
+	return ReviewReturn(ctx, s.Store, s.Now())
+}
+
 // WriteReturn seals and writes a return bundle.
 func (s Service) WriteReturn(r handover.Return, key packfile.Key, path string) error {
 	return WriteReturn(r, key, path, s.Now())

@@ -82,9 +82,10 @@ type (
 		err      error
 	}
 	replReturnMsg struct {
-		seq int
-		ret handover.Return
-		err error
+		seq    int
+		ret    handover.Return
+		review handover.ReturnReview
+		err    error
 	}
 	replWrittenMsg struct {
 		seq  int
@@ -145,6 +146,7 @@ type replacementScreen struct {
 	refused  string // the service's refusal, in French
 	vp       viewport.Model
 
+	review  handover.ReturnReview        // what the return holds and leaves behind
 	add     replAddForm                  // an outside remplaçante (replacement_records.go)
 	records []patients.ReplacementRecord // the cabinet's replacements, newest first
 }
@@ -321,7 +323,7 @@ func (s replacementScreen) Update(msg tea.Msg) (replacementScreen, tea.Cmd) {
 		if msg.seq != s.seq || s.step != replPreparing {
 			return s, nil
 		}
-		s.step, s.ret, s.refused = replPreview, msg.ret, ""
+		s.step, s.ret, s.refused, s.review = replPreview, msg.ret, "", msg.review
 		if msg.err != nil {
 			s.refused = userMessage(frenchReplError(msg.err))
 		}
@@ -481,10 +483,7 @@ func (s replacementScreen) prepare() (replacementScreen, tea.Cmd) {
 	s.applyFocus()
 	svc, seq := s.svc, s.seq
 	if s.side == replRemplacant {
-		return s, func() tea.Msg {
-			ret, err := svc.BuildReturn(context.Background())
-			return replReturnMsg{seq: seq, ret: ret, err: err}
-		}
+		return s, reviewReturn(svc, seq)
 	}
 	return s, func() tea.Msg {
 		pack, warnings, err := svc.Prepare(context.Background(), req)

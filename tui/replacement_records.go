@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"tournee/french"
+	"tournee/handover"
 	"tournee/patients"
 )
 
@@ -225,6 +226,41 @@ func (s replacementScreen) recordLines() []string {
 			line += " — dossier envoyé"
 		}
 		lines = append(lines, ansi.Truncate(line, s.w, "…"))
+	}
+	return lines
+}
+
+// reviewReturn gathers the return, with what it holds and leaves behind
+// when the service tells (replacement.Service does).
+func reviewReturn(svc ReplacementService, seq int) tea.Cmd {
+	return func() tea.Msg {
+		if r, ok := svc.(interface {
+			ReviewReturn(ctx context.Context) (handover.Return, handover.ReturnReview, error)
+		}); ok {
+			ret, review, err := r.ReviewReturn(context.Background())
+			return replReturnMsg{seq: seq, ret: ret, review: review, err: err}
+		}
+		ret, err := svc.BuildReturn(context.Background())
+		return replReturnMsg{seq: seq, ret: ret, err: err}
+	}
+}
+
+// reviewLines are the return's content and what would stay on this
+// laptop, before she writes it.
+func (s replacementScreen) reviewLines() []string {
+	st := s.styles
+	var lines []string
+	if len(s.review.Behind) > 0 {
+		lines = append(lines, "")
+		for _, b := range s.review.Behind {
+			lines = append(lines, st.Late.Render(s.wrap("⚠ Resterait ici : "+b)))
+		}
+	}
+	if len(s.review.Included) > 0 {
+		lines = append(lines, "", st.Section.Render("Contenu du retour"))
+		for _, l := range s.review.Included {
+			lines = append(lines, "  "+ansi.Truncate(l, max(s.w-2, 10), "…"))
+		}
 	}
 	return lines
 }

@@ -62,3 +62,25 @@ func TestReplacementAddsOutsideRemplacante(t *testing.T) {
 		t.Errorf("the written replacement is not listed on screen 4:\n%s", out)
 	}
 }
+
+// Issue 16, defect 6: before writing the return, the preview lists what it
+// holds.
+func TestReplacementReturnListsItsContent(t *testing.T) {
+	d, _ := remplacantDeps(t)
+	_, recipient, err := packfile.NewKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := startApp(t, d, 100, 60)
+	a = press(a, "4")
+	a = toField(t, a, rfRecipient)
+	a = typeInto(a, recipient)
+	a = press(a, "enter", "enter")
+	if a.repl.step != replPreview || len(a.repl.review.Included) == 0 {
+		t.Fatalf("return preview: step %d, review %+v", a.repl.step, a.repl.review)
+	}
+	out := screenText(a)
+	if !strings.Contains(out, "Contenu du retour") || !strings.Contains(out, "visite(s) « faite »") {
+		t.Errorf("the preview does not list the return's content:\n%s", out)
+	}
+}

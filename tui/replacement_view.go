@@ -204,7 +204,7 @@ func (s replacementScreen) previewText() string {
 		if len(r.Transmissions)+len(r.Visits) == 0 {
 			lines = append(lines, "", st.Late.Render(s.wrap("⚠ Rien à rendre pour l'instant : aucune transmission écrite ni visite faite pendant le remplacement.")))
 		}
-		return strings.Join(lines, "\n")
+		return strings.Join(append(lines, s.reviewLines()...), "\n")
 	}
 	p := s.pack
 	days := p.To.DaysSince(p.From) + 1
