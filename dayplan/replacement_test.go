@@ -85,6 +85,18 @@ func TestStoredReplacementTakesTheTitulairesRounds(t *testing.T) {
 		if containsNurse(day.OnDuty, aurelie.ID) {
 			t.Errorf("%s: Aurélie among the nurses on duty", d)
 		}
+		// « o » never offers a visit to the replaced titulaire.
+		for _, v := range day.Visits {
+			if v.NurseID != emilie.ID {
+				continue
+			}
+			for _, o := range day.Offers(v) {
+				if o.NurseID == aurelie.ID {
+					t.Fatalf("%s: a visit is offered to Aurélie, replaced", d)
+				}
+			}
+			break
+		}
 	}
 	after, _, err := Open(ctx, db, to.AddDays(1), now, opt)
 	if err != nil {
