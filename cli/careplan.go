@@ -241,7 +241,7 @@ func (a *app) careplanListCmd() *cobra.Command {
 				if asJSON {
 					return printJSON(a.env.Stdout, nonNil(plans))
 				}
-				fmt.Fprintf(a.env.Stdout, "Soins prescrits de %s : %d\n", p.DisplayName(), len(plans))
+				fmt.Fprintf(a.env.Stdout, "Soins prescrits %s : %d\n", french.De(p.DisplayName()), len(plans))
 				for _, c := range plans {
 					fmt.Fprintf(a.env.Stdout, "%s  %s\n", c.ID, describeCarePlan(c))
 				}
@@ -288,7 +288,7 @@ func (a *app) checkCarePlan(ctx context.Context, db *storage.DB, c *patients.Car
 		return p, err
 	}
 	if p.Archived {
-		return p, &patients.ValidationError{Field: "patient", Msg: "le dossier de " + p.DisplayName() + " est archivé"}
+		return p, &patients.ValidationError{Field: "patient", Msg: "le dossier " + french.De(p.DisplayName()) + " est archivé"}
 	}
 	if !c.PreferredNurse.IsZero() {
 		if _, err := db.Nurse(ctx, c.PreferredNurse); err != nil {

@@ -258,8 +258,8 @@ ouvre l'interface. Un dossier abîmé, modifié ou ouvert avec la mauvaise clé 
 				return err
 			}
 			defer db.Close()
-			fmt.Fprintf(a.env.Stdout, "Remplacement de %s du %s au %s : %d patient(s) importé(s) dans %s.\n",
-				nurseNames(pack.Titulaires), french.Date(pack.From), french.Date(pack.To), len(pack.Patients), a.dbFlag)
+			fmt.Fprintf(a.env.Stdout, "Remplacement %s du %s au %s : %d patient(s) importé(s) dans %s.\n",
+				french.De(nurseNames(pack.Titulaires)), french.Date(pack.From), french.Date(pack.To), len(pack.Patients), a.dbFlag)
 			if noTUI || a.env.RunTUI == nil {
 				return nil
 			}

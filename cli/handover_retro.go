@@ -133,7 +133,7 @@ sont listés. Avec --out, écrit aussi le relevé en PDF.`,
 					return err
 				}
 				w := a.env.Stdout
-				fmt.Fprintf(w, "Rétrocession de %s, du %s au %s : %d visite(s) faite(s)\n", rem.FullName(),
+				fmt.Fprintf(w, "Rétrocession %s, du %s au %s : %d visite(s) faite(s)\n", french.De(rem.FullName()),
 					french.LongDate(r.From), french.LongDate(r.To), len(r.Visits))
 				if r.Excluded > 0 {
 					fmt.Fprintf(w, "  (%d visite(s) hors contrat ou pour d'autres patients que ceux des titulaires : non comptées)\n", r.Excluded)

@@ -123,8 +123,8 @@ retour ne change rien. Un retour d'un autre cabinet, abîmé ou ouvert avec la m
 				case res.Transmissions+res.Visits == 0:
 					fmt.Fprintln(a.env.Stdout, "Retour déjà importé : rien de nouveau.")
 				default:
-					fmt.Fprintf(a.env.Stdout, "Retour de %s importé : %d transmission(s), %d visite(s).\n",
-						ret.Remplacant.FullName(), res.Transmissions, res.Visits)
+					fmt.Fprintf(a.env.Stdout, "Retour %s importé : %d transmission(s), %d visite(s).\n",
+						french.De(ret.Remplacant.FullName()), res.Transmissions, res.Visits)
 				}
 				if res.Kept > 0 {
 					fmt.Fprintf(a.env.Stdout, "%d visite(s) modifiée(s) ici après le/la remplaçant(e) : votre version est gardée.\n", res.Kept)

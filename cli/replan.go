@@ -125,7 +125,7 @@ func sortedRisks(rs []planner.Risk) []planner.Risk {
 
 func printReplan(w io.Writer, n patients.Nurse, r patients.Round, delay time.Duration, res planner.Replanned,
 	byID map[xid.ID]patients.Visit, day *dayplan.Day, names map[xid.ID]string, noSave bool) {
-	fmt.Fprintf(w, "Tournée du %s de %s recalculée avec %s de retard :\n", r, n.FullName(), french.Duration(int(delay.Minutes())))
+	fmt.Fprintf(w, "Tournée du %s %s recalculée avec %s de retard :\n", r, french.De(n.FullName()), french.Duration(int(delay.Minutes())))
 	k := 0
 	for _, s := range res.Route.Stops {
 		switch {

@@ -105,7 +105,7 @@ func (a *app) transmissionsListCmd() *cobra.Command {
 					return printJSON(a.env.Stdout, nonNil(ts))
 				}
 				w := a.env.Stdout
-				fmt.Fprintf(w, "Transmissions de %s (%d)\n", safe(p.DisplayName()), len(ts))
+				fmt.Fprintf(w, "Transmissions %s (%d)\n", french.De(safe(p.DisplayName())), len(ts))
 				for _, t := range ts {
 					var flags []string
 					for _, f := range []struct {
