@@ -42,7 +42,8 @@ type header struct {
 // replaces the previous network whole or not at all.
 func (n *Network) WriteFile(path string) (err error) {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".routes-*.tmp")
+	removeStaleTemps(dir)
+	f, err := os.CreateTemp(dir, tempPattern)
 	if err != nil {
 		return err
 	}
@@ -82,6 +83,21 @@ func (n *Network) WriteFile(path string) (err error) {
 		d.Close()
 	}
 	return nil
+}
+
+// tempPattern names the temporary files of WriteFile.
+const tempPattern = ".routes-*.tmp"
+
+// removeStaleTemps deletes what an import killed while writing left
+// behind: temporary files of an hour ago or more (a running import writes
+// its file in seconds).
+func removeStaleTemps(dir string) {
+	old, _ := filepath.Glob(filepath.Join(dir, tempPattern))
+	for _, p := range old {
+		if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > time.Hour {
+			os.Remove(p)
+		}
+	}
 }
 
 func (n *Network) encode(w io.Writer) error {

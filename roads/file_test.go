@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // A re-import replaces the file whole and leaves no temporary file; a
@@ -15,6 +16,13 @@ func TestRoutesFile(t *testing.T) {
 	b.way(residential(), 0, 0, 10, 0, 10, 10)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "x.db.routes")
+	// What a killed import left yesterday goes; what a running one writes
+	// now stays.
+	stale, fresh := filepath.Join(dir, ".routes-1.tmp"), filepath.Join(dir, ".routes-2.tmp")
+	os.WriteFile(stale, []byte("x"), 0o600)
+	os.WriteFile(fresh, []byte("x"), 0o600)
+	yesterday := time.Now().Add(-24 * time.Hour)
+	os.Chtimes(stale, yesterday, yesterday)
 	var last *Network
 	for _, s := range []*synth{&a, &b} {
 		last = s.network(t)
@@ -31,6 +39,13 @@ func TestRoutesFile(t *testing.T) {
 		t.Errorf("after the second import: bound %v, %d edges, %d shape points; want b's %v, 2, 2",
 			got.Bound, got.Edges(), len(got.shapeLat), last.Bound)
 	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temporary file kept: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("a running import's temporary file was removed: %v", err)
+	}
+	os.Remove(fresh)
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("%d files in the folder, want the routes file alone", len(entries))
 	}
