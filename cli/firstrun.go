@@ -73,9 +73,13 @@ func (a *app) welcome(cmd *cobra.Command, path string) error {
 			err := a.sub(map[string]string{"TOURNEE_PASSPHRASE": string(b.Passphrase), "TOURNEE_KEY_PASSPHRASE": string(b.KeyPassphrase)},
 				"cabinet", "join", b.KeyFile, "--db", path)
 			if err != nil {
-				// Her base exists but has not joined: she can join from the
-				// command line, or remove it and start again here.
-				return fmt.Errorf("base créée, mais le cabinet n'a pas été rejoint : %w", err)
+				// The base made a moment ago holds nothing yet: removed, so
+				// she corrects the key file or its passphrase and submits
+				// again rather than finding « une base existe déjà ».
+				if rmErr := os.Remove(path); rmErr != nil {
+					return fmt.Errorf("base créée, mais le cabinet n'a pas été rejoint : %w ; rejoignez-le avec « tournee cabinet join FICHIER »", err)
+				}
+				return fmt.Errorf("le cabinet n'a pas été rejoint, rien n'a été créé : %w", err)
 			}
 			return nil
 		},

@@ -109,3 +109,42 @@ func TestWrongPassphraseAsksAgain(t *testing.T) {
 		t.Errorf("scripted wrong passphrase: %d %q", r.code, r.stderr)
 	}
 }
+
+// TestFirstRunJoinsTheCabinet: « Rejoindre mon cabinet » with the key file
+// a colleague made; a wrong key passphrase creates nothing, so she can
+// correct it and submit again.
+func TestFirstRunJoinsTheCabinet(t *testing.T) {
+	t.Parallel()
+	pathA, envA := demoDB(t)
+	keyFile := filepath.Join(t.TempDir(), "cle-cabinet.txt")
+	keyEnv := map[string]string{"TOURNEE_PASSPHRASE": "demo", "XDG_DATA_HOME": envA["XDG_DATA_HOME"], "TOURNEE_KEY_PASSPHRASE": "phrase du cabinet"}
+	if r := run(t, keyEnv, "cabinet", "init", "--db", pathA, "--key-out", keyFile, "--protect"); r.code != 0 {
+		t.Fatalf("cabinet init: %s", r.stderr)
+	}
+	env, errb := terminalEnv(t)
+	pass := "cerise volcan tulipe boussole"
+	base := NewBase{Cabinet: "Cabinet des Dunes", Nurse: "Karim Benali", RPPS: "10001234565", Passphrase: []byte(pass), KeyFile: keyFile}
+	var wrong error
+	env.Welcome = func(path string, acts FirstRunActions) (FirstRunOutcome, []byte, error) {
+		base.KeyPassphrase = []byte("pas la bonne")
+		wrong = acts.Create(context.Background(), base)
+		base.KeyPassphrase = []byte("phrase du cabinet")
+		if err := acts.Create(context.Background(), base); err != nil {
+			t.Errorf("join: %v", err)
+			return FirstRunQuit, nil, nil
+		}
+		return FirstRunOpen, []byte(pass), nil
+	}
+	env.RunTUI = func(*storage.DB, func() time.Time) error { return nil }
+	if code := Run(nil, env); code != ExitOK {
+		t.Fatalf("first start: exit %d: %s", code, errb)
+	}
+	if wrong == nil || !strings.Contains(wrong.Error(), "rien n'a été créé") {
+		t.Errorf("a wrong key passphrase gives %v", wrong)
+	}
+	// Joined: a sync now has the cabinet key.
+	r := run(t, map[string]string{"TOURNEE_PASSPHRASE": pass, "XDG_DATA_HOME": env.Getenv("XDG_DATA_HOME")}, "sync", t.TempDir())
+	if r.code != 0 {
+		t.Errorf("sync after joining: %d %s", r.code, r.stderr)
+	}
+}
