@@ -1,11 +1,14 @@
 package roads
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/paulmach/orb"
 )
 
 // A re-import replaces the file whole and leaves no temporary file; a
@@ -65,4 +68,24 @@ func TestRoutesFile(t *testing.T) {
 			t.Errorf("damaged file of %d bytes: %v, want ErrDamaged", len(bad), err)
 		}
 	}
+}
+
+// A routes file with a valid checksum but made-up content (written by
+// something else, or a bug) is refused or loaded, never a panic.
+func FuzzDecode(f *testing.F) {
+	var s synth
+	s.way(residential("name", "Rue"), 0, 0, 10, 0, 10, 10)
+	s.way(residential("oneway", "yes"), 10, 0, 20, 0)
+	s.restrict("no_left_turn", 1, 10, 0, 2)
+	var buf bytes.Buffer
+	if err := s.network(f).encode(&buf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes()[len(magic):])
+	f.Fuzz(func(t *testing.T, b []byte) {
+		n, err := decode(bytes.NewReader(b))
+		if err == nil && n.Nodes() > 0 {
+			n.Matrix([]orb.Point{n.point(0), n.point(uint32(n.Nodes() - 1))}, Time, Rural)
+		}
+	})
 }

@@ -170,7 +170,7 @@ func (pw *pbfWriter) relations(rels []*osm.Relation) {
 
 // writePBF writes nodes, ways and relations as a PBF file in a temporary
 // folder and returns its path.
-func writePBF(t *testing.T, nodes []*osm.Node, ways []*osm.Way, rels ...*osm.Relation) string {
+func writePBF(t testing.TB, nodes []*osm.Node, ways []*osm.Way, rels ...*osm.Relation) string {
 	t.Helper()
 	var buf bytes.Buffer
 	pw := newPBFWriter(&buf)

@@ -53,7 +53,7 @@ func (s *synth) way(tags []string, xy ...float64) {
 	s.ways = append(s.ways, w)
 }
 
-func (s *synth) network(t *testing.T) *Network {
+func (s *synth) network(t testing.TB) *Network {
 	t.Helper()
 	n, err := Import(context.Background(), writePBF(t, s.nodes, s.ways, s.rels...), Area{}, nil)
 	if err != nil {
