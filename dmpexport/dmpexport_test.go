@@ -262,9 +262,16 @@ func TestExportedPDFShowsPatientAndPeriod(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := strings.Join(strings.Fields(string(out)), " ")
-	for _, want := range []string{p.DisplayName(), "du mardi 17 novembre 2026 au lundi 23 novembre 2026", p.INS.NIR, "Soins réalisés"} {
+	for _, want := range []string{p.DisplayName(), "du mardi 17 novembre 2026 au lundi 23 novembre 2026", p.INS.NIR, "Soins réalisés",
+		"Soins faits par", "Allergies"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF does not show %q:\n%s", want, text)
+		}
+	}
+	// A clinical document: billing stays out of it.
+	for _, not := range []string{"Cotation", "AMI "} {
+		if strings.Contains(text, not) {
+			t.Errorf("the PDF shows %q, a cotation:\n%s", not, text)
 		}
 	}
 }
