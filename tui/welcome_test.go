@@ -161,3 +161,15 @@ func TestWelcomeJoinAndPack(t *testing.T) {
 		t.Errorf("pack: outcome %v, %q", out, pack)
 	}
 }
+
+// TestHelpScreenShowsVersion: the help screen (?) says which tournée runs,
+// the first thing asked on the phone when something goes wrong.
+func TestHelpScreenShowsVersion(t *testing.T) {
+	t.Parallel()
+	d, _ := testDeps(t)
+	d.Version = "1.2.3"
+	a := press(startApp(t, d, 120, 40), "?")
+	if v := a.View().Content; !strings.Contains(v, "tournée 1.2.3") {
+		t.Errorf("the help screen lacks the version:\n%s", v)
+	}
+}
