@@ -69,9 +69,20 @@ func newReplacement(t *testing.T) *replacement {
 	// return may not touch.
 	day := patients.NewDate(2026, 11, 23)
 	titID := r.rem.titulaire()
+	// The export recorded the replacement: the titulaire's base already
+	// gives her planned visits of the period to the remplaçante (R.4312-84).
+	remID := xid.NilID()
+	db := r.tit.open()
+	ns, _ := db.Nurses(context.Background())
+	db.Close()
+	for _, n := range ns {
+		if n.RPPS == remRPPS {
+			remID = n.ID
+		}
+	}
 	theirs := map[xid.ID]bool{}
 	for _, v := range r.tit.visitsOn(day) {
-		if v.NurseID == titID && v.Status == patients.Planned {
+		if (v.NurseID == titID || v.NurseID == remID) && v.Status == patients.Planned {
 			theirs[v.ID] = true
 		}
 	}
