@@ -327,6 +327,13 @@ func (s Service) Prepare(ctx context.Context, req Request) (handover.Pack, []str
 	return Prepare(ctx, s.Store, req)
 }
 
+// PrepareChecked builds the pack with all the rules (see PrepareChecked):
+// the preview also says whether a contract goes with it.
+func (s Service) PrepareChecked(ctx context.Context, req Request) (Prepared, error) {
+	req.Now = s.Now()
+	return PrepareChecked(ctx, s.Store, req)
+}
+
 // WritePack records the replacement (the titulaire is no longer planned
 // over its period, on every laptop after the sync), brings the stored days
 // in line, then seals and writes the pack, with the contract draft when

@@ -79,6 +79,7 @@ type (
 		seq      int
 		pack     handover.Pack
 		warnings []string
+		contract bool // a contract goes with the pack (beyond 24 h, or repeated)
 		err      error
 	}
 	replReturnMsg struct {
@@ -146,9 +147,10 @@ type replacementScreen struct {
 	refused  string // the service's refusal, in French
 	vp       viewport.Model
 
-	review  handover.ReturnReview        // what the return holds and leaves behind
-	add     replAddForm                  // an outside remplaçante (replacement_records.go)
-	records []patients.ReplacementRecord // the cabinet's replacements, newest first
+	review   handover.ReturnReview        // what the return holds and leaves behind
+	contract bool                         // the previewed pack carries a contract
+	add      replAddForm                  // an outside remplaçante (replacement_records.go)
+	records  []patients.ReplacementRecord // the cabinet's replacements, newest first
 }
 
 func newReplacementScreen(d Deps, st styles) replacementScreen {
@@ -313,7 +315,7 @@ func (s replacementScreen) Update(msg tea.Msg) (replacementScreen, tea.Cmd) {
 		if msg.seq != s.seq || s.step != replPreparing {
 			return s, nil
 		}
-		s.step, s.pack, s.warnings, s.refused = replPreview, msg.pack, msg.warnings, ""
+		s.step, s.pack, s.warnings, s.refused, s.contract = replPreview, msg.pack, msg.warnings, "", msg.contract
 		if msg.err != nil {
 			s.refused = userMessage(msg.err)
 		}
@@ -486,8 +488,14 @@ func (s replacementScreen) prepare() (replacementScreen, tea.Cmd) {
 		return s, reviewReturn(svc, seq)
 	}
 	return s, func() tea.Msg {
+		if c, ok := svc.(interface {
+			PrepareChecked(ctx context.Context, req replacement.Request) (replacement.Prepared, error)
+		}); ok {
+			p, err := c.PrepareChecked(context.Background(), req)
+			return replPreparedMsg{seq: seq, pack: p.Pack, warnings: p.Warnings, contract: p.Contract, err: err}
+		}
 		pack, warnings, err := svc.Prepare(context.Background(), req)
-		return replPreparedMsg{seq: seq, pack: pack, warnings: warnings, err: err}
+		return replPreparedMsg{seq: seq, pack: pack, warnings: warnings, contract: handover.ContractRequired(pack.From, pack.To), err: err}
 	}
 }
 

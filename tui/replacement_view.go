@@ -216,9 +216,12 @@ func (s replacementScreen) previewText() string {
 	field("Remplace", strings.Join(names, " et "))
 	field("Période", "du "+french.Date(p.From)+" au "+french.LongDate(p.To)+" — "+count(days, "jour", "jours"))
 	field("Patients confiés", strconv.Itoa(len(p.Patients))+" · "+count(len(p.Visits), "passage prévu", "passages prévus"))
-	if handover.ContractRequired(p.From, p.To) {
+	switch {
+	case handover.ContractRequired(p.From, p.To):
 		field("Contrat", "requis (plus de 24 heures) — le projet est joint au dossier")
-	} else {
+	case s.contract:
+		field("Contrat", "requis (remplacements courts répétés) — le projet est joint au dossier")
+	default:
 		field("Contrat", "non requis (24 heures au plus)")
 	}
 	field("Part du cabinet", percentText(p.CabinetShare)+" %")
