@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/rs/xid"
 	"github.com/spf13/cobra"
@@ -128,7 +129,7 @@ dans un script). Il s'ouvre avec « tournee handover open », ou sans tournée a
 				}
 				// The replacement is recorded before the pack leaves: from
 				// now on every laptop plans the period without the titulaire.
-				rec, err := replacement.Record(cmd.Context(), db, pack, a.env.Now())
+				rec, err := replacement.Record(cmd.Context(), db, pack, time.Time{})
 				if err != nil {
 					return err
 				}
@@ -137,6 +138,10 @@ dans un script). Il s'ouvre avec « tournee handover open », ou sans tournée a
 				}
 				if err := replacement.WritePrepared(prep, key, out, a.env.Now()); err != nil {
 					return err
+				}
+				// Only a pack written is « sent ».
+				if rec, err = replacement.Record(cmd.Context(), db, pack, a.env.Now()); err != nil {
+					return fmt.Errorf("pack written, replacement record not updated: %w", err)
 				}
 				fmt.Fprintf(a.env.Stdout, "Dossier de remplacement écrit : %s\n%d patient(s), du %s au %s, pour %s.\n", out,
 					len(pack.Patients), french.Date(pack.From), french.Date(pack.To), pack.Remplacant.FullName())

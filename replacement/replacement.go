@@ -345,13 +345,20 @@ func (s Service) WritePack(p handover.Pack, key packfile.Key, path string) error
 	if err != nil {
 		return err
 	}
-	if _, err := Record(ctx, s.Store, p, now); err != nil && !errors.Is(err, ErrNotRecorded) {
+	if _, err := Record(ctx, s.Store, p, time.Time{}); err != nil && !errors.Is(err, ErrNotRecorded) {
 		return err
 	}
 	if _, err := dayplan.Reconcile(ctx, s.Store, patients.DateOf(now)); err != nil {
 		return fmt.Errorf("replacement recorded, stored days not updated: %w", err)
 	}
-	return writePack(p, contract, key, path, now)
+	if err := writePack(p, contract, key, path, now); err != nil {
+		return err
+	}
+	// Only a pack written is « sent ».
+	if _, err := Record(ctx, s.Store, p, now); err != nil && !errors.Is(err, ErrNotRecorded) {
+		return fmt.Errorf("pack written, replacement record not updated: %w", err)
+	}
+	return nil
 }
 
 // Replacements lists the cabinet's replacement records, newest first; none
