@@ -276,7 +276,7 @@ func (db *DB) autoBackup(dir string, fl faults) error {
 // index): Verify checks their structure only.
 var sealedBuckets = [][]byte{bucketCabinet, bucketNurses, bucketPatients, bucketCarePlans, bucketVisits,
 	bucketTransmissions, bucketAudit, bucketDMPExports, bucketOplog, bucketSyncState, bucketConflicts,
-	bucketSync, bucketPending}
+	bucketSync, bucketPending, bucketReplacements}
 
 // verified is what verify learnt of a backup: the length of its bbolt
 // pages (without the trailer) and their digest.

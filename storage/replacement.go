@@ -19,14 +19,6 @@ var bucketReplacements = []byte("replacements")
 
 const replacementV = 1
 
-// The version table of synced entities and the list of sealed buckets live
-// with the sync and the backups; the entity registers itself here, at
-// start-up, so its definition stays in one file.
-func init() {
-	recordVersions[string(bucketReplacements)] = replacementV
-	sealedBuckets = append(sealedBuckets, bucketReplacements)
-}
-
 // Replacements returns every replacement record, cancelled ones included,
 // in creation order.
 func (db *DB) Replacements(ctx context.Context) ([]patients.ReplacementRecord, error) {

@@ -664,6 +664,7 @@ func checkVersions(ops []replica.Op) error {
 var recordVersions = map[string]int{
 	string(bucketCabinet): cabinetV, string(bucketNurses): nurseV, string(bucketPatients): patientV,
 	string(bucketCarePlans): carePlanV, string(bucketVisits): visitV, string(bucketTransmissions): transmissionV,
+	string(bucketReplacements): replacementV,
 }
 
 // writtenBundle is a bundle this laptop wrote or checked, by name and
