@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/rs/xid"
@@ -214,7 +213,7 @@ func planEntry(c patients.CarePlan) Entry {
 	for _, w := range c.EffectiveWindows() {
 		windows = append(windows, windowText(w))
 	}
-	parts := []string{recurrenceText(c.Recurrence)}
+	parts := []string{french.CarePlanSchedule(c)}
 	if len(windows) > 0 {
 		parts = append(parts, strings.Join(windows, " et "))
 	}
@@ -464,47 +463,6 @@ func windowText(w patients.Window) string {
 		return french.Clock(w.Start)
 	}
 	return french.Clock(w.Start) + "–" + french.Clock(w.End)
-}
-
-var weekdayNames = [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
-
-func recurrenceText(r patients.Recurrence) string {
-	var s string
-	switch r.Kind {
-	case patients.Daily:
-		s = "tous les jours"
-	case patients.EveryN:
-		switch r.N {
-		case 1:
-			s = "tous les jours"
-		case 2:
-			s = "un jour sur deux"
-		default:
-			s = fmt.Sprintf("tous les %d jours", r.N)
-		}
-	case patients.Weekdays:
-		ds := slices.Clone(r.Weekdays)
-		slices.SortFunc(ds, func(a, b time.Weekday) int { return cmp.Compare((a+6)%7, (b+6)%7) })
-		names := make([]string, len(ds))
-		for i, d := range ds {
-			names[i] = weekdayNames[d]
-		}
-		s = "le " + strings.Join(names, ", ")
-	case patients.GivenDays:
-		ds := slices.Clone(r.Dates)
-		slices.SortFunc(ds, patients.Date.Compare)
-		var days []string
-		for _, d := range ds {
-			days = append(days, french.ShortDate(d))
-		}
-		return "les " + strings.Join(days, ", ")
-	default:
-		s = string(r.Kind)
-	}
-	if !r.Until.IsZero() {
-		s += " jusqu'au " + french.ShortDate(r.Until)
-	}
-	return s
 }
 
 func absenceSpan(a patients.Absence) string {

@@ -122,7 +122,7 @@ func TestDossierPatientOrder(t *testing.T) {
 		t.Errorf("transmissions = %q, want newest first %q", trans, want)
 	}
 	plan := helene.Entries[slices.Index(got, "Insuline — Lantus 12 UI")]
-	if plan.Text != "tous les jours, 7h30–8h00, 15 min, horaire strict" {
+	if plan.Text != "tous les jours, jusqu'au dimanche 24 janvier 2027, 7h30–8h00, 15 min, horaire strict" {
 		t.Errorf("plan text = %q", plan.Text)
 	}
 	jean := section(t, r, "FOURNIER Jean, 76 ans")
@@ -205,5 +205,22 @@ func TestPercentAndAge(t *testing.T) {
 	}
 	if a, ok := ageOn(from.AddDays(1), from); ok {
 		t.Errorf("a birth after the day gives age %d", a)
+	}
+}
+
+// A 14-dose LMWH tells the remplaçante when it stops: the count and the
+// last day, never « tous les jours » alone.
+func TestDossierPlanEntryCountedLMWH(t *testing.T) {
+	t.Parallel()
+	c := patients.CarePlan{Kind: patients.LMWHInjected, Label: "Enoxaparine 4 000 UI SC", DurationMin: 10,
+		Windows:    []patients.Window{{Start: patients.Clock(8, 0), End: patients.Clock(9, 0)}},
+		Recurrence: patients.Recurrence{Kind: patients.Daily, Start: patients.NewDate(2026, 11, 16), Count: 14}}
+	got := planEntry(c).Text
+	if want := "tous les jours, 14 injections, jusqu'au dimanche 29 novembre, 8h00–9h00, 10 min"; got != want {
+		t.Errorf("dossier line %q, want %q", got, want)
+	}
+	c.Recurrence = patients.Recurrence{Kind: patients.EveryN, N: 1, Start: patients.NewDate(2026, 11, 16)}
+	if got := planEntry(c).Text; !strings.HasPrefix(got, "tous les jours, 8h00") {
+		t.Errorf("every day, open-ended: %q", got)
 	}
 }
