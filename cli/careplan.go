@@ -337,7 +337,7 @@ func describeCarePlan(c patients.CarePlan) string {
 			ws = append(ws, french.Clock(w.Start)+"–"+french.Clock(w.End))
 		}
 	}
-	parts := []string{c.Label, strings.Join(ws, " et "), french.Duration(c.DurationMin), describeRecurrence(c.Recurrence)}
+	parts := []string{c.Label, strings.Join(ws, " et "), french.Duration(c.DurationMin), describeSchedule(c)}
 	if c.Strict {
 		parts = append(parts, "horaire strict")
 	}
@@ -347,36 +347,12 @@ func describeCarePlan(c patients.CarePlan) string {
 	return strings.Join(parts, ", ")
 }
 
-func describeRecurrence(r patients.Recurrence) string {
-	var s string
-	switch r.Kind {
-	case patients.Daily:
-		s = "chaque jour"
-	case patients.EveryN:
-		s = fmt.Sprintf("tous les %d jours", r.N)
-	case patients.Weekdays:
-		names := make([]string, len(r.Weekdays))
-		for i, d := range r.Weekdays {
-			names[i] = weekdayFR[d]
-		}
-		s = "le " + strings.Join(names, ", ")
-	case patients.GivenDays:
-		ds := make([]string, len(r.Dates))
-		for i, d := range r.Dates {
-			ds[i] = french.ShortDate(d)
-		}
-		return "le " + strings.Join(ds, ", ")
-	default:
-		s = string(r.Kind)
-	}
-	if !r.Start.IsZero() {
-		s += " à partir du " + french.ShortDate(r.Start)
-	}
-	if !r.Until.IsZero() {
-		s += " jusqu'au " + french.ShortDate(r.Until)
-	}
-	if r.Count > 0 {
-		s += fmt.Sprintf(" (%d séances)", r.Count)
+// describeSchedule is the plan's rhythm as everywhere else
+// (french.CarePlanSchedule), with the day it starts.
+func describeSchedule(c patients.CarePlan) string {
+	s := french.CarePlanSchedule(c)
+	if r := c.Recurrence; !r.Start.IsZero() && r.Kind != patients.GivenDays {
+		s += " (depuis le " + french.ShortDate(r.Start) + ")"
 	}
 	return s
 }
