@@ -559,6 +559,7 @@ func buildRound(visits []patients.Visit, nurses []patients.Nurse, round patients
 		p.BalanceWeight = opt.BalancePenalty
 	}
 	vehicleOf := map[xid.ID]int{}
+	bits := standInBits(opt.standIn, nurses)
 	for i, nu := range nurses {
 		h, _ := nu.ShiftFor(round)
 		open := float64(h.Start)
@@ -566,7 +567,7 @@ func buildRound(visits []patients.Visit, nurses []patients.Nurse, round patients
 			open = math.Max(open, r.at)
 		}
 		p.Vehicles = append(p.Vehicles, solver.Vehicle{Start: ds[i].start, End: ds[i].end,
-			Open: open, Close: math.Max(open, float64(h.End)), Skills: nurseSkills(nu)})
+			Open: open, Close: math.Max(open, float64(h.End)), Skills: vehicleSkills(nu, bits)})
 		vehicleOf[nu.ID] = i
 	}
 	learned := learnDurations(opt.History, round)
@@ -623,6 +624,9 @@ func buildRound(visits []patients.Visit, nurses []patients.Nurse, round patients
 		}
 		if v.Strict {
 			job.UnassignedWeight = strictMissWeight
+		}
+		if !job.Pinned {
+			job.Skills |= standInSkill(v, opt.standIn, bits)
 		}
 		p.Jobs = append(p.Jobs, job)
 		rp.kinds = append(rp.kinds, jobVisit)
