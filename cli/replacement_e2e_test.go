@@ -54,12 +54,11 @@ func TestReplacementEndToEnd(t *testing.T) {
 		t.Fatalf("remplacements list: %s %s", r.stdout, r.stderr)
 	}
 
-	// The cabinet's plan of each day: no round for Aurélie, hers go to Claire.
-	// (--no-save: a saved cabinet plan may balance some of the pack's
-	// visits onto a colleague, and the import then sets Claire's outcome of
-	// those aside as another nurse's — a limit noted in the report.)
+	// The cabinet's plan of each day, saved: no round for Aurélie, hers go
+	// to Claire, and none of them to a colleague (the import would set
+	// Claire's outcome of those aside as another nurse's).
 	for _, d := range days {
-		r := at(t, env, "2026-12-11T08:00", "plan", "--db", path, "--cabinet", "--date", d, "--json", "--no-save")
+		r := at(t, env, "2026-12-11T08:00", "plan", "--db", path, "--cabinet", "--date", d, "--json")
 		if r.code != 0 {
 			t.Fatalf("plan %s: %s", d, r.stderr)
 		}
