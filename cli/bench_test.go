@@ -18,7 +18,7 @@ const benchData = "../../shared/bench"
 func benchFile(t *testing.T, rel string) string {
 	t.Helper()
 	if _, err := os.Stat(benchData); err != nil {
-		t.Skipf("benchmark data not found at %s (shared/bench is not next to this checkout): %v", benchData, err)
+		t.Fatalf("benchmark data not found at %s (shared/bench must sit next to the repository): %v", benchData, err)
 	}
 	return filepath.Join(benchData, rel)
 }

@@ -78,12 +78,13 @@ func toolsMissing(t *testing.T, why string) {
 	t.Skipf("skipped: %s (set TOURNEE_REQUIRE_TOOLS=1 to make this an error)", why)
 }
 
-// sharedFile returns a path under shared/cda, or skips when it is absent.
+// sharedFile returns a path under shared/cda; its absence fails the test
+// with the reason (the shared folder is part of the checkout).
 func sharedFile(t *testing.T, rel string) string {
 	t.Helper()
 	p := filepath.Join(sharedCDA, rel)
 	if _, err := os.Stat(p); err != nil {
-		toolsMissing(t, "the shared ANS folder is missing: "+err.Error())
+		t.Fatalf("the shared ANS folder is missing (shared/ must sit next to the repository): %v", err)
 	}
 	return p
 }

@@ -14,12 +14,12 @@ import (
 // dataDir is shared/bench seen from this package's folder.
 const dataDir = "../../../shared/bench"
 
-// data returns the path of a file under shared/bench, or skips the test
-// when the data set is not checked out next to the code.
+// data returns the path of a file under shared/bench; the test fails with
+// the reason when the data set is not next to the code.
 func data(t testing.TB, rel string) string {
 	t.Helper()
 	if _, err := os.Stat(dataDir); err != nil {
-		t.Skipf("benchmark data not found at %s (shared/bench is not next to this checkout): %v", dataDir, err)
+		t.Fatalf("benchmark data not found at %s (shared/bench must sit next to the repository): %v", dataDir, err)
 	}
 	return filepath.Join(dataDir, rel)
 }
