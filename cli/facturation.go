@@ -1,59 +1,24 @@
 package cli
 
 import (
-	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/rs/xid"
 	"github.com/spf13/cobra"
 
+	"tournee/billing"
 	"tournee/french"
 	"tournee/ngap"
 	"tournee/patients"
 	"tournee/storage"
 )
 
-// billing is what pricing a period needs from the base.
-type billing struct {
-	cabinet  patients.Cabinet
-	nurses   []patients.Nurse
-	patients []patients.Patient
-	plans    []patients.CarePlan
-	visits   []patients.Visit // every visit of the period, any status
-}
-
-func loadBilling(ctx context.Context, db *storage.DB, from, to patients.Date) (billing, error) {
-	var b billing
-	var err error
-	if b.cabinet, err = db.Cabinet(ctx); err != nil {
-		return b, err
-	}
-	if b.nurses, err = db.Nurses(ctx); err != nil {
-		return b, err
-	}
-	if b.patients, err = db.Patients(ctx, patients.PatientFilter{IncludeArchived: true}); err != nil {
-		return b, err
-	}
-	if b.plans, err = db.CarePlans(ctx, xid.NilID()); err != nil {
-		return b, err
-	}
-	for d := from; !d.After(to); d = d.AddDays(1) {
-		vs, err := db.Visits(ctx, d)
-		if err != nil {
-			return b, err
-		}
-		b.visits = append(b.visits, vs...)
-	}
-	return b, nil
-}
-
 // maxBillingDays bounds a period: a year is what an accountant asks for.
-const maxBillingDays = 366
+const maxBillingDays = billing.MaxDays
 
 // pricingFlags are what pricing needs of the cabinet and the stored cabinet
 // does not hold yet: its IK zone and the communes of its agglomeration.
@@ -67,24 +32,22 @@ func (p *pricingFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringSliceVar(&p.aggl, "agglomeration", nil, "autres communes de l'agglomération du cabinet, sans IK (ex. Coquelles,Coulogne)")
 }
 
-// pricing is the checked form of pricingFlags.
-type pricing struct {
-	zone ngap.Zone
-	aggl []string
-}
-
-func (p pricingFlags) parse() (pricing, error) {
+// parse checks the flags; the distances are set once the base is open
+// (withRoads).
+func (p pricingFlags) parse() (billing.Pricing, error) {
 	z, err := ngap.ParseZone(p.zone)
 	if err != nil {
-		return pricing{}, usageError{err}
+		return billing.Pricing{}, usageError{err}
 	}
-	return pricing{zone: z, aggl: p.aggl}, nil
+	return billing.Pricing{Zone: z, Agglomeration: p.aggl}, nil
 }
 
-func (p pricing) cabinet(c patients.Cabinet) ngap.Cabinet {
-	cab := ngap.CabinetOf(c, p.zone)
-	cab.Agglomeration = p.aggl
-	return cab
+// withRoads measures the IK on the roads imported beside db when there are
+// some (routes import); the crow estimate stays for the pairs they cannot
+// join and for a base without roads.
+func (a *app) withRoads(pr billing.Pricing, db *storage.DB) billing.Pricing {
+	pr.Distance = billing.RoadDistance(db.Path(), a.env.Stderr)
+	return pr
 }
 
 func (a *app) facturationCmd() *cobra.Command {
@@ -99,8 +62,9 @@ coefficients (taux de l'article 11B), majorations (MAU, MCI, MIE, N1, N2, F selo
 réelle et la prescription), IFD ou IFI et IK (un déplacement par trajet), montant. Puis les totaux
 par jour et par infirmière, et les points à vérifier. Montants : tarifs conventionnels (métropole),
 avant partage entre Assurance Maladie et complémentaire.
-Les IK sont calculées à vol d'oiseau × 1,3 faute de réseau routier (signalé « estimés »), et
-seulement hors de l'agglomération du cabinet : sa commune et celles données par --agglomeration.`,
+Les IK sont calculées sur le plus court trajet par la route quand les routes sont importées
+(tournee routes import), sinon à vol d'oiseau × 1,3 (signalé « estimés »), et seulement hors de
+l'agglomération du cabinet : sa commune et celles données par --agglomeration.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if from == "" || to == "" {
@@ -125,19 +89,19 @@ seulement hors de l'agglomération du cabinet : sa commune et celles données pa
 				return err
 			}
 			return a.withDB(cmd, func(db *storage.DB) error {
-				b, err := loadBilling(cmd.Context(), db, start, end)
+				b, err := billing.Load(cmd.Context(), db, start, end)
 				if err != nil {
 					return err
 				}
 				var only xid.ID
 				if nurse != "" {
-					n, err := findNurse(b.nurses, nurse)
+					n, err := findNurse(b.Nurses, nurse)
 					if err != nil {
 						return err
 					}
 					only = n.ID
 				}
-				fees, err := billDone(b, only, pr, tariffs)
+				fees, err := billing.BillDone(b, only, a.withRoads(pr, db), tariffs)
 				if err != nil {
 					return err
 				}
@@ -167,60 +131,9 @@ seulement hors de l'agglomération du cabinet : sa commune et celles données pa
 	return cmd
 }
 
-// billDone bills the done visits of the period (of one nurse when only is
-// set), sorted by date and time. Trips are told apart per nurse, so every
-// nurse's visits are billed together even when one is asked.
-func billDone(b billing, only xid.ID, pr pricing, t ngap.Tariffs) ([]ngap.VisitFees, error) {
-	plans := make(map[xid.ID]patients.CarePlan, len(b.plans))
-	for _, p := range b.plans {
-		plans[p.ID] = p
-	}
-	homes := make(map[xid.ID]ngap.Home, len(b.patients))
-	for _, p := range b.patients {
-		homes[p.ID] = ngap.HomeOf(p)
-	}
-	var done []patients.Visit
-	for _, v := range b.visits {
-		if v.Status == patients.Done {
-			done = append(done, v)
-		}
-	}
-	fees, err := ngap.BillVisits(done, plans, homes, pr.cabinet(b.cabinet), t)
-	if err != nil {
-		return nil, err
-	}
-	if !only.IsZero() {
-		fees = slices.DeleteFunc(fees, func(f ngap.VisitFees) bool { return f.NurseID != only })
-	}
-	slices.SortStableFunc(fees, func(x, y ngap.VisitFees) int {
-		if c := x.Date.Compare(y.Date); c != 0 {
-			return c
-		}
-		if x.Time != y.Time {
-			return int(x.Time) - int(y.Time)
-		}
-		return strings.Compare(x.NurseID.String(), y.NurseID.String())
-	})
-	return fees, nil
-}
-
-func (b billing) patientName(id xid.ID) string {
-	if i := slices.IndexFunc(b.patients, func(p patients.Patient) bool { return p.ID == id }); i >= 0 {
-		return b.patients[i].DisplayName()
-	}
-	return id.String()
-}
-
-func (b billing) nurseName(id xid.ID) string {
-	if i := slices.IndexFunc(b.nurses, func(n patients.Nurse) bool { return n.ID == id }); i >= 0 {
-		return b.nurses[i].FullName()
-	}
-	return id.String()
-}
-
 // printBilling writes the lines, the totals per day and nurse, and the
 // points to check, in French.
-func printBilling(w io.Writer, fees []ngap.VisitFees, b billing) {
+func printBilling(w io.Writer, fees []ngap.VisitFees, b billing.Data) {
 	if len(fees) == 0 {
 		fmt.Fprintln(w, "Aucune visite faite sur la période.")
 		return
@@ -236,7 +149,7 @@ func printBilling(w io.Writer, fees []ngap.VisitFees, b billing) {
 	checks := map[string]int{}
 	var checkOrder []string
 	for _, f := range fees {
-		fmt.Fprintf(w, "%s %s  %-28s %s — %s\n", french.ShortDate(f.Date), f.Time, safe(b.patientName(f.PatientID)),
+		fmt.Fprintf(w, "%s %s  %-28s %s — %s\n", french.ShortDate(f.Date), f.Time, safe(b.PatientName(f.PatientID)),
 			ngap.ActsSummary(f), french.Euros(f.Total))
 		k := key{f.Date, f.NurseID}
 		if counts[k] == 0 {
@@ -256,7 +169,7 @@ func printBilling(w io.Writer, fees []ngap.VisitFees, b billing) {
 	byNurse := map[xid.ID]int64{}
 	var nurses []xid.ID
 	for _, k := range order {
-		fmt.Fprintf(w, "  %s  %-24s %3d visite(s)  %s\n", french.ShortDate(k.date), safe(b.nurseName(k.nurse)), counts[k], french.Euros(totals[k]))
+		fmt.Fprintf(w, "  %s  %-24s %3d visite(s)  %s\n", french.ShortDate(k.date), safe(b.NurseName(k.nurse)), counts[k], french.Euros(totals[k]))
 		if _, ok := byNurse[k.nurse]; !ok {
 			nurses = append(nurses, k.nurse)
 		}
@@ -264,7 +177,7 @@ func printBilling(w io.Writer, fees []ngap.VisitFees, b billing) {
 	}
 	fmt.Fprintln(w, "Totaux par infirmière :")
 	for _, n := range nurses {
-		fmt.Fprintf(w, "  %-24s %s\n", safe(b.nurseName(n)), french.Euros(byNurse[n]))
+		fmt.Fprintf(w, "  %-24s %s\n", safe(b.NurseName(n)), french.Euros(byNurse[n]))
 	}
 	fmt.Fprintf(w, "Total : %d visite(s), %s\n", len(fees), french.Euros(all))
 	if len(checkOrder) > 0 {
@@ -277,7 +190,7 @@ func printBilling(w io.Writer, fees []ngap.VisitFees, b billing) {
 
 // writeBillingCSV writes one row per visit, shaped for French spreadsheets
 // like the patient export: UTF-8 with BOM, ";", decimal commas, CRLF.
-func writeBillingCSV(w io.Writer, fees []ngap.VisitFees, b billing) error {
+func writeBillingCSV(w io.Writer, fees []ngap.VisitFees, b billing.Data) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
@@ -297,8 +210,8 @@ func writeBillingCSV(w io.Writer, fees []ngap.VisitFees, b billing) error {
 		for _, m := range l.Majorations {
 			majs = append(majs, m.Code)
 		}
-		if err := cw.Write([]string{l.VisitID, l.Date, l.Time, l.PatientID, csvCell(b.patientName(f.PatientID)), l.NurseID,
-			csvCell(b.nurseName(f.NurseID)), strings.Join(acts, " + "), strings.Join(majs, " + "), decimal(l.IFD), decimal(l.IKKm),
+		if err := cw.Write([]string{l.VisitID, l.Date, l.Time, l.PatientID, csvCell(b.PatientName(f.PatientID)), l.NurseID,
+			csvCell(b.NurseName(f.NurseID)), strings.Join(acts, " + "), strings.Join(majs, " + "), decimal(l.IFD), decimal(l.IKKm),
 			decimal(l.IK), decimal(l.Total), csvCell(strings.Join(l.Checks, " | "))}); err != nil {
 			return err
 		}

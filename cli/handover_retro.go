@@ -128,7 +128,7 @@ sont listés. Avec --out, écrit aussi le relevé en PDF.`,
 						}
 					}
 				}
-				r, err := handover.ComputeRetrocession(rem, tits, contracts, visits, plans, ps, pr.cabinet(cab), start, end, rate, includeIK, tariffs)
+				r, err := handover.ComputeRetrocession(rem, tits, contracts, visits, plans, ps, a.withRoads(pr, db).Cabinet(cab), start, end, rate, includeIK, tariffs)
 				if err != nil {
 					return err
 				}

@@ -2,19 +2,15 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/rs/xid"
 	"github.com/spf13/cobra"
 
+	"tournee/billing"
 	"tournee/french"
-	"tournee/handover"
 	"tournee/ngap"
-	"tournee/patients"
 	"tournee/pdfdoc"
-	"tournee/replacement"
 	"tournee/storage"
 )
 
@@ -56,58 +52,21 @@ que le fichier n'a pas été modifié (sha256sum FICHIER.csv). Aucun fichier exi
 			if err != nil {
 				return err
 			}
-			csvPath := strings.TrimSuffix(out, filepath.Ext(out)) + ".csv"
 			return a.withDB(cmd, func(db *storage.DB) error {
-				ctx := cmd.Context()
-				p, err := db.Patient(ctx, pid)
+				proof, p, err := billing.Proof(cmd.Context(), db, pid, start, end, a.withRoads(pr, db), tariffs, a.env.Now())
 				if err != nil {
 					return err
 				}
-				b, err := loadBilling(ctx, db, start, end)
-				if err != nil {
-					return err
-				}
-				// Every done visit of the days is billed, so that a trip
-				// shared with a neighbour of the same home bills as it did.
-				fees, err := billDone(b, xid.NilID(), pr, tariffs)
-				if err != nil {
-					return err
-				}
-				byVisit := map[xid.ID]ngap.VisitFees{}
-				for _, f := range fees {
-					byVisit[f.VisitID] = f
-				}
-				var plans []patients.CarePlan
-				for _, c := range b.plans {
-					if c.PatientID == pid {
-						plans = append(plans, c)
-					}
-				}
-				trans, err := db.Transmissions(ctx, pid, 0)
-				if err != nil {
-					return err
-				}
-				proof := handover.BuildProof(handover.ProofInput{Patient: p, Cabinet: b.cabinet, Nurses: b.nurses, Plans: plans,
-					Visits: b.visits, Fees: byVisit, Transmissions: trans, From: start, To: end, Created: a.env.Now()})
 				pdf, err := pdfdoc.Render(proof.Report)
 				if err != nil {
 					return err
 				}
-				// Neither file may exist: a CSV left without its PDF (or the
-				// reverse) would be a proof that does not match.
-				for _, path := range []string{out, csvPath} {
-					if _, err := os.Stat(path); err == nil {
-						return fmt.Errorf("%s: %w", path, os.ErrExist)
-					}
-				}
-				if err := replacement.WriteNew(csvPath, proof.CSV); err != nil {
-					return err
-				}
-				if err := replacement.WriteNew(out, pdf); err != nil {
+				csvPath, err := billing.WriteProof(out, pdf, proof)
+				if err != nil {
 					return err
 				}
 				w := a.env.Stdout
-				fmt.Fprintf(w, "Preuve de soins de %s %s : %d visite(s) faite(s)\n", safe(p.DisplayName()), french.Period(start, end), proof.Visits)
+				fmt.Fprintf(w, "Preuve de soins %s %s : %d visite(s) faite(s)\n", french.De(safe(p.DisplayName())), french.Period(start, end), proof.Visits)
 				fmt.Fprintf(w, "  PDF : %s\n  CSV : %s\n  empreinte SHA-256 du CSV : %s\n", safe(out), safe(csvPath), proof.SHA256)
 				return nil
 			})

@@ -123,7 +123,7 @@ func ComputeRetrocession(remplacant patients.Nurse, titulaires []patients.Nurse,
 	} else {
 		for _, n := range titulaires {
 			if !slices.ContainsFunc(contracts, func(c Contract) bool { return len(c.Titulaires) == 0 || slices.Contains(c.Titulaires, n.ID) }) {
-				return r, &ScopeError{Fr: fmt.Sprintf("aucun contrat de %s ne prévoit le remplacement de %s", remplacant.FullName(), n.FullName())}
+				return r, &ScopeError{Fr: fmt.Sprintf("aucun contrat %s ne prévoit le remplacement %s", french.De(remplacant.FullName()), french.De(n.FullName()))}
 			}
 		}
 		// The statement's period is the part of the period asked that the
@@ -152,8 +152,8 @@ func ComputeRetrocession(remplacant patients.Nurse, titulaires []patients.Nurse,
 			for _, c := range contracts {
 				ps = append(ps, french.Period(c.From, c.To))
 			}
-			return r, &ScopeError{Fr: fmt.Sprintf("la période %s est hors des contrats de %s (%s)", french.Period(from, to),
-				remplacant.FullName(), strings.Join(ps, ", "))}
+			return r, &ScopeError{Fr: fmt.Sprintf("la période %s est hors des contrats %s (%s)", french.Period(from, to),
+				french.De(remplacant.FullName()), strings.Join(ps, ", "))}
 		}
 		r.From, r.To = lo, hi
 	}

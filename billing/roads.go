@@ -1,0 +1,82 @@
+package billing
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/paulmach/orb"
+
+	"tournee/ngap"
+	"tournee/patients"
+	"tournee/roads"
+)
+
+// RoadDistance is the IK Distancer on the roads imported beside the
+// database at dbPath, nil (ngap.CrowFly) when there are none. The IK are
+// paid on the shortest road (roads.Distance), not the quickest: the
+// smaller figure is the one a caisse cannot dispute. A pair the roads
+// cannot join (a home more than roads.MaxSnapMeters from every road) gets
+// the crow estimate, flagged as such on its line. The file is read on the
+// first distance asked; a damaged one is said once on warn (when set) and
+// every distance estimated.
+func RoadDistance(dbPath string, warn io.Writer) ngap.Distancer {
+	path := roads.FileFor(dbPath)
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	r := &roadKm{path: path, warn: warn, km: map[[2]orb.Point]float64{}}
+	return r.distance
+}
+
+// NetworkDistance is the IK Distancer on a network already read.
+func NetworkDistance(n *roads.Network) ngap.Distancer {
+	r := &roadKm{km: map[[2]orb.Point]float64{}}
+	r.once.Do(func() { r.net = n })
+	return r.distance
+}
+
+// roadKm caches each pair's km: a patient seen every day is one route.
+type roadKm struct {
+	path string
+	warn io.Writer
+	once sync.Once
+	net  *roads.Network
+
+	mu sync.Mutex
+	km map[[2]orb.Point]float64 // negative: not routed
+}
+
+func (r *roadKm) distance(a, b patients.Place) (float64, bool) {
+	r.once.Do(func() {
+		n, err := roads.ReadFile(r.path)
+		if err != nil {
+			if r.warn != nil {
+				fmt.Fprintf(r.warn, "tournee : attention, routes importées illisibles : IK estimées à vol d'oiseau ; importez à nouveau l'extrait OpenStreetMap (%v)\n", err)
+			}
+			return
+		}
+		r.net = n
+	})
+	if r.net == nil {
+		return ngap.CrowFly(a, b)
+	}
+	k := [2]orb.Point{a.Point, b.Point}
+	r.mu.Lock()
+	km, ok := r.km[k]
+	r.mu.Unlock()
+	if !ok {
+		km = -1
+		if route, _, routed := r.net.Route(a.Point, b.Point, roads.Distance, roads.Rural); routed {
+			km = route.Meters / 1000
+		}
+		r.mu.Lock()
+		r.km[k] = km
+		r.mu.Unlock()
+	}
+	if km < 0 {
+		return ngap.CrowFly(a, b)
+	}
+	return km, true
+}
