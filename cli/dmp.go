@@ -9,6 +9,7 @@ import (
 
 	"tournee/dmpexport"
 	"tournee/french"
+	"tournee/handover/dmp"
 	"tournee/patients"
 	"tournee/pdfdoc"
 	"tournee/storage"
@@ -64,6 +65,9 @@ mode 0600 ; effacez-les de la clé USB une fois l'envoi fait.`,
 					return usagef("--to : %v", err)
 				}
 			}
+			if end.Before(start) {
+				return usagef("la période est vide : --to (%s) précède --from (%s)", french.ShortDate(end), french.ShortDate(start))
+			}
 			var only xid.ID
 			if patient != "" {
 				if only, err = parseID("patient", patient); err != nil {
@@ -86,11 +90,10 @@ mode 0600 ; effacez-les de la clé USB une fois l'envoi fait.`,
 				written, skipped, failed := 0, 0, 0
 				for _, id := range ids {
 					res, err := svc.ExportWith(cmd.Context(), id, start, end, out, dmpexport.Options{XDM: xdm})
-					var verrs patients.ValidationErrors
 					switch {
 					case !all && err != nil:
 						return err
-					case errors.As(err, &verrs) && len(verrs) == 1 && verrs[0].Field == "période":
+					case errors.Is(err, dmp.ErrNothingToSummarise):
 						skipped++ // nothing done for this patient in the period
 						continue
 					case err != nil:

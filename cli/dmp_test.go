@@ -80,13 +80,14 @@ func TestDMPExportBadInput(t *testing.T) {
 		code int
 		want string
 	}{
-		"no INS":       {[]string{"--patient", without[0]}, 1, "INS qualifiée"},
-		"empty period": {[]string{"--patient", withINS[0], "--from", "2027-01-01", "--to", "2027-01-07"}, 1, "aucun soin"},
-		"reversed":     {[]string{"--patient", withINS[0], "--from", "2026-11-22", "--to", "2026-11-01"}, 1, "date de fin"},
-		"both":         {[]string{"--patient", withINS[0], "--all"}, 2, "--patient ID ou --all"},
-		"neither":      {nil, 2, "--patient ID ou --all"},
-		"bad date":     {[]string{"--patient", withINS[0], "--from", "2026-13-45"}, 2, "--from"},
-		"bad id":       {[]string{"--patient", "dupont"}, 2, "identifiant de patient illisible"},
+		"no INS":        {[]string{"--patient", without[0]}, 1, "INS qualifiée"},
+		"empty period":  {[]string{"--patient", withINS[0], "--from", "2027-01-01", "--to", "2027-01-07"}, 1, "aucun soin"},
+		"reversed":      {[]string{"--patient", withINS[0], "--from", "2026-11-22", "--to", "2026-11-01"}, 2, "--to (01/11/2026) précède --from"},
+		"reversed, all": {[]string{"--all", "--from", "2027-03-01", "--to", "2027-01-01"}, 2, "la période est vide"},
+		"both":          {[]string{"--patient", withINS[0], "--all"}, 2, "--patient ID ou --all"},
+		"neither":       {nil, 2, "--patient ID ou --all"},
+		"bad date":      {[]string{"--patient", withINS[0], "--from", "2026-13-45"}, 2, "--from"},
+		"bad id":        {[]string{"--patient", "dupont"}, 2, "identifiant de patient illisible"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")

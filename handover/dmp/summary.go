@@ -2,6 +2,7 @@ package dmp
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -39,6 +40,17 @@ type Summary struct {
 	Header Header
 }
 
+// ErrNothingToSummarise is in the error of a period in which nothing was
+// done or written for the patient: an export of every patient skips her.
+var ErrNothingToSummarise = errors.New("nothing done or written in the period")
+
+// nothingError is that refusal: the French of its ValidationErrors, which
+// errors.As still finds, and errors.Is(err, ErrNothingToSummarise).
+type nothingError struct{ patients.ValidationErrors }
+
+func (e nothingError) Unwrap() error        { return e.ValidationErrors }
+func (e nothingError) Is(target error) bool { return target == ErrNothingToSummarise }
+
 // Summarize builds the summary. It refuses, in French, what would make a
 // document the DMP must not receive: a patient without a qualified INS, a
 // period that ends before it starts or in which nothing was done or written.
@@ -65,7 +77,7 @@ func Summarize(in Input) (Summary, error) {
 	}
 	if done == 0 && len(trans) == 0 {
 		add("période", fmt.Sprintf("aucun soin fait ni transmission écrite pour %s %s : rien à résumer", p.DisplayName(), french.Period(in.From, in.To)))
-		return Summary{}, errs
+		return Summary{}, nothingError{errs}
 	}
 	names := map[xid.ID]string{}
 	for _, n := range in.Nurses {
