@@ -3,6 +3,7 @@ package demo
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -178,4 +179,42 @@ func alreadyStarted(start, today patients.Date, period int) patients.Date {
 	ahead := start.DaysSince(today)
 	cycles := (ahead + period - 1) / period
 	return start.AddDays(-cycles * period)
+}
+
+// treatment maps a treatment and links it to the care plans of its items;
+// its dates are theirs, so a counted LMWH ends on its last injection.
+func (m *mapper) treatment(rt rawTreatment, byItem map[string]patients.CarePlan) (patients.Treatment, error) {
+	id, err := m.ids.new()
+	if err != nil {
+		return patients.Treatment{}, err
+	}
+	t := patients.Treatment{ID: id, Drug: rt.Drug, Code: rt.Code, Dose: rt.Dose, Route: patients.Route(rt.Route),
+		Schedule: rt.Schedule, Protocol: rt.Protocol, Monitoring: rt.Monitoring, Prescriber: rt.Prescriber}
+	if t.Route != "" && !slices.Contains(patients.Routes(), t.Route) {
+		return t, fmt.Errorf("unknown route %q", rt.Route)
+	}
+	if len(rt.CareItems) == 0 {
+		return t, errors.New("no care_items: a treatment says which care gives it")
+	}
+	open := false
+	for _, ref := range rt.CareItems {
+		c, ok := byItem[ref]
+		if !ok {
+			return t, fmt.Errorf("unknown care item %q", ref)
+		}
+		t.CarePlanIDs = append(t.CarePlanIDs, c.ID)
+		if s := c.Recurrence.Start; t.Start.IsZero() || s.Before(t.Start) {
+			t.Start = s
+		}
+		last, ends := c.LastDay()
+		if !ends {
+			open = true
+		} else if last.After(t.End) {
+			t.End = last
+		}
+	}
+	if open {
+		t.End = patients.Date{}
+	}
+	return t, t.Validate(1)
 }

@@ -427,17 +427,27 @@ func (m *mapper) patient(rp rawPatient) (patients.Patient, []patients.CarePlan, 
 			Note:   ra.Note,
 		})
 	}
-	if err := p.Validate(); err != nil {
-		return p, nil, err
-	}
+	p.Pathologies, p.Allergies, p.NoKnownAllergies = rp.Pathologies, rp.Allergies, rp.NoKnownAllergies
 
 	plans := make([]patients.CarePlan, 0, len(rp.CarePlan))
+	byItem := make(map[string]patients.CarePlan, len(rp.CarePlan))
 	for _, item := range rp.CarePlan {
 		c, err := m.carePlan(id, item)
 		if err != nil {
 			return p, nil, fmt.Errorf("care item %s: %w", item.ID, err)
 		}
 		plans = append(plans, c)
+		byItem[item.ID] = c
+	}
+	for i, rt := range rp.Treatments {
+		t, err := m.treatment(rt, byItem)
+		if err != nil {
+			return p, nil, fmt.Errorf("treatment %d: %w", i+1, err)
+		}
+		p.Protocols = append(p.Protocols, t)
+	}
+	if err := p.Validate(); err != nil {
+		return p, nil, err
 	}
 	return p, plans, nil
 }

@@ -592,6 +592,21 @@ func TestLoadErrors(t *testing.T) {
 		{name: "unknown shift round", edit: func(f map[string]any) {
 			f["nurses"].([]any)[0].(map[string]any)["shifts"] = []any{map[string]any{"round": "nuit", "start": "21:00", "end": "23:00"}}
 		}},
+		{name: "treatment of an unknown care item", edit: func(f map[string]any) {
+			patientAt(f, 0)["treatments"].([]any)[0].(map[string]any)["care_items"] = []any{"P99-x"}
+		}},
+		{name: "treatment of no care item", edit: func(f map[string]any) {
+			delete(patientAt(f, 0)["treatments"].([]any)[0].(map[string]any), "care_items")
+		}},
+		{name: "treatment with an unknown route", edit: func(f map[string]any) {
+			patientAt(f, 0)["treatments"].([]any)[0].(map[string]any)["route"] = "subcutaneous"
+		}},
+		{name: "treatment without a drug", edit: func(f map[string]any) {
+			patientAt(f, 0)["treatments"].([]any)[0].(map[string]any)["drug"] = " "
+		}},
+		{name: "allergies listed and « aucune connue »", edit: func(f map[string]any) {
+			patientAt(f, 0)["allergies"] = []any{"pénicilline"}
+		}},
 		{name: "unknown recurrence", edit: func(f map[string]any) {
 			firstItem(f, 0)["recurrence"].(map[string]any)["kind"] = "monthly"
 		}},
@@ -707,5 +722,62 @@ func TestShifts(t *testing.T) {
 		if !ok1 || !ok2 || m != morningBounds || e != eveningBounds {
 			t.Errorf("%s works %v and %v", n.FullName(), m, e)
 		}
+	}
+}
+
+// The demo shows the patient file's health fields: allergies in their three
+// states, and structured treatments linked to the care that gives them,
+// dated by it — the counted LMWH ends on its last injection.
+func TestHealthAndTreatments(t *testing.T) {
+	t.Parallel()
+	ds := mustLoad(t, refDay)
+	states := map[patients.AllergyState]int{}
+	for _, p := range ds.Patients {
+		states[p.AllergyState()]++
+	}
+	if states[patients.AllergiesNone] < 2 || states[patients.AllergiesListed] < 1 || states[patients.AllergiesUnknown] < 1 {
+		t.Errorf("allergy states %v: want some « aucune connue », one listed, the rest not recorded", states)
+	}
+	planOf := func(p patients.Patient, tr patients.Treatment) []patients.CarePlan {
+		var out []patients.CarePlan
+		for _, c := range plansOf(ds, p.ID) {
+			if tr.Serves(c.ID) {
+				out = append(out, c)
+			}
+		}
+		if len(out) != len(tr.CarePlanIDs) {
+			t.Errorf("%s: %s serves %d plans, %d of them %s's", p.LastName(), tr.Drug, len(tr.CarePlanIDs), len(out), p.FirstName)
+		}
+		return out
+	}
+
+	leroux := patientNamed(t, ds, "Leroux", "Marcelle")
+	if leroux.AllergyState() != patients.AllergiesNone || len(leroux.Protocols) != 2 {
+		t.Fatalf("Leroux: allergies %v, %d treatments", leroux.AllergyState(), len(leroux.Protocols))
+	}
+	scale := leroux.Protocols[1]
+	if ps := planOf(leroux, scale); len(ps) != 1 || ps[0].Kind != patients.Insulin || !strings.Contains(ps[0].Label, "soir") ||
+		!strings.Contains(scale.Protocol, "Échelle") || scale.Route != patients.RouteSubcutaneous || !scale.End.IsZero() {
+		t.Errorf("Leroux's evening insulin scale: %+v", scale)
+	}
+
+	bertin := patientNamed(t, ds, "Bertin", "Louis")
+	if bertin.AllergyState() != patients.AllergiesListed || len(bertin.Protocols) != 1 {
+		t.Fatalf("Bertin: allergies %v %q, %d treatments", bertin.AllergyState(), bertin.Allergies, len(bertin.Protocols))
+	}
+	lmwh := bertin.Protocols[0]
+	ps := planOf(bertin, lmwh)
+	if len(ps) != 1 || ps[0].Kind != patients.LMWHInjected || ps[0].Recurrence.Count != 14 {
+		t.Fatalf("Bertin's LMWH is not given by his 14-injection plan: %+v", ps)
+	}
+	last, _ := ps[0].LastDay()
+	if lmwh.Start != ps[0].Recurrence.Start || lmwh.End != last || last != refDay.AddDays(7) || !strings.Contains(lmwh.Monitoring, "plaquettes") {
+		t.Errorf("Bertin's LMWH: %s … %s (plan's last day %s), monitoring %q", lmwh.Start, lmwh.End, last, lmwh.Monitoring)
+	}
+
+	lambin := patientNamed(t, ds, "Lambin", "Philippe")
+	if len(lambin.Protocols) != 1 || lambin.Protocols[0].Route != patients.RoutePICC || len(planOf(lambin, lambin.Protocols[0])) != 2 ||
+		lambin.Protocols[0].End.IsZero() {
+		t.Errorf("Lambin's antibiotic on the PICC line: %+v", lambin.Protocols)
 	}
 }

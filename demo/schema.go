@@ -106,6 +106,28 @@ type rawPatient struct {
 	Absences     []rawAbsence  `json:"absences"`
 	SafetyFlags  []string      `json:"safety_flags"`
 	Notes        string        `json:"notes"`
+	// Health (v5): allergies in three states — absent and not
+	// no_known_allergies is « non renseignées » — and the structured
+	// treatments the nurses give.
+	Pathologies      []string       `json:"pathologies"`
+	Allergies        []string       `json:"allergies"`
+	NoKnownAllergies bool           `json:"no_known_allergies"`
+	Treatments       []rawTreatment `json:"treatments"`
+}
+
+// rawTreatment is a drug or protocol. Its dates are those of the care items
+// it is given in (care_items, ids of this patient's care_plan): the first
+// start, and the last day when every one of them ends.
+type rawTreatment struct {
+	Drug       string   `json:"drug"`
+	Code       string   `json:"code"`
+	Dose       string   `json:"dose"`
+	Route      string   `json:"route"`
+	Schedule   string   `json:"schedule"`
+	Protocol   string   `json:"protocol"`
+	Monitoring string   `json:"monitoring"`
+	Prescriber string   `json:"prescriber"`
+	CareItems  []string `json:"care_items"`
 }
 
 type rawINS struct {
