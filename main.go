@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
+	"tournee/billing"
 	"tournee/cli"
 	"tournee/dmpexport"
 	"tournee/pdfdoc"
@@ -91,6 +92,7 @@ func runTUI(db *storage.DB, now func() time.Time) error {
 		Unlock:            db.CheckPassphrase,
 		DMP:               dmpexport.Service{Store: db, Exports: db, Render: pdfdoc.Render, Now: now},
 		DMPFolder:         tui.DefaultDMPFolder(home),
+		Proof:             billing.ProofService{Store: db, Render: pdfdoc.Render, Now: now, Pricing: billing.Pricing{Distance: billing.RoadDistance(db.Path(), nil)}},
 		Replacement:       replacement.Service{Store: db, Now: now},
 		ReplacementFolder: home,
 		Sync:              db,

@@ -47,8 +47,11 @@ type Deps struct {
 	IdleCheck time.Duration
 	// DMP prepares and writes DMP summaries; nil hides the action.
 	DMP DMPService
-	// DMPFolder is the folder proposed for DMP exports.
+	// DMPFolder is the folder proposed for DMP exports, and for the
+	// « preuve de soins » written from a patient file.
 	DMPFolder string
+	// Proof writes a patient's « preuve de soins »; nil hides the action.
+	Proof ProofService
 	// Replacement prepares a replacement's pack and return; nil hides the
 	// screen's actions.
 	Replacement ReplacementService

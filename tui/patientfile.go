@@ -35,6 +35,8 @@ type patientFile struct {
 	vp     viewport.Model
 	// absence is asked from the file (h), then saved.
 	absence absenceAsk
+	// proof is « preuve de soins » asked from the file (f), nil otherwise.
+	proof *proofAsk
 }
 
 type patientFileMsg struct {
@@ -116,6 +118,9 @@ func (s patientsScreen) updateFile(msg tea.Msg) (patientsScreen, tea.Cmd) {
 	if s.file.absence.step != noAbsence {
 		return s.updateAbsence(k)
 	}
+	if s.file.proof != nil {
+		return s.updateProof(k)
+	}
 	switch {
 	case key.Matches(k, s.keys.Back):
 		s.mode, s.file.id = listMode, xid.ID{}
@@ -141,6 +146,8 @@ func (s patientsScreen) updateFile(msg tea.Msg) (patientsScreen, tea.Cmd) {
 		return s, send(newTransmissionMsg{patientID: s.file.id})
 	case key.Matches(k, s.keys.DMP):
 		return s.startDMP()
+	case key.Matches(k, s.keys.Proof):
+		return s.startProof()
 	}
 	var cmd tea.Cmd
 	s.file.vp, cmd = s.file.vp.Update(k)
@@ -168,11 +175,13 @@ func (s patientsScreen) fileView() string {
 	if f.p.Archived {
 		head += "  " + st.Muted.Render("archivé")
 	}
-	if p := s.absencePrompt(); p != "" {
-		// The prompt takes the file's last line, so the screen keeps its height.
+	if p := cmp.Or(s.absencePrompt(), s.proofPrompt()); p != "" {
+		// The prompt takes the file's last lines, so the screen keeps its height.
 		body := f.vp.View()
-		if i := strings.LastIndex(body, "\n"); i >= 0 {
-			body = body[:i]
+		for range strings.Count(p, "\n") + 1 {
+			if i := strings.LastIndex(body, "\n"); i >= 0 {
+				body = body[:i]
+			}
 		}
 		return ansi.Truncate(head, s.w, "…") + "\n" + p + "\n" + body
 	}

@@ -54,6 +54,9 @@ type patientsScreen struct {
 	dmpDir  string
 	dmp     *dmpPanel
 	dmpKeys dmpKeys
+	// « Preuve de soins » from the file (proof.go), into the DMP folder.
+	proofSvc ProofService
+	proofDir string
 }
 
 // patientRow is a patient as the list shows it, computed once per load so
@@ -94,16 +97,18 @@ func newPatientsScreen(d Deps, st styles) patientsScreen {
 	in.Placeholder = "nom, rue, commune…"
 	quietCursor(&in)
 	return patientsScreen{
-		store:   d.Store,
-		geo:     d.Addresses,
-		now:     now,
-		styles:  st,
-		keys:    newPatientsKeys(),
-		list:    patientList{search: in},
-		file:    newPatientFile(),
-		dmpSvc:  d.DMP,
-		dmpDir:  d.DMPFolder,
-		dmpKeys: newDMPKeys(),
+		store:    d.Store,
+		geo:      d.Addresses,
+		now:      now,
+		styles:   st,
+		keys:     newPatientsKeys(),
+		list:     patientList{search: in},
+		file:     newPatientFile(),
+		dmpSvc:   d.DMP,
+		dmpDir:   d.DMPFolder,
+		dmpKeys:  newDMPKeys(),
+		proofSvc: d.Proof,
+		proofDir: d.DMPFolder,
 	}
 }
 
@@ -283,6 +288,8 @@ func (s patientsScreen) Update(msg tea.Msg) (patientsScreen, tea.Cmd) {
 		return s.updateCarePlanForm(msg)
 	case dmpPreparedMsg, dmpExportedMsg:
 		return s.updateDMP(msg)
+	case proofWrittenMsg:
+		return s.proofWritten(msg)
 	case absenceSavedMsg:
 		return s, tea.Batch(statusCmd(msg.note), send(patientsChangedMsg{id: msg.id}))
 	}
@@ -576,7 +583,7 @@ func (s patientsScreen) Capturing() bool {
 	case dmpMode:
 		return s.dmp != nil && s.dmp.step == dmpAskFolder
 	case fileMode:
-		return s.file.absence.step != noAbsence
+		return s.file.absence.step != noAbsence || s.file.proofCapturing()
 	}
 	return false
 }

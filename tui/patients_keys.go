@@ -10,7 +10,7 @@ type patientsKeys struct {
 	Up, Down, PageUp, PageDown, ArrowUp, ArrowDown         key.Binding
 	Search, ClearSearch, Open, Add, Archived               key.Binding
 	Back, Edit, AddPlan, NextPlan, EditPlan, Transmit, DMP key.Binding
-	AddAbsence, EndAbsence                                 key.Binding
+	AddAbsence, EndAbsence, Proof                          key.Binding
 	Save, Cancel, NextField, PrevField, NextStep, PrevStep key.Binding
 }
 
@@ -36,6 +36,7 @@ func newPatientsKeys() patientsKeys {
 		DMP:         key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "préparer pour le DMP")),
 		AddAbsence:  key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "absence (hospitalisation…)")),
 		EndAbsence:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "de retour")),
+		Proof:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "preuve de soins")),
 		Save:        key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "enregistrer")),
 		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("échap", "annuler")),
 		NextField:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "champ suivant")),
@@ -61,7 +62,18 @@ func (s patientsScreen) Keys() help.KeyMap {
 		if s.file.absence.step != noAbsence {
 			return keyList{k.Cancel}
 		}
-		return keyList{k.Back, k.Edit, k.AddPlan, k.NextPlan, edit, k.Transmit, k.DMP, k.AddAbsence, k.EndAbsence, k.Up, k.Down}
+		if pr := s.file.proof; pr != nil {
+			if s.file.proofCapturing() {
+				write := k.EditPlan
+				write.SetHelp("entrée", "écrire le PDF et le CSV")
+				return keyList{write, k.NextField, k.Cancel}
+			}
+			close := k.Cancel
+			close.SetHelp("échap", "fermer")
+			close.SetEnabled(!pr.writing)
+			return keyList{close}
+		}
+		return keyList{k.Back, k.Edit, k.AddPlan, k.NextPlan, edit, k.Transmit, k.DMP, k.Proof, k.AddAbsence, k.EndAbsence, k.Up, k.Down}
 	case dmpMode:
 		return s.dmpHelp()
 	case patientFormMode:
