@@ -23,9 +23,12 @@ import (
 // carePlanDraft is what the care plan form is bound to (on the heap, see
 // patientDraft).
 type carePlanDraft struct {
-	kind, label, duration            string
-	recurrence, every, dates, start  string
-	weekdays                         []time.Weekday
+	kind, label, duration           string
+	recurrence, every, dates, start string
+	weekdays                        []time.Weekday
+	// end is how the care stops besides the prescription's end: endOpen,
+	// endUntil (on the date until) or endCount (after count days of care).
+	end, until, count                string
 	windows                          string
 	strict, fasting                  bool
 	labCutoff                        string
@@ -36,6 +39,13 @@ type carePlanDraft struct {
 	sundaysHolidays, nightOrTime bool
 	errs                         map[string]string
 }
+
+// Values of carePlanDraft.end.
+const (
+	endOpen  = ""
+	endUntil = "date"
+	endCount = "nombre"
+)
 
 // Values of carePlanDraft.preset besides the preset ids.
 const (
@@ -101,6 +111,15 @@ func carePlanDraftOf(c patients.CarePlan, today patients.Date) *carePlanDraft {
 	if c.LabDropoffBefore > 0 {
 		d.labCutoff = c.LabDropoffBefore.String()
 	}
+	// A plan stored with both a count and a date shows its count: it is the
+	// prescription's own words (« 14 injections »).
+	d.until = french.ShortDate(c.Recurrence.Until)
+	switch {
+	case c.Recurrence.Count > 0:
+		d.end, d.count = endCount, strconv.Itoa(c.Recurrence.Count)
+	case !c.Recurrence.Until.IsZero():
+		d.end = endUntil
+	}
 	return d
 }
 
@@ -139,8 +158,10 @@ func (f *carePlanForm) build() tea.Cmd {
 	notEveryN := func() bool { return d.recurrence != string(patients.EveryN) }
 	notWeekdays := func() bool { return d.recurrence != string(patients.Weekdays) }
 	notGivenDays := func() bool { return d.recurrence != string(patients.GivenDays) }
+	notUntil := func() bool { return d.end != endUntil }
+	notCount := func() bool { return d.end != endCount }
 	notBlood := func() bool { return d.kind != string(patients.BloodDraw) }
-	hidden := [len(carePlanGroups)]func() bool{2: notEveryN, 3: notWeekdays, 4: notGivenDays, 6: notBlood}
+	hidden := [len(carePlanGroups)]func() bool{2: notEveryN, 3: notWeekdays, 4: notGivenDays, 5: notUntil, 6: notCount, 8: notBlood}
 	current := "Aucun acte"
 	if len(f.orig.Acts) > 0 {
 		current = patients.ActsText(f.orig.Acts)
@@ -153,7 +174,10 @@ func (f *carePlanForm) build() tea.Cmd {
 	}
 	f.form = newForm(f.styles,
 		huh.NewGroup(
-			huh.NewSelect[string]().Title("Type de soin").Options(kinds...).Value(&d.kind).Height(6).
+			// The title repeats the choice: once the list is left, huh marks
+			// no option, and the kind would be nowhere on the screen.
+			huh.NewSelect[string]().Options(kinds...).Value(&d.kind).Height(6).
+				TitleFunc(func() string { return "Type de soin : " + capitalize(d.kind) }, &d.kind).
 				Description(f.desc("type", "")),
 			huh.NewInput().Title("Libellé").Value(&d.label).
 				Description(f.desc("libellé", "")),
@@ -170,6 +194,11 @@ func (f *carePlanForm) build() tea.Cmd {
 			).Description(f.desc("récurrence", "")),
 			huh.NewInput().Title("Début des soins").Value(&d.start).
 				Validate(dateCheck).Description(f.desc("début", "JJ/MM/AAAA")),
+			huh.NewSelect[string]().Title("Fin des soins").Inline(true).Value(&d.end).Options(
+				huh.NewOption("À la fin de la prescription", endOpen),
+				huh.NewOption("Jusqu'au JJ/MM/AAAA", endUntil),
+				huh.NewOption("Après N séances", endCount),
+			).Description("← → pour choisir"),
 		).Title("Quand"),
 		huh.NewGroup(
 			huh.NewInput().Title("Tous les combien de jours ?").Value(&d.every).CharLimit(3).
@@ -184,6 +213,14 @@ func (f *carePlanForm) build() tea.Cmd {
 				Description(f.desc("dates", "JJ/MM/AAAA, séparées par des virgules")),
 		).WithHideFunc(notGivenDays),
 		huh.NewGroup(
+			huh.NewInput().Title("Dernier jour de soins").Value(&d.until).
+				Validate(dateCheck).Description(f.desc("jusqu'au", "JJ/MM/AAAA, inclus")),
+		).WithHideFunc(notUntil),
+		huh.NewGroup(
+			huh.NewInput().Title("Nombre de séances").Value(&d.count).CharLimit(3).
+				Description(f.desc("nombre", "une séance par jour de soins, quel que soit le nombre de passages")),
+		).WithHideFunc(notCount),
+		huh.NewGroup(
 			huh.NewInput().Title("Plages de passage").Value(&d.windows).
 				Validate(func(s string) error { _, err := parseWindows(s); return err }).
 				Description(f.desc("horaires", "une ou deux plages : « 7h30-8h » ou « 07:30-08:00 ; 18h-19h »")),
@@ -191,8 +228,10 @@ func (f *carePlanForm) build() tea.Cmd {
 				Description("insuline, traitement à heure fixe : la tournée ne peut pas le décaler"),
 		).Title("Horaires"),
 		huh.NewGroup(
-			huh.NewConfirm().Title("À jeun ?").Value(&d.fasting).Affirmative("Oui").Negative("Non"),
-			huh.NewInput().Title("Tubes au laboratoire avant").Value(&d.labCutoff).Description("heure limite, ex. 10h30").
+			huh.NewConfirm().Title("À jeun ?").Value(&d.fasting).Affirmative("Oui").Negative("Non").
+				Description("la prise de sang ne sort pas de sa plage : horaire strict"),
+			huh.NewInput().Title("Tubes au laboratoire avant").Value(&d.labCutoff).
+				Description(f.desc("laboratoire", "heure limite, ex. 10h30 : la tournée passe au laboratoire avant")).
 				Validate(func(s string) error { _, err := parseOptionalTime(s); return err }),
 		).Title("Prise de sang").WithHideFunc(notBlood),
 		huh.NewGroup(
@@ -232,7 +271,7 @@ func (f *carePlanForm) build() tea.Cmd {
 // form, in the order of the pages.
 var carePlanGroups = [...][]string{
 	{"type", "libellé", "durée"}, {"récurrence", "début"}, {"fréquence"}, {"jours"}, {"dates"},
-	{"horaires"}, {}, {"fin de prescription"}, {"cotation"},
+	{"jusqu'au"}, {"nombre"}, {"horaires"}, {"laboratoire"}, {"fin de prescription"}, {"cotation"},
 }
 
 // carePlanGroup is the page showing an error key, or -1.
@@ -264,7 +303,7 @@ func carePlanFieldKey(field string) string {
 
 func (f *carePlanForm) sizeForm() {
 	if f.form != nil {
-		f.form.WithWidth(min(f.w, 100)).WithHeight(max(f.h-2-len(f.summary)-formFooter, 4))
+		f.form.WithWidth(min(f.w, 100)).WithHeight(max(f.h-3-len(f.summary)-formFooter, 4))
 	}
 }
 
@@ -291,35 +330,9 @@ func (f carePlanForm) carePlan() (patients.CarePlan, patients.ValidationErrors) 
 	if c.DurationMin, err = parseDuration(d.duration); err != nil {
 		bad("durée", err)
 	}
-	r := patients.Recurrence{Kind: patients.RecurrenceKind(d.recurrence), Until: c.Recurrence.Until, Count: c.Recurrence.Count}
-	if r.Start, err = parseOptionalDate(d.start); err != nil {
-		bad("début", err)
-	}
-	switch r.Kind {
-	case patients.EveryN:
-		if r.N, err = strconv.Atoi(strings.TrimSpace(d.every)); err != nil {
-			bad("fréquence", errors.New("tapez un nombre de jours, par exemple 2"))
-		}
-	case patients.Weekdays:
-		r.Weekdays = slices.Clone(d.weekdays)
-		slices.Sort(r.Weekdays)
-	case patients.GivenDays:
-		for part := range strings.SplitSeq(d.dates, ",") {
-			if strings.TrimSpace(part) == "" {
-				continue
-			}
-			x, err := parseFormDate(part)
-			if err != nil {
-				bad("dates", err)
-				break
-			}
-			r.Dates = append(r.Dates, x)
-		}
-		if r.Start.IsZero() && len(r.Dates) > 0 {
-			r.Start = slices.MinFunc(r.Dates, patients.Date.Compare)
-		}
-	}
-	c.Recurrence = r
+	var rerrs patients.ValidationErrors
+	c.Recurrence, rerrs = d.recurrenceOf()
+	errs = append(errs, rerrs...)
 	if c.Windows, err = parseWindows(d.windows); err != nil {
 		bad("horaires", err)
 	}
@@ -327,6 +340,9 @@ func (f carePlanForm) carePlan() (patients.CarePlan, patients.ValidationErrors) 
 	c.Fasting, c.LabDropoffBefore = false, 0
 	if c.Kind == patients.BloodDraw {
 		c.Fasting = d.fasting
+		// The patient waits without breakfast: the draw cannot slide past
+		// its window (as the planner's generator and the demo have it).
+		c.Strict = c.Strict || c.Fasting
 		if c.LabDropoffBefore, err = parseOptionalTime(d.labCutoff); err != nil {
 			bad("laboratoire", err)
 		}
@@ -376,77 +392,73 @@ func (f carePlanForm) carePlan() (patients.CarePlan, patients.ValidationErrors) 
 	return c, errs
 }
 
-func parseDuration(s string) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "min")))
-	if err != nil || n <= 0 || n > 240 {
-		return 0, errors.New("une durée en minutes, entre 1 et 240")
+// recurrenceOf reads the days of care from the draft, with the errors of
+// what it cannot read.
+func (d *carePlanDraft) recurrenceOf() (patients.Recurrence, patients.ValidationErrors) {
+	var errs patients.ValidationErrors
+	bad := func(field string, err error) {
+		errs = append(errs, &patients.ValidationError{Field: field, Msg: err.Error()})
 	}
-	return n, nil
-}
-
-func parseFormDate(s string) (patients.Date, error) {
-	d, err := patients.ParseDate(s)
-	if err != nil {
-		return patients.Date{}, errors.New("date illisible « " + strings.TrimSpace(s) + " » : tapez JJ/MM/AAAA")
+	r := patients.Recurrence{Kind: patients.RecurrenceKind(d.recurrence)}
+	var err error
+	if r.Start, err = parseOptionalDate(d.start); err != nil {
+		bad("début", err)
 	}
-	return d, nil
-}
-
-func parseOptionalDate(s string) (patients.Date, error) {
-	if strings.TrimSpace(s) == "" {
-		return patients.Date{}, nil
-	}
-	return parseFormDate(s)
-}
-
-func parseOptionalTime(s string) (patients.TimeOfDay, error) {
-	if strings.TrimSpace(s) == "" {
-		return 0, nil
-	}
-	t, err := patients.ParseTimeOfDay(s)
-	if err != nil {
-		return 0, errors.New("heure illisible « " + strings.TrimSpace(s) + " » : tapez 10h30 ou 10:30")
-	}
-	return t, nil
-}
-
-// parseWindows reads « 07:30-08:00 », « 7h30-8h ; 18h-19h », « 8h » (a
-// fixed time).
-func parseWindows(s string) ([]patients.Window, error) {
-	var out []patients.Window
-	for part := range strings.SplitSeq(strings.ReplaceAll(s, ",", ";"), ";") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
+	switch r.Kind {
+	case patients.EveryN:
+		if r.N, err = strconv.Atoi(strings.TrimSpace(d.every)); err != nil {
+			bad("fréquence", errors.New("tapez un nombre de jours, par exemple 2"))
 		}
-		from, to, ranged := strings.Cut(strings.ReplaceAll(strings.ReplaceAll(part, "–", "-"), " à ", "-"), "-")
-		start, err := patients.ParseTimeOfDay(from)
-		if err != nil {
-			return nil, errors.New("plage illisible « " + part + " » : tapez 07:30-08:00 ou 7h30-8h")
-		}
-		end := start
-		if ranged {
-			if end, err = patients.ParseTimeOfDay(to); err != nil {
-				return nil, errors.New("plage illisible « " + part + " » : tapez 07:30-08:00 ou 7h30-8h")
+	case patients.Weekdays:
+		r.Weekdays = slices.Clone(d.weekdays)
+		slices.Sort(r.Weekdays)
+	case patients.GivenDays:
+		for part := range strings.SplitSeq(d.dates, ",") {
+			if strings.TrimSpace(part) == "" {
+				continue
 			}
+			x, err := parseFormDate(part)
+			if err != nil {
+				bad("dates", err)
+				break
+			}
+			r.Dates = append(r.Dates, x)
 		}
-		out = append(out, patients.Window{Start: start, End: end})
+		if r.Start.IsZero() && len(r.Dates) > 0 {
+			r.Start = slices.MinFunc(r.Dates, patients.Date.Compare)
+		}
 	}
-	switch {
-	case len(out) == 0:
-		return nil, errors.New("indiquez au moins une plage de passage")
-	case len(out) > 2:
-		return nil, errors.New("deux plages au plus : un soin plus fréquent est un autre soin")
+	switch d.end {
+	case endUntil:
+		if r.Until, err = parseFormDate(d.until); err != nil {
+			if strings.TrimSpace(d.until) == "" {
+				err = errors.New("indiquez le dernier jour de soins, ou choisissez une autre fin")
+			}
+			bad("jusqu'au", err)
+		}
+	case endCount:
+		if r.Count, err = strconv.Atoi(strings.TrimSpace(d.count)); err != nil || r.Count < 1 {
+			r.Count = 0
+			bad("nombre", errors.New("tapez le nombre de séances prescrites, par exemple 14"))
+		}
 	}
-	return out, nil
+	return r, errs
 }
 
-func formatWindows(ws []patients.Window) string {
-	parts := make([]string, len(ws))
-	for i, w := range ws {
-		parts[i] = w.Start.String() + "-" + w.End.String()
+// rhythm is the care being written, in one line: its kind and its rhythm
+// as the patient file will say it, or the kind alone while the days are
+// not readable yet.
+func (f *carePlanForm) rhythm() string {
+	d := f.draft
+	s := capitalize(d.kind)
+	r, errs := d.recurrenceOf()
+	if len(errs) > 0 || r.Validate() != nil {
+		return s
 	}
-	return strings.Join(parts, " ; ")
+	ws, _ := parseWindows(d.windows)
+	ends, _ := parseOptionalDate(d.endsOn)
+	c := patients.CarePlan{Kind: patients.CareKind(d.kind), Recurrence: r, Windows: ws, EndsOn: ends}
+	return s + " · " + french.CarePlanSchedule(c)
 }
 
 func (s patientsScreen) saveCarePlan() (patientsScreen, tea.Cmd) {
@@ -541,7 +553,7 @@ func (s patientsScreen) carePlanFormView() string {
 	if f.saving {
 		head += "  " + st.Muted.Render("Enregistrement…")
 	}
-	lines := []string{head}
+	lines := []string{head, st.Muted.Render(f.rhythm())}
 	for _, l := range f.summary {
 		lines = append(lines, st.ErrorText.Render(l))
 	}
@@ -550,52 +562,4 @@ func (s patientsScreen) carePlanFormView() string {
 		lines = append(lines, f.form.View())
 	}
 	return strings.Join(lines, "\n")
-}
-
-// formFooter is room kept under a huh form for its error line: huh sizes
-// its fields once, without a footer, and grows by a blank line and the
-// error when a field refuses its value.
-const formFooter = 2
-
-// newForm builds a huh form with the app's look and keys.
-func newForm(st styles, groups ...*huh.Group) *huh.Form {
-	return huh.NewForm(groups...).
-		WithTheme(formTheme(st)).
-		WithKeyMap(formKeyMap()).
-		WithShowHelp(false).
-		WithShowErrors(true)
-}
-
-// formKeyMap is huh's, minus what must not happen here.
-func formKeyMap() *huh.KeyMap {
-	km := huh.NewDefaultKeyMap()
-	// The root handles ctrl+c (quit) and the screen esc (cancel).
-	km.Quit.SetEnabled(false)
-	// Filtering would take « / » and esc from the nurse's typing.
-	km.Select.Filter.SetEnabled(false)
-	km.MultiSelect.Filter.SetEnabled(false)
-	// ctrl+e opens $EDITOR on a temporary file: health data must not land
-	// in /tmp.
-	km.Text.Editor.SetEnabled(false)
-	return km
-}
-
-// formTheme is huhStyles as the huh.Theme the patient forms take. It is
-// built once per form and returned as is: huh asks for it on every render.
-func formTheme(st styles) huh.Theme {
-	t := huhStyles(st, false)
-	return huh.ThemeFunc(func(bool) *huh.Styles { return t })
-}
-
-func errorMap(errs patients.ValidationErrors, keyOf func(string) string) map[string]string {
-	m := make(map[string]string, len(errs))
-	for _, e := range errs {
-		k := keyOf(e.Field)
-		if m[k] != "" {
-			m[k] += " ; " + e.Msg
-		} else {
-			m[k] = e.Msg
-		}
-	}
-	return m
 }

@@ -553,11 +553,11 @@ func TestPatientsCarePlanForm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := ptShow(startApp(t, d, 100, 40))
+	a := ptShow(startApp(t, d, 100, 60)) // tall: her treatments come before the care plans
 	a = ptOpen(a, "leroux marcelle")
 	a = press(a, "c", "tab")
 	a = ptPaste(a, "Injection HBPM")
-	a = press(a, "tab", "tab", "tab", "tab") // duration 15, frequency, start
+	a = press(a, "tab", "tab", "tab", "tab", "tab") // duration 15, frequency, start, end
 	a = ptPaste(a, "19h-18h")
 	a = press(a, "ctrl+s")
 	if got := ptText(a); !strings.Contains(got, "⚠ la plage horaire se termine (18:00) avant de commencer (19:00)") {
