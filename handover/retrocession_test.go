@@ -323,8 +323,8 @@ func TestComputeRetrocessionScope(t *testing.T) {
 		t.Errorf("period outside the contract: %v", err)
 	}
 	// A titulaire the contract does not name.
-	other := patients.Nurse{ID: xid.New(), FirstName: "Karim", LastName: "Benali"}
-	if _, err := ComputeRetrocession(rem, []patients.Nurse{other}, contracts, w.visits, w.plans, w.pts, w.cab(), w.from, w.to, 0.1, false, tab); err == nil || !strings.Contains(err.Error(), "ne prévoit le remplacement") {
+	other := patients.Nurse{ID: xid.New(), FirstName: "Élise", LastName: "Benali"}
+	if _, err := ComputeRetrocession(rem, []patients.Nurse{other}, contracts, w.visits, w.plans, w.pts, w.cab(), w.from, w.to, 0.1, false, tab); err == nil || !strings.Contains(err.Error(), "ne prévoit le remplacement d'Élise Benali") {
 		t.Errorf("titulaire outside the contract: %v", err)
 	}
 	// Herself.
