@@ -132,13 +132,14 @@ func (s patientsScreen) proofWritten(msg proofWrittenMsg) (patientsScreen, tea.C
 	}
 	a := *s.file.proof
 	a.writing = false
-	s.file.proof = &a
 	if msg.err != nil {
 		// Through the root, so the failure is logged (ids only); the
 		// fields stay as typed to correct the folder.
+		s.file.proof = &a
 		return s, func() tea.Msg { return errMsg{"write proof of care of " + msg.id.String(), msg.err} }
 	}
 	a.files = &msg.files
+	s.file.proof = &a
 	return s, statusCmd("Preuve de soins écrite : " + visitsWord(msg.files.Visits) + ".")
 }
 

@@ -125,3 +125,29 @@ func clearField(a App) App {
 	}
 	return a
 }
+
+// A folder that cannot be made: said in French, the fields kept as typed to
+// correct it, nothing written.
+func TestProofFolderRefused(t *testing.T) {
+	d, db := testDeps(t)
+	d.Proof = billing.ProofService{Store: db, Render: pdfdoc.Render, Now: d.Now}
+	blocker := filepath.Join(t.TempDir(), "fichier")
+	if err := os.WriteFile(blocker, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d.DMPFolder = filepath.Join(blocker, "DMP")
+	ps, _ := db.Patients(context.Background(), patients.PatientFilter{})
+	a := startApp(t, d, 120, 40)
+	a = openFileOf(t, a, ps[0])
+	a = press(a, "f", "enter")
+	pr := a.patients.file.proof
+	if pr == nil || pr.files != nil || pr.writing || !a.capturing() {
+		t.Fatalf("after a refused folder the fields should stay open: %v", pr != nil)
+	}
+	if !a.statusErr || !strings.Contains(a.status, "n'est pas un dossier") {
+		t.Errorf("status %q (error %v)", a.status, a.statusErr)
+	}
+	if !strings.Contains(screenText(a), "Dossier : "+d.DMPFolder) {
+		t.Error("the folder typed is gone")
+	}
+}
