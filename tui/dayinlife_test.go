@@ -146,7 +146,7 @@ func TestDayInTheLife(t *testing.T) {
 	a = ptOpen(a, strings.ToLower(pat.DisplayName()))
 	a = press(a, "c", "tab")
 	a = ptPaste(a, "Injection HBPM du soir")
-	a = press(a, "tab", "tab", "tab", "tab") // duration, frequency, start
+	a = press(a, "tab", "tab", "tab", "tab", "tab") // duration, frequency, start, end
 	a = ptPaste(a, "18h-19h30")
 	a = press(a, "ctrl+s")
 	if got := ptText(a); !strings.Contains(got, "Soin enregistré") {

@@ -158,7 +158,7 @@ func TestHealthDraftAllergiesAndContacts(t *testing.T) {
 func TestPatientFormHealthStep(t *testing.T) {
 	d, db := testDeps(t)
 	a := ptShow(startApp(t, d, 100, 50))
-	a = ptOpen(a, "leroux marcelle")
+	a = ptOpen(a, "lefebvre yvette") // allergies not recorded, no treatment yet
 	a = press(a, "e")
 	a = ptPgDown(a)
 	a = ptPgDown(a)
@@ -174,7 +174,7 @@ func TestPatientFormHealthStep(t *testing.T) {
 	if !strings.Contains(ptText(a), "Patient enregistré") {
 		t.Fatalf("not saved:\n%s", ptText(a))
 	}
-	p, _ := ptFind(t, db, "Marcelle")
+	p, _ := ptFind(t, db, "Yvette")
 	if p.AllergyState() != patients.AllergiesNone {
 		t.Errorf("allergies %v, want « aucune connue »", p.AllergyText())
 	}
