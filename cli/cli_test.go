@@ -36,7 +36,17 @@ func run(t *testing.T, env map[string]string, args ...string) result {
 	return result{code, out.String(), errb.String()}
 }
 
+// demoDB is a copy of the demo base seeded once for the package (seeding
+// plans two weeks of rounds: it was most of these tests' time). Copies
+// share the laptop's identity: a test that syncs two bases takes
+// freshDemoDB for the second.
 func demoDB(t *testing.T) (string, map[string]string) {
+	t.Helper()
+	return demoCopy(t)
+}
+
+// freshDemoDB seeds a demo base of its own, with its own laptop identity.
+func freshDemoDB(t *testing.T) (string, map[string]string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "demo.db")
 	env := map[string]string{"TOURNEE_PASSPHRASE": "demo", "XDG_DATA_HOME": t.TempDir()}

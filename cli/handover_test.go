@@ -248,8 +248,9 @@ func TestHandoverReturn(t *testing.T) {
 	if st, err := os.Stat(stmt); err != nil || st.Mode().Perm() != 0o600 {
 		t.Errorf("statement PDF not written 0600: %v", err)
 	}
-	// Another cabinet's base refuses it.
-	other, oenv := demoDB(t)
+	// Another cabinet's base refuses it (seeded apart: a copy would be
+	// the same cabinet).
+	other, oenv := freshDemoDB(t)
 	if r := run(t, oenv, "handover", "import-return", ret, "--db", other, "--identity", titKey); r.code != 1 || !strings.Contains(r.stderr, "autre cabinet") {
 		t.Fatalf("another cabinet: %d %s", r.code, r.stderr)
 	}
