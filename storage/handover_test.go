@@ -95,7 +95,9 @@ func TestImportReturnSetsAsideWhatItMayNotTouch(t *testing.T) {
 	good := f.trans(f.rem.ID, f.mine.ID, f.from, "plaie")
 	forged := f.trans(f.tit.ID, f.mine.ID, f.from, "signée titulaire")
 	theirs := f.trans(f.rem.ID, f.theirs.ID, f.from, "patient d'une autre")
-	late := f.trans(f.rem.ID, f.mine.ID, f.to.AddDays(3), "après la période")
+	// Before the period (and before any pack): a note written after it
+	// would be dated in the future here, refused for that first.
+	late := f.trans(f.rem.ID, f.mine.ID, f.from.AddDays(-3), "avant la période")
 	ret.Transmissions = []patients.Transmission{good, forged, theirs, late}
 	moved := f.done(f.otherVisit)
 	moved.Date = patients.NewDate(2030, 1, 1)
