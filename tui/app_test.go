@@ -120,7 +120,8 @@ func TestScreenSwitching(t *testing.T) {
 	}
 }
 
-// waitFor in a key list waits until the screen shows it before the next key:
+// waitFor in a key list waits until the screen shows it before the next key
+// (the minute is a bound for a hang, so that load never decides the verdict):
 // a key pressed before its screen has loaded is rightly ignored.
 type waitFor string
 
@@ -134,21 +135,21 @@ func runProgram(t *testing.T, d Deps, w, h int, want string, keys ...tea.Msg) st
 	// is the last thing the start draws, so wait for it or it may land in
 	// a later frame.
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(" km ")) },
-		teatest.WithDuration(10*time.Second))
+		teatest.WithDuration(time.Minute))
 	for _, k := range keys {
 		if w, ok := k.(waitFor); ok {
 			teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(w)) },
-				teatest.WithDuration(10*time.Second))
+				teatest.WithDuration(time.Minute))
 			continue
 		}
 		tm.Send(k)
 	}
 	if want != "" {
 		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(want)) },
-			teatest.WithDuration(10*time.Second))
+			teatest.WithDuration(time.Minute))
 	}
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(App)
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(App)
 	return ansi.Strip(final.View().Content)
 }
 
@@ -216,9 +217,9 @@ func TestColourProfiles(t *testing.T) {
 				teatest.WithProgramOptions(tea.WithColorProfile(c.profile)))
 			var out bytes.Buffer
 			teatest.WaitFor(t, io.TeeReader(tm.Output(), &out), func(b []byte) bool { return bytes.Contains(b, []byte("prochaine visite")) },
-				teatest.WithDuration(10*time.Second))
+				teatest.WithDuration(time.Minute))
 			tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
-			tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+			tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 			raw := out.String()
 			for _, b := range c.banned {
 				if strings.Contains(raw, b) {

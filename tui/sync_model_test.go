@@ -59,7 +59,7 @@ func TestSyncUpdateDoesNotBlock(t *testing.T) {
 	}()
 	select {
 	case <-returned:
-	case <-time.After(time.Second):
+	case <-time.After(30 * time.Second): // a bound for a deadlock, not a speed check
 		t.Fatal("Update blocked on the sync")
 	}
 	if dirs, _ := f.calls(); len(dirs) != 0 || cmd == nil || s.state != syncRunning {
@@ -83,7 +83,7 @@ func TestSyncUpdateDoesNotBlock(t *testing.T) {
 			if _, ok := msg.(syncDoneMsg); ok {
 				got = 2
 			}
-		case <-time.After(3 * time.Second):
+		case <-time.After(30 * time.Second): // a bound for a deadlock
 			t.Fatal("the sync blocked on its progress reports")
 		}
 	}
