@@ -275,10 +275,14 @@ func (b *fileBuilder) section(title string) {
 	b.line(b.st.Section.Render(title))
 }
 
-// wrapped adds text wrapped to the width, each line after indent.
+// wrapped adds text wrapped under itself: the indent (a bullet) on the
+// first line, as many spaces on the others.
 func (b *fileBuilder) wrapped(indent, text string, st lipgloss.Style) {
 	w := max(b.w-ansi.StringWidth(indent), 10)
-	for l := range strings.SplitSeq(ansi.Wrap(text, w, ""), "\n") {
+	for i, l := range strings.Split(ansi.Wrap(text, w, ""), "\n") {
+		if i == 1 {
+			indent = spaces(ansi.StringWidth(indent))
+		}
 		b.line(indent + st.Render(l))
 	}
 }
