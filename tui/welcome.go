@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"tournee/passphrase"
 )
@@ -280,7 +281,10 @@ func (w Welcome) View() tea.View {
 				mark = "› "
 				label = st.Section.Render(label)
 			}
-			b.WriteString(mark + string(rune('1'+i)) + ". " + label + "\n     " + st.Muted.Render(c.hint) + "\n")
+			// The hint hangs under its label when it wraps (the view has
+			// 2 columns of padding each side).
+			hint := ansi.Wrap(c.hint, max(w.width-4-5, 20), "")
+			b.WriteString(mark + string(rune('1'+i)) + ". " + label + "\n     " + st.Muted.Render(strings.ReplaceAll(hint, "\n", "\n     ")) + "\n")
 		}
 		b.WriteString("\n" + st.Muted.Render("↑/↓ choisir · entrée valider · q quitter"))
 	} else {
