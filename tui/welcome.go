@@ -297,7 +297,8 @@ func (w Welcome) View() tea.View {
 			}
 			b.WriteString(mark + labels[i] + " : " + in.View() + "\n")
 			if secretFields[w.mode][i] && i == w.focus && strings.Contains(labels[i], "hrase de passe") && !strings.Contains(labels[i], "encore") {
-				b.WriteString("    " + st.Muted.Render(strengthLine(in.Value())) + "\n")
+				advice := ansi.Wrap(strengthLine(in.Value()), max(w.width-4-4, 20), "")
+				b.WriteString("    " + st.Muted.Render(strings.ReplaceAll(advice, "\n", "\n    ")) + "\n")
 			}
 		}
 		if w.mode != welcomePack {
