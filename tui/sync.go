@@ -250,6 +250,15 @@ func (s syncScreen) updateKey(msg tea.KeyPressMsg) (syncScreen, tea.Cmd) {
 		s.folder, cmd = s.folder.Update(msg)
 		return s, cmd
 	}
+	// With no folder yet, what she types is the folder: its first
+	// character starts the editing instead of being lost (or taken for a
+	// shortcut).
+	if s.focus == syncOnFolder && strings.TrimSpace(s.folder.Value()) == "" && msg.Text != "" && !key.Matches(msg, k.Edit) {
+		s, focus := s.edit()
+		var typed tea.Cmd
+		s.folder, typed = s.folder.Update(msg)
+		return s, tea.Batch(focus, typed)
+	}
 	switch {
 	case key.Matches(msg, k.Sync):
 		return s.start()

@@ -503,6 +503,22 @@ func TestSyncFolderTyped(t *testing.T) {
 	}
 }
 
+// With no folder yet, the nurse types it straight away: no character is
+// lost or taken for a shortcut (« s » synchronise, « R » repair).
+func TestSyncFolderTypedStraightAway(t *testing.T) {
+	f := &fakeSync{}
+	d := syncDeps(t, f)
+	d.SyncFolder = ""
+	a := typeInto(press(startApp(t, d, 80, 24), "5"), "/media/sR")
+	if !a.capturing() || a.sync.folder.Value() != "/media/sR" {
+		t.Fatalf("typed %q, capturing %v", a.sync.folder.Value(), a.capturing())
+	}
+	a = press(a, "enter")
+	if dirs, _ := f.calls(); !slices.Equal(dirs, []string{"/media/sR"}) {
+		t.Fatalf("synced with %q", dirs)
+	}
+}
+
 // « R » repairs this laptop's folder, then syncs; what the storage found
 // (another copy of the base, a conflict copy, a file set aside) is said.
 func TestSyncRepairKeyAndNotes(t *testing.T) {
