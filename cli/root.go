@@ -107,10 +107,6 @@ func message(err error) string {
 		return "aucune base de données ici : lancez d'abord « tournee init » (ou « tournee demo » pour essayer). (" + err.Error() + ")"
 	case errors.Is(err, storage.ErrExists):
 		return "une base existe déjà à cet endroit : elle n'a pas été touchée. (" + err.Error() + ")"
-	case errors.Is(err, storage.ErrTooNew):
-		return "ce fichier a été écrit par une version plus récente de tournée : mettez l'application à jour. (" + err.Error() + ")"
-	case errors.Is(err, storage.ErrBackupDamaged):
-		return "la sauvegarde est endommagée (tronquée ou modifiée, ne serait-ce que d'un bit) : elle n'a pas été restaurée et la base n'a pas été modifiée. (" + err.Error() + ")"
 	case errors.Is(err, storage.ErrReadOnly):
 		return "base ouverte en lecture seule car le disque est plein : rien n'a été enregistré ; libérez de la place puis relancez tournée."
 	case errors.Is(err, storage.ErrDiskFull), errors.Is(err, syscall.ENOSPC):
@@ -135,8 +131,6 @@ func message(err error) string {
 		return "ce fichier n'est pas une clé de cabinet tournée (ou il est abîmé) ; rien n'a été changé. (" + err.Error() + ")"
 	case errors.Is(err, storage.ErrNoFolder):
 		return "dossier de synchronisation introuvable : la clé USB est-elle branchée ? (" + err.Error() + ")"
-	case errors.Is(err, storage.ErrCorrupt):
-		return "le fichier est endommagé ou tronqué ; rien n'a été modifié. (" + err.Error() + ")"
 	case errors.As(err, &ve):
 		parts := make([]string, len(ve))
 		for i, e := range ve {

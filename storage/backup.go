@@ -26,7 +26,7 @@ import (
 var (
 	// ErrBackupDamaged: a backup fails its checks (checksum, structure or a
 	// sealed record). It always comes with ErrCorrupt.
-	ErrBackupDamaged = errors.New("backup damaged")
+	ErrBackupDamaged error = &frenchError{"backup damaged", "la sauvegarde est endommagée (tronquée ou modifiée, ne serait-ce que d'un bit) : elle n'a pas été restaurée et la base n'a pas été modifiée"}
 	// ErrDiskFull: a write failed for lack of space (ENOSPC);
 	// nothing was changed by it.
 	ErrDiskFull = errors.New("disk full")

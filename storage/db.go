@@ -19,13 +19,13 @@ var (
 	// ErrWrongPassphrase: the verifier did not open with the derived key.
 	ErrWrongPassphrase = errors.New("wrong passphrase")
 	// ErrCorrupt: the file or a record in it cannot be read back.
-	ErrCorrupt = errors.New("database corrupt")
+	ErrCorrupt error = &frenchError{"database corrupt", "le fichier est endommagé ou tronqué ; rien n'a été modifié. Si cela se répète, restaurez la dernière sauvegarde"}
 	// ErrNoDatabase: nothing at the path; run init first.
 	ErrNoDatabase = errors.New("no database at this path")
 	// ErrExists: init would overwrite an existing database.
 	ErrExists = errors.New("a database already exists at this path")
 	// ErrTooNew: the file was written by a newer tournée.
-	ErrTooNew = errors.New("database written by a newer version")
+	ErrTooNew error = &frenchError{"database written by a newer version", "ce fichier a été écrit par une version plus récente de tournée : mettez l'application à jour"}
 )
 
 // Bucket and key names; see doc.go for the layout.
