@@ -20,6 +20,18 @@ import (
 // maxBillingDays bounds a period: a year is what an accountant asks for.
 const maxBillingDays = billing.MaxDays
 
+// billingPeriod reads --from and --to of a billing command: a period of a
+// year at most, in order.
+func billingPeriod(from, to string) (start, end patients.Date, err error) {
+	if start, end, err = parsePeriod(from, to); err != nil {
+		return start, end, err
+	}
+	if end.Before(start) || end.DaysSince(start) >= maxBillingDays {
+		return start, end, usagef("période invalide : du %s au %s (un an au plus)", start, end)
+	}
+	return start, end, nil
+}
+
 // pricingFlags are what pricing needs of the cabinet and the stored cabinet
 // does not hold yet: its IK zone and the communes of its agglomeration.
 type pricingFlags struct {
@@ -73,12 +85,9 @@ l'agglomération du cabinet : sa commune et celles données par --agglomeration.
 			if asCSV && asJSON {
 				return usagef("--csv ou --json, pas les deux")
 			}
-			start, end, err := parsePeriod(from, to)
+			start, end, err := billingPeriod(from, to)
 			if err != nil {
 				return err
-			}
-			if end.Before(start) || end.DaysSince(start) >= maxBillingDays {
-				return usagef("période invalide : du %s au %s (un an au plus)", start, end)
 			}
 			pr, err := pf.parse()
 			if err != nil {

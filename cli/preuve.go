@@ -33,12 +33,9 @@ que le fichier n'a pas été modifié (sha256sum FICHIER.csv). Aucun fichier exi
 			if !strings.EqualFold(filepath.Ext(out), ".pdf") {
 				return usagef("--out : le fichier doit finir par .pdf (le CSV est écrit à côté)")
 			}
-			start, end, err := parsePeriod(from, to)
+			start, end, err := billingPeriod(from, to)
 			if err != nil {
 				return err
-			}
-			if end.Before(start) || end.DaysSince(start) >= maxBillingDays {
-				return usagef("période invalide : du %s au %s (un an au plus)", start, end)
 			}
 			pr, err := pf.parse()
 			if err != nil {

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -51,7 +52,7 @@ func TestWelcomeCreatesABase(t *testing.T) {
 		}
 		return nil
 	}}
-	w := NewWelcome(acts, "/home/aurelie/.config/tournee/tournee.db", "1.0.0")
+	w := NewWelcome(acts, filepath.Join("tournee", "tournee.db"), "1.0.0")
 	w, _ = welcomeUpdate(w, tea.WindowSizeMsg{Width: 100, Height: 30})
 	view := welcomeView(w)
 	for _, want := range []string{"Bienvenue dans tournée", "version 1.0.0", "Créer ma base", "Rejoindre mon cabinet", "Ouvrir un dossier de remplacement", "Essayer la démonstration"} {
