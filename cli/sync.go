@@ -475,7 +475,7 @@ func (a *app) syncConflictsCmd() *cobra.Command {
 					return nil
 				}
 				for _, c := range cs {
-					fmt.Fprintf(a.env.Stdout, "%s  %s — %s\n    gardé : %s (%s)\n    écarté : %s (%s)\n", c.ID, c.Label, c.Field,
+					fmt.Fprintf(a.env.Stdout, "%s  %s — %s\n    gardé : %s (%s)\n    écarté : %s (%s)\n", c.ID, c.Label, french.FieldName(c.Field),
 						c.Kept, when(c.KeptAt), c.Lost, when(c.LostAt))
 				}
 				fmt.Fprintln(a.env.Stdout, "Confirmer : « tournee sync resolve ID » ; rétablir la valeur écartée : « tournee sync resolve ID --restore ».")

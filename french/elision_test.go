@@ -34,3 +34,12 @@ func TestElide(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// A conflict on the access code read « — access » on the command line.
+func TestFieldName(t *testing.T) {
+	for field, want := range map[string]string{"access": "accès", "birth_date": "date de naissance", "windows": "créneaux", "zz_unknown": "zz_unknown"} {
+		if got := FieldName(field); got != want {
+			t.Errorf("FieldName(%q) = %q, want %q", field, got, want)
+		}
+	}
+}

@@ -20,35 +20,7 @@ const syncFolderLabel = "Dossier : "
 // syncConflictLines is how many lines a conflict takes.
 const syncConflictLines = 3
 
-// syncFieldLabels names in French the JSON fields a conflict can be about;
-// a field not listed shows its JSON name.
-var syncFieldLabels = map[string]string{
-	"phone": "téléphone", "phones": "téléphones", "address": "adresse", "access": "accès",
-	"access_notes": "accès", "alerts": "alertes", "outcome": "issue de la visite", "status": "statut",
-	"status_note": "motif", "notes": "notes", "first_name": "prénom", "last_name": "nom",
-	"birth_name": "nom de naissance", "used_name": "nom d'usage", "birth_date": "date de naissance",
-	"sex": "sexe", "ins": "INS", "contacts": "contacts", "allergies": "allergies",
-	"pathologies": "pathologies", "treatments": "traitements", "absences": "absences",
-	"primary_nurse": "infirmière référente", "household": "foyer", "archived": "archivage",
-	"label": "libellé", "cotation": "cotation", "prescriber": "prescripteur",
-	"prescribed_on": "date de prescription", "ends_on": "fin de prescription",
-	"recurrence": "fréquence", "windows": "créneaux", "window": "créneau", "duration_min": "durée",
-	"strict": "horaire strict", "fasting": "à jeun", "nurse_id": "infirmière",
-	"done_at": "heure du soin", "done_by": "soin fait par", "actual_min": "durée réelle",
-	"order": "ordre de passage", "planned_arrival": "heure prévue", "pinned": "épinglage",
-	"items": "soins", "name": "nom", "shifts": "horaires", "role": "rôle", "rpps": "RPPS",
-	"adeli": "ADELI", "replacement": "remplacement", "start": "départ", "end": "arrivée",
-	"lab": "laboratoire", "siret": "SIRET", "finess": "FINESS", "nurse_ids": "infirmières du cabinet",
-	"skills": "compétences", "color": "couleur", "travel_profile": "déplacements",
-	"preferred_nurse": "infirmière préférée", "not_before": "pas avant",
-}
-
-func syncFieldLabel(field string) string {
-	if l, ok := syncFieldLabels[field]; ok {
-		return l
-	}
-	return field
-}
+func syncFieldLabel(field string) string { return french.FieldName(field) }
 
 // View draws the folder, the sync under way or its report, and the
 // conflicts to confirm, within the screen's height.
