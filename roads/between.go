@@ -30,6 +30,12 @@ func (n *Network) Route(a, b orb.Point, m Metric, p Profile) (r Route, unsnapped
 	case !okB:
 		return Route{}, 1, false
 	}
+	if samePlace(sa, sb) {
+		// One door to itself, or two doors on one spot of the same road:
+		// nothing to drive. Counting each point's line to the road would
+		// give a car going out to the street and straight back in.
+		return Route{Line: orb.LineString{sa.OnRoad, sb.OnRoad}}, -1, true
+	}
 	w, w2 := n.weights(m, p)
 	arr := n.arrivals(sb, w, w2)
 	s := newSearch(n)
@@ -113,4 +119,11 @@ func (n *Network) mainRoads(edges []int32) []string {
 		}
 	}
 	return out
+}
+
+// samePlace reports that two snapped points stand on the same spot of the
+// network: the same position of the same edge, or the same point on the
+// road (the end of one edge and the start of the next).
+func samePlace(a, b Snap) bool {
+	return a.Edge == b.Edge && a.T == b.T || a.OnRoad == b.OnRoad
 }

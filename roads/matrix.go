@@ -65,7 +65,7 @@ func (n *Network) Matrix(points []orb.Point, m Metric, p Profile) Table {
 				meters, secs = c2, c
 			}
 			off := snaps[i].Offset + snaps[j].Offset
-			if i == j {
+			if i == j || samePlace(snaps[i], snaps[j]) {
 				meters, secs, off = 0, 0, 0
 			}
 			t.Meters[i*k+j] = meters + off
