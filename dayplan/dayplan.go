@@ -14,6 +14,7 @@ import (
 
 	"github.com/rs/xid"
 
+	"tournee/french"
 	"tournee/patients"
 	"tournee/planner"
 )
@@ -51,6 +52,10 @@ type Day struct {
 	Now time.Time
 	// History holds the visits of the HistoryDays before Date.
 	History []patients.Visit
+	// Travel is the travel model Open was given (the imported roads, when
+	// there are some): what Offers, HandOver and the insertion of new care
+	// time the rounds with. Nil is the crow model.
+	Travel planner.TravelModel
 }
 
 // Load reads the day d: cabinet, nurses, every patient, the day's visits
@@ -146,6 +151,9 @@ func (d *Day) Options(opt planner.Options) planner.Options {
 		opt.Lab = &lab
 	}
 	opt.History = d.History
+	if opt.Travel == nil {
+		opt.Travel = d.Travel
+	}
 	if !d.Now.IsZero() && opt.Now == 0 {
 		// Today: plan from now and from what is done, never in the past.
 		opt.Now = float64(patients.TimeOfDayOf(d.Now))
@@ -328,7 +336,7 @@ func (e *NoStartError) Error() string {
 
 // French says what to do.
 func (e *NoStartError) French() string {
-	return fmt.Sprintf("La tournée de %s ne peut pas être calculée : ni son point de départ ni l'adresse du cabinet n'ont de coordonnées. Renseignez l'adresse du cabinet.", e.Nurse.FullName())
+	return fmt.Sprintf("La tournée %s ne peut pas être calculée : ni son point de départ ni l'adresse du cabinet n'ont de coordonnées. Renseignez l'adresse du cabinet.", french.De(e.Nurse.FullName()))
 }
 
 // Open loads day d as it is lived at now and makes sure what is shown is a
@@ -342,6 +350,7 @@ func Open(ctx context.Context, st patients.Store, d patients.Date, now time.Time
 	if err != nil {
 		return nil, false, err
 	}
+	day.Travel = opt.Travel
 	if d.Before(patients.DateOf(now)) || len(day.Visits) == 0 {
 		return day, false, nil
 	}

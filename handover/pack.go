@@ -209,12 +209,12 @@ func packWarnings(p Pack, now time.Time) []string {
 	case r.Replacement == nil || r.Replacement.AuthorisationNumber == "":
 		w = append(w, fmt.Sprintf("aucune autorisation de remplacement n'est enregistrée pour %s : sans cabinet propre, elle est obligatoire (CSP R.4312-83)", r.FullName()))
 	case !r.Replacement.AuthorisationUntil.IsZero() && r.Replacement.AuthorisationUntil.Before(p.To):
-		w = append(w, fmt.Sprintf("l'autorisation de remplacement de %s se termine le %s avant la fin du remplacement (%s)",
-			r.FullName(), french.LongDate(r.Replacement.AuthorisationUntil), french.LongDate(p.To)))
+		w = append(w, fmt.Sprintf("l'autorisation de remplacement %s se termine le %s avant la fin du remplacement (%s)",
+			french.De(r.FullName()), french.LongDate(r.Replacement.AuthorisationUntil), french.LongDate(p.To)))
 	}
 	if r.Replacement != nil && !r.Replacement.AuthorisationFrom.IsZero() && r.Replacement.AuthorisationFrom.After(p.From) {
-		w = append(w, fmt.Sprintf("l'autorisation de remplacement de %s ne commence que le %s, après le début du remplacement",
-			r.FullName(), french.LongDate(r.Replacement.AuthorisationFrom)))
+		w = append(w, fmt.Sprintf("l'autorisation de remplacement %s ne commence que le %s, après le début du remplacement",
+			french.De(r.FullName()), french.LongDate(r.Replacement.AuthorisationFrom)))
 	}
 	if !now.IsZero() && p.To.Before(patients.DateOf(now)) {
 		w = append(w, fmt.Sprintf("la période du remplacement est déjà terminée (fin le %s)", french.LongDate(p.To)))

@@ -158,11 +158,11 @@ func CheckAuthorisation(rem patients.Nurse, from, to patients.Date) error {
 	case a == nil || (a.AuthorisationNumber == "" && a.AuthorisationUntil.IsZero()):
 		msg = fmt.Sprintf("aucune autorisation de remplacement n'est enregistrée pour %s : sans cabinet propre, elle est obligatoire (CSP R.4312-83) ; indiquez-la, ou qu'elle exerce dans son propre cabinet", rem.FullName())
 	case !a.AuthorisationUntil.IsZero() && a.AuthorisationUntil.Before(to):
-		msg = fmt.Sprintf("l'autorisation de remplacement de %s se termine le %s, avant la fin du remplacement (%s) : pas de remplacement au-delà de l'autorisation (CSP R.4312-83) ; raccourcissez la période ou enregistrez l'autorisation renouvelée",
-			rem.FullName(), french.LongDate(a.AuthorisationUntil), french.LongDate(to))
+		msg = fmt.Sprintf("l'autorisation de remplacement %s se termine le %s, avant la fin du remplacement (%s) : pas de remplacement au-delà de l'autorisation (CSP R.4312-83) ; raccourcissez la période ou enregistrez l'autorisation renouvelée",
+			french.De(rem.FullName()), french.LongDate(a.AuthorisationUntil), french.LongDate(to))
 	case !a.AuthorisationFrom.IsZero() && a.AuthorisationFrom.After(from):
-		msg = fmt.Sprintf("l'autorisation de remplacement de %s ne commence que le %s, après le début du remplacement (%s) (CSP R.4312-83)",
-			rem.FullName(), french.LongDate(a.AuthorisationFrom), french.LongDate(from))
+		msg = fmt.Sprintf("l'autorisation de remplacement %s ne commence que le %s, après le début du remplacement (%s) (CSP R.4312-83)",
+			french.De(rem.FullName()), french.LongDate(a.AuthorisationFrom), french.LongDate(from))
 	default:
 		return nil
 	}

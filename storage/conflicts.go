@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"tournee/cabinetsync"
+	"tournee/french"
 	"tournee/patients"
 	"tournee/storage/replica"
 )
@@ -159,7 +160,7 @@ func (db *DB) label(tx *bolt.Tx, bucket, key []byte) string {
 		}
 	case string(bucketCarePlans):
 		if c, err := decode[patients.CarePlan](db, bucket, key, raw, carePlanV); err == nil {
-			return "plan de soins de " + patientName(c.PatientID)
+			return "plan de soins " + french.De(patientName(c.PatientID))
 		}
 	case string(bucketVisits):
 		if v, err := decode[patients.Visit](db, bucket, key, raw, visitV); err == nil {

@@ -68,9 +68,9 @@ func (s replacementScreen) period() string {
 		who = "titulaire inconnu(e)"
 	}
 	if r == nil || r.ContractFrom.IsZero() || r.ContractTo.IsZero() {
-		return "Remplacement de " + who + " (période non renseignée)"
+		return "Remplacement " + french.De(who) + " (période non renseignée)"
 	}
-	return "Remplacement de " + who + " du " + french.Date(r.ContractFrom) + " au " + french.LongDate(r.ContractTo)
+	return "Remplacement " + french.De(who) + " du " + french.Date(r.ContractFrom) + " au " + french.LongDate(r.ContractTo)
 }
 
 func (s replacementScreen) formText() string {

@@ -412,7 +412,7 @@ func (s roundScreen) handOver(id, nurse xid.ID) (roundScreen, tea.Cmd) {
 	}
 	patient := "la visite"
 	if p := s.byID[v.PatientID]; p != nil {
-		patient = "la visite de " + p.DisplayName()
+		patient = "la visite " + french.De(p.DisplayName())
 	}
 	cmd := func() tea.Msg {
 		to := nurse
