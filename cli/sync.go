@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -15,10 +14,10 @@ import (
 
 	"tournee/cabinetsync"
 	"tournee/dayplan"
+	"tournee/errtext"
 	"tournee/french"
 	"tournee/passphrase"
 	"tournee/patients"
-	"tournee/replacement"
 	"tournee/storage"
 )
 
@@ -48,7 +47,7 @@ func (a *app) cabinetInitCmd() *cobra.Command {
 			}
 			// Where the key goes is checked before the key is made: nothing
 			// half-done (a key stored here, no file to give the others).
-			if err := prepareKeyOut(out); err != nil {
+			if err := cabinetsync.PrepareKeyOut(out); err != nil {
 				return err
 			}
 			// So is its passphrase: a weak one is refused before anything.
@@ -60,28 +59,17 @@ func (a *app) cabinetInitCmd() *cobra.Command {
 				}
 			}
 			return a.withDB(cmd, func(db *storage.DB) error {
-				if err := db.CreateCabinetKey(cmd.Context()); err != nil {
+				if err := cabinetsync.CreateCabinet(cmd.Context(), db, out, pass); err != nil {
 					return err
 				}
-				return a.writeKeyFileWith(cmd, db, out, protect, pass)
+				a.keyFileWritten(out, protect)
+				return nil
 			})
 		},
 	}
 	cmd.Flags().StringVar(&out, "key-out", "", "fichier où écrire la clé (créé en 0600, jamais écrasé)")
 	cmd.Flags().BoolVar(&protect, "protect", false, "chiffrer ce fichier avec une phrase de passe (TOURNEE_KEY_PASSPHRASE ou demandée)")
 	return cmd
-}
-
-// prepareKeyOut creates the folder of the key file when missing and refuses
-// a file that already exists, in French.
-func prepareKeyOut(out string) error {
-	if _, err := os.Lstat(out); err == nil {
-		return fmt.Errorf("le fichier %s existe déjà : choisissez un autre nom (la clé n'a pas été créée)", out)
-	}
-	if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
-		return fmt.Errorf("impossible de créer le dossier de %s (la clé n'a pas été créée) : %w", out, err)
-	}
-	return nil
 }
 
 func (a *app) cabinetExportKeyCmd() *cobra.Command {
@@ -115,13 +103,15 @@ func (a *app) writeKeyFile(cmd *cobra.Command, db *storage.DB, out string, prote
 }
 
 func (a *app) writeKeyFileWith(cmd *cobra.Command, db *storage.DB, out string, protect bool, pass []byte) error {
-	data, err := db.CabinetKeyFile(cmd.Context(), pass)
-	if err != nil {
+	if err := cabinetsync.ExportKey(cmd.Context(), db, out, pass); err != nil {
 		return err
 	}
-	if err := replacement.WriteNew(out, data); err != nil {
-		return err
-	}
+	a.keyFileWritten(out, protect)
+	return nil
+}
+
+// keyFileWritten says where the key file is and how to give it.
+func (a *app) keyFileWritten(out string, protect bool) {
 	fmt.Fprintf(a.env.Stdout, "Clé du cabinet écrite dans %s.\n", out)
 	if protect {
 		fmt.Fprintln(a.env.Stdout, "Le fichier est chiffré : donnez la phrase de passe de vive voix, pas avec le fichier.")
@@ -129,7 +119,6 @@ func (a *app) writeKeyFileWith(cmd *cobra.Command, db *storage.DB, out string, p
 		fmt.Fprintln(a.env.Stdout, "Ce fichier ouvre les données du cabinet : ne le donnez qu'aux infirmières du cabinet, puis effacez-le.")
 	}
 	fmt.Fprintln(a.env.Stdout, "Sur chaque autre ordinateur : « tournee cabinet join "+out+" ».")
-	return nil
 }
 
 // keyPassphrase reads the key file's passphrase: TOURNEE_KEY_PASSPHRASE or
@@ -181,15 +170,8 @@ func (a *app) cabinetJoinCmd() *cobra.Command {
 				return err
 			}
 			return a.withDB(cmd, func(db *storage.DB) error {
-				err := db.JoinCabinet(cmd.Context(), data, nil)
-				if errors.Is(err, cabinetsync.ErrKeyProtected) {
-					pass, perr := a.keyPassphrase(false)
-					if perr != nil {
-						return perr
-					}
-					err = db.JoinCabinet(cmd.Context(), data, pass)
-				}
-				if err != nil {
+				ask := func() ([]byte, error) { return a.keyPassphrase(false) }
+				if err := cabinetsync.JoinData(cmd.Context(), db, data, ask); err != nil {
 					return err
 				}
 				fmt.Fprintln(a.env.Stdout, "Cet ordinateur fait partie du cabinet. Synchronisez-le avec « tournee sync DOSSIER » (la clé USB ou le dossier partagé).")
@@ -378,15 +360,8 @@ func SyncNotes(r cabinetsync.Report) []string {
 
 // RefusalMessage explains in French why a bundle was set aside.
 func RefusalMessage(err error) string {
-	switch {
-	case errors.Is(err, cabinetsync.ErrWrongKey):
-		return "ce paquet vient d'un autre cabinet ou a été chiffré avec une autre clé ; il est ignoré."
-	case errors.Is(err, cabinetsync.ErrDamaged):
-		return "paquet abîmé, tronqué ou modifié ; rien n'en a été appliqué. L'ordinateur qui l'a écrit le réécrira à sa prochaine synchronisation."
-	case errors.Is(err, cabinetsync.ErrTooNew):
-		return "paquet écrit par une version plus récente de tournée : mettez l'application à jour sur cet ordinateur."
-	case errors.Is(err, cabinetsync.ErrGap):
-		return "des paquets de cet ordinateur manquent dans le dossier ; il les réécrira à sa prochaine synchronisation."
+	if t := errtext.Refusal(err); t != "" {
+		return t + "."
 	}
 	return err.Error()
 }
