@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
-	"syscall"
 
 	"tournee/cabinetsync"
 	"tournee/dayplan"
+	"tournee/errtext"
 	"tournee/handover"
-	"tournee/packfile"
 	"tournee/patients"
 	"tournee/storage"
 
@@ -43,6 +41,7 @@ type app struct {
 	dbFlag         string
 	passphraseFile string
 	nowFlag        string
+	routes         routesSource // read once per process (routes_model.go)
 }
 
 // Run executes the command line and returns the process exit code. Errors are
@@ -91,46 +90,9 @@ func isCobraUsage(err error) bool {
 // message turns an error into one line for the nurse: a plain French
 // sentence for the errors we know, followed by the precise cause.
 func message(err error) string {
-	var fr interface{ French() string }
 	var ve patients.ValidationErrors
 	var one *patients.ValidationError
 	switch {
-	case errors.As(err, &fr):
-		return fr.French() + " (" + err.Error() + ")"
-	case errors.Is(err, storage.ErrNoAddressIndex):
-		return "aucune base d'adresses : importez d'abord le fichier BAN du département avec « tournee geo import adresses-62.csv.gz »."
-	case errors.Is(err, storage.ErrAlreadyOpen):
-		return "La base est déjà ouverte dans une autre fenêtre : fermez-la puis réessayez."
-	case errors.Is(err, storage.ErrWrongPassphrase):
-		return "phrase de passe incorrecte : la base n'a pas été ouverte ni modifiée."
-	case errors.Is(err, storage.ErrNoDatabase):
-		return "aucune base de données ici : lancez d'abord « tournee init » (ou « tournee demo » pour essayer). (" + err.Error() + ")"
-	case errors.Is(err, storage.ErrExists):
-		return "une base existe déjà à cet endroit : elle n'a pas été touchée. (" + err.Error() + ")"
-	case errors.Is(err, storage.ErrReadOnly):
-		return "base ouverte en lecture seule car le disque est plein : rien n'a été enregistré ; libérez de la place puis relancez tournée."
-	case errors.Is(err, storage.ErrDiskFull), errors.Is(err, syscall.ENOSPC):
-		return "disque plein : rien n'a été enregistré ni modifié ; libérez de la place puis réessayez. (" + err.Error() + ")"
-	case errors.Is(err, handover.ErrOtherCabinet):
-		return "ce retour de remplacement concerne un autre cabinet ou d'autres infirmières : rien n'a été importé."
-	case errors.Is(err, handover.ErrNotReplacement):
-		return "cette base n'a pas été ouverte depuis un dossier de remplacement (« tournee handover open ») : pas de retour à écrire."
-	case errors.Is(err, packfile.ErrWrongKey):
-		return "cette clé ou cette phrase de passe n'ouvre pas ce dossier de remplacement ; rien n'a été créé."
-	case errors.Is(err, packfile.ErrDamaged):
-		return "le dossier de remplacement est endommagé, tronqué ou modifié ; rien n'a été créé. (" + err.Error() + ")"
-	case errors.Is(err, cabinetsync.ErrNoCabinetKey):
-		return "cet ordinateur n'a pas encore la clé du cabinet : « tournee cabinet init --key-out FICHIER » sur le premier ordinateur, puis « tournee cabinet join FICHIER » sur les autres."
-	case errors.Is(err, cabinetsync.ErrKeyExists):
-		return "ce cabinet a déjà sa clé sur cet ordinateur ; pour la donner à un autre ordinateur : « tournee cabinet export-key --key-out FICHIER »."
-	case errors.Is(err, cabinetsync.ErrOtherCabinet):
-		return "cet ordinateur fait déjà partie d'un autre cabinet (autre clé) : rien n'a été changé."
-	case errors.Is(err, cabinetsync.ErrKeyPassphrase):
-		return "cette phrase de passe n'ouvre pas le fichier de clé ; rien n'a été changé."
-	case errors.Is(err, cabinetsync.ErrBadKeyFile):
-		return "ce fichier n'est pas une clé de cabinet tournée (ou il est abîmé) ; rien n'a été changé. (" + err.Error() + ")"
-	case errors.Is(err, storage.ErrNoFolder):
-		return "dossier de synchronisation introuvable : la clé USB est-elle branchée ? (" + err.Error() + ")"
 	case errors.As(err, &ve):
 		parts := make([]string, len(ve))
 		for i, e := range ve {
@@ -139,20 +101,34 @@ func message(err error) string {
 		return "saisie refusée, rien n'a été enregistré — " + strings.Join(parts, " ; ")
 	case errors.As(err, &one):
 		return "saisie refusée, rien n'a été enregistré — " + one.Field + " : " + one.Msg
-	case errors.Is(err, patients.ErrNotFound):
-		return "introuvable. (" + err.Error() + ")"
-	case errors.Is(err, patients.ErrConflict):
-		return "cet enregistrement existe déjà et ne peut pas être réécrit. (" + err.Error() + ")"
 	case errors.Is(err, errNoPassphrase):
-		return "aucune phrase de passe : définissez TOURNEE_PASSPHRASE, utilisez --passphrase-file, ou lancez la commande dans un terminal."
-	case isFileExists(err):
-		return "ce fichier existe déjà : choisissez un autre nom, rien n'a été écrasé. (" + err.Error() + ")"
-	case errors.Is(err, fs.ErrNotExist):
-		return "fichier introuvable. (" + err.Error() + ")"
-	case errors.Is(err, fs.ErrPermission):
-		return "accès refusé au fichier. (" + err.Error() + ")"
+		return err.Error() + "."
+	case errors.Is(err, storage.ErrReadOnly):
+		// bbolt's own sentinel: it cannot carry French itself.
+		return "base ouverte en lecture seule car le disque est plein : rien n'a été enregistré ; libérez de la place puis relancez tournée."
+	}
+	if t, ok := errtext.French(err); ok {
+		return t + commandHint(err) + " (" + err.Error() + ")"
 	}
 	return frenchCobra(err.Error())
+}
+
+// commandHint is what the command line adds to the shared French: the
+// command that gets the nurse out (the interface offers its own screens).
+func commandHint(err error) string {
+	switch {
+	case errors.Is(err, storage.ErrNoDatabase):
+		return " : lancez d'abord « tournee init » (ou « tournee demo » pour essayer)"
+	case errors.Is(err, storage.ErrNoAddressIndex):
+		return " (« tournee geo import adresses-62.csv.gz »)"
+	case errors.Is(err, cabinetsync.ErrNoCabinetKey):
+		return " (« tournee cabinet init --key-out FICHIER » sur le premier ordinateur, puis « tournee cabinet join FICHIER » sur les autres)"
+	case errors.Is(err, cabinetsync.ErrKeyExists):
+		return " ; pour la donner à un autre ordinateur : « tournee cabinet export-key --key-out FICHIER »"
+	case errors.Is(err, handover.ErrNotReplacement):
+		return " (« tournee handover open » crée une telle base)"
+	}
+	return ""
 }
 
 func (a *app) rootCmd() *cobra.Command {

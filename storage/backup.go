@@ -29,7 +29,7 @@ var (
 	ErrBackupDamaged error = &frenchError{"backup damaged", "la sauvegarde est endommagée (tronquée ou modifiée, ne serait-ce que d'un bit) : elle n'a pas été restaurée et la base n'a pas été modifiée"}
 	// ErrDiskFull: a write failed for lack of space (ENOSPC);
 	// nothing was changed by it.
-	ErrDiskFull = errors.New("disk full")
+	ErrDiskFull error = &frenchError{"disk full", "disque plein : rien n'a été enregistré ni modifié ; libérez de la place puis réessayez"}
 	// ErrReadOnly: the database was opened read-only because the disk is
 	// full; every write is refused and changes nothing.
 	ErrReadOnly = bolterrors.ErrDatabaseReadOnly

@@ -17,7 +17,7 @@ import (
 )
 
 // ErrEmptyPassphrase: Create was given no passphrase.
-var ErrEmptyPassphrase = errors.New("empty passphrase")
+var ErrEmptyPassphrase error = &frenchError{"empty passphrase", "la phrase de passe est vide : choisissez-en une de plusieurs mots"}
 
 // tempMarker sits between the database's name and a random suffix in the
 // name of a database being built: ".tournee.db.creating-1a2b3c4d".

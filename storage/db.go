@@ -15,15 +15,15 @@ import (
 // Errors the edges map to a message for the nurse.
 var (
 	// ErrAlreadyOpen: another process (another window) holds the file.
-	ErrAlreadyOpen = errors.New("database already open in another process")
+	ErrAlreadyOpen error = &frenchError{"database already open in another process", "la base est déjà ouverte dans une autre fenêtre : fermez-la puis réessayez"}
 	// ErrWrongPassphrase: the verifier did not open with the derived key.
-	ErrWrongPassphrase = errors.New("wrong passphrase")
+	ErrWrongPassphrase error = &frenchError{"wrong passphrase", "phrase de passe incorrecte : la base n'a été ni ouverte ni modifiée"}
 	// ErrCorrupt: the file or a record in it cannot be read back.
 	ErrCorrupt error = &frenchError{"database corrupt", "le fichier est endommagé ou tronqué ; rien n'a été modifié. Si cela se répète, restaurez la dernière sauvegarde"}
 	// ErrNoDatabase: nothing at the path; run init first.
-	ErrNoDatabase = errors.New("no database at this path")
+	ErrNoDatabase error = &frenchError{"no database at this path", "aucune base de données à cet endroit"}
 	// ErrExists: init would overwrite an existing database.
-	ErrExists = errors.New("a database already exists at this path")
+	ErrExists error = &frenchError{"a database already exists at this path", "une base existe déjà à cet endroit : elle n'a pas été touchée"}
 	// ErrTooNew: the file was written by a newer tournée.
 	ErrTooNew error = &frenchError{"database written by a newer version", "ce fichier a été écrit par une version plus récente de tournée : mettez l'application à jour"}
 )

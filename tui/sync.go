@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log"
 	"os"
@@ -19,6 +18,7 @@ import (
 	"github.com/rs/xid"
 
 	"tournee/cabinetsync"
+	"tournee/errtext"
 )
 
 // syncFocus is where the keys go on the sync screen. The folder line and the
@@ -469,15 +469,8 @@ func frenchSyncError(err error) error {
 
 // refusalText says in French why a bundle was set aside.
 func refusalText(err error) string {
-	switch {
-	case errors.Is(err, cabinetsync.ErrWrongKey):
-		return "paquet d'un autre cabinet ou chiffré avec une autre clé : ignoré"
-	case errors.Is(err, cabinetsync.ErrDamaged):
-		return "paquet abîmé, tronqué ou modifié : ignoré ; l'ordinateur qui l'a écrit le réécrira à sa prochaine synchronisation"
-	case errors.Is(err, cabinetsync.ErrTooNew):
-		return "paquet écrit par une version plus récente de tournée : mettez à jour"
-	case errors.Is(err, cabinetsync.ErrGap):
-		return "des paquets de ce poste manquent dans le dossier ; il les réécrira à sa prochaine synchronisation"
+	if t := errtext.Refusal(err); t != "" {
+		return t
 	}
 	return "paquet illisible : ignoré ; la prochaine synchronisation le relira"
 }
