@@ -1,4 +1,6 @@
-package planner
+package planner_test
+
+// An external test package, for the generated days: see generated_test.go.
 
 import (
 	"fmt"
@@ -8,6 +10,7 @@ import (
 	"github.com/rs/xid"
 
 	"tournee/patients"
+	. "tournee/planner"
 )
 
 // ctUsualShare is the share of the visits planned that went to their usual
@@ -65,14 +68,14 @@ func TestPlanDayKeepsTheUsualNurse(t *testing.T) {
 						hers = append(hers, v)
 					}
 				}
-				alone := ptPlan(t, hers, Context{Date: ctx.Date, Patients: ctx.Patients, Nurses: []patients.Nurse{n}}, Options{Lab: lab, Iterations: 2000, Seed: 1})
+				alone := PtPlan(t, hers, Context{Date: ctx.Date, Patients: ctx.Patients, Nurses: []patients.Nurse{n}}, Options{Lab: lab, Iterations: 2000, Seed: 1})
 				if len(alone.Unplanned) > 0 {
 					t.Skipf("%s cannot make her own round: the day proves nothing", n.FirstName)
 				}
 			}
 			opt := Options{Lab: lab, Iterations: 2000, Seed: d.seed}
-			plan := ptPlan(t, visits, ctx, opt)
-			ptCheck(t, plan, visits, ctx, opt, false)
+			plan := PtPlan(t, visits, ctx, opt)
+			PtCheck(t, plan, visits, ctx, opt, false)
 			if share, n := ctUsualShare(plan, visits); share < 0.9 {
 				t.Errorf("%.0f %% of %d visits with their usual nurse, want at least 90 %%", 100*share, n)
 			}

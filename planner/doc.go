@@ -40,8 +40,8 @@
 // nurses' rounds at the same start time, or leaves both out.
 //
 // The package is domain logic: no I/O and no clock. Randomness is seeded
-// (Options.Seed, GenerateDay's seed), so a run with an iteration budget is
-// reproducible; with a time budget the result depends on how far the search
-// got. It imports the standard library, orb, xid, patients and french (for
+// (Options.Seed, plantest.GenerateDay's seed), so a run with an iteration
+// budget is reproducible; with a time budget the result depends on how far
+// the search got. It imports the standard library, orb, xid, patients and french (for
 // its French messages); never storage or tui.
 package planner

@@ -1,4 +1,6 @@
-package planner
+package planner_test
+
+// An external test package, for the generated days: see generated_test.go.
 
 import (
 	"math"
@@ -10,6 +12,7 @@ import (
 
 	"tournee/demo"
 	"tournee/patients"
+	. "tournee/planner"
 )
 
 // The goal is a realistic day planned in under 200 ms and a re-plan
@@ -51,12 +54,12 @@ func BenchmarkPlan1x45(b *testing.B) { ptBenchDay(b, 1, 1, 45) }
 func BenchmarkPlanDemo(b *testing.B) {
 	today := patients.DateOf(time.Now())
 	n := 0
-	ds, err := demo.Load(today, func() xid.ID { n++; return ptID(20_000 + n) })
+	ds, err := demo.Load(today, func() xid.ID { n++; return PtID(20_000 + n) })
 	if err != nil {
 		b.Fatal(err)
 	}
 	day, err := BuildDay(DayInput{Date: today, Patients: ds.Patients, CarePlans: ds.CarePlans, Nurses: ds.Nurses},
-		func() xid.ID { n++; return ptID(20_000 + n) })
+		func() xid.ID { n++; return PtID(20_000 + n) })
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -84,7 +87,7 @@ func BenchmarkReplan(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	stops := ptVisitStops(plan.Routes[0])
+	stops := PtVisitStops(plan.Routes[0])
 	sit := Situation{NurseID: ctx.Nurses[0].ID, Round: patients.Morning, At: stops[4].VisitID, DelayMin: 20}
 	var got Replanned
 	b.ReportAllocs()
@@ -102,18 +105,18 @@ func BenchmarkReplan(b *testing.B) {
 // late, at Replan's own budget. The goal is under 20 ms.
 func BenchmarkReplanFromNow(b *testing.B) {
 	_, visits, ctx, lab := ptGenDay(b, 1, 3, 20)
-	morning := ptRound(visits, patients.Morning)
+	morning := PtRound(visits, patients.Morning)
 	plan, err := PlanDay(morning, ctx, Options{Lab: lab, Iterations: 2000, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}
 	r := plan.Routes[0]
-	stops := ptVisitStops(r)
+	stops := PtVisitStops(r)
 	var now float64
 	for _, s := range stops[:4] {
 		i := slices.IndexFunc(morning, func(v patients.Visit) bool { return v.ID == s.VisitID })
 		end := patients.TimeOfDay(math.Round(s.Start)) + patients.TimeOfDay(s.DurationMin)
-		morning[i].Status, morning[i].DoneAt, morning[i].DoneBy = patients.Done, ptDate.At(end), r.NurseID
+		morning[i].Status, morning[i].DoneAt, morning[i].DoneBy = patients.Done, PtDate.At(end), r.NurseID
 		now = float64(end) + 5
 	}
 	opt := Options{Lab: lab, Now: now}

@@ -1,4 +1,6 @@
-package planner
+package planner_test
+
+// An external test package, for the generated days: see generated_test.go.
 
 import (
 	"fmt"
@@ -11,6 +13,7 @@ import (
 	"github.com/rs/xid"
 
 	"tournee/patients"
+	. "tournee/planner"
 )
 
 // The property of the issue « The living day »: strict visits first. When
@@ -53,11 +56,11 @@ func stStrictLost(plan Plan, visits []patients.Visit) []string {
 		if !v.Strict || v.Status != patients.Planned {
 			continue
 		}
-		s, ok := ptStop(plan, v.ID)
+		s, ok := PtStop(plan, v.ID)
 		switch {
 		case !ok:
 			out = append(out, fmt.Sprintf("%s left out", v.ID))
-		case s.Start < float64(v.Window.Start)-ptEps || s.Start > float64(v.Window.End)+ptEps:
+		case s.Start < float64(v.Window.Start)-PtEps || s.Start > float64(v.Window.End)+PtEps:
 			out = append(out, fmt.Sprintf("%s at %.1f outside %v", v.ID, s.Start, v.Window))
 		}
 	}
@@ -83,9 +86,9 @@ func TestPlanDayStrictFirstOnGeneratedDays(t *testing.T) {
 			// A fixed budget about what the default time buys on a quiet
 			// machine: the test must not depend on the clock.
 			opt := Options{Lab: lab, Seed: d.seed, Iterations: 3000}
-			plan := ptPlan(t, visits, ctx, opt)
+			plan := PtPlan(t, visits, ctx, opt)
 			for _, round := range patients.Rounds() {
-				rv := ptRound(visits, round)
+				rv := PtRound(visits, round)
 				if !stStrictOnly(t, rv, ctx, opt) {
 					continue
 				}
@@ -115,16 +118,16 @@ func TestReplanStrictFirst(t *testing.T) {
 		delay := float64(15 + 15*rng.IntN(4))
 		t.Run(fmt.Sprintf("run%d", run), func(t *testing.T) {
 			_, visits, ctx, lab := ptGenDay(t, seed, nurses, per)
-			morning := ptRound(visits, patients.Morning)
-			plan := ptPlan(t, morning, ctx, Options{Lab: lab, Iterations: 2000, Seed: seed})
+			morning := PtRound(visits, patients.Morning)
+			plan := PtPlan(t, morning, ctx, Options{Lab: lab, Iterations: 2000, Seed: seed})
 			r := plan.Routes[0]
-			stops := ptVisitStops(r)
+			stops := PtVisitStops(r)
 			if at >= len(stops) {
 				at = len(stops) - 1
 			}
 			sit := Situation{NurseID: r.NurseID, Round: patients.Morning, DelayMin: delay}
 			// Her reference: the strict visits still ahead, from where she is.
-			nurse, _ := findNurse(ctx.Nurses, r.NurseID)
+			nurse, _ := FindNurse(ctx.Nurses, r.NurseID)
 			h, _ := nurse.ShiftFor(patients.Morning)
 			leave := float64(h.Start) + delay
 			var done []xid.ID
@@ -132,7 +135,7 @@ func TestReplanStrictFirst(t *testing.T) {
 				s := stops[at]
 				sit.At = s.VisitID
 				leave = s.Start + float64(s.DurationMin) + delay
-				nurse.Start = patients.Place{Point: ctx.patientByID(s.PatientID).Address.Point}
+				nurse.Start = patients.Place{Point: ctx.PatientByID(s.PatientID).Address.Point}
 				for _, p := range stops[:at+1] {
 					done = append(done, p.VisitID)
 				}

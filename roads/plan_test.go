@@ -10,6 +10,7 @@ import (
 
 	"tournee/patients"
 	"tournee/planner"
+	"tournee/planner/plantest"
 )
 
 // A generated nurse's day moved to Monaco and planned with the road model:
@@ -17,7 +18,7 @@ import (
 func TestPlannerDrivesOnRoads(t *testing.T) {
 	n := loadMonaco(t)
 	date := patients.NewDate(2026, time.November, 23)
-	in := planner.GenerateDay(1, 1, 16, date)
+	in := plantest.GenerateDay(1, 1, 16, date)
 	// The generated cabinet is in Coulogne; its area, shrunk to 40 %,
 	// lands on Monaco's hills (a few points fall in the sea: those legs
 	// are the crow model's).

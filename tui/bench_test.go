@@ -13,6 +13,7 @@ import (
 	"tournee/dayplan"
 	"tournee/patients"
 	"tournee/planner"
+	"tournee/planner/plantest"
 	"tournee/storage"
 )
 
@@ -27,7 +28,7 @@ func bigCabinet(b *testing.B) Deps {
 	}
 	b.Cleanup(func() { db.Close() })
 	today := patients.DateOf(testNow)
-	in := planner.GenerateDay(7, 3, 20, today)
+	in := plantest.GenerateDay(7, 3, 20, today)
 	ds := patients.Dataset{
 		Cabinet:   patients.Cabinet{Name: "Cabinet généré", CurrentNurse: in.Nurses[0].ID},
 		Nurses:    in.Nurses,

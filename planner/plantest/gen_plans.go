@@ -1,4 +1,4 @@
-package planner
+package plantest
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 	"github.com/rs/xid"
 
 	"tournee/patients"
+	"tournee/planner"
 )
 
 // plans returns the care plans of a patient of kind c. Every plan occurs on
@@ -176,7 +177,7 @@ func genScheduleExists(from orb.Point, start patients.TimeOfDay, stops []genStop
 	for _, s := range stops {
 		pts = append(pts, s.at)
 	}
-	mx, err := DefaultCrow().Matrix(pts, patients.Rural)
+	mx, err := planner.DefaultCrow().Matrix(pts, patients.Rural)
 	if err != nil {
 		// The generator's points are all valid; a failure here is a bug
 		// that the tests' feasibility check would show.

@@ -1,4 +1,4 @@
-package planner
+package plantest
 
 import (
 	"cmp"
@@ -14,6 +14,7 @@ import (
 	"github.com/rs/xid"
 
 	"tournee/patients"
+	"tournee/planner"
 )
 
 // GenerateDay builds a synthetic cabinet day around Calais, for benchmarks
@@ -21,7 +22,7 @@ import (
 // the given number of rural nurses (DefaultShifts, rounds from and to the
 // cabinet), each with patients whose care plans make BuildDay list exactly
 // visitsPerNurse visits for her on date. The same arguments always give the
-// same DayInput, IDs included; negative counts are read as 0.
+// same planner.DayInput, IDs included; negative counts are read as 0.
 //
 // Every person is invented. Patients live in the communes of the demo
 // cabinet (lon 1.76–2.08, lat 50.83–50.96), in clusters around each
@@ -53,7 +54,7 @@ import (
 // The cabinet also holds what BuildDay must skip: patients whose
 // every-other-day dressing is not due today, and one hospitalised patient.
 // Their plans are valid; they give no visit on date. date must be set.
-func GenerateDay(seed uint64, nurses, visitsPerNurse int, date patients.Date) DayInput {
+func GenerateDay(seed uint64, nurses, visitsPerNurse int, date patients.Date) planner.DayInput {
 	nurses, visitsPerNurse = max(nurses, 0), max(visitsPerNurse, 0)
 	g := &dayGen{
 		// Two seeds for PCG; the constant only keeps seed 0 from giving a
@@ -61,7 +62,7 @@ func GenerateDay(seed uint64, nurses, visitsPerNurse int, date patients.Date) Da
 		rng:  rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		ids:  newGenIDs(seed, date),
 		date: date,
-		in:   DayInput{Date: date},
+		in:   planner.DayInput{Date: date},
 	}
 	cabinet := patients.Place{Label: "Cabinet infirmier (généré), Coulogne", Point: genCabinet}
 	for k := range nurses {
@@ -324,7 +325,7 @@ type dayGen struct {
 	rng       *rand.Rand
 	ids       *genIDs
 	date      patients.Date
-	in        DayInput
+	in        planner.DayInput
 	household int  // households made so far, for their keys
 	duoDone   bool // the « visite à deux » patient exists
 }

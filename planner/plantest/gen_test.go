@@ -1,4 +1,4 @@
-package planner
+package plantest
 
 import (
 	"fmt"
@@ -13,7 +13,12 @@ import (
 	"github.com/rs/xid"
 
 	"tournee/patients"
+	"tournee/planner"
 )
+
+// genGuines is the centre of Guînes, about 6 km south of the generated
+// cabinet.
+var genGuines = orb.Point{1.8667, 50.8667}
 
 // genDate is a Thursday outside public holidays.
 var genDate = patients.Date{Year: 2026, Month: time.March, Day: 12}
@@ -32,9 +37,9 @@ func genCounter() func() xid.ID {
 // genBuild lists the generated day's visits without the companions BuildDay
 // adds for a « visite à deux »: the generator promises each nurse her own
 // visits, and the companion is a colleague's extra one.
-func genBuild(t testing.TB, in DayInput) Day {
+func genBuild(t testing.TB, in planner.DayInput) planner.Day {
 	t.Helper()
-	day, err := BuildDay(in, genCounter())
+	day, err := planner.BuildDay(in, genCounter())
 	if err != nil {
 		t.Fatalf("BuildDay: %v", err)
 	}
@@ -209,7 +214,7 @@ type genDayStats struct {
 	perNurse                map[xid.ID]int
 }
 
-func genStats(t testing.TB, in DayInput, day Day) genDayStats {
+func genStats(t testing.TB, in planner.DayInput, day planner.Day) genDayStats {
 	t.Helper()
 	s := genDayStats{perNurse: map[xid.ID]int{}}
 	plans := map[xid.ID]patients.CarePlan{}
@@ -290,7 +295,10 @@ func TestGenerateDayDriving(t *testing.T) {
 				pts = append(pts, where[v.PatientID])
 			}
 		}
-		mx := mustMatrix(t, DefaultCrow(), pts, patients.Rural)
+		mx, err := planner.DefaultCrow().Matrix(pts, patients.Rural)
+		if err != nil {
+			t.Fatal(err)
+		}
 		// Nearest neighbour from the cabinet, back to it at the end.
 		left := make([]bool, len(pts))
 		at, mins := 0, 0.0
@@ -403,7 +411,7 @@ func BenchmarkBuildDayGenerated(b *testing.B) {
 		b.Run(fmt.Sprintf("%dx%d", tc.nurses, tc.visits), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := BuildDay(in, genCounter()); err != nil {
+				if _, err := planner.BuildDay(in, genCounter()); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -463,8 +471,8 @@ func TestGenScheduleExists(t *testing.T) {
 		{"two at once", []genStop{{home, at(7, 0), 5}, {home, at(7, 0), 5}}, false},
 		// Guînes is about 6 km from the cabinet, 13 min by road: only the
 		// far stop second works.
-		{"order matters", []genStop{{travelGuines, genWin(7, 0, 7, 40), 5}, {home, genWin(7, 0, 7, 10), 5}}, true},
-		{"too far", []genStop{{travelGuines, genWin(6, 45, 6, 55), 5}}, false},
+		{"order matters", []genStop{{genGuines, genWin(7, 0, 7, 40), 5}, {home, genWin(7, 0, 7, 10), 5}}, true},
+		{"too far", []genStop{{genGuines, genWin(6, 45, 6, 55), 5}}, false},
 		{"too many to search", many, false},
 	} {
 		if got := genScheduleExists(home, patients.Clock(6, 45), tc.stops); got != tc.want {
