@@ -6,10 +6,12 @@
 // nurse must look at (a visit outside working hours, a prescription about to
 // end). PlanDay orders them: each round (morning, evening) becomes a vehicle
 // routing problem for the nurses working it, solved by planner/solver
-// (ruin-and-recreate) or, for one nurse with up to 12 visits, by the exact
-// dynamic programme of planner/exact. Replan re-orders the rest of a round
-// from where the nurse is when she runs late. Travel times come from a
-// TravelModel (great-circle distance × circuity ÷ speed by default).
+// (ruin-and-recreate) or, for one nurse with up to 13 visits and the lab
+// stop, by the exact dynamic programme of planner/exact (the whole policy,
+// with its thresholds, is at the top of solve.go). Replan re-orders the
+// rest of a round from where the nurse is when she runs late. Travel times
+// come from a TravelModel (great-circle distance × circuity ÷ speed by
+// default). Options start from DefaultOptions, where every default is named.
 //
 // What the plan gives up, in order (issue « The living day »):
 //

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"time"
 
 	"github.com/rs/xid"
 
@@ -152,8 +151,8 @@ func Replan(plan Plan, visits []patients.Visit, ctx Context, sit Situation, opt 
 		return out, nil
 	}
 	nurse.Shifts = []patients.Shift{{Round: sit.Round, Hours: patients.Window{Start: patients.TimeOfDay(math.Ceil(leave)), End: h.End}}}
-	if opt.Iterations == 0 && opt.TimeLimit > 15*time.Millisecond {
-		opt.TimeLimit = 15 * time.Millisecond // a re-plan answers on the doorstep
+	if opt.Iterations == 0 && opt.TimeLimit > replanTimeLimit {
+		opt.TimeLimit = replanTimeLimit // a re-plan answers on the doorstep
 	}
 	inner := opt
 	inner.Now = 0 // her start and shift already say where and when she goes on

@@ -1,8 +1,30 @@
 package planner
 
-// The solver policy of a round: the exact DP for one nurse with few visits,
-// else the search, started from each nurse's usual patients and from the
-// strict visits first.
+// The solver policy, all of it. Each round of the day (morning, evening) is
+// one solver.Problem; how it is solved:
+//
+//  1. Budget. Options.Iterations, when set, is a fixed budget per round
+//     (reproducible). Otherwise PlanDay shares Options.TimeLimit (default
+//     180 ms) between the rounds in proportion to their visits, and Replan
+//     cuts it to replanTimeLimit (an answer on the doorstep). A round with
+//     a « visite à deux » spends half its share on trial placements of the
+//     pair (planPairs), half on the final solve.
+//  2. Exact. One nurse, no target time (consistency) and no balance term,
+//     and at most exactMaxJobs jobs (visits plus the lab stop), or
+//     exactMaxJobsQuick when the budget is a time under quickBudget (a
+//     re-plan): the exact DP of planner/exact, optimal and fast at that
+//     size. It refuses what it cannot solve exactly; the search takes over.
+//  3. Search (planner/solver, ruin and recreate). Several nurses with
+//     usual ones: first every visit pinned to its usual nurse (half the
+//     budget), then the pins lifted (solveUsualFirst). Inside solver.Solve,
+//     a single vehicle with hard windows only goes first through its own
+//     window DP (solver/dp.go: at most 50,000 labels per stage, half the
+//     time limit), which returns a proven optimum outright or a start.
+//  4. Strict first. When the search leaves a strict visit out, the strict
+//     visits are planned alone (exact up to exact.MaxJobs jobs for one
+//     nurse, else strictSeedIterations of search on a quarter of the time)
+//     and a second search, on half the time, starts from them; the better
+//     of the two plans is kept.
 
 import (
 	"slices"
@@ -17,8 +39,8 @@ import (
 func solveRound(rp *roundProblem, opt solver.Options, budget time.Duration) (solver.Solution, error) {
 	p := rp.p
 	limit := exactMaxJobs
-	if opt.MaxIterations == 0 && budget < 50*time.Millisecond {
-		limit = 12 // a re-plan on the doorstep: 12 jobs take 2–3 ms, 14 up to ~40
+	if opt.MaxIterations == 0 && budget < quickBudget {
+		limit = exactMaxJobsQuick
 	}
 	if len(p.Vehicles) == 1 && len(p.Jobs) <= limit && !usesTargets(p) {
 		if sol, err := exact.Solve(p, 0); err == nil {
@@ -119,7 +141,7 @@ func strictSeed(p *solver.Problem, opt solver.Options) (solver.Solution, bool) {
 	if len(sub.Vehicles) == 1 && len(sub.Jobs) <= exact.MaxJobs {
 		sol, err = exact.Solve(&sub, 0)
 	} else {
-		o := solver.Options{Seed: opt.Seed, MaxIterations: 5000, TimeLimit: opt.TimeLimit / 4}
+		o := solver.Options{Seed: opt.Seed, MaxIterations: strictSeedIterations, TimeLimit: opt.TimeLimit / 4}
 		sol, err = solver.Solve(&sub, o)
 	}
 	if err != nil {
@@ -158,7 +180,21 @@ func usesTargets(p *solver.Problem) bool {
 	return false
 }
 
-// exactMaxJobs is the largest single round the exact DP takes (visits plus
-// the lab stop): 13 visits solve in about 60 ms on a realistic morning,
-// where the search can miss the optimum by several per cent in that time.
-const exactMaxJobs = 14
+// The thresholds of the policy (see the top of this file).
+const (
+	// exactMaxJobs is the largest single round the exact DP takes (visits
+	// plus the lab stop): 13 visits solve in about 60 ms on a realistic
+	// morning, where the search can miss the optimum by several per cent
+	// in that time.
+	exactMaxJobs = 14
+	// exactMaxJobsQuick is that limit under quickBudget: 12 jobs take 2–3
+	// ms, 14 up to about 40.
+	exactMaxJobsQuick = 12
+	quickBudget       = 50 * time.Millisecond
+	// replanTimeLimit caps the time of a re-plan without an iteration
+	// budget.
+	replanTimeLimit = 15 * time.Millisecond
+	// strictSeedIterations bounds the search for the strict visits alone:
+	// few jobs with tight windows.
+	strictSeedIterations = 5000
+)

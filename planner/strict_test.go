@@ -39,9 +39,12 @@ func stStrictOnly(t testing.TB, visits []patients.Visit, ctx Context, opt Option
 	if len(strict) == 0 {
 		return true
 	}
-	opt.TimeLimit, opt.Iterations, opt.Seed = 0, 30_000, 7
-	opt.ContinuityPenalty, opt.ConsistencyPenalty, opt.BalancePenalty = 1e-9, 1e-9, 1e-9
-	plan, err := PlanDay(strict, ctx, opt)
+	// Only what fits matters: continuity, consistency and balance off.
+	ref := DefaultOptions()
+	ref.Lab, ref.Travel, ref.History = opt.Lab, opt.Travel, opt.History
+	ref.TimeLimit, ref.Iterations, ref.Seed = 0, 30_000, 7
+	ref.ContinuityPenalty, ref.ConsistencyPenalty, ref.BalancePenalty = 0, 0, 0
+	plan, err := PlanDay(strict, ctx, ref)
 	if err != nil {
 		t.Fatalf("reference: %v", err)
 	}

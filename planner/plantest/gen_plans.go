@@ -114,7 +114,7 @@ func (g *dayGen) plans(c genCare, patient xid.ID) []patients.CarePlan {
 		p.EndsOn = r.Until
 		return []patients.CarePlan{p}
 	}
-	panic(fmt.Sprintf("planner: dayGen has no plans for care kind %d", c))
+	panic(fmt.Sprintf("plantest: dayGen has no plans for care kind %d", c))
 }
 
 // strictFeasible reports whether nurse can make every strict visit of each
