@@ -3,7 +3,6 @@ package billing
 import (
 	"fmt"
 	"io"
-	"os"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -22,24 +21,27 @@ import (
 // first distance asked; a damaged one is said once on warn (when set) and
 // every distance estimated.
 func RoadDistance(dbPath string, warn io.Writer) ngap.Distancer {
-	path := roads.FileFor(dbPath)
-	if _, err := os.Stat(path); err != nil {
+	return SharedDistance(roads.OpenShared(dbPath), warn)
+}
+
+// SharedDistance is RoadDistance on a routes file the process shares with
+// its other uses (the planner's, the map's): nil when src is.
+func SharedDistance(src *roads.Shared, warn io.Writer) ngap.Distancer {
+	if src == nil {
 		return nil
 	}
-	r := &roadKm{path: path, warn: warn, km: map[[2]orb.Point]float64{}}
+	r := &roadKm{src: src, warn: warn, km: map[[2]orb.Point]float64{}}
 	return r.distance
 }
 
 // NetworkDistance is the IK Distancer on a network already read.
 func NetworkDistance(n *roads.Network) ngap.Distancer {
-	r := &roadKm{km: map[[2]orb.Point]float64{}}
-	r.once.Do(func() { r.net = n })
-	return r.distance
+	return SharedDistance(roads.SharedNetwork(n), nil)
 }
 
 // roadKm caches each pair's km: a patient seen every day is one route.
 type roadKm struct {
-	path string
+	src  *roads.Shared
 	warn io.Writer
 	once sync.Once
 	net  *roads.Network
@@ -50,7 +52,7 @@ type roadKm struct {
 
 func (r *roadKm) distance(a, b patients.Place) (float64, bool) {
 	r.once.Do(func() {
-		n, err := roads.ReadFile(r.path)
+		n, err := r.src.Network()
 		if err != nil {
 			if r.warn != nil {
 				fmt.Fprintf(r.warn, "tournee : attention, routes importées illisibles : IK estimées à vol d'oiseau ; importez à nouveau l'extrait OpenStreetMap (%v)\n", err)
