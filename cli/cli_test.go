@@ -177,7 +177,7 @@ func TestDatabaseOpenTwice(t *testing.T) {
 	}
 	defer db.Close()
 	r := run(t, env, "patients", "list", "--db", path)
-	if r.code != 1 || !strings.Contains(r.stderr, "La base est déjà ouverte dans une autre fenêtre") {
+	if r.code != 1 || !strings.Contains(r.stderr, "la base est déjà ouverte dans une autre fenêtre") {
 		t.Errorf("second window: %d %q", r.code, r.stderr)
 	}
 }

@@ -30,7 +30,7 @@ func TestCabinetSyncThroughAStick(t *testing.T) {
 	if raw, _ := os.ReadFile(keyFile); strings.Contains(string(raw), "AGE-SECRET-KEY") {
 		t.Fatal("a protected key file shows the key")
 	}
-	if r := run(t, envA, "cabinet", "init", "--db", pathA, "--key-out", filepath.Join(dir, "autre.txt")); r.code != 1 || !strings.Contains(r.stderr, "déjà sa clé") {
+	if r := run(t, envA, "cabinet", "init", "--db", pathA, "--key-out", filepath.Join(dir, "autre.txt")); r.code != 1 || !strings.Contains(r.stderr, "déjà la clé du cabinet") {
 		t.Errorf("second cabinet init: %d %q", r.code, r.stderr)
 	}
 
@@ -40,7 +40,7 @@ func TestCabinetSyncThroughAStick(t *testing.T) {
 		t.Fatalf("init B: %s", r.stderr)
 	}
 	wrong := map[string]string{"TOURNEE_PASSPHRASE": "portable de Karim, lundi matin", "XDG_DATA_HOME": envB["XDG_DATA_HOME"], "TOURNEE_KEY_PASSPHRASE": "pas la bonne"}
-	if r := run(t, wrong, "cabinet", "join", keyFile, "--db", pathB); r.code != 1 || !strings.Contains(r.stderr, "n'ouvre pas le fichier de clé") {
+	if r := run(t, wrong, "cabinet", "join", keyFile, "--db", pathB); r.code != 1 || !strings.Contains(r.stderr, "n'ouvre pas le fichier de la clé") {
 		t.Fatalf("join with a wrong passphrase: %d %q", r.code, r.stderr)
 	}
 	if r := run(t, envB, "sync", stick, "--db", pathB); r.code != 1 || !strings.Contains(r.stderr, "clé du cabinet") {
