@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -49,8 +50,10 @@ func Proof(ctx context.Context, st Store, patientID xid.ID, from, to patients.Da
 	if err != nil {
 		return handover.Proof{}, pt, err
 	}
-	return handover.BuildProof(handover.ProofInput{Patient: pt, Cabinet: d.Cabinet, Nurses: d.Nurses, Plans: plans,
-		Visits: d.Visits, Fees: byVisit, Transmissions: trans, From: from, To: to, Created: created}), pt, nil
+	proof := handover.BuildProof(handover.ProofInput{Patient: pt, Cabinet: d.Cabinet, Nurses: d.Nurses, Plans: plans,
+		Visits: d.Visits, Fees: byVisit, Transmissions: trans, From: from, To: to, Created: created})
+	proof.Report = CreditRoads(proof.Report, slices.DeleteFunc(fees, func(f ngap.VisitFees) bool { return f.PatientID != patientID }))
+	return proof, pt, nil
 }
 
 // ProofCSVPath is where the CSV of a proof written at pdfPath goes: beside

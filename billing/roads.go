@@ -3,10 +3,12 @@ package billing
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 
 	"github.com/paulmach/orb"
 
+	"tournee/handover"
 	"tournee/ngap"
 	"tournee/patients"
 	"tournee/roads"
@@ -81,4 +83,28 @@ func (r *roadKm) distance(a, b patients.Place) (float64, bool) {
 		return ngap.CrowFly(a, b)
 	}
 	return km, true
+}
+
+// RoadMeasured reports whether an IK line of the fees is measured on the
+// imported roads (not the crow estimate).
+func RoadMeasured(fees []ngap.VisitFees) bool {
+	for _, f := range fees {
+		for _, l := range f.Lines {
+			if l.Km > 0 && !l.Estimated {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// CreditRoads adds OpenStreetMap's credit under the title of a document
+// whose figures are the fees, when some of their IK are measured on its
+// roads, as its licence asks; r is returned unchanged otherwise.
+func CreditRoads(r handover.Report, fees []ngap.VisitFees) handover.Report {
+	if !RoadMeasured(fees) {
+		return r
+	}
+	r.Meta = append(slices.Clone(r.Meta), handover.Field{Label: "Distances", Value: "par la route, " + roads.Attribution})
+	return r
 }

@@ -18,10 +18,21 @@ import (
 
 const monacoPBF = "../../shared/data/osm/monaco.osm.pbf"
 
-// With a routes file beside the base, a visit's IK are paid on the road
-// kilometres (not flagged), and a home the roads cannot reach keeps the
-// crow estimate, flagged on its line.
-func TestIKOnRoadKilometres(t *testing.T) {
+// monacoDay is a day of a cabinet in Fontvieille with the Monaco extract
+// imported beside its base: one patient in Monte-Carlo (billed as
+// Beausoleil, outside the cabinet's commune), one out at sea, each seen
+// once.
+type monacoDay struct {
+	net       *roads.Network
+	dist      ngap.Distancer
+	tariffs   ngap.Tariffs
+	d         Data
+	home, sea patients.Patient
+	day       patients.Date
+}
+
+func newMonacoDay(t *testing.T) monacoDay {
+	t.Helper()
 	if _, err := os.Stat(monacoPBF); err != nil {
 		t.Fatalf("the Monaco extract is needed (../shared is part of the workspace): %v", err)
 	}
@@ -44,8 +55,6 @@ func TestIKOnRoadKilometres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The cabinet in Fontvieille; one patient in Monte-Carlo (billed as
-	// Beausoleil, outside the cabinet's commune), one out at sea.
 	cabPt, homePt, seaPt := orb.Point{7.4100, 43.7270}, orb.Point{7.4340, 43.7440}, orb.Point{7.60, 43.70}
 	cab := patients.Cabinet{Name: "Cabinet", Address: patients.Address{City: "Monaco", PostalCode: "98000", Point: cabPt, Source: patients.CoordManual}}
 	home := patients.Patient{ID: xid.New(), BirthName: "Route", Address: patients.Address{City: "Beausoleil", PostalCode: "06240", Point: homePt, Source: patients.CoordManual}}
@@ -68,6 +77,16 @@ func TestIKOnRoadKilometres(t *testing.T) {
 			Items: []patients.CareItem{{CarePlanID: plan.ID, Kind: plan.Kind, Label: plan.Label}}})
 	}
 	d := Data{Cabinet: cab, Patients: []patients.Patient{home, sea}, Plans: plans, Visits: visits}
+	return monacoDay{net: net, dist: dist, tariffs: tariffs, d: d, home: home, sea: sea, day: day}
+}
+
+// With a routes file beside the base, a visit's IK are paid on the road
+// kilometres (not flagged), and a home the roads cannot reach keeps the
+// crow estimate, flagged on its line.
+func TestIKOnRoadKilometres(t *testing.T) {
+	m := newMonacoDay(t)
+	net, dist, tariffs, d, home, sea, day := m.net, m.dist, m.tariffs, m.d, m.home, m.sea, m.day
+	cabPt, homePt := d.Cabinet.Address.Point, home.Address.Point
 	fees, err := BillDone(d, xid.NilID(), Pricing{Zone: ngap.Plaine, Distance: dist}, tariffs)
 	if err != nil {
 		t.Fatal(err)

@@ -101,3 +101,7 @@ func (s *Shared) Leg(a, b orb.Point, tp patients.TravelProfile) (orb.LineString,
 	s.mu.Unlock()
 	return l.line, l.ok
 }
+
+// Attribution is the credit the OpenStreetMap licence (ODbL 1.0) asks
+// wherever figures or drawings come from its roads.
+const Attribution = "© les contributeurs d'OpenStreetMap"
