@@ -86,23 +86,26 @@ func runTUI(db *storage.DB, now func() time.Time) error {
 	if err != nil {
 		return err
 	}
+	// One reading of the routes file for the planner, the map and the IK.
+	plan, pricing := cli.Routes(db.Path())
 	app := tui.New(tui.Deps{
 		Store:             db,
 		Addresses:         db,
 		Unlock:            db.CheckPassphrase,
 		DMP:               dmpexport.Service{Store: db, Exports: db, Render: pdfdoc.Render, Now: now},
 		DMPFolder:         tui.DefaultDMPFolder(home),
-		Proof:             billing.ProofService{Store: db, Render: pdfdoc.Render, Now: now, Pricing: billing.Pricing{Distance: billing.RoadDistance(db.Path(), nil)}},
+		Proof:             billing.ProofService{Store: db, Render: pdfdoc.Render, Now: now, Pricing: pricing},
 		Replacement:       replacement.Service{Store: db, Now: now},
 		ReplacementFolder: home,
 		Sync:              db,
+		Cabinet:           db,
 		SyncFolder:        syncDir,
 		IdleLock:          idle,
 		ReadOnly:          db.ReadOnly(),
 		Log:               logger,
 		Now:               now,
 		Version:           cli.Version,
-		Plan:              cli.RoadPlanOptions(db.Path()),
+		Plan:              plan,
 	})
 	_, err = tea.NewProgram(app).Run()
 	return err

@@ -58,7 +58,7 @@ func (p pricingFlags) parse() (billing.Pricing, error) {
 // some (routes import); the crow estimate stays for the pairs they cannot
 // join and for a base without roads.
 func (a *app) withRoads(pr billing.Pricing, db *storage.DB) billing.Pricing {
-	pr.Distance = billing.RoadDistance(db.Path(), a.env.Stderr)
+	pr.Distance = billing.SharedDistance(a.sharedRoutes(db), a.env.Stderr)
 	return pr
 }
 

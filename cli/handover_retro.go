@@ -7,6 +7,7 @@ import (
 	"github.com/rs/xid"
 	"github.com/spf13/cobra"
 
+	"tournee/billing"
 	"tournee/french"
 	"tournee/handover"
 	"tournee/ngap"
@@ -149,7 +150,7 @@ sont listés. Avec --out, écrit aussi le relevé en PDF.`,
 					fmt.Fprintf(w, "  à verser en tout        %s (IK reversées en totalité)\n", french.Euros(r.Payable))
 				}
 				if out != "" {
-					pdf, err := pdfdoc.Render(r.Statement())
+					pdf, err := pdfdoc.Render(billing.CreditRoads(r.Statement(), r.Visits))
 					if err != nil {
 						return err
 					}
