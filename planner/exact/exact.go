@@ -3,9 +3,6 @@ package exact
 import (
 	"errors"
 	"fmt"
-	"math"
-	"math/bits"
-	"slices"
 
 	"tournee/planner/solver"
 )
@@ -76,11 +73,23 @@ type node struct {
 const feasEps = 1e-9
 
 func solve(p *solver.Problem, v int) (result, error) {
+	cand, err := admit(p, v)
+	if err != nil {
+		return result{}, err
+	}
+	dp := newProgramme(p, v, cand)
+	dp.run()
+	return dp.result()
+}
+
+// admit checks that the dynamic programme can minimise p's objective exactly
+// for vehicle v, and returns the jobs v could serve.
+func admit(p *solver.Problem, v int) ([]int, error) {
 	if err := p.Validate(); err != nil {
-		return result{}, fmt.Errorf("exact: %w", err)
+		return nil, fmt.Errorf("exact: %w", err)
 	}
 	if v < 0 || v >= len(p.Vehicles) {
-		return result{}, fmt.Errorf("exact: vehicle %d out of range", v)
+		return nil, fmt.Errorf("exact: vehicle %d out of range", v)
 	}
 	// Dominance drops a partial route when another over the same jobs,
 	// ending at the same place, is no later and no dearer. That is exact only
@@ -88,224 +97,21 @@ func solve(p *solver.Problem, v int) (result, error) {
 	// lateness grows with time, but a target time or the route duration
 	// (balance) can reward being later.
 	if p.BalanceWeight > 0 {
-		return result{}, fmt.Errorf("%w: balance weight (route duration cost)", ErrUnsupported)
+		return nil, fmt.Errorf("%w: balance weight (route duration cost)", ErrUnsupported)
 	}
 	if p.LatenessWeight < 0 {
-		return result{}, fmt.Errorf("%w: negative lateness weight", ErrUnsupported)
+		return nil, fmt.Errorf("%w: negative lateness weight", ErrUnsupported)
 	}
-	veh := p.Vehicles[v]
 	cand := candidates(p, v)
 	for _, j := range cand {
 		if p.Jobs[j].TargetWeight > 0 {
-			return result{}, fmt.Errorf("%w: job %d has a target time", ErrUnsupported, j)
+			return nil, fmt.Errorf("%w: job %d has a target time", ErrUnsupported, j)
 		}
 	}
-	n := len(cand)
-	if n > MaxJobs {
-		return result{}, fmt.Errorf("%w: vehicle %d could serve %d jobs, at most %d", ErrTooLarge, v, n, MaxJobs)
+	if n := len(cand); n > MaxJobs {
+		return nil, fmt.Errorf("%w: vehicle %d could serve %d jobs, at most %d", ErrTooLarge, v, n, MaxJobs)
 	}
-
-	// Per candidate data, indexed by candidate position.
-	var (
-		locKey   = make([]int32, n) // -1 for a break
-		rankLvl  = make([]int32, n) // 0 for unranked
-		closers  = make([]uint32, n)
-		pref     = make([]float64, n)
-		demand   = make([]int, n)
-		reqMask  uint32
-		monoLoad = true // loads only grow, so capacity can prune early
-	)
-	// Locations become dense keys; key 0 is the start. Two jobs at the same
-	// place share a key, so their partial routes compare with each other.
-	keyOf := map[int]int32{veh.Start: 0}
-	locs := []int{veh.Start}
-	var ranks []int
-	for i, j := range cand {
-		job := &p.Jobs[j]
-		locKey[i] = -1
-		if job.Loc >= 0 {
-			k, ok := keyOf[job.Loc]
-			if !ok {
-				k = int32(len(locs))
-				keyOf[job.Loc] = k
-				locs = append(locs, job.Loc)
-			}
-			locKey[i] = k
-		}
-		if !job.Unranked {
-			ranks = append(ranks, job.Rank)
-		}
-		if job.PreferredWeight > 0 && job.Preferred != v {
-			pref[i] = job.PreferredWeight
-		}
-		demand[i] = job.Demand
-		if job.Demand < 0 {
-			monoLoad = false
-		}
-		if !job.Optional {
-			reqMask |= 1 << i
-		}
-	}
-	slices.Sort(ranks)
-	ranks = slices.Compact(ranks)
-	for i, j := range cand {
-		if job := &p.Jobs[j]; !job.Unranked {
-			r, _ := slices.BinarySearch(ranks, job.Rank)
-			rankLvl[i] = int32(r + 1)
-		}
-	}
-	// closers[i] holds the jobs closing the group job i must precede: none
-	// of them may be served before it, and one must be in the route.
-	for i, j := range cand {
-		if g := p.Jobs[j].Before; g != 0 {
-			for k, jk := range cand {
-				if p.Jobs[jk].After == g {
-					closers[i] |= 1 << k
-				}
-			}
-		}
-	}
-	// Weighted count of required jobs left out: every required job starts
-	// out, and serving candidate i takes its weight off.
-	reqAll := 0.0
-	for _, job := range p.Jobs {
-		reqAll += job.MissCost() / solver.UnassignedCost
-	}
-	weight := make([]float64, n)
-	for i, j := range cand {
-		weight[i] = p.Jobs[j].MissCost() / solver.UnassignedCost
-	}
-
-	L := len(locs)
-	full := 1 << n
-	var load []int
-	if veh.Capacity > 0 {
-		load = make([]int, full)
-		for m := 1; m < full; m++ {
-			low := bits.TrailingZeros(uint(m))
-			load[m] = load[m&(m-1)] + demand[low]
-		}
-	}
-	buckets := make([][]label, full*L)
-	buckets[0] = []label{{t: veh.Open, node: -1}}
-	trail := make([]node, 0, 1024)
-
-	// The empty route is always allowed and costs nothing.
-	bestU, bestC, bestNode := reqAll, 0.0, int32(-1)
-	better := func(u float64, c float64) bool {
-		if u == bestU {
-			return c < bestC
-		}
-		// Different counts: compare Evaluate's totals, where a required job
-		// left out weighs UnassignedCost.
-		return u*solver.UnassignedCost+c < bestU*solver.UnassignedCost+bestC
-	}
-
-	N := p.N
-	// Masks in increasing order: adding a job always gives a larger mask,
-	// so every subset has all its labels before it is extended.
-	for mask := uint32(0); int(mask) < full; mask++ {
-		base := int(mask) * L
-		endOK := mask != 0 && (load == nil || load[mask] <= veh.Capacity)
-		for i := 0; endOK && i < n; i++ {
-			if mask&(1<<i) != 0 && closers[i] != 0 && mask&closers[i] == 0 {
-				endOK = false
-			}
-		}
-		// Required jobs the vehicle cannot serve are in reqAll for good.
-		u := reqAll
-		for m := mask & reqMask; m != 0; m &= m - 1 {
-			u -= weight[bits.TrailingZeros32(m)]
-		}
-		for k := range L {
-			b := buckets[base+k]
-			if len(b) == 0 {
-				continue
-			}
-			cur := locs[k]
-			if endOK {
-				back := p.Time[cur*N+veh.End]
-				arc := p.Cost[cur*N+veh.End] + p.VehicleCost
-				for _, l := range b {
-					if l.t+back > veh.Close+feasEps {
-						continue
-					}
-					if c := l.c + arc; better(u, c) {
-						bestU, bestC, bestNode = u, c, l.node
-					}
-				}
-			}
-			for i := range n {
-				bit := uint32(1) << i
-				if mask&bit != 0 {
-					continue
-				}
-				next := mask | bit
-				if closers[i]&next != 0 || (monoLoad && load != nil && load[next] > veh.Capacity) {
-					continue
-				}
-				job := &p.Jobs[cand[i]]
-				key, dt, dc := int32(k), 0.0, pref[i]
-				if locKey[i] >= 0 {
-					key = locKey[i]
-					dt = p.Time[cur*N+job.Loc]
-					dc += p.Cost[cur*N+job.Loc]
-				}
-				nb := int(next)*L + int(key)
-				for _, l := range b {
-					rank := l.rank
-					if rankLvl[i] != 0 {
-						if rankLvl[i] < rank {
-							continue
-						}
-						rank = rankLvl[i]
-					}
-					// The same operations, in the same order, as
-					// solver.Schedule: the times must be bit for bit those
-					// Evaluate will check.
-					t := math.Max(l.t+dt, job.Ready)
-					late := math.Max(0, t-job.Due)
-					if late > 0 && (!job.Soft || late > job.MaxLate+feasEps) {
-						continue
-					}
-					x := label{t: t + job.Service, c: l.c + dc + p.LatenessWeight*late, rank: rank, node: int32(len(trail))}
-					var ok bool
-					if buckets[nb], ok = insert(buckets[nb], x); ok {
-						trail = append(trail, node{parent: l.node, job: int32(i)})
-					}
-				}
-			}
-			buckets[base+k] = nil // extended for good: let the GC have it
-		}
-	}
-
-	var route []int
-	for nd := bestNode; nd >= 0; nd = trail[nd].parent {
-		route = append(route, cand[trail[nd].job])
-	}
-	slices.Reverse(route)
-	routes := make([][]int, len(p.Vehicles))
-	routes[v] = route
-	served := make([]bool, len(p.Jobs))
-	for _, j := range route {
-		served[j] = true
-	}
-	var out []int
-	for j, s := range served {
-		if !s {
-			out = append(out, j)
-		}
-	}
-	c, err := solver.Evaluate(p, routes)
-	if err != nil {
-		// A bug here, not a user error: the optimum must be a valid route.
-		return result{}, fmt.Errorf("exact: optimum rejected by solver.Evaluate: %w", err)
-	}
-	return result{
-		sol:        solver.Solution{Routes: routes, Unassigned: out, Cost: c},
-		unassigned: bestU,
-		cost:       bestC,
-	}, nil
+	return cand, nil
 }
 
 // candidates lists the jobs vehicle v may serve: not pinned elsewhere, with
