@@ -40,6 +40,9 @@ type mapData struct {
 	Here    *orb.Point // where the nurse is now (nil: unknown / not started)
 	// Selected is the index in Stops of the highlighted stop, -1 for none.
 	Selected int
+	// Leg, when set, is the road geometry of the leg from a to b (the
+	// imported roads); a leg it cannot give (ok false) is drawn straight.
+	Leg func(a, b orb.Point) (line orb.LineString, ok bool)
 }
 
 // Map layers, in the order of mapPens. A cell is written with the style of
@@ -80,10 +83,24 @@ func renderMap(d mapData, w, h int, st styles) string {
 	if len(pts) == 0 {
 		return emptyMap(w, h, st)
 	}
+	stops := routePoints(d)
+	legs, onRoads := roadLegs(d, stops)
+	// The roads may leave the stops' box (a bridge upstream): they are
+	// fitted too, so no leg runs off the map.
+	for _, l := range legs {
+		for _, q := range l {
+			if finite(q) {
+				pts = append(pts, q)
+			}
+		}
+	}
 	p := fitProjection(pts, w, h)
 	c := canvas.New(w, h)
 
-	drawRoute(c, p, d)
+	drawRoute(c, p, stops, legs)
+	if onRoads {
+		drawAttribution(c)
+	}
 
 	// The base and the nurse sit on their exact cell: they anchor the
 	// reading of the map, the numbers move around them.
@@ -198,9 +215,29 @@ func (p projection) metersPerCell() float64 {
 	return geo.Distance(orb.Point{lon, p.midLat}, orb.Point{lon + dLon, p.midLat})
 }
 
-// drawRoute links base → stops on the route → base. Missed stops are off
-// the route: the nurse will not drive there today.
-func drawRoute(c *canvas.Canvas, p projection, d mapData) {
+// routePoints are the places the route links: base → stops on the route
+// → base. Missed stops are off the route: the nurse will not drive there
+// today.
+func routePoints(d mapData) []orb.Point {
+	var out []orb.Point
+	base := d.HasBase && finite(d.Base)
+	if base {
+		out = append(out, d.Base)
+	}
+	for _, s := range d.Stops {
+		if s.State != stopMissed && finite(s.Point) {
+			out = append(out, s.Point)
+		}
+	}
+	if base {
+		out = append(out, d.Base)
+	}
+	return out
+}
+
+// drawRoute links the route's places in order: along legs[i] from
+// stops[i] to stops[i+1] when there is one, straight otherwise.
+func drawRoute(c *canvas.Canvas, p projection, stops []orb.Point, legs []orb.LineString) {
 	havePrev := false
 	var px, py int
 	visit := func(pt orb.Point) {
@@ -212,17 +249,15 @@ func drawRoute(c *canvas.Canvas, p projection, d mapData) {
 		}
 		px, py, havePrev = x, y, true
 	}
-	base := d.HasBase && finite(d.Base)
-	if base {
-		visit(d.Base)
-	}
-	for _, s := range d.Stops {
-		if s.State != stopMissed && finite(s.Point) {
-			visit(s.Point)
+	for i, pt := range stops {
+		if i > 0 && i-1 < len(legs) {
+			for _, q := range legs[i-1] {
+				if finite(q) {
+					visit(q)
+				}
+			}
 		}
-	}
-	if base {
-		visit(d.Base)
+		visit(pt)
 	}
 }
 

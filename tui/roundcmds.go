@@ -66,6 +66,7 @@ func (s roundScreen) reload() (roundScreen, tea.Cmd) {
 	s.reconciled = true
 	load := func() tea.Msg {
 		ctx := context.Background()
+		warmRoads(opt.Travel)
 		if reconcile {
 			if _, err := dayplan.Reconcile(ctx, store, patients.DateOf(now)); err != nil {
 				return errMsg{"reconcile days", err}

@@ -490,7 +490,7 @@ func (s roundScreen) mapPane(w, h int) string {
 }
 
 func (s roundScreen) mapData() mapData {
-	d := mapData{Selected: -1}
+	d := mapData{Selected: -1, Leg: s.mapLegs()}
 	if n, ok := s.nurse(); ok && (n.Start.Point != orb.Point{}) {
 		d.Base, d.HasBase = n.Start.Point, true
 	} else if lab, ok := s.session.cabinet.LabPlace(); ok {
