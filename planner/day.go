@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/rs/xid"
 
@@ -218,7 +216,7 @@ func BuildDay(in DayInput, newID func() xid.ID) (Day, error) {
 		}
 		if v.PairID.IsZero() && slices.Contains(alone, v.PatientID) && NeedsPair(*byID[v.PatientID], v) {
 			day.Warnings = append(day.Warnings, Warning{PatientID: v.PatientID, Msg: fmt.Sprintf(
-				"Visite à deux de %s (%s, %s) : aucune autre infirmière ne travaille à ce moment, prévoir de l'aide", byID[v.PatientID].DisplayName(), v.Round, span(v.Window))})
+				"Visite à deux %s (%s, %s) : aucune autre infirmière ne travaille à ce moment, prévoir de l'aide", french.De(byID[v.PatientID].DisplayName()), v.Round, span(v.Window))})
 		}
 	}
 	slices.SortStableFunc(planWarns, func(a, b planWarning) int {
@@ -391,7 +389,7 @@ func newNurseIndex(ns []patients.Nurse) nurseIndex {
 // Only a window entirely outside her hours counts: a window that overlaps
 // them can still be met.
 func (x nurseIndex) problem(v patients.Visit, p *patients.Patient) string {
-	what := fmt.Sprintf("Visite de %s (%s, %s)", p.DisplayName(), v.Round, span(v.Window))
+	what := fmt.Sprintf("Visite %s (%s, %s)", french.De(p.DisplayName()), v.Round, span(v.Window))
 	if !x.staff[v.Round] {
 		return fmt.Sprintf("%s : aucune infirmière ne travaille le %s", what, v.Round)
 	}
@@ -433,18 +431,7 @@ func renewalWarning(d patients.Date, c patients.CarePlan, p *patients.Patient) (
 		return planWarning{}, false
 	}
 	return planWarning{p, c, fmt.Sprintf("Prescription %s pour %s : fin le %s, penser au renouvellement",
-		de(planLabel(c)), p.DisplayName(), french.Date(last))}, true
-}
-
-// de writes "de s", elided to "d's" before a vowel or an h, as French
-// requires: "d'insuline", "d'hygiène". Care vocabulary has no common word
-// with an aspirated h, so treating every h as mute is the safer guess.
-func de(s string) string {
-	r, _ := utf8.DecodeRuneInString(s)
-	if strings.ContainsRune("aeiouyhàâäéèêëîïôöùûü", unicode.ToLower(r)) {
-		return "d'" + s
-	}
-	return "de " + s
+		french.De(planLabel(c)), p.DisplayName(), french.Date(last))}, true
 }
 
 // planLabel names a plan in a message, falling back on its kind when the

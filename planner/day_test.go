@@ -598,18 +598,28 @@ func ExampleBuildDay() {
 	// soir 18:00 19:30 10 min, 1 soin(s)
 }
 
-func TestDe(t *testing.T) {
+// TestBuildDayWarningsElide: a name starting with a vowel reads « Visite
+// d'AUBERT Hélène », not « Visite de AUBERT Hélène ».
+func TestBuildDayWarningsElide(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]string{
-		"Pansement":    "de Pansement",
-		"insuline":     "d'insuline",
-		"Insuline":     "d'Insuline",
-		"hygiène":      "d'hygiène",
-		"écho-doppler": "d'écho-doppler",
-		"":             "de ",
-	} {
-		if got := de(in); got != want {
-			t.Errorf("de(%q) = %q, want %q", in, got, want)
-		}
+	on := date(2026, time.November, 23)
+	aubert := patient(patAubert, "Aubert", "Hélène")
+	aubert.Alerts = []patients.Alert{{Kind: patients.AlertVisiteADeux, Text: "lève-malade"}}
+	toilette := daily(1, patAubert, "Toilette", 30, win(8, 0, 10, 0))
+	toilette.Kind = patients.HygieneBSI
+	insulin := daily(2, patAubert, "Insuline", 10, win(18, 30, 19, 30))
+	in := DayInput{Date: on, Patients: []patients.Patient{aubert}, CarePlans: []patients.CarePlan{toilette, insulin},
+		Nurses: []patients.Nurse{nurse(nurseAnne, "Anne", "Leroy", morning(win(6, 45, 13, 0)), evening(win(16, 30, 18, 0)))}}
+	var got []string
+	for _, w := range build(t, in).Warnings {
+		got = append(got, w.Msg)
+	}
+	want := []string{
+		"Visite d'AUBERT Hélène (soir, 18h30–19h30) : en dehors des horaires du soir (Anne Leroy : 16h30–18h00)",
+		"Visite à deux d'AUBERT Hélène (matin, 8h00–10h00) : aucune autre infirmière ne travaille à ce moment, prévoir de l'aide",
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings\n got %q\nwant %q", got, want)
 	}
 }
