@@ -8,8 +8,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"tournee/atomicfile"
 	"tournee/passphrase"
-	"tournee/replacement"
 )
 
 // KeyStore is what putting a laptop in a cabinet asks of its database
@@ -86,7 +86,7 @@ func ExportKey(ctx context.Context, ks KeyStore, out string, pass []byte) error 
 	if err != nil {
 		return err
 	}
-	return replacement.WriteNew(out, data)
+	return atomicfile.WriteNew(out, atomicfile.Bytes(data))
 }
 
 // Join puts this laptop in the cabinet of the key file at path. A protected

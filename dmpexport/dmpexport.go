@@ -17,6 +17,7 @@ import (
 
 	"github.com/rs/xid"
 
+	"tournee/atomicfile"
 	"tournee/handover"
 	"tournee/handover/dmp"
 	"tournee/patients"
@@ -214,30 +215,10 @@ func sourceID(structureID string) string {
 	return "2.25." + new(big.Int).SetBytes(b).String()
 }
 
-// writeFile writes atomically: a temporary file in the same folder, synced,
-// then renamed, so a stick pulled out never leaves half a document.
+// writeFile writes atomically, 0600, so a stick pulled out never leaves
+// half a document.
 func writeFile(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tournee-*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Replace(path, atomicfile.Bytes(data)); err != nil {
 		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
 	}
 	return nil

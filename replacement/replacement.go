@@ -9,14 +9,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/rs/xid"
 
+	"tournee/atomicfile"
 	"tournee/dayplan"
 	"tournee/handover"
 	"tournee/packfile"
@@ -213,30 +212,11 @@ func FilesWith(p handover.Pack, contract bool) ([]packfile.File, error) {
 	return append(files, packfile.File{Name: "snapshot.json", Data: snap}), nil
 }
 
-// WriteNew writes a file that must not exist yet, atomically and 0600.
+// WriteNew writes a file that must not exist yet, atomically and 0600: an
+// existing file (also one another writer publishes meanwhile) is never
+// replaced, and the error wraps os.ErrExist.
 func WriteNew(path string, data []byte) error {
-	if _, err := os.Stat(path); err == nil {
-		return fmt.Errorf("%s: %w", path, os.ErrExist)
-	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".tournee-*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	// Rename, not link: USB sticks are FAT, which has no hard links.
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteNew(path, atomicfile.Bytes(data))
 }
 
 // BuildReturn gathers, from the remplaçant's base, what goes back.

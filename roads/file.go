@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+
+	"tournee/atomicfile"
 )
 
 // The routes file is the network in little-endian arrays behind a magic
@@ -40,65 +42,26 @@ type header struct {
 // WriteFile stores the network at path atomically: a temporary file in the
 // same folder, synced, then renamed over the old one, so a re-import
 // replaces the previous network whole or not at all.
-func (n *Network) WriteFile(path string) (err error) {
-	dir := filepath.Dir(path)
-	removeStaleTemps(dir)
-	f, err := os.CreateTemp(dir, tempPattern)
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
+func (n *Network) WriteFile(path string) error {
+	// What an import killed while writing left behind: a running import
+	// writes its file in seconds, so a temporary file of an hour is stale.
+	atomicfile.CleanTemps(filepath.Dir(path), tempPattern, time.Hour)
+	return atomicfile.Options{Temp: tempPattern}.Replace(path, func(f io.Writer) error {
+		h := sha256.New()
+		bw := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<20)
+		if err := n.encode(bw); err != nil {
+			return err
 		}
-	}()
-	if err = f.Chmod(0o600); err != nil {
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		_, err := f.Write(h.Sum(nil))
 		return err
-	}
-	h := sha256.New()
-	bw := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<20)
-	if err = n.encode(bw); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return err
-	}
-	if _, err = f.Write(h.Sum(nil)); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return err
-	}
-	// The rename itself must survive a power cut.
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	})
 }
 
 // tempPattern names the temporary files of WriteFile.
 const tempPattern = ".routes-*.tmp"
-
-// removeStaleTemps deletes what an import killed while writing left
-// behind: temporary files of an hour ago or more (a running import writes
-// its file in seconds).
-func removeStaleTemps(dir string) {
-	old, _ := filepath.Glob(filepath.Join(dir, tempPattern))
-	for _, p := range old {
-		if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > time.Hour {
-			os.Remove(p)
-		}
-	}
-}
 
 func (n *Network) encode(w io.Writer) error {
 	var names bytes.Buffer

@@ -3,8 +3,6 @@ package replica
 import (
 	"bufio"
 	"compress/gzip"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +16,7 @@ import (
 	"filippo.io/age"
 	"github.com/rs/xid"
 
+	"tournee/atomicfile"
 	"tournee/cabinetsync"
 )
 
@@ -105,50 +104,19 @@ func WriteBundle(dir string, key *Key, h Header, ops []Op) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
-	final := filepath.Join(dir, BundleName(h.From, h.To))
-	suffix := make([]byte, 6)
-	if _, err := rand.Read(suffix); err != nil {
-		return "", err
-	}
-	tmp := filepath.Join(dir, tempPrefix+hex.EncodeToString(suffix)+"-"+BundleName(h.From, h.To))
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	name := BundleName(h.From, h.To)
+	final := filepath.Join(dir, name)
+	err := atomicfile.Options{Temp: tempPrefix + "*-" + name}.Replace(final, func(f io.Writer) error {
+		bw := bufio.NewWriterSize(f, 64<<10)
+		if err := encodeBundle(bw, key, h, ops); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
 	if err != nil {
 		return "", err
 	}
-	fail := func(err error) (string, error) {
-		f.Close()
-		os.Remove(tmp)
-		return "", err
-	}
-	bw := bufio.NewWriterSize(f, 64<<10)
-	if err := encodeBundle(bw, key, h, ops); err != nil {
-		return fail(err)
-	}
-	if err := bw.Flush(); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return "", err
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		os.Remove(tmp)
-		return "", err
-	}
-	syncDir(dir)
 	return final, nil
-}
-
-// syncDir makes the rename durable where the system allows it (not on
-// Windows, where opening a folder for sync fails: nothing to do there).
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
 }
 
 func encodeBundle(w io.Writer, key *Key, h Header, ops []Op) error {
