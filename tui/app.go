@@ -60,6 +60,9 @@ type Deps struct {
 	// Sync synchronises the cabinet's laptops through a folder; nil hides
 	// the screen's actions.
 	Sync cabinetsync.Service
+	// Cabinet creates or joins the cabinet from the Synchro screen when
+	// this laptop has no cabinet key yet; nil hides the forms.
+	Cabinet cabinetsync.KeyStore
 	// SyncFolder is the folder proposed for a sync (the last one used);
 	// empty leaves the field to fill.
 	SyncFolder string

@@ -19,6 +19,7 @@ import (
 
 	"tournee/cabinetsync"
 	"tournee/errtext"
+	"tournee/patients"
 )
 
 // syncFocus is where the keys go on the sync screen. The folder line and the
@@ -97,6 +98,14 @@ func newSyncKeys() syncKeys {
 // merge settled wait here for a nurse to confirm them.
 type syncScreen struct {
 	svc cabinetsync.Service
+	// cabinet creates or joins the cabinet; nil hides the forms.
+	cabinet     cabinetsync.KeyStore
+	store       patients.Store
+	keyState    keyState
+	setup       cabinetSetup
+	note        string // what the last create or join did, in French
+	cabinetName string
+	keyDir      string // where the key file is proposed
 	// invalidate drops the app's shared patient list: a sync writes under
 	// it, not through it.
 	invalidate func()
@@ -142,6 +151,10 @@ func newSyncScreen(d Deps, st styles, invalidate func()) syncScreen {
 	}
 	s := syncScreen{
 		svc:        d.Sync,
+		cabinet:    d.Cabinet,
+		store:      d.Store,
+		keyDir:     d.ReplacementFolder,
+		setup:      cabinetSetup{keys: newSetupKeys()},
 		invalidate: invalidate,
 		log:        d.Log,
 		now:        d.Now,
@@ -157,11 +170,14 @@ func (s syncScreen) Init() tea.Cmd {
 	if s.svc == nil {
 		return nil
 	}
+	if s.cabinet != nil {
+		return tea.Batch(loadConflicts(s.svc, s.confSeq, s.log), loadKeyState(s.cabinet))
+	}
 	return loadConflicts(s.svc, s.confSeq, s.log)
 }
 
-// Capturing is true while the folder is typed.
-func (s syncScreen) Capturing() bool { return s.focus == syncEditing }
+// Capturing is true while the folder or a cabinet form is typed.
+func (s syncScreen) Capturing() bool { return s.focus == syncEditing || s.setup.mode != setupNone }
 
 func loadConflicts(svc cabinetsync.Service, seq int, logger *log.Logger) tea.Cmd {
 	return func() tea.Msg {
@@ -185,6 +201,7 @@ func (s syncScreen) reloadConflicts() (syncScreen, tea.Cmd) {
 func (s syncScreen) Update(msg tea.Msg) (syncScreen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case sessionMsg:
+		s.cabinetName = msg.cabinet.Name
 		s.nurses = make(map[xid.ID]string, len(msg.nurses))
 		for _, n := range msg.nurses {
 			s.nurses[n.ID] = n.FullName()
@@ -198,6 +215,18 @@ func (s syncScreen) Update(msg tea.Msg) (syncScreen, tea.Cmd) {
 		return s, waitForProgress(msg.run, msg.updates, msg.done)
 	case syncDoneMsg:
 		return s.finished(msg)
+	case syncKeyMsg:
+		switch {
+		case msg.err != nil:
+			s.log.Printf("read cabinet key: %v", msg.err) // a sync says it again
+		case msg.has:
+			s.keyState = keyPresent
+		default:
+			s.keyState = keyMissing
+		}
+		return s, nil
+	case cabinetSetupMsg:
+		return s.setupDone(msg)
 	case syncConflictsMsg:
 		if msg.seq != s.confSeq {
 			return s, nil
@@ -223,6 +252,9 @@ func (s syncScreen) Update(msg tea.Msg) (syncScreen, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return s.updateKey(msg)
 	case tea.PasteMsg:
+		if s.setup.mode != setupNone {
+			return s.updateSetup(msg)
+		}
 		if s.focus == syncEditing {
 			var cmd tea.Cmd
 			s.folder, cmd = s.folder.Update(msg)
@@ -236,7 +268,19 @@ func (s syncScreen) updateKey(msg tea.KeyPressMsg) (syncScreen, tea.Cmd) {
 	if s.svc == nil || s.state == syncRunning {
 		return s, nil
 	}
+	if s.setup.mode != setupNone {
+		return s.updateSetup(msg)
+	}
 	k := s.keys
+	if s.keyState == keyMissing && s.focus != syncEditing {
+		switch {
+		case key.Matches(msg, s.setup.keys.Create):
+			return s.openSetup(setupCreate)
+		case key.Matches(msg, s.setup.keys.Join):
+			return s.openSetup(setupJoin)
+		}
+		return s, nil
+	}
 	if s.focus == syncEditing {
 		switch {
 		case key.Matches(msg, k.Start):
@@ -479,6 +523,9 @@ func refusalText(err error) string {
 func (s *syncScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
 	s.folder.SetWidth(max(w-len(syncFolderLabel)-4, 10))
+	for i := range s.setup.inputs {
+		s.setup.inputs[i].SetWidth(s.setupFieldWidth())
+	}
 	s.bar.SetWidth(syncBarWidth(w))
 }
 
@@ -498,11 +545,15 @@ type syncHelp struct {
 	focus   syncFocus
 	active  bool // a service, and no sync under way
 	entries int  // conflicts
+	setup   setupMode
+	noKey   bool // no cabinet key: create or join
+	sk      setupKeys
 }
 
 // Keys is the help for what the screen allows now.
 func (s syncScreen) Keys() help.KeyMap {
-	return syncHelp{k: s.keys, focus: s.focus, active: s.svc != nil && s.state != syncRunning, entries: len(s.conflicts)}
+	return syncHelp{k: s.keys, focus: s.focus, active: s.svc != nil && s.state != syncRunning, entries: len(s.conflicts),
+		setup: s.setup.mode, noKey: s.keyState == keyMissing, sk: s.setup.keys}
 }
 
 func (h syncHelp) ShortHelp() []key.Binding {
@@ -510,6 +561,10 @@ func (h syncHelp) ShortHelp() []key.Binding {
 	switch {
 	case !h.active:
 		return nil
+	case h.setup != setupNone:
+		return []key.Binding{h.sk.Submit, h.sk.Next, h.sk.Cancel}
+	case h.noKey:
+		return []key.Binding{h.sk.Create, h.sk.Join}
 	case h.focus == syncEditing:
 		return []key.Binding{k.Start, k.Leave}
 	case h.focus == syncOnConflicts:
@@ -522,7 +577,10 @@ func (h syncHelp) ShortHelp() []key.Binding {
 
 func (h syncHelp) FullHelp() [][]key.Binding {
 	k := h.k
-	if !h.active || h.focus == syncEditing {
+	switch {
+	case h.active && h.setup != setupNone:
+		return [][]key.Binding{{h.sk.Submit, h.sk.Next, h.sk.Prev, h.sk.Cancel}}
+	case !h.active || h.focus == syncEditing || h.noKey:
 		return [][]key.Binding{h.ShortHelp()}
 	}
 	start := k.Start

@@ -36,7 +36,18 @@ func (s syncScreen) View() string {
 			"puis «\u00a0tournee\u00a0cabinet\u00a0join\u00a0»).")...)
 		return strings.Join(lines, "\n")
 	}
-	top := []string{title, "", s.folderLine()}
+	switch {
+	case s.setup.mode != setupNone:
+		return strings.Join(append([]string{title, ""}, s.setupView()...), "\n")
+	case s.keyState == keyMissing:
+		return strings.Join(append([]string{title, ""}, s.noKeyLines()...), "\n")
+	}
+	top := []string{title, ""}
+	if s.note != "" {
+		top = append(top, s.wrap(st.Done.Render, "✓ "+s.note)...)
+		top = append(top, "")
+	}
+	top = append(top, s.folderLine())
 	switch {
 	case s.ask != "":
 		top = append(top, s.wrap(st.ErrorText.Render, "⚠ "+s.ask)...)
