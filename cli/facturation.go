@@ -189,6 +189,9 @@ func printBilling(w io.Writer, fees []ngap.VisitFees, b billing.Data) {
 		fmt.Fprintf(w, "  %-24s %s\n", safe(b.NurseName(n)), french.Euros(byNurse[n]))
 	}
 	fmt.Fprintf(w, "Total : %d visite(s), %s\n", len(fees), french.Euros(all))
+	if billing.RoadMeasured(fees) {
+		fmt.Fprintln(w, "IK mesurées par la route : données "+osmCredit)
+	}
 	if len(checkOrder) > 0 {
 		fmt.Fprintln(w, "\nPoints à vérifier :")
 		for _, c := range checkOrder {
