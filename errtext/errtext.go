@@ -60,16 +60,16 @@ var sentinels = []entry{
 	{os.ErrExist, "ce fichier existe déjà : choisissez un autre nom, rien n'a été écrasé"},
 	{syscall.EROFS, "ce dossier est en lecture seule (clé USB verrouillée ?) : choisissez-en un autre"},
 	{syscall.ENOTDIR, "ce chemin n'est pas un dossier : indiquez le dossier de la clé USB ou le dossier partagé"},
-	{os.ErrPermission, "accès refusé : choisissez un autre dossier (la clé USB, par exemple) ou vérifiez les droits du fichier"},
-	{os.ErrNotExist, "fichier ou dossier introuvable (la clé USB est-elle branchée ?)"},
+	{os.ErrPermission, "pas le droit d'accéder à ce fichier ou à ce dossier : choisissez-en un autre (la clé USB, par exemple)"},
+	{os.ErrNotExist, "ce fichier ou ce dossier n'existe pas, ou la clé USB n'est plus branchée"},
 }
 
 // refusals says why a sync set a bundle aside, as the report lists it.
 var refusals = []entry{
 	{cabinetsync.ErrWrongKey, "paquet d'un autre cabinet ou chiffré avec une autre clé : ignoré"},
-	{cabinetsync.ErrDamaged, "paquet abîmé, tronqué ou modifié : rien n'en a été appliqué ; l'ordinateur qui l'a écrit le réécrira à sa prochaine synchronisation"},
+	{cabinetsync.ErrDamaged, "paquet abîmé, tronqué ou modifié : ignoré ; l'ordinateur qui l'a écrit le réécrira à sa prochaine synchronisation"},
 	{cabinetsync.ErrTooNew, "paquet écrit par une version plus récente de tournée : mettez l'application à jour sur cet ordinateur"},
-	{cabinetsync.ErrGap, "des paquets de cet ordinateur manquent dans le dossier ; il les réécrira à sa prochaine synchronisation"},
+	{cabinetsync.ErrGap, "des paquets de ce poste manquent dans le dossier ; il les réécrira à sa prochaine synchronisation"},
 }
 
 // French is the phrase the nurse reads for err (« phrase de passe

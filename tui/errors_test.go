@@ -18,7 +18,7 @@ func TestUserMessageOfStorageErrors(t *testing.T) {
 	}{
 		{fmt.Errorf("load visits: %w", storage.ErrCorrupt), "endommagé ou tronqué"},
 		{fmt.Errorf("open: %w", storage.ErrTooNew), "version plus récente"},
-		{fmt.Errorf("restore: %w: %w", storage.ErrBackupDamaged, storage.ErrCorrupt), "la sauvegarde est endommagée"},
+		{fmt.Errorf("restore: %w: %w", storage.ErrBackupDamaged, storage.ErrCorrupt), "La sauvegarde est endommagée"},
 	} {
 		got := userMessage(c.err)
 		if !strings.Contains(got, c.want) || got == fallbackMessage {

@@ -23,7 +23,7 @@ func TestSyncWithStorage(t *testing.T) {
 	folder := filepath.Join(t.TempDir(), "cle-usb")
 	d.Sync, d.SyncFolder = db, folder
 	a := press(startApp(t, d, 120, 40), "5", "enter")
-	if out := screenText(a); !strings.Contains(out, "Ce dossier n'existe pas ou la clé USB n'est plus branchée.") {
+	if out := screenText(a); !strings.Contains(out, "Dossier de synchronisation introuvable : la clé USB est-elle branchée ?") {
 		t.Fatalf("missing folder:\n%s", out)
 	}
 	if err := os.Mkdir(folder, 0o700); err != nil {

@@ -316,7 +316,7 @@ func TestSyncRefusalsInFrench(t *testing.T) {
 	}{
 		{cabinetsync.ErrWrongKey, "paquet d'un autre cabinet ou chiffré avec une autre clé : ignoré"},
 		{cabinetsync.ErrDamaged, "paquet abîmé, tronqué ou modifié : ignoré ; l'ordinateur qui l'a écrit le réécrira à sa prochaine synchronisation"},
-		{cabinetsync.ErrTooNew, "paquet écrit par une version plus récente de tournée : mettez à jour"},
+		{cabinetsync.ErrTooNew, "paquet écrit par une version plus récente de tournée : mettez l'application à jour sur cet ordinateur"},
 		{cabinetsync.ErrGap, "des paquets de ce poste manquent dans le dossier ; il les réécrira à sa prochaine synchronisation"},
 		{errors.New("something else"), "paquet illisible : ignoré ; la prochaine synchronisation le relira"},
 	} {
@@ -360,14 +360,14 @@ func TestSyncErrorsEndTheCallNotTheScreen(t *testing.T) {
 		want      string
 	}{
 		{"no-key", folder, fmt.Errorf("sync: %w", cabinetsync.ErrNoCabinetKey),
-			"Cet ordinateur n'a pas encore la clé du cabinet : lancez « tournee cabinet init » sur le premier poste, puis « tournee cabinet join » sur les autres."},
+			"Cet ordinateur n'a pas encore la clé du cabinet : créez le cabinet sur le premier poste, puis rejoignez-le sur les autres."},
 		// storage's own « no folder » error: the screen finds out why.
 		{"missing-folder", filepath.Join(folder, "clé-débranchée"), errors.New("sync: sync folder not found"),
-			"Ce dossier n'existe pas ou la clé USB n'est plus branchée."},
+			"Ce fichier ou ce dossier n'existe pas, ou la clé USB n'est plus branchée."},
 		{"not-a-folder", notAFolder, errors.New("sync: sync folder not found"),
 			"Ce chemin n'est pas un dossier"},
 		{"read-only", folder, fmt.Errorf("sync: %w", &fs.PathError{Op: "open", Path: folder, Err: syscall.EACCES}),
-			"Pas le droit d'écrire dans ce dossier"},
+			"Pas le droit d'accéder à ce fichier ou à ce dossier"},
 		{"disk-full", folder, fmt.Errorf("sync: %w", &fs.PathError{Op: "write", Path: folder, Err: syscall.ENOSPC}),
 			"Plus de place sur la clé USB ou le disque"},
 		{"unknown", folder, errors.New("boom"), "La synchronisation n'a pas abouti"},
