@@ -20,6 +20,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"tournee/atomicfile"
 )
 
 // Errors of backups, restores and a full disk, for the edges to explain.
@@ -80,7 +82,7 @@ func (db *DB) backup(dir string, fl faults) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", diskFull(fmt.Errorf("backup folder: %w", err))
 	}
-	cleanTemps(dir, tmpPrefix+backupPrefix)
+	atomicfile.CleanTemps(dir, tmpPrefix+backupPrefix+"*", 0)
 	var path string
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		var err error
@@ -99,39 +101,23 @@ func (db *DB) backup(dir string, fl faults) (string, error) {
 // writeBackup writes tx's pages and the trailer into a new file of dir named
 // prefix + timestamp, through a synced temporary file.
 func writeBackup(tx *bolt.Tx, dir, prefix string, now time.Time, fl faults) (string, error) {
-	f, err := os.CreateTemp(dir, tmpPrefix+prefix+"*") // mode 0600
-	if err != nil {
-		return "", err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op once published
-	var w io.Writer = f
-	if fl.backupWriter != nil {
-		w = fl.backupWriter(f)
-	}
-	bw := bufio.NewWriterSize(w, 1<<20)
-	h := sha256.New()
-	n, err := tx.WriteTo(io.MultiWriter(bw, h))
-	if err == nil {
-		_, err = bw.Write(trailer(n, h.Sum(nil)))
-	}
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return "", err
-	}
-	path, err := publishNew(tmp, dir, prefix+now.UTC().Format("20060102-150405.000"))
-	if err != nil {
-		return "", err
-	}
-	return path, syncDir(dir)
+	o := atomicfile.Options{Temp: tmpPrefix + prefix + "*"}
+	return o.WriteFirstFree(dir, copyNames(prefix+now.UTC().Format("20060102-150405.000")), func(f io.Writer) error {
+		w := f
+		if fl.backupWriter != nil {
+			w = fl.backupWriter(f)
+		}
+		bw := bufio.NewWriterSize(w, 1<<20)
+		h := sha256.New()
+		n, err := tx.WriteTo(io.MultiWriter(bw, h))
+		if err != nil {
+			return err
+		}
+		if _, err := bw.Write(trailer(n, h.Sum(nil))); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
 }
 
 func trailer(n int64, sum []byte) []byte {
@@ -141,55 +127,34 @@ func trailer(n int64, sum []byte) []byte {
 	return append(t, sum...)
 }
 
-// publishNew gives tmp a name of dir no file has: stem + ".db", else stem +
-// "_02.db", "_03.db"… (sorting after it). A hard link never replaces a file;
-// where links are not supported (FAT keys) a rename after a check does it.
-func publishNew(tmp, dir, stem string) (string, error) {
-	for i := 1; i < 1000; i++ {
-		name := stem
-		if i > 1 {
-			name += fmt.Sprintf("_%02d", i)
+// copyNames names a new copy: stem + ".db", else stem + "_02.db", "_03.db"…
+// (sorting after it).
+func copyNames(stem string) func(n int) string {
+	return func(n int) string {
+		switch {
+		case n >= 1000:
+			return ""
+		case n == 1:
+			return stem + backupSuffix
 		}
-		path := filepath.Join(dir, name+backupSuffix)
-		err := os.Link(tmp, path)
-		if err == nil {
-			return path, os.Remove(tmp)
-		}
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		if _, serr := os.Lstat(path); serr == nil {
-			continue
-		}
-		return path, os.Rename(tmp, path)
-	}
-	return "", fmt.Errorf("no free name for %s in %s", stem, dir)
-}
-
-// cleanTemps removes the temporary files named prefix… that a killed backup
-// or restore left in dir. Callers hold the database's lock, so no process
-// of this database is writing one.
-func cleanTemps(dir, prefix string) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), prefix) && e.Type().IsRegular() {
-			os.Remove(filepath.Join(dir, e.Name()))
-		}
+		return fmt.Sprintf("%s_%02d%s", stem, n, backupSuffix)
 	}
 }
 
 // cleanAllTemps removes what killed backups and restores of the database at
-// path left: in its folder and in its backup folder.
+// path left: in its folder and in its backup folder. Callers hold the
+// database's lock, so no process of this database is writing one.
 func cleanAllTemps(path, backupDir string) {
-	cleanTemps(filepath.Dir(path), tmpPrefix+filepath.Base(path)+"-")
+	atomicfile.CleanTemps(filepath.Dir(path), restoreTemp(path), 0)
 	if backupDir != "" {
-		cleanTemps(backupDir, tmpPrefix+backupPrefix)
-		cleanTemps(backupDir, tmpPrefix+safetyPrefix)
+		atomicfile.CleanTemps(backupDir, tmpPrefix+backupPrefix+"*", 0)
+		atomicfile.CleanTemps(backupDir, tmpPrefix+safetyPrefix+"*", 0)
 	}
 }
+
+// restoreTemp is the pattern of the temporary files a restore of the
+// database at path writes beside it.
+func restoreTemp(path string) string { return tmpPrefix + filepath.Base(path) + "-*" }
 
 // Backups lists the backup files of dir, oldest first.
 func Backups(dir string) ([]string, error) { return listCopies(dir, backupPrefix) }
@@ -460,7 +425,7 @@ func Restore(path, backup string, passphrase []byte, backupDir string) error {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	cleanTemps(filepath.Dir(path), tmpPrefix+filepath.Base(path)+"-")
+	atomicfile.CleanTemps(filepath.Dir(path), restoreTemp(path), 0)
 	if err := install(path, backup, v); err != nil {
 		return fmt.Errorf("restore %s: %w", backup, diskFull(err))
 	}
@@ -491,27 +456,11 @@ func copyNew(src, dir, stem string) (string, error) {
 		return "", err
 	}
 	defer in.Close()
-	f, err := os.CreateTemp(dir, tmpPrefix+stem+"*")
-	if err != nil {
-		return "", err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	_, err = io.Copy(f, in)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return "", err
-	}
-	path, err := publishNew(tmp, dir, stem+time.Now().UTC().Format("20060102-150405.000"))
-	if err != nil {
-		return "", err
-	}
-	return path, syncDir(dir)
+	o := atomicfile.Options{Temp: tmpPrefix + stem + "*"}
+	return o.WriteFirstFree(dir, copyNames(stem+time.Now().UTC().Format("20060102-150405.000")), func(f io.Writer) error {
+		_, err := io.Copy(f, in)
+		return err
+	})
 }
 
 // install copies the verified pages of backup (without the trailer) over
@@ -524,31 +473,16 @@ func install(path, backup string, v verified) error {
 		return err
 	}
 	defer src.Close()
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, tmpPrefix+filepath.Base(path)+"-*") // mode 0600
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after the rename
-	h := sha256.New()
-	_, err = io.Copy(io.MultiWriter(f, h), io.NewSectionReader(src, 0, v.size))
-	if err == nil && !bytes.Equal(h.Sum(nil), v.sum[:]) {
-		err = damaged("the backup changed while it was restored")
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	return syncDir(dir)
+	return atomicfile.Options{Temp: restoreTemp(path)}.Replace(path, func(f io.Writer) error {
+		h := sha256.New()
+		if _, err := io.Copy(io.MultiWriter(f, h), io.NewSectionReader(src, 0, v.size)); err != nil {
+			return err
+		}
+		if !bytes.Equal(h.Sum(nil), v.sum[:]) {
+			return damaged("the backup changed while it was restored")
+		}
+		return nil
+	})
 }
 
 // OpenWarning is what Open could not do while still opening the database

@@ -8,12 +8,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"tournee/atomicfile"
 )
 
 // ErrEmptyPassphrase: Create was given no passphrase.
@@ -114,7 +115,7 @@ func CreateWith(path string, passphrase []byte, o Options, seed func(*DB) error)
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
 	built = true
-	if err := syncDir(dir); err != nil {
+	if err := atomicfile.SyncDir(dir); err != nil {
 		return nil, fmt.Errorf("create %s: sync folder: %w", path, err)
 	}
 	// Reopen the published file with the key already derived: no second
@@ -192,21 +193,13 @@ func inUse(file string) bool {
 }
 
 // publish gives the complete temporary file its final name, refusing to
-// replace a database another creation published meanwhile: a hard link
-// fails if path exists. Where links are not supported (FAT keys), a rename
-// after a last check does it.
+// replace a database another creation published meanwhile (ErrExists).
 func publish(tmp, path string) error {
-	err := os.Link(tmp, path)
-	if err == nil {
-		return os.Remove(tmp)
-	}
+	err := atomicfile.PublishNew(tmp, path)
 	if errors.Is(err, fs.ErrExist) {
 		return ErrExists
 	}
-	if _, serr := os.Lstat(path); serr == nil {
-		return ErrExists
-	}
-	return os.Rename(tmp, path)
+	return err
 }
 
 func syncPath(file string) error {
@@ -219,21 +212,4 @@ func syncPath(file string) error {
 		return err
 	}
 	return f.Close()
-}
-
-// syncDir makes the new name durable. Windows cannot sync a folder; NTFS
-// journals the rename itself.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	if err := d.Sync(); err != nil {
-		d.Close()
-		return err
-	}
-	return d.Close()
 }
