@@ -150,3 +150,27 @@ func TestMapLegsFromTheTravelModel(t *testing.T) {
 		t.Errorf("leg asked with profiles %v, want [%v]", asked, patients.Urban)
 	}
 }
+
+// The round screen's map asks the plan's travel model for the legs of the
+// nurse's round, with her travel profile, and credits the roads; the crow
+// model draws straight lines and credits nothing.
+func TestRoundMapOnRoads(t *testing.T) {
+	d, _ := testDeps(t)
+	a := startApp(t, d, 140, 40)
+	if strings.Contains(screenText(a), "OpenStreetMap") {
+		t.Fatalf("OpenStreetMap credited on the crow model's map:\n%s", screenText(a))
+	}
+
+	d, _ = testDeps(t)
+	var asked []patients.TravelProfile
+	d.Plan.Travel = fakeRoads{Crow: planner.DefaultCrow(), profiles: &asked}
+	a = startApp(t, d, 140, 40)
+	out := screenText(a)
+	if !strings.Contains(out, osmAttribution) {
+		t.Fatalf("the map on roads does not credit them:\n%s", out)
+	}
+	n, _ := a.round.nurse()
+	if len(asked) == 0 || asked[0] != n.TravelProfile {
+		t.Errorf("legs asked with profiles %v, want the nurse's %q", asked, n.TravelProfile)
+	}
+}
