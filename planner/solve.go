@@ -3,12 +3,13 @@ package planner
 // The solver policy, all of it. Each round of the day (morning, evening) is
 // one solver.Problem; how it is solved:
 //
-//  1. Budget. Options.Iterations, when set, is a fixed budget per round
-//     (reproducible). Otherwise PlanDay shares Options.TimeLimit (default
-//     180 ms) between the rounds in proportion to their visits, and Replan
-//     cuts it to replanTimeLimit (an answer on the doorstep). A round with
-//     a « visite à deux » spends half its share on trial placements of the
-//     pair (planPairs), half on the final solve.
+//  1. Budget. PlanDay shares Options.TimeLimit between the rounds in
+//     proportion to their visits; Options.Iterations, when set, bounds each
+//     round too (alone, with no TimeLimit: a reproducible run). With
+//     neither, 180 ms. Replan without Iterations cuts the time to
+//     replanTimeLimit (an answer on the doorstep). A round with a « visite
+//     à deux » spends half its share on trial placements of the pair
+//     (planPairs), half on the final solve.
 //  2. Exact. One nurse, no target time (consistency) and no balance term,
 //     and at most exactMaxJobs jobs (visits plus the lab stop), or
 //     exactMaxJobsQuick when the budget is a time under quickBudget (a
