@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"tournee/atomicfile"
 	"tournee/french"
 	"tournee/geo"
 	"tournee/patientcsv"
@@ -432,19 +433,10 @@ func geocodePatients(ctx context.Context, db *storage.DB, ps []patients.Patient,
 	}
 }
 
-// writeCSVFile creates the export 0600 (it holds health data in clear) and
-// refuses to overwrite an existing file.
+// writeCSVFile writes the export 0600 (it holds health data in clear),
+// whole or not at all, and refuses to overwrite an existing file.
 func writeCSVFile(path string, ps []patients.Patient) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	if err := patientcsv.Write(f, ps); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	return f.Close()
+	return atomicfile.WriteNew(path, func(w io.Writer) error { return patientcsv.Write(w, ps) })
 }
 
 // patientByID is shared by the commands that take --patient.
