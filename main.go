@@ -99,6 +99,8 @@ func runTUI(db *storage.DB, now func() time.Time) error {
 		ReplacementFolder: home,
 		Sync:              db,
 		Cabinet:           db,
+		Data:              dataImports{db},
+		DataFolder:        home,
 		SyncFolder:        syncDir,
 		IdleLock:          idle,
 		ReadOnly:          db.ReadOnly(),

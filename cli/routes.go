@@ -80,31 +80,12 @@ Un nouvel import remplace le précédent d'un seul coup. Données ` + osmCredit 
 
 // cabinetPoints are the places of every patient and every nurse's start.
 func (a *app) cabinetPoints(ctx context.Context) ([]orb.Point, error) {
-	var pts []orb.Point
 	db, err := a.open(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	ps, err := db.Patients(ctx, patients.PatientFilter{})
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range ps {
-		if p.Address.HasCoordinates() {
-			pts = append(pts, p.Address.Point)
-		}
-	}
-	ns, err := db.Nurses(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, n := range ns {
-		if n.Start.Point != (orb.Point{}) {
-			pts = append(pts, n.Start.Point)
-		}
-	}
-	return pts, nil
+	return placesOf(ctx, db)
 }
 
 func (a *app) importRoutes(ctx context.Context, src, dbPath string, area roads.Area) error {
@@ -113,10 +94,7 @@ func (a *app) importRoutes(ctx context.Context, src, dbPath string, area roads.A
 	var progress func(roads.Progress)
 	if a.env.IsTerminal != nil && a.env.IsTerminal() {
 		progress = func(p roads.Progress) {
-			pct := 0.0
-			if p.Total > 0 {
-				pct = (float64(p.Pass-1) + float64(p.Done)/float64(p.Total)) / 2
-			}
+			pct := roadsFraction(p)
 			done := int(pct * 30)
 			step := "routes"
 			if p.Pass == 2 {

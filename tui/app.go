@@ -63,6 +63,11 @@ type Deps struct {
 	// Cabinet creates or joins the cabinet from the Synchro screen when
 	// this laptop has no cabinet key yet; nil hides the forms.
 	Cabinet cabinetsync.KeyStore
+	// Data imports the offline addresses and roads from the « Données »
+	// screen; nil hides its actions.
+	Data DataService
+	// DataFolder is where the path of a file to import starts.
+	DataFolder string
 	// SyncFolder is the folder proposed for a sync (the last one used);
 	// empty leaves the field to fill.
 	SyncFolder string
@@ -86,10 +91,11 @@ const (
 	transmissionsTab
 	replacementTab
 	syncTab
+	dataTab
 	screenCount
 )
 
-var screenNames = [screenCount]string{"Tournée", "Patients", "Transmissions", "Remplacement", "Synchro"}
+var screenNames = [screenCount]string{"Tournée", "Patients", "Transmissions", "Remplacement", "Synchro", "Données"}
 
 // App is the root model.
 type App struct {
@@ -106,6 +112,7 @@ type App struct {
 	trans    transmissionsScreen
 	repl     replacementScreen
 	sync     syncScreen
+	data     dataScreen
 
 	session   sessionMsg
 	locked    bool
@@ -148,6 +155,7 @@ func New(d Deps) App {
 	a.trans = newTransmissionsScreen(d, st)
 	a.repl = newReplacementScreen(d, st)
 	a.sync = newSyncScreen(d, st, invalidate)
+	a.data = newDataScreen(d, st)
 	a.lock = newLockScreen(d, st)
 	a.help.Styles = help.DefaultStyles(true)
 	a.layout()
@@ -237,6 +245,12 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a.broadcast(msg)
 	case sessionChangedMsg:
 		return a, loadSession(a.deps.Store)
+	case roadsImportedMsg:
+		// The rounds drive on the new roads from now on: re-timed, and
+		// re-planned where they are not ordered yet.
+		a.deps.Plan.Travel = msg.travel
+		a.round.deps.Plan.Travel = msg.travel
+		return a.broadcast(patientsChangedMsg{})
 	case openPatientMsg:
 		a.active = patientsTab
 		var cmd tea.Cmd
@@ -291,6 +305,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				return a.show(replacementTab)
 			case key.Matches(msg, a.keys.Sync):
 				return a.show(syncTab)
+			case key.Matches(msg, a.keys.Data):
+				return a.show(dataTab)
 			}
 		} else if msg.String() == "ctrl+c" {
 			a.quitting = true
@@ -346,6 +362,8 @@ func (a App) capturing() bool {
 		return a.repl.Capturing()
 	case syncTab:
 		return a.sync.Capturing()
+	case dataTab:
+		return a.data.Capturing()
 	}
 	return false
 }
@@ -363,19 +381,22 @@ func (a App) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.repl, cmd = a.repl.Update(msg)
 	case syncTab:
 		a.sync, cmd = a.sync.Update(msg)
+	case dataTab:
+		a.data, cmd = a.data.Update(msg)
 	}
 	return a, cmd
 }
 
 // broadcast gives a message to every screen.
 func (a App) broadcast(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var c1, c2, c3, c4, c5 tea.Cmd
+	var c1, c2, c3, c4, c5, c6 tea.Cmd
 	a.round, c1 = a.round.Update(msg)
 	a.patients, c2 = a.patients.Update(msg)
 	a.trans, c3 = a.trans.Update(msg)
 	a.repl, c4 = a.repl.Update(msg)
 	a.sync, c5 = a.sync.Update(msg)
-	return a, tea.Batch(c1, c2, c3, c4, c5)
+	a.data, c6 = a.data.Update(msg)
+	return a, tea.Batch(c1, c2, c3, c4, c5, c6)
 }
 
 func (a *App) setStyles(st styles) {
@@ -385,6 +406,7 @@ func (a *App) setStyles(st styles) {
 	a.trans.SetStyles(st)
 	a.repl.SetStyles(st)
 	a.sync.SetStyles(st)
+	a.data.SetStyles(st)
 	a.lock.SetStyles(st)
 }
 
@@ -398,6 +420,7 @@ func (a *App) layout() {
 	a.trans.SetSize(a.width, h)
 	a.repl.SetSize(a.width, h)
 	a.sync.SetSize(a.width, h)
+	a.data.SetSize(a.width, h)
 	a.lock.SetSize(a.width, a.height)
 }
 
@@ -436,6 +459,11 @@ func (a App) tabs(compact bool) string {
 	st := a.styles
 	tabs := ""
 	for i, name := range screenNames {
+		if screenID(i) == dataTab && a.active != dataTab {
+			// A setup screen: its tab shows when it is in front, the
+			// help lists its key, and tab reaches it after Synchro.
+			continue
+		}
 		label := string(rune('1'+i)) + " " + name
 		switch {
 		case screenID(i) == a.active:
@@ -480,6 +508,8 @@ func (a App) activeKeys() help.KeyMap {
 		return a.repl.Keys()
 	case syncTab:
 		return a.sync.Keys()
+	case dataTab:
+		return a.data.Keys()
 	}
 	return a.round.Keys()
 }
@@ -539,6 +569,8 @@ func (a App) activeView() string {
 		return a.repl.View()
 	case syncTab:
 		return a.sync.View()
+	case dataTab:
+		return a.data.View()
 	}
 	return a.round.View()
 }
@@ -568,5 +600,6 @@ func (a App) helpPage() string {
 	if a.deps.Version != "" {
 		title += st.Muted.Render("   tournée " + a.deps.Version)
 	}
-	return lipgloss.NewStyle().Padding(1, 1, 0, 1).Render(lipgloss.JoinVertical(lipgloss.Left, title, "", lipgloss.JoinVertical(lipgloss.Left, rows...)))
+	// No top padding: at 80×24 the round's keys and the global ones fill the page.
+	return lipgloss.NewStyle().Padding(0, 1, 0, 1).Render(lipgloss.JoinVertical(lipgloss.Left, title, "", lipgloss.JoinVertical(lipgloss.Left, rows...)))
 }

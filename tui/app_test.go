@@ -111,8 +111,8 @@ func TestScreenSwitching(t *testing.T) {
 	for _, c := range []struct {
 		keys string
 		want screenID
-	}{{"2", patientsTab}, {"3", transmissionsTab}, {"1", roundTab}, {"tab", patientsTab}, {"shift+tab", roundTab}, {"shift+tab", syncTab}, {"shift+tab", replacementTab}, {"shift+tab", transmissionsTab}, {"4", replacementTab},
-		{"5", syncTab}, {"tab", roundTab}, {"f5", syncTab}} {
+	}{{"2", patientsTab}, {"3", transmissionsTab}, {"1", roundTab}, {"tab", patientsTab}, {"shift+tab", roundTab}, {"shift+tab", dataTab}, {"shift+tab", syncTab}, {"shift+tab", replacementTab}, {"shift+tab", transmissionsTab}, {"4", replacementTab},
+		{"5", syncTab}, {"tab", dataTab}, {"tab", roundTab}, {"f5", syncTab}, {"6", dataTab}} {
 		a = press(a, c.keys)
 		if a.active != c.want {
 			t.Fatalf("after %s: screen %d, want %d", c.keys, a.active, c.want)

@@ -8,7 +8,7 @@ import (
 type globalKeys struct {
 	NextScreen, PrevScreen     key.Binding
 	Round, Patients, Transmits key.Binding
-	Replacement, Sync          key.Binding
+	Replacement, Sync, Data    key.Binding
 	Help, Quit, Lock           key.Binding
 }
 
@@ -21,6 +21,7 @@ func newGlobalKeys() globalKeys {
 		Transmits:   key.NewBinding(key.WithKeys("3", "f3"), key.WithHelp("3", "transmissions")),
 		Replacement: key.NewBinding(key.WithKeys("4", "f4"), key.WithHelp("4", "remplacement")),
 		Sync:        key.NewBinding(key.WithKeys("5", "f5"), key.WithHelp("5", "synchro")),
+		Data:        key.NewBinding(key.WithKeys("6", "f6"), key.WithHelp("6", "données")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "aide")),
 		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quitter")),
 		Lock:        key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "verrouiller")),
@@ -32,7 +33,7 @@ func (k globalKeys) ShortHelp() []key.Binding { return []key.Binding{k.NextScree
 
 // FullHelp lists every global key.
 func (k globalKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Round, k.Patients, k.Transmits, k.Replacement, k.Sync}, {k.NextScreen, k.PrevScreen, k.Lock, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Round, k.Patients, k.Transmits, k.Replacement, k.Sync, k.Data}, {k.NextScreen, k.PrevScreen, k.Lock, k.Help, k.Quit}}
 }
 
 // Shared list movement keys, built by each screen into its own keymap so

@@ -84,15 +84,7 @@ func (s syncScreen) wrap(style func(...string) string, text string) []string {
 // hang wraps text like wrap, with the lines after the first indented: a
 // warning's « ⚠ » stands out of its paragraph.
 func (s syncScreen) hang(style func(...string) string, text string, indent int) []string {
-	w := max(s.w-1-indent, 10)
-	out := strings.Split(ansi.Wrap(text, w, ""), "\n")
-	for i, l := range out {
-		if i > 0 {
-			l = spaces(indent) + l
-		}
-		out[i] = style(l)
-	}
-	return out
+	return hangLines(style, text, s.w, indent)
 }
 
 // pack lays parts after prefix, joined by « · », breaking only between
