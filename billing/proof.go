@@ -13,10 +13,10 @@ import (
 
 	"github.com/rs/xid"
 
+	"tournee/atomicfile"
 	"tournee/handover"
 	"tournee/ngap"
 	"tournee/patients"
-	"tournee/replacement"
 )
 
 // Proof builds the « preuve de soins » of a patient for from..to. Every done
@@ -73,10 +73,10 @@ func WriteProof(pdfPath string, pdf []byte, proof handover.Proof) (csvPath strin
 			return "", fmt.Errorf("%s: %w", path, os.ErrExist)
 		}
 	}
-	if err := replacement.WriteNew(csvPath, proof.CSV); err != nil {
+	if err := atomicfile.WriteNew(csvPath, atomicfile.Bytes(proof.CSV)); err != nil {
 		return "", err
 	}
-	if err := replacement.WriteNew(pdfPath, pdf); err != nil {
+	if err := atomicfile.WriteNew(pdfPath, atomicfile.Bytes(pdf)); err != nil {
 		_ = os.Remove(csvPath)
 		return "", err
 	}
