@@ -169,42 +169,64 @@ func TestWriteNewRefusesADanglingSymlink(t *testing.T) {
 
 func TestConcurrentWriteNewHasOneWinner(t *testing.T) {
 	t.Parallel()
+	// A check-then-rename loses only when two writers interleave: many
+	// short rounds give every interleaving its chance.
+	const rounds = 30
 	for _, w := range newWriters {
-		dir := t.TempDir()
-		path := filepath.Join(dir, "preuve.pdf")
-		const writers = 8
-		errs := make([]error, writers)
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		for i := range writers {
-			wg.Go(func() {
-				<-start
-				errs[i] = w.o.WriteNew(path, Bytes(bytes.Repeat([]byte{byte('a' + i)}, 64<<10)))
-			})
-		}
-		close(start)
-		wg.Wait()
-		winner := -1
-		for i, err := range errs {
-			switch {
-			case err == nil && winner >= 0:
-				t.Errorf("%s: writers %d and %d both succeeded", w.name, winner, i)
-			case err == nil:
-				winner = i
-			case !errors.Is(err, fs.ErrExist):
-				t.Errorf("%s: writer %d: %v, want fs.ErrExist", w.name, i, err)
+		for round := range rounds {
+			if !raceForOneName(t, w.o, fmt.Sprintf("%s, round %d", w.name, round)) {
+				return
 			}
 		}
-		if winner < 0 {
-			t.Fatalf("%s: no writer succeeded: %v", w.name, errs)
-		}
-		if got, want := readFile(t, path), string(bytes.Repeat([]byte{byte('a' + winner)}, 64<<10)); got != want {
-			t.Errorf("%s: file holds %d bytes not all the winner's", w.name, len(got))
-		}
-		if got := names(t, dir); !slices.Equal(got, []string{"preuve.pdf"}) {
-			t.Errorf("%s: folder = %q, want only the file (no temporary left)", w.name, got)
+	}
+}
+
+// raceForOneName has 8 writers publish the same new name at once and
+// checks that one won, whole, and the others got fs.ErrExist.
+func raceForOneName(t *testing.T, o Options, what string) bool {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "preuve.pdf")
+	const writers = 8
+	content := func(i int) []byte { return bytes.Repeat([]byte{byte('a' + i)}, 4<<10) }
+	errs := make([]error, writers)
+	var wg, written sync.WaitGroup
+	written.Add(writers)
+	for i := range writers {
+		wg.Go(func() {
+			errs[i] = o.WriteNew(path, func(f io.Writer) error {
+				// Every writer has its content ready before any
+				// publishes: they all race for the name.
+				err := Bytes(content(i))(f)
+				written.Done()
+				written.Wait()
+				return err
+			})
+		})
+	}
+	wg.Wait()
+	winner := -1
+	for i, err := range errs {
+		switch {
+		case err == nil && winner >= 0:
+			t.Errorf("%s: writers %d and %d both succeeded", what, winner, i)
+		case err == nil:
+			winner = i
+		case !errors.Is(err, fs.ErrExist):
+			t.Errorf("%s: writer %d: %v, want fs.ErrExist", what, i, err)
 		}
 	}
+	if winner < 0 {
+		t.Errorf("%s: no writer succeeded: %v", what, errs)
+		return false
+	}
+	if got := readFile(t, path); got != string(content(winner)) {
+		t.Errorf("%s: the file holds %d bytes, not the winner's whole content", what, len(got))
+	}
+	if got := names(t, dir); !slices.Equal(got, []string{"preuve.pdf"}) {
+		t.Errorf("%s: folder = %q, want only the file (no temporary left)", what, got)
+	}
+	return !t.Failed()
 }
 
 func TestWriteFirstFreePicksNextNumber(t *testing.T) {
@@ -241,10 +263,15 @@ func TestConcurrentWriteFirstFreeGivesDistinctNames(t *testing.T) {
 	dir := t.TempDir()
 	const writers = 8
 	paths := make([]string, writers)
-	var wg sync.WaitGroup
+	var wg, written sync.WaitGroup
+	written.Add(writers)
 	for i := range writers {
 		wg.Go(func() {
-			p, err := WriteFirstFree(dir, Numbered("sauvegarde", ".db", writers), Bytes([]byte(fmt.Sprint(i))))
+			p, err := WriteFirstFree(dir, Numbered("sauvegarde", ".db", writers), func(f io.Writer) error {
+				written.Done()
+				written.Wait()
+				return Bytes([]byte(fmt.Sprint(i)))(f)
+			})
 			if err != nil {
 				t.Error(err)
 			}
