@@ -387,7 +387,8 @@ func dataMessage(err error, kind dataKind) string {
 // SetSize gives the screen its room.
 func (s *dataScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
-	s.path.SetWidth(max(w-len(dataFileLabel)-4, 10))
+	// The mark, the label, the cursor and the ellipsis of a suggestion.
+	s.path.SetWidth(max(w-2-len(dataFileLabel)-3, 10))
 	s.bar.SetWidth(syncBarWidth(w))
 }
 

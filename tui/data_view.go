@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"path/filepath"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -46,7 +47,7 @@ func (s dataScreen) View() string {
 	case s.problem != "":
 		lines = append(lines, s.hang(st.ErrorText.Render, "⚠ "+s.problem, 2)...)
 	case s.state == dataChoosing:
-		lines = append(lines, s.wrap(st.Muted.Render, "Tapez le chemin du fichier ; tab complète avec les dossiers et les fichiers qui conviennent.")...)
+		lines = append(lines, s.wrap(st.Muted.Render, "Tapez le chemin du fichier (ctrl+u efface la ligne) ; tab complète avec les dossiers et les fichiers qui conviennent.")...)
 	case s.done:
 		lines = append(lines, s.reportLines()...)
 	}
@@ -80,12 +81,13 @@ func (s dataScreen) reportLines() []string {
 	st := s.styles
 	if s.doneKind == dataRoads {
 		r := s.roads
-		lines := s.wrap(st.Done.Render, "✓ Routes importées : "+count(r.Nodes, "carrefour", "carrefours")+", "+
+		lines := s.wrap(st.Done.Render, "✓ Routes importées depuis "+filepath.Base(s.donePath)+" : "+count(r.Nodes, "carrefour", "carrefours")+", "+
 			count(r.Edges, "tronçon", "tronçons")+". Les tournées suivent maintenant les vraies routes.")
 		return append(lines, s.wrap(st.Muted.Render, "Données routières © les contributeurs d'OpenStreetMap (ODbL).")...)
 	}
 	a := s.addr
-	lines := s.wrap(st.Done.Render, "✓ "+count(a.Rows, "adresse importée", "adresses importées")+" ("+count(a.Streets, "voie", "voies")+")")
+	lines := s.wrap(st.Done.Render, "✓ "+count(a.Rows, "adresse importée", "adresses importées")+" ("+count(a.Streets, "voie", "voies")+
+		") depuis "+filepath.Base(s.donePath))
 	if a.Skipped > 0 {
 		lines = append(lines, s.wrap(st.Late.Render, count(a.Skipped, "ligne illisible ignorée", "lignes illisibles ignorées")+" :")...)
 		for _, l := range a.Lines[:min(len(a.Lines), dataShownErrors)] {

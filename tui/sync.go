@@ -104,6 +104,7 @@ type syncScreen struct {
 	keyState    keyState
 	setup       cabinetSetup
 	note        string // what the last create or join did, in French
+	notePath    string // the key file written, on a line of its own
 	cabinetName string
 	keyDir      string // where the key file is proposed
 	// invalidate drops the app's shared patient list: a sync writes under

@@ -276,8 +276,8 @@ func (s syncScreen) setupDone(msg cabinetSetupMsg) (syncScreen, tea.Cmd) {
 	s.setup = cabinetSetup{keys: keys}
 	s.keyState = keyPresent
 	if msg.mode == setupCreate {
-		s.note = "Cabinet créé. Le fichier de clé est écrit dans " + msg.keyOut +
-			" : donnez-le aux autres infirmières du cabinet, et sa phrase de passe de vive voix, jamais avec le fichier."
+		s.note = "Cabinet créé. Donnez le fichier de clé aux autres infirmières du cabinet, et sa phrase de passe de vive voix, jamais avec le fichier."
+		s.notePath = msg.keyOut
 	} else {
 		s.note = "Cet ordinateur fait partie du cabinet."
 	}
@@ -324,7 +324,7 @@ func (s syncScreen) setupView() []string {
 	intro := "Sur le premier ordinateur du cabinet : tournée crée la clé du cabinet et l'écrit dans un fichier protégé par une phrase de passe, à donner aux autres infirmières."
 	if c.mode == setupJoin {
 		head = "Rejoindre le cabinet"
-		intro = "Avec le fichier de clé reçu de l'ordinateur qui a créé le cabinet. Vos patients restent les vôtres ; ceux du cabinet arrivent à la première synchronisation."
+		intro = "Avec le fichier de clé reçu de l'ordinateur qui a créé le cabinet. À la première synchronisation, les patients du cabinet arrivent ici et ceux de cet ordinateur partent vers les autres."
 	}
 	lines := []string{ansi.Truncate(st.Section.Render(head), s.w, "…")}
 	lines = append(lines, s.wrap(st.Muted.Render, intro)...)
@@ -340,7 +340,7 @@ func (s syncScreen) setupView() []string {
 		}
 		lines = append(lines, ansi.Truncate(mark+label+in.View(), s.w, "…"))
 		if c.mode == setupCreate && i == createPass && c.focus == createPass {
-			lines = append(lines, s.hang(st.Muted.Render, spaces(4)+strengthLine(in.Value()), 4)...)
+			lines = append(lines, s.hang(st.Muted.Render, spaces(4)+keyStrengthLine(in.Value()), 4)...)
 		}
 	}
 	lines = append(lines, "")
@@ -360,11 +360,23 @@ func (s syncScreen) setupView() []string {
 	return lines
 }
 
+// keyStrengthLine advises on the key file's passphrase being typed, with
+// the words of package passphrase.
+func keyStrengthLine(p string) string {
+	if p == "" {
+		return "Quatre mots sans rapport entre eux font une bonne phrase de passe."
+	}
+	if st := passphrase.Estimate(p); !st.OK() {
+		return "Trop faible : " + st.Advice
+	}
+	return "Solide. Elle ouvre le fichier de clé : donnez-la de vive voix, jamais avec le fichier."
+}
+
 // noKeyLines invite a laptop outside any cabinet to create or join one.
 func (s syncScreen) noKeyLines() []string {
 	st := s.styles
 	lines := s.wrap(st.Value.Render, "Cet ordinateur ne fait pas encore partie d'un cabinet. La synchronisation relie les ordinateurs "+
-		"des infirmières d'un même cabinet par une clé USB ou un dossier partagé, chiffrée avec la clé du cabinet.")
+		"des infirmières d'un même cabinet par une clé USB ou un dossier partagé ; ce qui y passe est chiffré avec la clé du cabinet.")
 	lines = append(lines, "")
 	choice := func(k, label, hint string) []string {
 		out := []string{st.Cursor.Render("  "+k+"  ") + st.Bold.Render(label)}

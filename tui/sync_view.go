@@ -45,6 +45,14 @@ func (s syncScreen) View() string {
 	top := []string{title, ""}
 	if s.note != "" {
 		top = append(top, s.wrap(st.Done.Render, "✓ "+s.note)...)
+		if s.notePath != "" {
+			// A path is not wrapped: it keeps its end, the file's name.
+			p, room := s.notePath, max(s.w-len("Fichier de clé : ")-1, 10)
+			if w := ansi.StringWidth(p); w > room {
+				p = "…" + ansi.TruncateLeft(p, w-room+1, "")
+			}
+			top = append(top, st.Label.Render("Fichier de clé : ")+st.Value.Render(p))
+		}
 		top = append(top, "")
 	}
 	top = append(top, s.folderLine())
