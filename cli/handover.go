@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -12,7 +11,6 @@ import (
 
 	"tournee/dayplan"
 	"tournee/french"
-	"tournee/handover"
 	"tournee/packfile"
 	"tournee/passphrase"
 	"tournee/patients"
@@ -229,11 +227,8 @@ ouvre l'interface. Un dossier abîmé, modifié ou ouvert avec la mauvaise clé 
 			if err != nil {
 				return err
 			}
-			pack, err := readSnapshot(files)
+			pack, err := replacement.OpenPack(files)
 			if err != nil {
-				return err
-			}
-			if err := pack.Check(); err != nil {
 				return err
 			}
 			if pack.To.Before(patients.DateOf(a.env.Now())) {
@@ -249,7 +244,7 @@ ouvre l'interface. Un dossier abîmé, modifié ou ouvert avec la mauvaise clé 
 				return err
 			}
 			db, err := storage.CreateWith(a.dbFlag, pass, storage.Options{Now: a.env.Now}, func(db *storage.DB) error {
-				if err := db.Seed(cmd.Context(), packDataset(pack)); err != nil {
+				if err := db.Seed(cmd.Context(), replacement.PackDataset(pack)); err != nil {
 					return fmt.Errorf("import pack: %w", err)
 				}
 				// Her changes are stamped after everything the pack holds:
@@ -283,82 +278,6 @@ func nurseNames(ns []patients.Nurse) string {
 		names[i] = n.FullName()
 	}
 	return strings.Join(names, " et ")
-}
-
-// errPackFormat: the pack was written by a newer tournée.
-var errPackFormat = fmt.Errorf("%w: handover pack from a newer version", storage.ErrTooNew)
-
-func readSnapshot(files []packfile.File) (handover.Pack, error) {
-	var p handover.Pack
-	for _, f := range files {
-		if f.Name != "snapshot.json" {
-			continue
-		}
-		if err := json.Unmarshal(f.Data, &p); err != nil {
-			return p, fmt.Errorf("%w: snapshot.json: %v", packfile.ErrDamaged, err)
-		}
-		if p.Format > handover.PackFormat {
-			return p, errPackFormat
-		}
-		return p, nil
-	}
-	return p, fmt.Errorf("%w: no snapshot.json in the pack", packfile.ErrDamaged)
-}
-
-// packDataset is the remplaçant's database: she is the nurse of this
-// laptop, and the planned visits of the titulaires become hers.
-func packDataset(p handover.Pack) patients.Dataset {
-	ds := patients.Dataset{Cabinet: p.Cabinet, Patients: p.Patients, CarePlans: p.CarePlans,
-		Transmissions: p.Transmissions}
-	ds.Cabinet.CurrentNurse = p.Remplacant.ID
-	ds.Cabinet.NurseIDs = []xid.ID{p.Remplacant.ID}
-	rem := p.Remplacant
-	if len(p.Titulaires) > 0 {
-		// She does the titulaire's rounds, from where they start.
-		if len(rem.Shifts) == 0 {
-			rem.Shifts = p.Titulaires[0].Shifts
-		}
-		if rem.Start == (patients.Place{}) {
-			rem.Start, rem.End = p.Titulaires[0].Start, p.Titulaires[0].End
-		}
-	}
-	// Her replacement block remembers the period and whom she replaces:
-	// « handover return » reads it at the end.
-	r := patients.Replacement{}
-	if rem.Replacement != nil {
-		r = *rem.Replacement
-	}
-	r.ContractFrom, r.ContractTo, r.Replaces, r.PackCreated = p.From, p.To, nil, p.Created
-	for _, t := range p.Titulaires {
-		r.Replaces = append(r.Replaces, t.ID)
-	}
-	rem.Replacement = &r
-	ds.Nurses = append(ds.Nurses, rem)
-	for _, t := range p.Titulaires {
-		// In her base the titulaire is a contact, never a round: without
-		// shifts no plan, « o » or « r » gives her a visit, even outside
-		// the period.
-		t.Shifts = nil
-		ds.Nurses = append(ds.Nurses, t)
-		ds.Cabinet.NurseIDs = append(ds.Cabinet.NurseIDs, t.ID)
-	}
-	// The rounds she takes over are the titulaires' (or already hers): a
-	// colleague's visits of a covered patient stay the colleague's, in the
-	// titulaire's base, and her return may not touch them.
-	mine := map[xid.ID]bool{p.Remplacant.ID: true}
-	for _, t := range p.Titulaires {
-		mine[t.ID] = true
-	}
-	for _, v := range p.Visits {
-		if !mine[v.NurseID] {
-			continue
-		}
-		if v.Status == patients.Planned {
-			v.NurseID, v.Order, v.Pinned = p.Remplacant.ID, 0, false
-		}
-		ds.Visits = append(ds.Visits, v)
-	}
-	return ds
 }
 
 // openPackFile decrypts a pack or a return bundle with the key file or the

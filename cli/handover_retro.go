@@ -2,14 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"slices"
 
-	"github.com/rs/xid"
 	"github.com/spf13/cobra"
 
 	"tournee/billing"
 	"tournee/french"
-	"tournee/handover"
 	"tournee/ngap"
 	"tournee/patients"
 	"tournee/pdfdoc"
@@ -57,10 +54,6 @@ sont listés. Avec --out, écrit aussi le relevé en PDF.`,
 			}
 			return a.withDB(cmd, func(db *storage.DB) error {
 				ctx := cmd.Context()
-				cab, err := db.Cabinet(ctx)
-				if err != nil {
-					return err
-				}
 				nurses, err := db.Nurses(ctx)
 				if err != nil {
 					return err
@@ -69,72 +62,26 @@ sont listés. Avec --out, écrit aussi le relevé en PDF.`,
 				if err != nil {
 					return err
 				}
-				recs, err := db.Replacements(ctx)
-				if err != nil {
-					return err
-				}
-				contracts := handover.ContractsOf(rem, recs)
-				var tits []patients.Nurse
-				ids := titulaires
-				if len(ids) == 0 {
-					// The titulaires of the contracts in force over the period.
-					for _, c := range contracts {
-						if c.To.Before(start) || c.From.After(end) {
-							continue
-						}
-						for _, id := range c.Titulaires {
-							if !slices.Contains(ids, id.String()) {
-								ids = append(ids, id.String())
-							}
-						}
-					}
-				}
-				if len(ids) == 0 {
-					ids = []string{cab.CurrentNurse.String()}
-				}
-				for _, s := range ids {
+				req := replacement.RetroRequest{Remplacant: rem.ID, From: start, To: end, IncludeIK: includeIK,
+					Pricing: a.withRoads(pr, db), Tariffs: tariffs}
+				for _, s := range titulaires {
 					n, err := findNurse(nurses, s)
 					if err != nil {
 						return err
 					}
-					tits = append(tits, n)
-				}
-				ps, err := db.Patients(ctx, patients.PatientFilter{IncludeArchived: true})
-				if err != nil {
-					return err
-				}
-				plans, err := db.CarePlans(ctx, xid.NilID())
-				if err != nil {
-					return err
-				}
-				var visits []patients.Visit
-				for d := start; !d.After(end); d = d.AddDays(1) {
-					vs, err := db.Visits(ctx, d)
-					if err != nil {
-						return err
-					}
-					visits = append(visits, vs...)
+					req.Titulaires = append(req.Titulaires, n.ID)
 				}
 				// --share 0 is a share of 0 (a free replacement): only an
 				// absent flag falls back on the contract, then on 10 %.
-				rate := share
-				if !cmd.Flags().Changed("share") {
-					rate = handover.DefaultCabinetShare
-					if rem.Replacement != nil && rem.Replacement.CabinetShare > 0 {
-						rate = rem.Replacement.CabinetShare
-					}
-					for _, rec := range recs {
-						if rec.Remplacant == rem.ID && rec.Overlaps(start, end) {
-							rate = rec.Share
-						}
-					}
+				if cmd.Flags().Changed("share") {
+					req.Share = &share
 				}
-				r, err := handover.ComputeRetrocession(rem, tits, contracts, visits, plans, ps, a.withRoads(pr, db).Cabinet(cab), start, end, rate, includeIK, tariffs)
+				r, err := replacement.Retrocession(ctx, db, req)
 				if err != nil {
 					return err
 				}
 				w := a.env.Stdout
-				fmt.Fprintf(w, "Rétrocession %s, du %s au %s : %d visite(s) faite(s)\n", french.De(rem.FullName()),
+				fmt.Fprintf(w, "Rétrocession %s, du %s au %s : %d visite(s) faite(s)\n", french.De(r.Remplacant.FullName()),
 					french.LongDate(r.From), french.LongDate(r.To), len(r.Visits))
 				if r.Excluded > 0 {
 					fmt.Fprintf(w, "  (%d visite(s) hors contrat ou pour d'autres patients que ceux des titulaires : non comptées)\n", r.Excluded)
