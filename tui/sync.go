@@ -282,6 +282,9 @@ func (s syncScreen) updateKey(msg tea.KeyPressMsg) (syncScreen, tea.Cmd) {
 		}
 		return s, nil
 	}
+	if s.keyState == keyPresent && s.focus != syncEditing && !s.resolving && key.Matches(msg, s.setup.keys.Export) {
+		return s.openSetup(setupExport)
+	}
 	if s.focus == syncEditing {
 		switch {
 		case key.Matches(msg, k.Start):
@@ -548,13 +551,14 @@ type syncHelp struct {
 	entries int  // conflicts
 	setup   setupMode
 	noKey   bool // no cabinet key: create or join
+	hasKey  bool // a key to write for another laptop
 	sk      setupKeys
 }
 
 // Keys is the help for what the screen allows now.
 func (s syncScreen) Keys() help.KeyMap {
 	return syncHelp{k: s.keys, focus: s.focus, active: s.svc != nil && s.state != syncRunning, entries: len(s.conflicts),
-		setup: s.setup.mode, noKey: s.keyState == keyMissing, sk: s.setup.keys}
+		setup: s.setup.mode, noKey: s.keyState == keyMissing, hasKey: s.keyState == keyPresent, sk: s.setup.keys}
 }
 
 func (h syncHelp) ShortHelp() []key.Binding {
@@ -588,5 +592,9 @@ func (h syncHelp) FullHelp() [][]key.Binding {
 	start.SetHelp("entrée", "synchroniser (sur le dossier)")
 	keep := k.Keep
 	keep.SetHelp("entrée", "garder la valeur (sur un conflit)")
-	return [][]key.Binding{{start, k.Sync, k.Edit, k.Repair}, {k.Up, k.Down, keep, k.Restore}}
+	first := []key.Binding{start, k.Sync, k.Edit, k.Repair}
+	if h.hasKey {
+		first = append(first, h.sk.Export)
+	}
+	return [][]key.Binding{first, {k.Up, k.Down, keep, k.Restore}}
 }

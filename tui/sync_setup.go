@@ -33,6 +33,7 @@ const (
 	setupNone   setupMode = iota
 	setupCreate           // « cabinet init »: the first laptop
 	setupJoin             // « cabinet join »: the others
+	setupExport           // « cabinet export-key »: a key file for a new laptop
 )
 
 // The fields of the two forms, in order.
@@ -48,6 +49,12 @@ const (
 	joinKeyFile = iota
 	joinPass
 	joinFolder
+)
+
+const (
+	exportKeyOut = iota
+	exportPass
+	exportPassAgain
 )
 
 // keyFileName is the key file proposed to the first laptop.
@@ -69,13 +76,14 @@ type (
 )
 
 type setupKeys struct {
-	Create, Join, Next, Prev, Submit, Cancel key.Binding
+	Create, Join, Export, Next, Prev, Submit, Cancel key.Binding
 }
 
 func newSetupKeys() setupKeys {
 	return setupKeys{
 		Create: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "créer le cabinet")),
 		Join:   key.NewBinding(key.WithKeys("j"), key.WithHelp("j", "rejoindre le cabinet")),
+		Export: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "clé pour un autre poste")),
 		Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "champ suivant")),
 		Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("⇧tab/↑", "champ précédent")),
 		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("entrée", "valider")),
@@ -127,6 +135,13 @@ func (s syncScreen) openSetup(mode setupMode) (syncScreen, tea.Cmd) {
 		c.inputs = []textinput.Model{
 			setupInput(s.cabinetName, "ex. Cabinet des Dunes", false),
 			setupInput(folder, "ex. E:\\ ou /media/cle-usb", false),
+			setupInput(filepath.Join(s.keyDir, keyFileName), "ex. E:\\"+keyFileName, false),
+			setupInput("", "quatre mots sans rapport entre eux", true),
+			setupInput("", "", true),
+		}
+	case setupExport:
+		c.labels = []string{"Fichier de clé à écrire", "Phrase de passe du fichier", "Phrase de passe, encore"}
+		c.inputs = []textinput.Model{
 			setupInput(filepath.Join(s.keyDir, keyFileName), "ex. E:\\"+keyFileName, false),
 			setupInput("", "quatre mots sans rapport entre eux", true),
 			setupInput("", "", true),
@@ -210,21 +225,27 @@ func (s syncScreen) submitSetup() (syncScreen, tea.Cmd) {
 			return cabinetSetupMsg{mode: setupJoin, folder: folder, err: cabinetsync.Join(ctx, ks, keyFile, ask)}
 		}
 	}
+	if c.mode == setupExport {
+		out, pass := c.value(exportKeyOut), c.inputs[exportPass].Value()
+		if field, why := checkKeyOut(c, exportKeyOut, exportPass, exportPassAgain); why != "" {
+			return refuse(field, why)
+		}
+		c.err, c.busy = "", true
+		return s, func() tea.Msg {
+			msg := cabinetSetupMsg{mode: setupExport, keyOut: out}
+			if msg.err = cabinetsync.PrepareKeyOut(out); msg.err == nil {
+				msg.err = cabinetsync.ExportKey(ctx, ks, out, []byte(pass))
+			}
+			return msg
+		}
+	}
 	name, folder, out := c.value(createName), c.value(createFolder), c.value(createKeyOut)
 	pass := c.inputs[createPass].Value()
-	switch {
-	case name == "":
+	if name == "" {
 		return refuse(createName, "Indiquez le nom du cabinet : il est écrit dans le fichier de clé.")
-	case out == "":
-		return refuse(createKeyOut, "Indiquez où écrire le fichier de clé, par exemple sur la clé USB.")
-	case pass == "":
-		return refuse(createPass, "Choisissez une phrase de passe : elle protège le fichier de clé, qui ouvre les données du cabinet.")
-	case pass != c.inputs[createPassAgain].Value():
-		c.inputs[createPassAgain].SetValue("")
-		return refuse(createPassAgain, "Les deux phrases de passe diffèrent : tapez-la à nouveau.")
 	}
-	if st := passphrase.Estimate(pass); !st.OK() {
-		return refuse(createPass, "Phrase de passe trop faible : "+st.Advice)
+	if field, why := checkKeyOut(c, createKeyOut, createPass, createPassAgain); why != "" {
+		return refuse(field, why)
 	}
 	rename := name != s.cabinetName
 	c.err, c.busy = "", true
@@ -244,6 +265,25 @@ func (s syncScreen) submitSetup() (syncScreen, tea.Cmd) {
 		msg.err = cabinetsync.CreateCabinet(ctx, ks, out, []byte(pass))
 		return msg
 	}
+}
+
+// checkKeyOut refuses, before the disk, a key file without a path or
+// without a strong passphrase typed twice: which field, and why in French.
+func checkKeyOut(c *cabinetSetup, outField, passField, againField int) (int, string) {
+	pass := c.inputs[passField].Value()
+	switch {
+	case c.value(outField) == "":
+		return outField, "Indiquez où écrire le fichier de clé, par exemple sur la clé USB."
+	case pass == "":
+		return passField, "Choisissez une phrase de passe : elle protège le fichier de clé, qui ouvre les données du cabinet."
+	case pass != c.inputs[againField].Value():
+		c.inputs[againField].SetValue("")
+		return againField, "Les deux phrases de passe diffèrent : tapez-la à nouveau."
+	}
+	if st := passphrase.Estimate(pass); !st.OK() {
+		return passField, "Phrase de passe trop faible : " + st.Advice
+	}
+	return 0, ""
 }
 
 func renameCabinet(ctx context.Context, store patients.Store, name string) error {
@@ -275,10 +315,15 @@ func (s syncScreen) setupDone(msg cabinetSetupMsg) (syncScreen, tea.Cmd) {
 	keys := s.setup.keys
 	s.setup = cabinetSetup{keys: keys}
 	s.keyState = keyPresent
-	if msg.mode == setupCreate {
+	switch msg.mode {
+	case setupExport:
+		s.note = "Fichier de clé écrit. Sur le nouvel ordinateur : écran Synchro, touche j (ou « Rejoindre mon cabinet » au premier démarrage) ; donnez la phrase de passe de vive voix."
+		s.notePath = msg.keyOut
+		return s, tea.Batch(cmds...)
+	case setupCreate:
 		s.note = "Cabinet créé. Donnez le fichier de clé aux autres infirmières du cabinet, et sa phrase de passe de vive voix, jamais avec le fichier."
 		s.notePath = msg.keyOut
-	} else {
+	default:
 		s.note = "Cet ordinateur fait partie du cabinet."
 	}
 	if msg.folder == "" {
@@ -322,7 +367,11 @@ func (s syncScreen) setupView() []string {
 	st, c := s.styles, s.setup
 	head := "Créer le cabinet"
 	intro := "Sur le premier ordinateur du cabinet : tournée crée la clé du cabinet et l'écrit dans un fichier protégé par une phrase de passe, à donner aux autres infirmières."
-	if c.mode == setupJoin {
+	switch c.mode {
+	case setupExport:
+		head = "Fichier de clé pour un autre ordinateur"
+		intro = "La clé du cabinet, écrite dans un fichier protégé par une phrase de passe, pour un ordinateur qui rejoint le cabinet."
+	case setupJoin:
 		head = "Rejoindre le cabinet"
 		intro = "Avec le fichier de clé reçu de l'ordinateur qui a créé le cabinet. À la première synchronisation, les patients du cabinet arrivent ici et ceux de cet ordinateur partent vers les autres."
 	}
@@ -339,7 +388,7 @@ func (s syncScreen) setupView() []string {
 			mark, label = st.Cursor.Render("› "), st.Bold.Render(fit(c.labels[i], labelW)+" : ")
 		}
 		lines = append(lines, ansi.Truncate(mark+label+in.View(), s.w, "…"))
-		if c.mode == setupCreate && i == createPass && c.focus == createPass {
+		if (c.mode == setupCreate && i == createPass || c.mode == setupExport && i == exportPass) && c.focus == i {
 			lines = append(lines, s.hang(st.Muted.Render, spaces(4)+keyStrengthLine(in.Value()), 4)...)
 		}
 	}
@@ -347,6 +396,8 @@ func (s syncScreen) setupView() []string {
 	switch {
 	case c.busy && c.mode == setupCreate:
 		lines = append(lines, st.Bold.Render("Création de la clé du cabinet…"))
+	case c.busy && c.mode == setupExport:
+		lines = append(lines, st.Bold.Render("Écriture du fichier de clé…"))
 	case c.busy:
 		lines = append(lines, st.Bold.Render("Lecture du fichier de clé…"))
 	case c.err != "":
@@ -354,7 +405,7 @@ func (s syncScreen) setupView() []string {
 	case c.mode == setupCreate:
 		lines = append(lines, s.wrap(st.Muted.Render, "Le dossier partagé est celui où les ordinateurs se retrouvent (clé USB, Nextcloud, Syncthing) ; "+
 			"la première synchronisation suit.")...)
-	default:
+	case c.mode == setupJoin:
 		lines = append(lines, s.wrap(st.Muted.Render, "La première synchronisation suit, avec le dossier partagé indiqué.")...)
 	}
 	return lines

@@ -84,6 +84,30 @@ func TestSyncCreatesThenJoinsTheCabinet(t *testing.T) {
 		t.Fatalf("key file: %v %v", fi, err)
 	}
 
+	// « c » writes the key again for a new laptop (« cabinet export-key »):
+	// never over an existing file; the second laptop joins with this one.
+	a = press(a, "c")
+	if a.sync.setup.mode != setupExport {
+		t.Fatalf("no export form:\n%s", screenText(a))
+	}
+	a = press(a, "tab")
+	a = typeInto(a, setupPass)
+	a = press(a, "tab")
+	a = typeInto(a, setupPass)
+	a = press(a, "enter")
+	if out := flat(screenText(a)); !strings.Contains(out, "existe déjà") || a.sync.setup.mode != setupExport {
+		t.Fatalf("export over the key file:\n%s", screenText(a))
+	}
+	a = press(a, "up", "up")
+	a = clearSetupField(a)
+	exported := filepath.Join(t.TempDir(), "pour-julie", keyFileName)
+	a = typeInto(a, exported)
+	a = press(a, "down", "down", "enter")
+	if out := flat(screenText(a)); a.sync.setup.mode != setupNone || !strings.Contains(out, "Fichier de clé écrit") || !strings.Contains(out, exported) {
+		t.Fatalf("export:\n%s", screenText(a))
+	}
+	keyOut = exported
+
 	// A second laptop, with a base of its own.
 	other, err := storage.Create(filepath.Join(t.TempDir(), "autre.db"), testPass, storage.Options{Now: func() time.Time { return testNow }})
 	if err != nil {
