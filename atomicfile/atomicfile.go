@@ -12,7 +12,8 @@
 //     the first free name of a series (« rapport.pdf », « rapport-2.pdf »…).
 //
 // Every error path removes the temporary file. The temporary files of a
-// process killed mid-write are removed by CleanTemps at the next start.
+// process killed mid-write are removed by CleanTemps at the next start, or
+// by the next write in the same folder for the default pattern.
 package atomicfile
 
 import (
@@ -24,11 +25,18 @@ import (
 	"path/filepath"
 	"runtime"
 	"syscall"
+	"time"
 )
 
 // DefaultTemp is the os.CreateTemp pattern of the temporary files when
-// Options.Temp is empty.
+// Options.Temp is empty. A write with it first removes the DefaultTemp
+// files of its folder older than StaleAfter: what killed writes left in
+// the nurse's folders, which nothing else would clean.
 const DefaultTemp = ".tournee-*.tmp"
+
+// StaleAfter is the age from which a DefaultTemp file is a killed write's:
+// the documents written through it take seconds.
+const StaleAfter = time.Hour
 
 // DefaultMode is the mode of the files written when Options.Mode is zero:
 // they hold health data, so only their owner may read them.
@@ -145,6 +153,7 @@ func (o Options) publishTemp(dir string, write func(io.Writer) error, publish fu
 	pattern := o.Temp
 	if pattern == "" {
 		pattern = DefaultTemp
+		CleanTemps(dir, DefaultTemp, StaleAfter)
 	}
 	f, err := os.CreateTemp(dir, pattern) // O_EXCL, mode 0600
 	if err != nil {

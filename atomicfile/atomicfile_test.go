@@ -415,3 +415,24 @@ func TestCleanTemps(t *testing.T) {
 		t.Errorf("after cleaning every temp: %q, want %q", got, want)
 	}
 }
+
+func TestDefaultTempsOfKilledWritesRemoved(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	stale, fresh := filepath.Join(dir, ".tournee-1.tmp"), filepath.Join(dir, ".tournee-2.tmp")
+	for _, p := range []string{stale, fresh} {
+		if err := os.WriteFile(p, []byte("half"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * StaleAfter)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteNew(filepath.Join(dir, "releve.pdf"), Bytes([]byte("x"))); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := names(t, dir), []string{".tournee-2.tmp", "releve.pdf"}; !slices.Equal(got, want) {
+		t.Errorf("after a write the folder holds %q, want %q (the stale temporary removed, a fresh one kept)", got, want)
+	}
+}
