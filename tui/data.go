@@ -58,6 +58,9 @@ type RoadsImported struct {
 // to keep cannot be chosen. The service returns it (wrapped or not).
 var ErrNoArea = errors.New("no patient nor start placed on the map")
 
+// errIsFolder is a folder given where a file is expected.
+var errIsFolder = errors.New("a folder, not a file")
+
 // dataKind is what is being imported.
 type dataKind int
 
@@ -198,6 +201,7 @@ func (s dataScreen) updateKey(msg tea.KeyPressMsg) (dataScreen, tea.Cmd) {
 		case key.Matches(msg, k.Start):
 			return s.start()
 		}
+		s.problem = ""
 		return s.typed(msg)
 	}
 	switch {
@@ -294,11 +298,6 @@ func (s dataScreen) start() (dataScreen, tea.Cmd) {
 		s.problem = "Indiquez le fichier à importer."
 		return s, nil
 	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		// The folder's files are proposed: tab completes.
-		s.problem = "C'est un dossier : choisissez un fichier dedans (tab complète le chemin)."
-		return s, nil
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.run++
 	s.state, s.cancel, s.problem, s.done, s.current = dataRunning, cancel, "", false, DataProgress{}
@@ -316,6 +315,10 @@ func (s dataScreen) start() (dataScreen, tea.Cmd) {
 		defer close(done)
 		defer cancel()
 		msg := dataDoneMsg{run: run, kind: kind, path: path}
+		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+			msg.err = errIsFolder
+			return msg
+		}
 		if kind == dataRoads {
 			msg.roads, msg.err = svc.ImportRoads(ctx, path, report)
 		} else {
@@ -346,7 +349,12 @@ func (s dataScreen) finished(msg dataDoneMsg) (dataScreen, tea.Cmd) {
 	s.state, s.cancel = dataIdle, nil
 	if msg.err != nil {
 		s.problem = dataMessage(msg.err, msg.kind)
-		return s, nil
+		if errors.Is(msg.err, context.Canceled) {
+			return s, nil
+		}
+		// The path is kept, focused, to be corrected.
+		s.state = dataChoosing
+		return s, s.path.Focus()
 	}
 	s.done, s.doneKind, s.donePath = true, msg.kind, msg.path
 	if msg.kind == dataAddresses {
@@ -366,6 +374,9 @@ func dataMessage(err error, kind dataKind) string {
 	}
 	var fe *geo.FileError
 	switch {
+	case errors.Is(err, errIsFolder):
+		// Its files are proposed: tab completes.
+		return "C'est un dossier : choisissez un fichier dedans (tab complète le chemin)."
 	case errors.Is(err, context.Canceled):
 		return "Import annulé : " + what + "."
 	case errors.Is(err, ErrNoArea):

@@ -116,8 +116,17 @@ func TestDataImportsAddresses(t *testing.T) {
 		t.Fatalf("index holds %d rows (%v), want 500", info.Rows, err)
 	}
 
-	// A file that is not a BAN export: said in French, the index kept.
+	// A folder, then a file that is not a BAN export: said in French, the
+	// index kept.
 	a = press(a, "a")
+	for range len([]rune(a.data.path.Value())) {
+		a = press(a, "backspace")
+	}
+	a = typeInto(a, dir)
+	a = press(a, "enter")
+	if out := flat(screenText(a)); !strings.Contains(out, "C'est un dossier") || !a.data.Capturing() {
+		t.Errorf("a folder:\n%s", screenText(a))
+	}
 	for range len([]rune(a.data.path.Value())) {
 		a = press(a, "backspace")
 	}
