@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"regexp"
 	"strings"
 	"unicode"
@@ -248,8 +246,3 @@ func frenchCobra(s string) string {
 	return s
 }
 
-// isFileExists recognises « open x: file exists » from a file created with
-// O_EXCL, on every system.
-func isFileExists(err error) bool {
-	return errors.Is(err, fs.ErrExist)
-}
