@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
 	"github.com/rs/xid"
 
 	"tournee/demo"
@@ -57,6 +58,30 @@ func TestDataImportsService(t *testing.T) {
 	}
 	if _, err := os.Stat(roads.FileFor(db.Path())); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a refused import wrote the routes file: %v", err)
+	}
+	// One patient moved to Monaco: the area now holds the extract, whose
+	// roads are written beside the base and given to the rounds.
+	p := ds.Patients[0]
+	p.Address.Point = orb.Point{7.4246, 43.7384}
+	if err := db.SavePatient(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	var fracs []float64
+	got, err := svc.ImportRoads(ctx, monaco, func(p tui.DataProgress) { fracs = append(fracs, p.Fraction) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Edges == 0 || got.Travel == nil {
+		t.Errorf("roads imported %+v", got)
+	}
+	if _, err := roads.ReadFile(roads.FileFor(db.Path())); err != nil {
+		t.Errorf("routes file: %v", err)
+	}
+	for i, f := range fracs {
+		if f < 0 || f > 1 || i > 0 && f < fracs[i-1] {
+			t.Errorf("progress %v goes back or out of 0..1", fracs)
+			break
+		}
 	}
 
 	ban := filepath.Join(dir, "adresses-62.csv")
