@@ -148,7 +148,7 @@ func TestBenchFileErrors(t *testing.T) {
 		t.Fatalf("missing file: exit %d, stdout %q", r.code, r.stdout)
 	}
 	if lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n"); len(lines) != 1 ||
-		!strings.Contains(lines[0], "absent.txt") || !strings.Contains(lines[0], "introuvable") {
+		!strings.Contains(lines[0], "absent.txt") || !strings.Contains(lines[0], "n'existe pas") {
 		t.Errorf("missing file: want one line naming the file, got %q", r.stderr)
 	}
 
