@@ -247,7 +247,8 @@ func (s syncScreen) submitSetup() (syncScreen, tea.Cmd) {
 	if field, why := checkKeyOut(c, createKeyOut, createPass, createPassAgain); why != "" {
 		return refuse(field, why)
 	}
-	rename := name != s.cabinetName
+	oldName := s.cabinetName
+	rename := name != oldName
 	c.err, c.busy = "", true
 	return s, func() tea.Msg {
 		msg := cabinetSetupMsg{mode: setupCreate, folder: folder, keyOut: out}
@@ -263,6 +264,10 @@ func (s syncScreen) submitSetup() (syncScreen, tea.Cmd) {
 			}
 		}
 		msg.err = cabinetsync.CreateCabinet(ctx, ks, out, []byte(pass))
+		if msg.err != nil && rename && renameCabinet(ctx, store, oldName) == nil {
+			// The base is left as it was: no key, its old name.
+			msg.renamed = true
+		}
 		return msg
 	}
 }
@@ -310,7 +315,9 @@ func (s syncScreen) setupDone(msg cabinetSetupMsg) (syncScreen, tea.Cmd) {
 		}
 		// Said in the form; the log keeps the cause (no patient data in it).
 		s.log.Printf("cabinet setup: %v", msg.err)
-		return s, tea.Batch(cmds...)
+		// A key file that failed to write after the key was made leaves
+		// the key: the screen then offers « c » to write the file again.
+		return s, tea.Batch(append(cmds, loadKeyState(s.cabinet))...)
 	}
 	keys := s.setup.keys
 	s.setup = cabinetSetup{keys: keys}
