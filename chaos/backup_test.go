@@ -174,7 +174,7 @@ func TestBackupRestoreKilled(t *testing.T) {
 	span := max(timed("backup"), timed("restore", backup)) * 3 / 2
 
 	written := 0
-	n, kills, tempsLeft := runs(5, 50), 0, 0
+	n, kills, tempsLeft := runs(2, 50), 0, 0
 	for i := range n {
 		for _, cmd := range [][]string{{"backup"}, {"restore", backup}} {
 			l.addTransmission(pid, 100*i+len(cmd))
@@ -232,7 +232,7 @@ func TestBackupFlippedRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(l.db)
-	n := runs(64, 1024)
+	n := runs(16, 1024)
 	stride := max(len(raw)/n, 1)
 	bad := filepath.Join(l.dir, "un-bit.db")
 	refused := 0

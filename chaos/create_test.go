@@ -58,7 +58,7 @@ func TestCreateDemoKilled(t *testing.T) {
 		t.Skip("SIGKILL: Unix only")
 	}
 	r := rng(t)
-	n := runs(8, 60)
+	n := runs(3, 60)
 	killed, absent := 0, 0
 	for i := range n {
 		l := newLaptop(t, "demo"+string(rune('a'+i%26)))
@@ -88,7 +88,7 @@ func TestCreateInitKilled(t *testing.T) {
 		t.Skip("SIGKILL: Unix only")
 	}
 	r := rng(t)
-	n := runs(8, 60)
+	n := runs(3, 60)
 	args := []string{"init", "--cabinet", "Cabinet des Dunes", "--nurse", "Aurélie Duquesne", "--rpps", "10001234565"}
 	killed, absent := 0, 0
 	for i := range n {

@@ -177,7 +177,7 @@ func TestSyncKilled(t *testing.T) {
 	}
 	r := rng(t)
 	c := newCabinet(t)
-	kills, n := 0, runs(5, 40)
+	kills, n := 0, runs(2, 40)
 	for range n {
 		l := c.laptops[r.IntN(len(c.laptops))]
 		c.write(l)

@@ -238,7 +238,7 @@ func TestReturnImportKilled(t *testing.T) {
 	t0 := time.Now()
 	r.tit.must("patients", "list")
 	span := 2 * time.Since(t0)
-	n, kills := runs(5, 40), 0
+	n, kills := runs(2, 40), 0
 	for i := 0; i < n; i++ {
 		d := time.Duration(src.Int64N(int64(span)))
 		res := r.tit.killedAfter(d, "handover", "import-return", r.ret, "--identity", r.titKey)
@@ -461,13 +461,13 @@ func TestKeyFileFlipped(t *testing.T) {
 	}
 	flipped := filepath.Join(other.dir, "cle.txt")
 	// In the long runs every position, comments included (a join costs
-	// about a second); by default every seventh position of the lines that
+	// about a second); by default every 23rd position of the lines that
 	// mean something (the cabinet id with its tag, the secret), their line
 	// ends and the tag's first byte.
 	meaning := bytes.Index(key, []byte("# cabinet: "))
 	refused, joined := 0, 0
 	for i := range key {
-		if !long() && (i < meaning-1 || ((i-meaning)%7 != 0 && key[i] != '\n')) {
+		if !long() && (i < meaning-1 || ((i-meaning)%23 != 0 && key[i] != '\n')) {
 			continue
 		}
 		data := bytes.Clone(key)

@@ -231,7 +231,7 @@ var cobraErrors = []struct {
 	{regexp.MustCompile(`^requires at least (\d+) arg\(s\), only received (\d+)`), "cette commande demande au moins $1 argument(s), $2 donné(s)"},
 	{regexp.MustCompile(`^required flag\(s\) (.*) not set`), "option(s) obligatoire(s) manquante(s) : $1"},
 	{regexp.MustCompile(`^if any flags in the group \[(.*)\] are set none of the others can be; \[(.*)\] were all set`), "les options $1 s'excluent ($2 données ensemble)"},
-	{regexp.MustCompile(`could not open (a new )?TTY.*`), "l'interface a besoin d'un terminal : lancez tournée dans un terminal, ou utilisez ses commandes (« tournee --help »)"},
+	{regexp.MustCompile(`(error opening TTY: )?(bubbletea: )?could not open (a new )?TTY.*`), "l'interface a besoin d'un terminal : lancez tournée dans un terminal, ou utilisez ses commandes (« tournee --help »)"},
 }
 
 // frenchCobra translates an error cobra or pflag wrote in English; any
