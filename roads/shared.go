@@ -24,8 +24,9 @@ type Shared struct {
 	net  *Network
 	err  error
 
-	mu   sync.Mutex
-	legs map[legKey]legLine
+	mu    sync.Mutex
+	legs  map[legKey]legLine
+	pairs map[pairKey]pairCell
 }
 
 type legKey struct {
@@ -71,7 +72,68 @@ func (s *Shared) Matrix(points []orb.Point, tp patients.TravelProfile) (planner.
 	if err != nil {
 		return planner.DefaultCrow().Matrix(points, tp)
 	}
-	return NewModel(n).Matrix(points, tp)
+	if m, ok := s.cached(points, tp); ok {
+		return m, nil
+	}
+	m, err := NewModel(n).Matrix(points, tp)
+	if err != nil {
+		return nil, err
+	}
+	s.remember(points, tp, m.(*RoadMatrix))
+	return m, nil
+}
+
+// pairKey is one leg of a matrix as the cache knows it.
+type pairKey struct {
+	a, b orb.Point
+	tp   patients.TravelProfile
+}
+
+type pairCell struct {
+	minutes, meters float64
+	fallback        bool
+}
+
+// maxPairs bounds the cache: far more than a cabinet's days need (60
+// places are 3,600 pairs), little memory; past it the cache starts again.
+const maxPairs = 1 << 18
+
+// cached serves a matrix whose every pair is known. The interface re-times
+// the round on each change of nurse, round or order: on a regional network
+// a fresh matrix would cost hundreds of milliseconds each time.
+func (s *Shared) cached(points []orb.Point, tp patients.TravelProfile) (*RoadMatrix, bool) {
+	k := len(points)
+	rm := &RoadMatrix{n: k, minutes: make([]float64, k*k), meters: make([]float64, k*k), fallback: make([]bool, k*k)}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.pairs) == 0 {
+		return nil, false
+	}
+	for i := range k {
+		for j := range k {
+			c, ok := s.pairs[pairKey{points[i], points[j], tp}]
+			if !ok {
+				return nil, false
+			}
+			x := i*k + j
+			rm.minutes[x], rm.meters[x], rm.fallback[x] = c.minutes, c.meters, c.fallback
+		}
+	}
+	return rm, true
+}
+
+func (s *Shared) remember(points []orb.Point, tp patients.TravelProfile, rm *RoadMatrix) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pairs == nil || len(s.pairs)+rm.n*rm.n > maxPairs {
+		s.pairs = make(map[pairKey]pairCell, rm.n*rm.n)
+	}
+	for i := range rm.n {
+		for j := range rm.n {
+			x := i*rm.n + j
+			s.pairs[pairKey{points[i], points[j], tp}] = pairCell{rm.minutes[x], rm.meters[x], rm.fallback[x]}
+		}
+	}
 }
 
 // Leg is the road geometry of the quickest route from a to b for a nurse

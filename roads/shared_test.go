@@ -3,6 +3,7 @@ package roads
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -71,5 +72,64 @@ func TestSharedRoutesFile(t *testing.T) {
 	}
 	if _, ok := bad.Leg(casino, palace, patients.Urban); ok {
 		t.Error("a damaged file gave a road leg")
+	}
+}
+
+// A round re-timed with the same places (a change of nurse, of order, a
+// cancelled visit) reuses the legs already routed: the same figures, no
+// new routing; a new place routes the matrix again.
+func TestSharedMatrixReusesLegs(t *testing.T) {
+	n := loadMonaco(t)
+	src := SharedNetwork(n)
+	pts := monacoPoints(t, n, 8, 5)
+	first, err := src.Matrix(pts, patients.Urban)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(src.pairs) != len(pts)*len(pts) {
+		t.Fatalf("%d pairs kept, want %d", len(src.pairs), len(pts)*len(pts))
+	}
+	// The same places in another order, one left out.
+	sub := []orb.Point{pts[4], pts[0], pts[2], pts[7]}
+	idx := []int{4, 0, 2, 7}
+	if _, ok := src.cached(sub, patients.Urban); !ok {
+		t.Fatal("a subset of routed places was not served from the kept legs")
+	}
+	got, _ := src.Matrix(sub, patients.Urban)
+	for i := range sub {
+		for j := range sub {
+			if got.Minutes(i, j) != first.Minutes(idx[i], idx[j]) || got.Meters(i, j) != first.Meters(idx[i], idx[j]) {
+				t.Errorf("%d→%d: %.2f min %.0f m, first matrix %.2f min %.0f m", i, j, got.Minutes(i, j), got.Meters(i, j),
+					first.Minutes(idx[i], idx[j]), first.Meters(idx[i], idx[j]))
+			}
+		}
+	}
+	if _, ok := src.cached(sub, patients.Rural); ok {
+		t.Error("a leg kept for the urban profile served the rural one")
+	}
+	more := append(slices.Clone(sub), monacoPoints(t, n, 1, 99)...)
+	if _, ok := src.cached(more, patients.Urban); ok {
+		t.Fatal("a place never routed was served from the cache")
+	}
+	m, err := src.Matrix(more, patients.Urban)
+	want, _ := NewModel(n).Matrix(more, patients.Urban)
+	if err != nil || m.Minutes(4, 0) != want.Minutes(4, 0) || m.Meters(0, 4) != want.Meters(0, 4) {
+		t.Errorf("the new place's legs: %v", err)
+	}
+}
+
+// BenchmarkSharedMatrixReused is the interface re-timing a round of 20
+// places already routed.
+func BenchmarkSharedMatrixReused(b *testing.B) {
+	n := loadMonaco(b)
+	src := SharedNetwork(n)
+	pts := monacoPoints(b, n, 20, 3)
+	if _, err := src.Matrix(pts, patients.Urban); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := src.Matrix(pts, patients.Urban); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
