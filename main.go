@@ -12,11 +12,13 @@ import (
 	_ "time/tzdata" // Europe/Paris on Windows machines without a zoneinfo database
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/rs/xid"
 	"github.com/spf13/cobra"
 
 	"tournee/billing"
 	"tournee/cli"
 	"tournee/dmpexport"
+	"tournee/patients"
 	"tournee/pdfdoc"
 	"tournee/replacement"
 	"tournee/storage"
@@ -94,7 +96,7 @@ func runTUI(db *storage.DB, now func() time.Time) error {
 		Unlock:            db.CheckPassphrase,
 		DMP:               dmpexport.Service{Store: db, Exports: db, Render: pdfdoc.Render, Now: now},
 		DMPFolder:         tui.DefaultDMPFolder(home),
-		Proof:             billing.ProofService{Store: db, Render: pdfdoc.Render, Now: now, Pricing: pricing},
+		Proof:             proofOnCurrentRoads{billing.ProofService{Store: db, Render: pdfdoc.Render, Now: now, Pricing: pricing}, db.Path()},
 		Replacement:       replacement.Service{Store: db, Now: now},
 		ReplacementFolder: home,
 		Sync:              db,
@@ -111,4 +113,18 @@ func runTUI(db *storage.DB, now func() time.Time) error {
 	})
 	_, err = tea.NewProgram(app).Run()
 	return err
+}
+
+// proofOnCurrentRoads writes a « preuve de soins » on the roads as they are
+// when it is asked: an import from the Données screen counts at once for
+// the IK, as it does for the rounds. A proof is rare; reading the routes
+// file again for it is cheap next to writing the PDF.
+type proofOnCurrentRoads struct {
+	billing.ProofService
+	dbPath string
+}
+
+func (p proofOnCurrentRoads) Write(ctx context.Context, patientID xid.ID, from, to patients.Date, dir string) (billing.ProofFiles, error) {
+	_, p.Pricing = cli.Routes(p.dbPath)
+	return p.ProofService.Write(ctx, patientID, from, to, dir)
 }

@@ -245,4 +245,3 @@ func frenchCobra(s string) string {
 	}
 	return s
 }
-
