@@ -126,14 +126,14 @@ func (s patientsScreen) saveAbsence(id xid.ID, change func(*patients.Patient) st
 		ctx := context.Background()
 		p, err := store.Patient(ctx, id)
 		if err != nil {
-			return errMsg{"load patient " + id.String(), err}
+			return errMsg{"load patient " + id.String(), err, originOf(patientsTab)}
 		}
 		note := change(&p)
 		if err := store.SavePatient(ctx, &p); err != nil {
-			return errMsg{"save absence of " + id.String(), err}
+			return errMsg{"save absence of " + id.String(), err, originOf(patientsTab)}
 		}
 		if _, err := dayplan.ReconcilePatient(ctx, store, today, id); err != nil {
-			return errMsg{"reconcile days of " + id.String(), err}
+			return errMsg{"reconcile days of " + id.String(), err, originOf(patientsTab)}
 		}
 		return absenceSavedMsg{id: id, note: note}
 	}

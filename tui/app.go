@@ -83,20 +83,6 @@ type Deps struct {
 // DefaultIdleLock is how long the screen stays open without a key.
 const DefaultIdleLock = 5 * time.Minute
 
-type screenID int
-
-const (
-	roundTab screenID = iota
-	patientsTab
-	transmissionsTab
-	replacementTab
-	syncTab
-	dataTab
-	screenCount
-)
-
-var screenNames = [screenCount]string{"Tournée", "Patients", "Transmissions", "Remplacement", "Synchro", "Données"}
-
 // App is the root model.
 type App struct {
 	deps   Deps
@@ -168,16 +154,11 @@ func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // Init loads the session and every screen's data, and starts the idle clock.
 func (a App) Init() tea.Cmd {
-	return tea.Batch(
-		tea.RequestBackgroundColor,
-		loadSession(a.deps.Store),
-		a.round.Init(),
-		a.patients.Init(),
-		a.trans.Init(),
-		a.repl.Init(),
-		a.sync.Init(),
-		a.idleTick(),
-	)
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, loadSession(a.deps.Store), a.idleTick()}
+	for id := range screenCount {
+		cmds = append(cmds, a.screenAt(id).Init())
+	}
+	return tea.Batch(cmds...)
 }
 
 func loadSession(store patients.Store) tea.Cmd {
@@ -185,11 +166,11 @@ func loadSession(store patients.Store) tea.Cmd {
 		ctx := context.Background()
 		c, err := store.Cabinet(ctx)
 		if err != nil {
-			return errMsg{"load cabinet", err}
+			return errMsg{"load cabinet", err, noOrigin}
 		}
 		ns, err := store.Nurses(ctx)
 		if err != nil {
-			return errMsg{"load nurses", err}
+			return errMsg{"load nurses", err, noOrigin}
 		}
 		return sessionMsg{cabinet: c, nurses: ns}
 	}
@@ -234,6 +215,11 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case errMsg:
 		a.deps.Log.Printf("%s: %v", msg.op, msg.err)
 		a.status, a.statusErr = userMessage(msg.err), true
+		if msg.from != noOrigin {
+			// Only the screen whose command failed leaves its busy state.
+			cmd := a.screenAt(screenID(msg.from - 1)).Update(msg)
+			return a, cmd
+		}
 		return a.broadcast(msg)
 	case statusMsg:
 		a.status, a.statusErr = msg.text, false
@@ -295,18 +281,11 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				return a.show((a.active + 1) % screenCount)
 			case key.Matches(msg, a.keys.PrevScreen):
 				return a.show((a.active + screenCount - 1) % screenCount)
-			case key.Matches(msg, a.keys.Round):
-				return a.show(roundTab)
-			case key.Matches(msg, a.keys.Patients):
-				return a.show(patientsTab)
-			case key.Matches(msg, a.keys.Transmits):
-				return a.show(transmissionsTab)
-			case key.Matches(msg, a.keys.Replacement):
-				return a.show(replacementTab)
-			case key.Matches(msg, a.keys.Sync):
-				return a.show(syncTab)
-			case key.Matches(msg, a.keys.Data):
-				return a.show(dataTab)
+			}
+			for id, sc := range screenTable {
+				if key.Matches(msg, sc.key(a.keys)) {
+					return a.show(screenID(id))
+				}
 			}
 		} else if msg.String() == "ctrl+c" {
 			a.quitting = true
@@ -350,63 +329,31 @@ func (a App) show(id screenID) (tea.Model, tea.Cmd) {
 
 // capturing reports whether the active screen has a text field focused, so
 // letters are typed rather than taken as shortcuts.
-func (a App) capturing() bool {
-	switch a.active {
-	case roundTab:
-		return a.round.Capturing()
-	case patientsTab:
-		return a.patients.Capturing()
-	case transmissionsTab:
-		return a.trans.Capturing()
-	case replacementTab:
-		return a.repl.Capturing()
-	case syncTab:
-		return a.sync.Capturing()
-	case dataTab:
-		return a.data.Capturing()
-	}
-	return false
-}
+func (a App) capturing() bool { return a.screenAt(a.active).Capturing() }
 
 func (a App) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var cmd tea.Cmd
-	switch a.active {
-	case roundTab:
-		a.round, cmd = a.round.Update(msg)
-	case patientsTab:
-		a.patients, cmd = a.patients.Update(msg)
-	case transmissionsTab:
-		a.trans, cmd = a.trans.Update(msg)
-	case replacementTab:
-		a.repl, cmd = a.repl.Update(msg)
-	case syncTab:
-		a.sync, cmd = a.sync.Update(msg)
-	case dataTab:
-		a.data, cmd = a.data.Update(msg)
-	}
+	cmd := a.screenAt(a.active).Update(msg)
 	return a, cmd
 }
 
 // broadcast gives a message to every screen.
 func (a App) broadcast(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var c1, c2, c3, c4, c5, c6 tea.Cmd
-	a.round, c1 = a.round.Update(msg)
-	a.patients, c2 = a.patients.Update(msg)
-	a.trans, c3 = a.trans.Update(msg)
-	a.repl, c4 = a.repl.Update(msg)
-	a.sync, c5 = a.sync.Update(msg)
-	a.data, c6 = a.data.Update(msg)
-	return a, tea.Batch(c1, c2, c3, c4, c5, c6)
+	cmds := make([]tea.Cmd, screenCount)
+	for id := range screenCount {
+		cmds[id] = a.screenAt(id).Update(msg)
+	}
+	return a, tea.Batch(cmds...)
 }
+
+// screenAt is the screen id of this App (a pointer into it: an App being
+// updated is a copy, returned at the end).
+func (a *App) screenAt(id screenID) boundScreen { return screenTable[id].of(a) }
 
 func (a *App) setStyles(st styles) {
 	a.styles = st
-	a.round.SetStyles(st)
-	a.patients.SetStyles(st)
-	a.trans.SetStyles(st)
-	a.repl.SetStyles(st)
-	a.sync.SetStyles(st)
-	a.data.SetStyles(st)
+	for id := range screenCount {
+		a.screenAt(id).SetStyles(st)
+	}
 	a.lock.SetStyles(st)
 }
 
@@ -415,12 +362,9 @@ func (a *App) layout() {
 	a.help.SetWidth(a.width)
 	h := a.height - lipgloss.Height(a.header()) - 1 - lipgloss.Height(a.helpView())
 	h = max(h, 3)
-	a.round.SetSize(a.width, h)
-	a.patients.SetSize(a.width, h)
-	a.trans.SetSize(a.width, h)
-	a.repl.SetSize(a.width, h)
-	a.sync.SetSize(a.width, h)
-	a.data.SetSize(a.width, h)
+	for id := range screenCount {
+		a.screenAt(id).SetSize(a.width, h)
+	}
 	a.lock.SetSize(a.width, a.height)
 }
 
@@ -458,13 +402,11 @@ func (a App) header() string {
 func (a App) tabs(compact bool) string {
 	st := a.styles
 	tabs := ""
-	for i, name := range screenNames {
-		if screenID(i) == dataTab && a.active != dataTab {
-			// A setup screen: its tab shows when it is in front, the
-			// help lists its key, and tab reaches it after Synchro.
+	for i, sc := range screenTable {
+		if sc.setup && screenID(i) != a.active {
 			continue
 		}
-		label := string(rune('1'+i)) + " " + name
+		label := string(rune('1'+i)) + " " + sc.name
 		switch {
 		case screenID(i) == a.active:
 			tabs += st.ActiveTab.Render(label)
@@ -498,21 +440,7 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 	return append(h.screen.FullHelp(), h.global.FullHelp()...)
 }
 
-func (a App) activeKeys() help.KeyMap {
-	switch a.active {
-	case patientsTab:
-		return a.patients.Keys()
-	case transmissionsTab:
-		return a.trans.Keys()
-	case replacementTab:
-		return a.repl.Keys()
-	case syncTab:
-		return a.sync.Keys()
-	case dataTab:
-		return a.data.Keys()
-	}
-	return a.round.Keys()
-}
+func (a App) activeKeys() help.KeyMap { return a.screenAt(a.active).Keys() }
 
 func (a App) helpView() string {
 	if a.help.ShowAll {
@@ -559,21 +487,7 @@ func (a App) View() tea.View {
 	return v
 }
 
-func (a App) activeView() string {
-	switch a.active {
-	case patientsTab:
-		return a.patients.View()
-	case transmissionsTab:
-		return a.trans.View()
-	case replacementTab:
-		return a.repl.View()
-	case syncTab:
-		return a.sync.View()
-	case dataTab:
-		return a.data.View()
-	}
-	return a.round.View()
-}
+func (a App) activeView() string { return a.screenAt(a.active).View() }
 
 // helpPage lists every key of the screen and the global ones, as bubbles
 // help columns flowed into as many rows as the width needs.
@@ -596,7 +510,7 @@ func (a App) helpPage() string {
 	if len(row) > 0 {
 		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
 	}
-	title := st.Section.Render("Aide — " + screenNames[a.active])
+	title := st.Section.Render("Aide — " + screenTable[a.active].name)
 	if a.deps.Version != "" {
 		title += st.Muted.Render("   tournée " + a.deps.Version)
 	}

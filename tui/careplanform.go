@@ -479,11 +479,11 @@ func (s patientsScreen) saveCarePlan() (patientsScreen, tea.Cmd) {
 			if errors.As(err, &ves) {
 				return carePlanInvalidMsg{ves}
 			}
-			return errMsg{"save care plan of " + c.PatientID.String(), err}
+			return errMsg{"save care plan of " + c.PatientID.String(), err, originOf(patientsTab)}
 		}
 		// The prescription reaches the days already planned, tonight's too.
 		if _, err := dayplan.ReconcilePatient(ctx, store, today, c.PatientID); err != nil {
-			return errMsg{"reconcile days of " + c.PatientID.String(), err}
+			return errMsg{"reconcile days of " + c.PatientID.String(), err, originOf(patientsTab)}
 		}
 		return carePlanSavedMsg{c.PatientID}
 	}

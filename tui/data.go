@@ -437,3 +437,6 @@ func (h dataHelp) ShortHelp() []key.Binding {
 }
 
 func (h dataHelp) FullHelp() [][]key.Binding { return [][]key.Binding{h.ShortHelp()} }
+
+// Init has nothing to load: the screen waits for a file to import.
+func (s dataScreen) Init() tea.Cmd { return nil }

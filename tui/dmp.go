@@ -144,7 +144,7 @@ func (s patientsScreen) updateDMP(msg tea.Msg) (patientsScreen, tea.Cmd) {
 			d.step, d.problem = dmpPreview, userMessage(msg.err)
 			// Also through the root, so the failure is logged (ids only).
 			op, err := "export dmp of "+d.patientID.String(), msg.err
-			return s, func() tea.Msg { return errMsg{op, err} }
+			return s, func() tea.Msg { return errMsg{op, err, originOf(patientsTab)} }
 		}
 		d.step, d.files, d.version = dmpDone, msg.res.Files, msg.res.Version
 		return s, statusCmd("Synthèse DMP écrite (version " + strconv.Itoa(msg.res.Version) + ").")

@@ -15,6 +15,9 @@ type (
 	errMsg struct {
 		op  string
 		err error
+		// from is the screen whose command failed: only that screen
+		// leaves its busy state; noOrigin reaches every screen.
+		from origin
 	}
 	// statusMsg is a short confirmation in the status bar (« Visite faite »).
 	statusMsg struct{ text string }

@@ -58,15 +58,15 @@ func (s patientsScreen) loadFile(id xid.ID) tea.Cmd {
 		ctx := context.Background()
 		p, err := store.Patient(ctx, id)
 		if err != nil {
-			return errMsg{"load patient " + id.String(), err}
+			return errMsg{"load patient " + id.String(), err, originOf(patientsTab)}
 		}
 		plans, err := store.CarePlans(ctx, id)
 		if err != nil {
-			return errMsg{"load care plans of " + id.String(), err}
+			return errMsg{"load care plans of " + id.String(), err, originOf(patientsTab)}
 		}
 		trans, err := store.Transmissions(ctx, id, fileTransmissions)
 		if err != nil {
-			return errMsg{"load transmissions of " + id.String(), err}
+			return errMsg{"load transmissions of " + id.String(), err, originOf(patientsTab)}
 		}
 		return patientFileMsg{id, p, plans, trans}
 	}

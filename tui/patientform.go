@@ -455,11 +455,11 @@ func (s patientsScreen) savePatient() (patientsScreen, tea.Cmd) {
 			if !p.ID.IsZero() {
 				op = "save patient " + p.ID.String()
 			}
-			return errMsg{op, err}
+			return errMsg{op, err, originOf(patientsTab)}
 		}
 		// Archiving or a changed absence reaches the days already planned.
 		if _, err := dayplan.ReconcilePatient(ctx, store, today, p.ID); err != nil {
-			return errMsg{"reconcile days of " + p.ID.String(), err}
+			return errMsg{"reconcile days of " + p.ID.String(), err, originOf(patientsTab)}
 		}
 		return patientSavedMsg{p.ID}
 	}

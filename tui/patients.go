@@ -120,7 +120,7 @@ func (s patientsScreen) load() tea.Cmd {
 	return func() tea.Msg {
 		ps, err := store.Patients(context.Background(), patients.PatientFilter{IncludeArchived: true})
 		if err != nil {
-			return errMsg{"load patients", err}
+			return errMsg{"load patients", err, originOf(patientsTab)}
 		}
 		return patientsLoadedMsg{buildRows(ps, patients.DateOf(now()))}
 	}

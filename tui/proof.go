@@ -126,7 +126,9 @@ func (s patientsScreen) updateProof(k tea.KeyPressMsg) (patientsScreen, tea.Cmd)
 func (s patientsScreen) proofWritten(msg proofWrittenMsg) (patientsScreen, tea.Cmd) {
 	if msg.id != s.file.id || s.file.proof == nil {
 		if msg.err != nil {
-			return s, func() tea.Msg { return errMsg{"write proof of care of " + msg.id.String(), msg.err} }
+			return s, func() tea.Msg {
+				return errMsg{"write proof of care of " + msg.id.String(), msg.err, originOf(patientsTab)}
+			}
 		}
 		return s, nil
 	}
@@ -136,7 +138,9 @@ func (s patientsScreen) proofWritten(msg proofWrittenMsg) (patientsScreen, tea.C
 		// Through the root, so the failure is logged (ids only); the
 		// fields stay as typed to correct the folder.
 		s.file.proof = &a
-		return s, func() tea.Msg { return errMsg{"write proof of care of " + msg.id.String(), msg.err} }
+		return s, func() tea.Msg {
+			return errMsg{"write proof of care of " + msg.id.String(), msg.err, originOf(patientsTab)}
+		}
 	}
 	a.files = &msg.files
 	s.file.proof = &a

@@ -335,7 +335,7 @@ func (s replacementScreen) Update(msg tea.Msg) (replacementScreen, tea.Cmd) {
 			s.step, s.problem = replPreview, userMessage(err)
 			s.layout()
 			// Also through the root, so the failure is logged.
-			return s, send(errMsg{"write replacement file", err})
+			return s, send(errMsg{"write replacement file", err, originOf(replacementTab)})
 		}
 		s.step, s.path = replDone, msg.path
 		// The passphrase has done its work: it stays in memory no longer

@@ -69,16 +69,16 @@ func (s roundScreen) reload() (roundScreen, tea.Cmd) {
 		warmRoads(opt.Travel)
 		if reconcile {
 			if _, err := dayplan.Reconcile(ctx, store, patients.DateOf(now)); err != nil {
-				return errMsg{"reconcile days", err}
+				return errMsg{"reconcile days", err, originOf(roundTab)}
 			}
 		}
 		day, ordered, err := dayplan.Open(ctx, store, d, now, opt)
 		if err != nil {
-			return errMsg{"load day " + d.String(), err}
+			return errMsg{"load day " + d.String(), err, originOf(roundTab)}
 		}
 		unread, err := unreadTransmissions(ctx, store, day, me)
 		if err != nil {
-			return errMsg{"load transmissions", err}
+			return errMsg{"load transmissions", err, originOf(roundTab)}
 		}
 		return dayLoadedMsg{seq: seq, day: day, unread: unread, ordered: ordered, offers: offersFor(day)}
 	}
@@ -172,10 +172,10 @@ func (s roundScreen) optimise() (roundScreen, tea.Cmd) {
 	plan := func() tea.Msg {
 		p, visits, err := day.Plan(xid.NilID(), opt)
 		if err != nil {
-			return errMsg{"plan day " + day.Date.String(), err}
+			return errMsg{"plan day " + day.Date.String(), err, originOf(roundTab)}
 		}
 		if err := store.SaveVisits(context.Background(), visits); err != nil {
-			return errMsg{"save plan", err}
+			return errMsg{"save plan", err, originOf(roundTab)}
 		}
 		note := "Journée optimisée."
 		if n := len(p.Unplanned); n > 0 {
@@ -200,7 +200,7 @@ func (s roundScreen) save(vs []patients.Visit, risks map[xid.ID]planner.Risk, no
 	s.recompute()
 	return s, func() tea.Msg {
 		if err := store.SaveVisits(context.Background(), vs); err != nil {
-			return errMsg{"save visits", err}
+			return errMsg{"save visits", err, originOf(roundTab)}
 		}
 		return roundSavedMsg{seq: seq, visits: vs, risks: risks, note: note}
 	}
@@ -236,7 +236,7 @@ func (s roundScreen) replanWith(delayMin int, dropped *patients.Visit, absence *
 	cmd := func() tea.Msg {
 		rp, err := day.Replan(dayplan.Delay{NurseID: nurseID, Round: round, DelayMin: float64(delayMin), Drop: drop}, now, opt)
 		if err != nil {
-			return errMsg{"replan", err}
+			return errMsg{"replan", err, originOf(roundTab)}
 		}
 		res, visits := rp.Replanned, rp.Visits
 		if dropped == nil {
@@ -248,11 +248,11 @@ func (s roundScreen) replanWith(delayMin int, dropped *patients.Visit, absence *
 			// today is « reportée », tomorrow gets the care.
 			plans, err := store.CarePlans(ctx, dropped.PatientID)
 			if err != nil {
-				return errMsg{"load care plans", err}
+				return errMsg{"load care plans", err, originOf(roundTab)}
 			}
 			moved, err := dayplan.Postpone(extra[0], plans, dropped.DoneBy)
 			if err != nil {
-				return errMsg{"postpone visit", err}
+				return errMsg{"postpone visit", err, originOf(roundTab)}
 			}
 			extra = moved
 			note = moved[0].StatusNote
@@ -260,19 +260,19 @@ func (s roundScreen) replanWith(delayMin int, dropped *patients.Visit, absence *
 		}
 		visits = append(visits, extra...)
 		if err := store.SaveVisits(ctx, visits); err != nil {
-			return errMsg{"save visits", err}
+			return errMsg{"save visits", err, originOf(roundTab)}
 		}
 		if absence != nil {
 			p, err := store.Patient(ctx, dropped.PatientID)
 			if err != nil {
-				return errMsg{"load patient", err}
+				return errMsg{"load patient", err, originOf(roundTab)}
 			}
 			p.Absences = append(p.Absences, *absence)
 			if err := store.SavePatient(ctx, &p); err != nil {
-				return errMsg{"save absence", err}
+				return errMsg{"save absence", err, originOf(roundTab)}
 			}
 			if _, err := dayplan.ReconcilePatient(ctx, store, patients.DateOf(now), p.ID); err != nil {
-				return errMsg{"reconcile days", err}
+				return errMsg{"reconcile days", err, originOf(roundTab)}
 			}
 			return roundSavedMsg{seq: seq, visits: visits, risks: riskIndex(res.Risks), note: note, patient: p.ID}
 		}
@@ -426,10 +426,10 @@ func (s roundScreen) handOver(id, nurse xid.ID) (roundScreen, tea.Cmd) {
 		}
 		vs, err := day.HandOver(v, to)
 		if err != nil {
-			return errMsg{"hand over visit", err}
+			return errMsg{"hand over visit", err, originOf(roundTab)}
 		}
 		if err := store.SaveVisits(context.Background(), vs); err != nil {
-			return errMsg{"save visits", err}
+			return errMsg{"save visits", err, originOf(roundTab)}
 		}
 		eta := ""
 		for _, x := range vs {

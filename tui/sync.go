@@ -243,7 +243,7 @@ func (s syncScreen) Update(msg tea.Msg) (syncScreen, tea.Cmd) {
 		s.resolving = false
 		s, load := s.reloadConflicts()
 		if msg.err != nil {
-			return s, tea.Batch(load, send(errMsg{"resolve conflict " + msg.id.String(), msg.err}))
+			return s, tea.Batch(load, send(errMsg{"resolve conflict " + msg.id.String(), msg.err, originOf(syncTab)}))
 		}
 		if !msg.restore {
 			return s, tea.Batch(load, statusCmd("Valeur gardée."))
@@ -433,7 +433,7 @@ func (s syncScreen) finished(msg syncDoneMsg) (syncScreen, tea.Cmd) {
 		err := frenchSyncError(msg.err)
 		s.state, s.problem = syncFailed, userMessage(err)
 		// Also through the root, so the failure is logged.
-		return s, tea.Batch(append(cmds, send(errMsg{"sync", err}))...)
+		return s, tea.Batch(append(cmds, send(errMsg{"sync", err, originOf(syncTab)}))...)
 	}
 	s.state, s.report = syncDone, msg.report
 	return s, tea.Batch(append(cmds, statusCmd("Synchronisation terminée."))...)

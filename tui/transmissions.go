@@ -172,7 +172,7 @@ func (s transmissionsScreen) loadPatients() tea.Cmd {
 	return func() tea.Msg {
 		ps, err := store.Patients(context.Background(), patients.PatientFilter{})
 		if err != nil {
-			return errMsg{"load patients for transmissions", err}
+			return errMsg{"load patients for transmissions", err, originOf(transmissionsTab)}
 		}
 		rows := make([]transRow, len(ps))
 		for i, p := range ps {
@@ -194,7 +194,7 @@ func (s transmissionsScreen) loadHistory(id xid.ID) tea.Cmd {
 	return func() tea.Msg {
 		list, err := store.Transmissions(context.Background(), id, 0)
 		if err != nil {
-			return errMsg{transHistoryOp(id), err}
+			return errMsg{transHistoryOp(id), err, originOf(transmissionsTab)}
 		}
 		return transHistoryMsg{id, list}
 	}
@@ -203,7 +203,7 @@ func (s transmissionsScreen) loadHistory(id xid.ID) tea.Cmd {
 func addTransmission(store patients.Store, t patients.Transmission, op string) tea.Cmd {
 	return func() tea.Msg {
 		if err := store.AddTransmission(context.Background(), &t); err != nil {
-			return errMsg{op, err}
+			return errMsg{op, err, originOf(transmissionsTab)}
 		}
 		return transSavedMsg{t.PatientID, t.ID}
 	}
