@@ -43,7 +43,9 @@ func (s *search) recreate(st *state) {
 		s.tentative = true
 		defer func() { s.tentative = false }()
 	}
-	var left []int
+	// The jobs that fit nowhere stay in abs, compacted in place: the write
+	// index never passes the read one.
+	left := abs[:0]
 	if len(s.tried) != len(p.Vehicles) {
 		s.tried = make([]bool, len(p.Vehicles))
 	}
@@ -69,6 +71,11 @@ func (s *search) recreate(st *state) {
 				if k > 0 && r.dep[k-1] > s.lim[j] {
 					break // every later position starts even later
 				}
+				// Where only arcs cost, most positions lose on the arcs
+				// alone: no need to check their windows.
+				if !s.timeCosts && s.arcDelta(r, j, k) >= bestD {
+					continue
+				}
 				d, ok := s.insertDelta(r, j, k)
 				if ok && d < bestD {
 					bestR, bestK, bestD = v, k, d
@@ -79,7 +86,7 @@ func (s *search) recreate(st *state) {
 			left = append(left, j)
 			continue
 		}
-		r := st.mut(bestR)
+		r := s.mut(st, bestR)
 		r.jobs = slices.Insert(r.jobs, bestK, j)
 		s.recompute(r)
 	}
@@ -103,7 +110,7 @@ func (s *search) closeGroups(st *state) {
 		if !open {
 			continue
 		}
-		r = st.mut(v)
+		r = s.mut(st, v)
 		r.jobs = slices.DeleteFunc(r.jobs, func(j int) bool {
 			g := s.p.Jobs[j].Before
 			if g != 0 && !slices.ContainsFunc(r.jobs, func(o int) bool { return s.p.Jobs[o].After == g }) {

@@ -23,16 +23,24 @@ type route struct {
 	cost float64 // whole route: acc[last] + arc home + vehicle cost + balance
 }
 
-func (r *route) clone() *route {
-	c := &route{v: r.v, load: r.load, ret: r.ret, cost: r.cost}
-	c.jobs = append(make([]int, 0, len(r.jobs)+4), r.jobs...)
-	c.loc = append([]int(nil), r.loc...)
-	c.start = append([]float64(nil), r.start...)
-	c.dep = append([]float64(nil), r.dep...)
-	c.latest = append([]float64(nil), r.latest...)
-	c.acc = append([]float64(nil), r.acc...)
-	c.preMax = append([]int(nil), r.preMax...)
-	c.sufMin = append([]int(nil), r.sufMin...)
+// cloneInto copies r into c, reusing c's arrays (c may be nil: a new route).
+func (r *route) cloneInto(c *route) *route {
+	if c == nil {
+		// Room for the insertions of an iteration before arrays regrow.
+		n := len(r.jobs) + 4
+		c = &route{jobs: make([]int, 0, n), loc: make([]int, 0, n), start: make([]float64, 0, n),
+			dep: make([]float64, 0, n), latest: make([]float64, 0, n), acc: make([]float64, 0, n),
+			preMax: make([]int, 0, n), sufMin: make([]int, 0, n)}
+	}
+	c.v, c.load, c.ret, c.cost = r.v, r.load, r.ret, r.cost
+	c.jobs = append(c.jobs[:0], r.jobs...)
+	c.loc = append(c.loc[:0], r.loc...)
+	c.start = append(c.start[:0], r.start...)
+	c.dep = append(c.dep[:0], r.dep...)
+	c.latest = append(c.latest[:0], r.latest...)
+	c.acc = append(c.acc[:0], r.acc...)
+	c.preMax = append(c.preMax[:0], r.preMax...)
+	c.sufMin = append(c.sufMin[:0], r.sufMin...)
 	return c
 }
 
@@ -185,6 +193,28 @@ func (s *search) groupOK(r *route, j, k int) bool {
 		return false
 	}
 	return true
+}
+
+// arcDelta is insertDelta's cost where only arcs cost (!timeCosts), the
+// same sum in the same order, without the feasibility checks.
+func (s *search) arcDelta(r *route, j, k int) float64 {
+	p := s.p
+	veh := &p.Vehicles[r.v]
+	prev, next := veh.Start, veh.End
+	if k > 0 {
+		prev = r.loc[k-1]
+	}
+	if k < len(r.jobs) {
+		next = p.Jobs[r.jobs[k]].Loc
+	}
+	loc := p.Jobs[j].Loc
+	d := p.Cost[prev*p.N+loc] + p.Cost[loc*p.N+next] + s.jobCost(j, r.v, 0)
+	if len(r.jobs) == 0 {
+		d += p.VehicleCost
+	} else {
+		d -= p.Cost[prev*p.N+next]
+	}
+	return d
 }
 
 // insertDelta returns the cost change of inserting job j before position k

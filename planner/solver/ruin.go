@@ -25,7 +25,8 @@ func (s *search) ruin(st *state) {
 		s.prior = make([]bool, len(s.p.Jobs))
 	}
 	clear(s.prior)
-	var missing []int
+	missing := s.missing[:0]
+	defer func() { s.missing = missing[:0] }()
 	for _, j := range st.absent {
 		s.prior[j] = true
 		if !s.p.Jobs[j].Optional {
@@ -63,7 +64,7 @@ func (s *search) ruin(st *state) {
 		if v < 0 || ruined[v] {
 			continue
 		}
-		r := st.mut(v)
+		r := s.mut(st, v)
 		ltMax := math.Min(float64(len(r.jobs)), lsMax)
 		lt := int(s.rng.Float64()*ltMax) + 1
 		pos := slices.Index(r.jobs, c)
@@ -151,7 +152,8 @@ func (s *search) dropIdleClosers(st *state) {
 func (s *search) removeString(r *route, pos, l int) []int {
 	lo := pos - s.rng.IntN(l)
 	lo = max(0, min(lo, len(r.jobs)-l))
-	gone := slices.Clone(r.jobs[lo : lo+l])
+	gone := append(s.gone[:0], r.jobs[lo:lo+l]...)
+	s.gone = gone
 	r.jobs = slices.Delete(r.jobs, lo, lo+l)
 	return gone
 }
@@ -170,15 +172,15 @@ func (s *search) removeSplit(r *route, pos, l int) []int {
 	lo := pos - s.rng.IntN(span)
 	lo = max(0, min(lo, len(r.jobs)-span))
 	keepAt := lo + s.rng.IntN(l+1) // kept block starts here, inside the span
-	var gone, kept []int
+	gone := s.gone[:0]
 	for i := lo; i < lo+span; i++ {
-		if i >= keepAt && i < keepAt+m {
-			kept = append(kept, r.jobs[i])
-		} else {
+		if i < keepAt || i >= keepAt+m {
 			gone = append(gone, r.jobs[i])
 		}
 	}
-	rest := append(slices.Clone(r.jobs[:lo]), kept...)
-	r.jobs = append(rest, r.jobs[lo+span:]...)
+	s.gone = gone
+	// The kept block moves to lo, the rest of the span goes.
+	copy(r.jobs[lo:], r.jobs[keepAt:keepAt+m])
+	r.jobs = slices.Delete(r.jobs, lo+m, lo+span)
 	return gone
 }

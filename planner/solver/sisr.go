@@ -46,6 +46,12 @@ type search struct {
 	prior  []bool // scratch: jobs already absent before this iteration's ruin
 	ruined []bool // scratch: per route
 	tried  []bool // scratch: per vehicle class
+	// scratch job lists of the ruin: required jobs left out, jobs of one
+	// removal (copied to the state's absent list before the next).
+	missing, gone []int
+
+	free  []*route // routes of rejected candidates, reused by mut
+	spare *state   // the last rejected candidate, reused by fork
 }
 
 type state struct {
@@ -57,18 +63,45 @@ type state struct {
 
 // fork returns a state sharing every route with st; mut clones a route the
 // first time it changes, so an iteration copies only the routes it touches.
-func (st *state) fork() *state {
-	c := &state{routes: slices.Clone(st.routes), owned: make([]bool, len(st.routes)), absent: slices.Clone(st.absent), cost: st.cost}
+// It reuses the state and routes of the last rejected candidate (recycle):
+// the search then allocates next to nothing per iteration.
+func (s *search) fork(st *state) *state {
+	c := s.spare
+	s.spare = nil
+	if c == nil {
+		c = &state{}
+	}
+	c.routes = append(c.routes[:0], st.routes...)
+	c.owned = slices.Grow(c.owned[:0], len(st.routes))[:len(st.routes)]
+	clear(c.owned)
+	c.absent = append(c.absent[:0], st.absent...)
+	c.cost = st.cost
 	clear(st.owned) // st's routes are now shared too
 	return c
 }
 
-func (st *state) mut(v int) *route {
+// mut returns route v of st, cloned first when st shares it.
+func (s *search) mut(st *state, v int) *route {
 	if !st.owned[v] {
-		st.routes[v] = st.routes[v].clone()
+		var into *route
+		if n := len(s.free); n > 0 {
+			into, s.free = s.free[n-1], s.free[:n-1]
+		}
+		st.routes[v] = st.routes[v].cloneInto(into)
 		st.owned[v] = true
 	}
 	return st.routes[v]
+}
+
+// recycle keeps a rejected candidate for the next fork: the routes it owns
+// are referenced nowhere else, and neither is the state.
+func (s *search) recycle(st *state) {
+	for v, own := range st.owned {
+		if own {
+			s.free = append(s.free, st.routes[v])
+		}
+	}
+	s.spare = st
 }
 
 func (s *search) total(st *state) float64 {
@@ -120,7 +153,7 @@ func Solve(p *Problem, opt Options) (Solution, error) {
 			}
 		}
 	}
-	best := cur.fork()
+	best := s.fork(cur)
 
 	maxIter := opt.MaxIterations
 	if maxIter <= 0 && opt.TimeLimit <= 0 {
@@ -149,15 +182,17 @@ func Solve(p *Problem, opt Options) (Solution, error) {
 				}
 			}
 			temp := t0 * math.Pow(tf/t0, progress)
-			cand := cur.fork()
+			cand := s.fork(cur)
 			s.ruin(cand)
 			s.recreate(cand)
 			cand.cost = s.total(cand)
 			if cand.cost < cur.cost-temp*math.Log(s.rng.Float64()) {
 				cur = cand
 				if cur.cost < best.cost {
-					best = cur.fork()
+					best = s.fork(cur)
 				}
+			} else {
+				s.recycle(cand)
 			}
 		}
 	}
