@@ -38,12 +38,16 @@ type benchFlags struct {
 	seed      uint64
 	threads   int
 	bks       string
+	// iterations fixes the search budget: the quality of two solvers compares
+	// at equal work whatever the load of the machine.
+	iterations int
 }
 
 func (f *benchFlags) register(cmd *cobra.Command) {
 	cmd.Flags().DurationVar(&f.timeLimit, "time-limit", time.Second, "temps de calcul par instance (ex. 200ms, 1s, 1m)")
 	cmd.Flags().Uint64Var(&f.seed, "seed", 1, "graine du hasard (même graine, même calcul à budget d'itérations égal)")
 	cmd.Flags().IntVar(&f.threads, "threads", 1, "nombre de cœurs (GOMAXPROCS) ; 1 par défaut, pour des temps comparables")
+	cmd.Flags().IntVar(&f.iterations, "iterations", 0, "nombre d'itérations de la recherche par instance (0 : seulement le temps) ; avec --time-limit, la première limite atteinte")
 	cmd.Flags().StringVar(&f.bks, "bks", "", "fichier csv des meilleures valeurs connues : résumé des écarts sur la sortie d'erreur")
 }
 
@@ -122,6 +126,9 @@ func (a *app) runBench(f benchFlags, files []string, read func(io.Reader) (*benc
 	if f.timeLimit <= 0 {
 		return usagef("--time-limit : la durée doit être positive (ex. 1s)")
 	}
+	if f.iterations < 0 {
+		return usagef("--iterations : au moins 0")
+	}
 	if f.threads < 1 {
 		return usagef("--threads : au moins 1")
 	}
@@ -149,7 +156,7 @@ func (a *app) runBench(f benchFlags, files []string, read func(io.Reader) (*benc
 	}
 	var results []benchResult
 	for _, path := range files {
-		res, err := a.benchOne(path, read, arcs, obj, solver.Options{Seed: f.seed, TimeLimit: f.timeLimit})
+		res, err := a.benchOne(path, read, arcs, obj, solver.Options{Seed: f.seed, TimeLimit: f.timeLimit, MaxIterations: f.iterations})
 		if err != nil {
 			fail(err)
 			continue

@@ -141,6 +141,28 @@ func TestBenchSolomon(t *testing.T) {
 	}
 }
 
+// With --iterations the search does a fixed amount of work: the same seed
+// gives the same solution whatever the load of the machine, which is what
+// quality comparisons between two solvers rely on.
+func TestBenchFixedIterations(t *testing.T) {
+	c101 := benchFile(t, "solomon/instances/c101.txt")
+	var dist []float64
+	for range 2 {
+		r := runBenchCLI(t, "bench", "solomon", "--iterations", "300", "--time-limit", "1m", "--arcs", "trunc1", "--seed", "3", c101)
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		lines := parseBenchLines(t, r.stdout)
+		if len(lines) != 1 || !lines[0].feasible {
+			t.Fatalf("stdout %q stderr %q", r.stdout, r.stderr)
+		}
+		dist = append(dist, lines[0].distance)
+	}
+	if dist[0] != dist[1] {
+		t.Errorf("same seed and iterations, distances %g and %g", dist[0], dist[1])
+	}
+}
+
 func TestBenchFileErrors(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "absent.txt")
 	r := runBenchCLI(t, "bench", "tsptw", "--time-limit", "50ms", missing)
@@ -180,6 +202,7 @@ func TestBenchUsage(t *testing.T) {
 		{"bench", "tsptw", "--arcs", "exact", "x.txt"},
 		{"bench", "tsptw", "--time-limit", "0s", "x.txt"},
 		{"bench", "tsptw", "--threads", "0", "x.txt"},
+		{"bench", "solomon", "--iterations", "-1", "x.txt"},
 	} {
 		if r := runBenchCLI(t, args...); r.code != ExitUsage || r.stdout != "" {
 			t.Errorf("%v: exit %d, want %d; stdout %q stderr %q", args, r.code, ExitUsage, r.stdout, r.stderr)
