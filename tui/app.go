@@ -446,7 +446,13 @@ func (a App) helpView() string {
 	if a.help.ShowAll {
 		return a.styles.HelpBar.Render(a.styles.Muted.Render("Une touche pour fermer l'aide."))
 	}
-	v := a.styles.HelpBar.Render(a.help.ShortHelpView(helpKeys{a.activeKeys(), a.keys}.ShortHelp()))
+	keys := helpKeys{a.activeKeys(), a.keys}.ShortHelp()
+	if a.capturing() {
+		// While she types, tab, ? and q are letters of the field: only
+		// the field's own keys are offered.
+		keys = a.activeKeys().ShortHelp()
+	}
+	v := a.styles.HelpBar.Render(a.help.ShortHelpView(keys))
 	// help drops the items that do not fit, except when not even its
 	// ellipsis fits: then it keeps them all, so cut the line here.
 	return ansi.Truncate(v, a.width, "…")
