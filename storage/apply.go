@@ -30,8 +30,9 @@ type cached struct {
 	storedV     int                        // and its record version
 	pending     bool                       // stored in sync_pending: not whole yet
 	version     int
-	changed     bool // the visible record changed
-	touched     bool // the merge state changed
+	changed     bool  // the visible record changed
+	touched     bool  // the merge state changed
+	ops         []int // indexes of the operations to merge into it
 }
 
 // applyAll merges the operations of every replica in one transaction, in
@@ -59,6 +60,7 @@ func (db *DB) applyAll(ctx context.Context, ins []incoming, dir string, rep *cab
 		var conflicts []storedConflict
 		found := map[xid.ID]bool{}
 		step := max(len(ops)/100, 1)
+		var recs []*cached // in order of first operation
 		for i, op := range ops {
 			if i%step == 0 {
 				progress(cabinetsync.Progress{Stage: cabinetsync.Applying, Done: i, Total: len(ops)})
@@ -68,22 +70,21 @@ func (db *DB) applyAll(ctx context.Context, ins []incoming, dir string, rep *cab
 			if err != nil {
 				return err
 			}
-			if op.V > c.version {
-				c.version = op.V
+			if c.ops == nil {
+				recs = append(recs, c)
 			}
-			changed, losses := c.rec.Apply(op)
-			c.changed = c.changed || changed
-			c.touched = true
-			for _, l := range losses {
-				id := conflictID(op.Entity, op.Key, l.Field, l.LostAt)
-				if found[id] || tx.Bucket(bucketConflicts).Get(id.Bytes()) != nil {
-					continue // the same lost change, already listed
-				}
-				found[id] = true
-				conflicts = append(conflicts, storedConflict{ID: id, Entity: op.Entity, Key: op.Key,
-					Field: l.Field, Kept: l.Kept, Lost: l.Lost, KeptAt: l.KeptAt, LostAt: l.LostAt,
-					KeptBy: l.KeptBy, LostBy: l.LostBy, LostBase: l.LostBase, Found: db.now().UTC()})
+			c.ops = append(c.ops, i)
+		}
+		for _, l := range mergeRecords(recs, ops) {
+			op := ops[l.op]
+			id := conflictID(op.Entity, op.Key, l.Field, l.LostAt)
+			if found[id] || tx.Bucket(bucketConflicts).Get(id.Bytes()) != nil {
+				continue // the same lost change, already listed
 			}
+			found[id] = true
+			conflicts = append(conflicts, storedConflict{ID: id, Entity: op.Entity, Key: op.Key,
+				Field: l.Field, Kept: l.Kept, Lost: l.Lost, KeptAt: l.KeptAt, LostAt: l.LostAt,
+				KeptBy: l.KeptBy, LostBy: l.LostBy, LostBase: l.LostBase, Found: db.now().UTC()})
 		}
 		progress(cabinetsync.Progress{Stage: cabinetsync.Applying, Done: len(ops), Total: len(ops)})
 		keys := make([]string, 0, len(cache))
@@ -293,20 +294,19 @@ const (
 func (db *DB) prepare(c *cached) (prepared, error) {
 	p := prepared{c: c}
 	if c.touched {
-		meta, err := c.rec.Meta.MarshalJSON() // compact, as put stores it
+		sk := stateKey(c.bucket, c.key)
+		sealed, err := db.sealMeta(sk, c.rec.Meta)
 		if err != nil {
 			return p, err
 		}
-		if err := p.seal(db, bucketSyncState, stateKey(c.bucket, c.key), recMetaV, meta); err != nil {
-			return p, err
-		}
+		p.puts = append(p.puts, sealedPut{bucketSyncState, sk, sealed})
 	}
 	if !c.changed {
 		return p, nil
 	}
 	if c.stored != nil && !c.pending {
 		var err error
-		if p.old, err = indexEntries(c.bucket, c.key, c.storedJSON, c.storedV); err != nil {
+		if p.old, err = indexEntriesOf(c.bucket, c.key, c.storedJSON, c.stored, c.storedV); err != nil {
 			return p, err
 		}
 	}
@@ -343,7 +343,7 @@ func (db *DB) prepare(c *cached) (prepared, error) {
 	if err := p.seal(db, c.bucket, c.key, version, raw); err != nil {
 		return p, err
 	}
-	if p.now, err = indexEntries(c.bucket, c.key, raw, version); err != nil {
+	if p.now, err = indexEntriesOf(c.bucket, c.key, raw, fields, version); err != nil {
 		return p, err
 	}
 	p.index = indexReplace

@@ -1,10 +1,12 @@
 package storage
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 
 	"tournee/patients"
+	"tournee/storage/replica"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -13,6 +15,9 @@ import (
 type envelope struct {
 	V    int             `json:"v"`
 	Data json.RawMessage `json:"data"`
+	// binary: Data is a merge state in its binary form (sync_records),
+	// which has its own version byte and no JSON envelope.
+	binary bool
 }
 
 // Current record versions. Decoders accept every version ever written.
@@ -52,6 +57,14 @@ func (db *DB) open(bucket, key, sealed []byte) (envelope, error) {
 	plain, err := db.seal.open(bucket, key, sealed)
 	if err != nil {
 		return envelope{}, fmt.Errorf("%w: record %s/%x does not authenticate", ErrCorrupt, bucket, key)
+	}
+	if bytes.Equal(bucket, bucketSyncState) && len(plain) > 0 && plain[0] == replica.MetaBinaryV {
+		// Checked here so that Verify, which opens every value, reads it.
+		var m replica.Meta
+		if err := m.UnmarshalBinary(plain); err != nil {
+			return envelope{}, fmt.Errorf("%w: record %s/%x: %v", ErrCorrupt, bucket, key, err)
+		}
+		return envelope{Data: plain, binary: true}, nil
 	}
 	var env envelope
 	if err := json.Unmarshal(plain, &env); err != nil {

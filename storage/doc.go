@@ -23,7 +23,8 @@
 //	oplog                     8-byte seq → replica.Op: every change this laptop made, in the
 //	                          transaction of the change, stamped by its hybrid logical clock
 //	sync_records              bucket + 0 + key → replica.Meta: per field, the stamp of the change
-//	                          in force and of the value it replaced; tombstones
+//	                          in force and of the value it replaced; tombstones (binary form,
+//	                          replica.Meta.AppendBinary; older databases hold its JSON, still read)
 //	sync_seen                 replica xid → 8-byte last seq applied from that laptop (plain)
 //	sync_conflicts            xid → conflict: the losing side of two concurrent edits of a field,
 //	                          kept (marked once confirmed)

@@ -30,7 +30,7 @@ var (
 
 const (
 	opV       = 1
-	recMetaV  = 1
+	recMetaV  = 1 // the JSON form of a merge state; now written binary (replica.MetaBinaryV)
 	conflictV = 1
 )
 
@@ -154,7 +154,7 @@ func saveClock(tx *bolt.Tx, c *replica.Clock) error {
 	return tx.Bucket(bucketMeta).Put(keyHLC, raw)
 }
 
-// recMeta reads the merge state of a record.
+// recMeta reads the merge state of a record, in either of its forms.
 func (db *DB) recMeta(tx *bolt.Tx, bucket, key []byte) (replica.Meta, error) {
 	var m replica.Meta
 	sk := stateKey(bucket, key)
@@ -162,11 +162,47 @@ func (db *DB) recMeta(tx *bolt.Tx, bucket, key []byte) (replica.Meta, error) {
 	if raw == nil {
 		return m, nil
 	}
-	return decode[replica.Meta](db, bucketSyncState, sk, raw, recMetaV)
+	return db.decodeRecMeta(sk, raw)
+}
+
+// decodeRecMeta unseals and decodes a value of sync_records.
+func (db *DB) decodeRecMeta(sk, raw []byte) (replica.Meta, error) {
+	var m replica.Meta
+	env, err := db.open(bucketSyncState, sk, raw)
+	if err != nil {
+		return m, err
+	}
+	if env.binary {
+		err := m.UnmarshalBinary(env.Data) // open checked it
+		return m, err
+	}
+	// Written before the binary form: JSON in its envelope.
+	if env.V < 1 || env.V > recMetaV {
+		return m, fmt.Errorf("%w: record %s/%x has version %d", ErrTooNew, bucketSyncState, sk, env.V)
+	}
+	if err := json.Unmarshal(env.Data, &m); err != nil {
+		return replica.Meta{}, fmt.Errorf("%w: record %s/%x: %v", ErrCorrupt, bucketSyncState, sk, err)
+	}
+	return m, nil
 }
 
 func (db *DB) putRecMeta(tx *bolt.Tx, bucket, key []byte, m replica.Meta) error {
-	return db.put(tx, bucketSyncState, stateKey(bucket, key), recMetaV, m)
+	sk := stateKey(bucket, key)
+	sealed, err := db.sealMeta(sk, m)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketSyncState).Put(sk, sealed)
+}
+
+// sealMeta seals a merge state in its binary form under its state key,
+// encoded where the ciphertext goes: one allocation a record.
+func (db *DB) sealMeta(sk []byte, m replica.Meta) ([]byte, error) {
+	head, tag := db.seal.headSize(), db.seal.aead.Overhead()
+	buf := make([]byte, head, head+16+len(m.Fields)*24+tag)
+	buf = m.AppendBinary(buf)
+	buf = slices.Grow(buf, tag)
+	return db.seal.sealInPlace(bucketSyncState, sk, buf)
 }
 
 // storedFields returns a record's JSON fields as stored, nil when absent.

@@ -296,38 +296,52 @@ func BenchmarkMergeOps(b *testing.B) {
 		db := fresh()
 		defer db.Close()
 		b.ReportAllocs()
+		cpu0 := processCPU()
 		for b.Loop() {
 			read(db)
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*total), "ns/mergeop")
+		b.ReportMetric(float64((processCPU()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 	})
 	b.Run("apply", func(b *testing.B) {
+		var cpu time.Duration
+		var size int64 // of the file after the merge: bbolt writes what it grew by
 		b.ReportAllocs()
 		for b.Loop() {
 			b.StopTimer()
 			db := fresh()
 			b.StartTimer()
+			cpu0 := processCPU()
 			var rep cabinetsync.Report
 			if err := db.applyAll(ctx, ins, stick, &rep, func(cabinetsync.Progress) {}); err != nil {
 				b.Fatal(err)
 			}
 			b.StopTimer()
+			cpu += processCPU() - cpu0
 			if rep.Ops != total {
 				b.Fatalf("applied %d operations of %d", rep.Ops, total)
+			}
+			if fi, err := os.Stat(work); err == nil {
+				size = fi.Size()
 			}
 			db.Close()
 			b.StartTimer()
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*total), "ns/mergeop")
+		b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+		b.ReportMetric(float64(size)/(1<<20), "db-MiB")
 	})
 	b.Run("sync", func(b *testing.B) {
+		var cpu time.Duration
 		b.ReportAllocs()
 		for b.Loop() {
 			b.StopTimer()
 			db := fresh()
 			b.StartTimer()
+			cpu0 := processCPU()
 			rep, err := db.Sync(ctx, stick, nil)
 			b.StopTimer()
+			cpu += processCPU() - cpu0
 			if err != nil || rep.Ops != total || len(rep.Refused) > 0 {
 				b.Fatalf("sync: %v, %d operations of %d, refused %+v", err, rep.Ops, total, rep.Refused)
 			}
@@ -335,5 +349,6 @@ func BenchmarkMergeOps(b *testing.B) {
 			b.StartTimer()
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*total), "ns/mergeop")
+		b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
 	})
 }

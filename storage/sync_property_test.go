@@ -587,7 +587,7 @@ func readState(db *DB) (replicaState, error) {
 			return err
 		}
 		if err := tx.Bucket(bucketSyncState).ForEach(func(k, v []byte) error {
-			m, err := decode[replica.Meta](db, bucketSyncState, k, v, recMetaV)
+			m, err := db.decodeRecMeta(k, v)
 			if m.Deleted != nil {
 				// A record deleted on two laptops keeps the stamp of the
 				// deletion each saw first, and the changes each made before:
