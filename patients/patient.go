@@ -253,7 +253,9 @@ func (p Patient) Validate() error {
 	}
 	if p.Address.HasCoordinates() {
 		lon, lat := p.Address.Point.Lon(), p.Address.Point.Lat()
-		if lat < -90 || lat > 90 || lon < -180 || lon > 180 {
+		// Written as « not inside » so that NaN, which compares false with
+		// everything, is refused too: `patient add --lat NaN` parses it.
+		if !(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) {
 			errs.add("coordonnées", "coordonnées impossibles (latitude −90 à 90, longitude −180 à 180)")
 		}
 	}
