@@ -21,6 +21,7 @@ import (
 	"tournee/patients"
 	"tournee/pdfdoc"
 	"tournee/replacement"
+	"tournee/roads"
 	"tournee/storage"
 	"tournee/tui"
 )
@@ -97,7 +98,7 @@ func runTUI(db *storage.DB, now func() time.Time) error {
 		DMP:               dmpexport.Service{Store: db, Exports: db, Render: pdfdoc.Render, Now: now},
 		DMPFolder:         tui.DefaultDMPFolder(home),
 		Proof:             proofOnCurrentRoads{billing.ProofService{Store: db, Render: pdfdoc.Render, Now: now, Pricing: pricing}, db.Path()},
-		Replacement:       replacement.Service{Store: db, Now: now},
+		Replacement:       replacement.Service{Store: db, Now: now, RoadTimes: roads.OpenShared(db.Path()) != nil},
 		ReplacementFolder: home,
 		Sync:              db,
 		Cabinet:           db,

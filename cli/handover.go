@@ -100,7 +100,7 @@ dans un script). Il s'ouvre avec « tournee handover open », ou sans tournée a
 				if err != nil {
 					return err
 				}
-				req := replacement.Request{From: start, To: end, Patients: covered, Share: share, Now: a.env.Now()}
+				req := replacement.Request{From: start, To: end, Patients: covered, Share: share, Now: a.env.Now(), RoadTimes: a.sharedRoutes(db) != nil}
 				r, err := findNurse(nurses, remplacant)
 				if err != nil {
 					return err

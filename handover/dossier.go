@@ -17,6 +17,10 @@ import (
 // DossierTitle is the title of the printed dossier.
 const DossierTitle = "Dossier de remplacement"
 
+// OSMCredit is the credit the OpenStreetMap licence (ODbL) asks for
+// wherever road data is used.
+const OSMCredit = "© les contributeurs d'OpenStreetMap"
+
 // lastTransmissions is how many recent transmissions a patient's page shows
 // besides the ones flagged for the remplaçant or urgent: the latest news,
 // without reprinting eight weeks of notes.
@@ -41,6 +45,9 @@ func (p Pack) Dossier() Report {
 		},
 		Footer: fmt.Sprintf("Confidentiel, secret professionnel — %s — remis à %s le %s",
 			p.Cabinet.Name, p.Remplacant.FullName(), french.ShortDate(patients.DateOf(p.Created))),
+	}
+	if p.RoadTimes {
+		r.Meta = append(r.Meta, Field{Label: "Heures de passage", Value: "calculées par la route, " + OSMCredit})
 	}
 	r.Sections = append(r.Sections, p.conditions())
 	for _, pt := range p.Patients {

@@ -42,6 +42,9 @@ type Pack struct {
 	CarePlans     []patients.CarePlan     `json:"care_plans"`
 	Transmissions []patients.Transmission `json:"transmissions"` // the last 8 weeks before From
 	Visits        []patients.Visit        `json:"visits"`        // the planned rounds of the period
+	// RoadTimes: the rounds' times were computed on OpenStreetMap roads,
+	// whose licence asks for the credit wherever they are used.
+	RoadTimes bool `json:"road_times,omitempty"`
 	// Clock is the titulaire's clock when the pack was written (zero in
 	// packs of older versions): the remplaçant's base starts after it.
 	Clock Stamp `json:"clock,omitzero"`

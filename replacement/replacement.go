@@ -46,6 +46,9 @@ type Request struct {
 	Patients   []xid.ID // empty: every active patient of the titulaires
 	Share      float64  // 0: her contract's, or 10 %
 	Now        time.Time
+	// RoadTimes: the rounds are timed on the imported roads; the dossier
+	// then credits OpenStreetMap.
+	RoadTimes bool
 }
 
 // Prepared is a pack ready to be written, what the preview shows.
@@ -82,6 +85,7 @@ func PrepareChecked(ctx context.Context, st patients.Store, req Request) (Prepar
 	if err != nil {
 		return Prepared{Pack: p, Warnings: warnings}, err
 	}
+	p.RoadTimes = req.RoadTimes
 	if err := handover.CheckAuthorisation(p.Remplacant, p.From, p.To); err != nil {
 		return Prepared{Pack: p, Warnings: warnings}, err
 	}
@@ -298,19 +302,22 @@ func WriteReturn(r handover.Return, key packfile.Key, path string, now time.Time
 type Service struct {
 	Store patients.Store
 	Now   func() time.Time
+	// RoadTimes says the rounds are timed on the imported roads (a routes
+	// file beside the base): the packs credit OpenStreetMap.
+	RoadTimes bool
 }
 
 // Prepare builds the pack of a replacement under every rule (see
 // PrepareChecked).
 func (s Service) Prepare(ctx context.Context, req Request) (handover.Pack, []string, error) {
-	req.Now = s.Now()
+	req.Now, req.RoadTimes = s.Now(), s.RoadTimes
 	return Prepare(ctx, s.Store, req)
 }
 
 // PrepareChecked builds the pack with all the rules (see PrepareChecked):
 // the preview also says whether a contract goes with it.
 func (s Service) PrepareChecked(ctx context.Context, req Request) (Prepared, error) {
-	req.Now = s.Now()
+	req.Now, req.RoadTimes = s.Now(), s.RoadTimes
 	return PrepareChecked(ctx, s.Store, req)
 }
 
