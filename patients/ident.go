@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // INS OIDs (docs/dmp-cda.md §2.1).
@@ -78,8 +79,11 @@ func NIRKey(first13 string) (int, error) {
 // message is French because it is shown as is next to the field.
 func ValidateNIR(nir string) error {
 	const field = "nir"
-	if len(nir) != 15 {
-		return &ValidationError{field, fmt.Sprintf("le NIR doit compter 15 caractères (13 + clé de 2 chiffres), il en a %d", len([]rune(nir)))}
+	// Count characters, not bytes: « 23801621939521é » has 15 and was told
+	// « il en a 15 »; the loop below names the accent instead. Every byte is
+	// ASCII after that loop, so the byte indexes that follow are safe.
+	if n := utf8.RuneCountInString(nir); n != 15 {
+		return &ValidationError{field, fmt.Sprintf("le NIR doit compter 15 caractères (13 + clé de 2 chiffres), il en a %d", n)}
 	}
 	for i, r := range nir {
 		if r >= '0' && r <= '9' {
