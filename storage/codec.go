@@ -16,8 +16,10 @@ type envelope struct {
 	V    int             `json:"v"`
 	Data json.RawMessage `json:"data"`
 	// binary: Data is a merge state in its binary form (sync_records),
-	// which has its own version byte and no JSON envelope.
+	// which has its own version byte and no JSON envelope; meta is it,
+	// decoded when checked.
 	binary bool
+	meta   replica.Meta
 }
 
 // Current record versions. Decoders accept every version ever written.
@@ -64,7 +66,7 @@ func (db *DB) open(bucket, key, sealed []byte) (envelope, error) {
 		if err := m.UnmarshalBinary(plain); err != nil {
 			return envelope{}, fmt.Errorf("%w: record %s/%x: %v", ErrCorrupt, bucket, key, err)
 		}
-		return envelope{Data: plain, binary: true}, nil
+		return envelope{Data: plain, binary: true, meta: m}, nil
 	}
 	var env envelope
 	if err := json.Unmarshal(plain, &env); err != nil {

@@ -173,8 +173,7 @@ func (db *DB) decodeRecMeta(sk, raw []byte) (replica.Meta, error) {
 		return m, err
 	}
 	if env.binary {
-		err := m.UnmarshalBinary(env.Data) // open checked it
-		return m, err
+		return env.meta, nil
 	}
 	// Written before the binary form: JSON in its envelope.
 	if env.V < 1 || env.V > recMetaV {
