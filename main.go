@@ -98,7 +98,7 @@ func runTUI(db *storage.DB, now func() time.Time) error {
 		DMP:               dmpexport.Service{Store: db, Exports: db, Render: pdfdoc.Render, Now: now},
 		DMPFolder:         tui.DefaultDMPFolder(home),
 		Proof:             proofOnCurrentRoads{billing.ProofService{Store: db, Render: pdfdoc.Render, Now: now, Pricing: pricing}, db.Path()},
-		Replacement:       replacement.Service{Store: db, Now: now, RoadTimes: roads.OpenShared(db.Path()) != nil},
+		Replacement:       replacement.Service{Store: db, Now: now, RoadTimes: func() bool { return roads.OpenShared(db.Path()) != nil }},
 		ReplacementFolder: home,
 		Sync:              db,
 		Cabinet:           db,

@@ -302,22 +302,26 @@ func WriteReturn(r handover.Return, key packfile.Key, path string, now time.Time
 type Service struct {
 	Store patients.Store
 	Now   func() time.Time
-	// RoadTimes says the rounds are timed on the imported roads (a routes
-	// file beside the base): the packs credit OpenStreetMap.
-	RoadTimes bool
+	// RoadTimes says whether the rounds are timed on the imported roads (a
+	// routes file beside the base), asked at each pack since the roads can
+	// be imported while the app runs: the packs then credit OpenStreetMap.
+	// Nil means no roads.
+	RoadTimes func() bool
 }
+
+func (s Service) roadTimes() bool { return s.RoadTimes != nil && s.RoadTimes() }
 
 // Prepare builds the pack of a replacement under every rule (see
 // PrepareChecked).
 func (s Service) Prepare(ctx context.Context, req Request) (handover.Pack, []string, error) {
-	req.Now, req.RoadTimes = s.Now(), s.RoadTimes
+	req.Now, req.RoadTimes = s.Now(), s.roadTimes()
 	return Prepare(ctx, s.Store, req)
 }
 
 // PrepareChecked builds the pack with all the rules (see PrepareChecked):
 // the preview also says whether a contract goes with it.
 func (s Service) PrepareChecked(ctx context.Context, req Request) (Prepared, error) {
-	req.Now, req.RoadTimes = s.Now(), s.RoadTimes
+	req.Now, req.RoadTimes = s.Now(), s.roadTimes()
 	return PrepareChecked(ctx, s.Store, req)
 }
 
