@@ -168,7 +168,7 @@ func TestSyncSetupScreens(t *testing.T) {
 		d, _ := testDeps(t)
 		d.Sync = &fakeSync{}
 		d.Cabinet = noKey{}
-		d.ReplacementFolder = "/home/aurelie"
+		d.ReplacementFolder = "Documents" // relative: no machine path in the goldens
 		a := press(startApp(t, d, sz[0], sz[1]), "5")
 		t.Run("invitation-"+sizeName(sz), func(t *testing.T) { golden.RequireEqual(t, screenText(a)) })
 		a = press(a, "c", "tab")
