@@ -49,10 +49,6 @@ var sentinels = []entry{
 	{cabinetsync.ErrKeyPassphrase, "cette phrase de passe n'ouvre pas le fichier de la clé du cabinet ; rien n'a été changé"},
 	{cabinetsync.ErrBadKeyFile, "ce fichier n'est pas une clé de cabinet de tournée (ou il est abîmé) ; rien n'a été changé"},
 	{cabinetsync.ErrNoFolder, "dossier de synchronisation introuvable : la clé USB est-elle branchée ?"},
-	{cabinetsync.ErrWrongKey, "synchronisation : " + refusals[0].french},
-	{cabinetsync.ErrDamaged, "synchronisation : " + refusals[1].french},
-	{cabinetsync.ErrTooNew, "synchronisation : " + refusals[2].french},
-	{cabinetsync.ErrGap, "synchronisation : " + refusals[3].french},
 	{patients.ErrNotFound, "introuvable : l'enregistrement a peut-être été supprimé ou archivé"},
 	{patients.ErrConflict, "déjà enregistré : rien n'a été modifié"},
 	{context.Canceled, "opération interrompue ; vos données n'ont pas été modifiées"},
@@ -90,6 +86,10 @@ func French(err error) (text string, ok bool) {
 		return verr.Error(), true
 	case errors.As(err, &fr):
 		return fr.French(), true
+	}
+	if r := Refusal(err); r != "" {
+		// A bundle a sync set aside: the same words as the sync's report.
+		return "synchronisation : " + r, true
 	}
 	for _, e := range sentinels {
 		if errors.Is(err, e.err) {

@@ -25,6 +25,11 @@ func TestEveryKnownErrorIsFrench(t *testing.T) {
 			t.Errorf("Sentence(%v) = %q: not a sentence", wrapped, s)
 		}
 	}
+	for _, e := range refusals {
+		if got, ok := French(fmt.Errorf("bundle 12: %w", e.err)); !ok || got != "synchronisation : "+e.french {
+			t.Errorf("French(%v) = %q, %v: not the sync report's words", e.err, got, ok)
+		}
+	}
 	if _, ok := French(errors.New("something nobody knows")); ok {
 		t.Error("an unknown error was claimed known: the caller's general sentence would be lost")
 	}
