@@ -92,6 +92,10 @@ func (s roundScreen) strictAlert() string {
 			msg += fmt.Sprintf(" : %s à %s (d)", s.nurseName(offers[0].NurseID), french.Clock(offers[0].Arrival))
 		} else if r, ok := s.risks[v.ID]; ok && r.Proposal != nil {
 			msg += fmt.Sprintf(" : %s à %s (d)", s.nurseName(r.Proposal.NurseID), clockMin(r.Proposal.Arrival))
+		} else if late {
+			// On her round but reached too late: another order of her
+			// own visits may keep it, before any colleague is needed.
+			msg = fmt.Sprintf("⚠ %s %s–%s strict, prévue trop tard : o réoptimise", name, french.Clock(v.Window.Start), french.Clock(v.Window.End))
 		} else {
 			msg += " : aucune collègue libre à temps"
 		}
