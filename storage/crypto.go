@@ -1,11 +1,15 @@
 package storage
 
 import (
+	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
+	"testing"
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/chacha20poly1305"
@@ -83,7 +87,48 @@ func (p kdfParams) validate() error {
 }
 
 func (p kdfParams) derive(passphrase []byte) []byte {
+	if testing.Testing() {
+		return testDerivations.derive(p, passphrase)
+	}
+	return p.argon2(passphrase)
+}
+
+func (p kdfParams) argon2(passphrase []byte) []byte {
 	return argon2.IDKey(passphrase, p.Salt, p.Time, p.MemoryKiB, p.Threads, chacha20poly1305.KeySize)
+}
+
+// testDerivations remembers the keys derived in a test binary, and only
+// there: the tests open copies of one seeded base hundreds of times, and
+// the 50 ms of argon2id per open were a third of their time. Each distinct
+// salt, cost and passphrase is still derived once for real, so a wrong
+// passphrase is still refused; the application never reaches this memo.
+var testDerivations derivationMemo
+
+type derivationMemo struct {
+	mu   sync.Mutex
+	keys map[[sha256.Size]byte][]byte
+}
+
+func (m *derivationMemo) derive(p kdfParams, passphrase []byte) []byte {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s|%d|%d|%d|%x|", p.Alg, p.Time, p.MemoryKiB, p.Threads, p.Salt)
+	h.Write(passphrase)
+	var id [sha256.Size]byte
+	h.Sum(id[:0])
+	m.mu.Lock()
+	k, ok := m.keys[id]
+	m.mu.Unlock()
+	if ok {
+		return bytes.Clone(k)
+	}
+	k = p.argon2(passphrase) // outside the lock: parallel tests derive in parallel
+	m.mu.Lock()
+	if m.keys == nil {
+		m.keys = make(map[[sha256.Size]byte][]byte)
+	}
+	m.keys[id] = bytes.Clone(k)
+	m.mu.Unlock()
+	return k
 }
 
 func marshalKDF(p kdfParams) []byte {
