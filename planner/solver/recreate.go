@@ -63,7 +63,11 @@ func (s *search) recreate(st *state) {
 			if !s.fits(r, j) {
 				continue
 			}
-			for k := 0; k <= len(r.jobs); k++ {
+			k := 0
+			if s.monotone {
+				k = s.firstWindowPosition(r, j)
+			}
+			for ; k <= len(r.jobs); k++ {
 				if s.skip--; s.skip < 0 {
 					s.skip = s.nextBlink()
 					continue
@@ -120,6 +124,57 @@ func (s *search) closeGroups(st *state) {
 			return false
 		})
 		s.recompute(r)
+	}
+}
+
+// firstWindowPosition skips, where only arcs cost, the positions of r that
+// cannot take j for its window alone: before position k, j would finish no
+// earlier than Ready+Service, so a job whose latest start is earlier than
+// that cannot follow it. With nonnegative times latest[] and dep[] never
+// decrease along a route, so binary searches find the first position worth
+// checking without pricing the ones before it. It stops at the position
+// where the scan would break (departure after j's limit) and spends the
+// blinks of the positions it passes, so the search makes exactly the same
+// choices, only faster: on tight windows most positions go this way.
+func (s *search) firstWindowPosition(r *route, j int) int {
+	job := &s.p.Jobs[j]
+	n := len(r.jobs)
+	earliest := job.Ready + job.Service
+	lo, hi := 0, n // first k < n with latest[k] >= earliest, else n
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if r.latest[m] < earliest {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	// The scan breaks at the first k >= 1 with dep[k-1] > lim: it must
+	// still reach that position.
+	b, e := 0, lo
+	for b < e {
+		m := int(uint(b+e) >> 1)
+		if r.dep[m] > s.lim[j] {
+			e = m
+		} else {
+			b = m + 1
+		}
+	}
+	k := min(lo, b+1)
+	s.skipPositions(k)
+	return k
+}
+
+// skipPositions spends the blink countdown of m positions passed over, as
+// the scan would have one position at a time.
+func (s *search) skipPositions(m int) {
+	for m > 0 {
+		if s.skip >= m {
+			s.skip -= m
+			return
+		}
+		m -= s.skip + 1
+		s.skip = s.nextBlink()
 	}
 }
 

@@ -32,6 +32,10 @@ type search struct {
 	lim       []float64 // per job: latest start its window tolerates
 	skip      int       // positions left before the next blink
 	timeCosts bool      // lateness, targets, balance or breaks: insertion replays the route
+	// monotone: only arcs cost and no travel time is negative, so along a
+	// route departures and latest starts never decrease (recreate then
+	// skips the positions a window rules out by binary search).
+	monotone bool
 	// tentative lets recreate place a job before its group's closing job
 	// is in the route: closers go in last, after the jobs they close, and
 	// closeGroups takes out what stayed unclosed.
@@ -213,6 +217,7 @@ func newSearch(p *Problem, seed uint64) *search {
 			s.hasGroups = true
 		}
 	}
+	s.monotone = !s.timeCosts && !slices.ContainsFunc(p.Time, func(t float64) bool { return t < 0 })
 	n := len(p.Jobs)
 	s.lim = make([]float64, n)
 	for j := range n {
