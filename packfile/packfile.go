@@ -21,6 +21,7 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+	"testing"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -326,6 +327,23 @@ func drainZeros(r io.Reader) error {
 // A file asking for more is refused as damaged before any work is done.
 const MaxScryptLogN = 18
 
+// testScryptLogN is the work factor Seal writes in a test binary when the
+// test does not choose one: a second of scrypt per pack written and read
+// was most of the hand-over tests' time in every package that makes packs.
+// The shipped binary always writes MaxScryptLogN, which the root package's
+// TestShippedWorkFactors checks on the real binary.
+const testScryptLogN = 10
+
+func sealLogN(k Key) int {
+	switch {
+	case k.scryptLogN != 0:
+		return k.scryptLogN
+	case testing.Testing():
+		return testScryptLogN
+	}
+	return MaxScryptLogN
+}
+
 func (k Key) recipient() (age.Recipient, error) {
 	switch {
 	case k.Recipient != "" && len(k.Passphrase) > 0:
@@ -341,9 +359,7 @@ func (k Key) recipient() (age.Recipient, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrInvalidKey, err)
 		}
-		if k.scryptLogN != 0 {
-			r.SetWorkFactor(k.scryptLogN)
-		}
+		r.SetWorkFactor(sealLogN(k))
 		return r, nil
 	default:
 		return nil, fmt.Errorf("%w: no recipient or passphrase", ErrInvalidKey)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"testing"
 
 	"filippo.io/age"
 	"filippo.io/age/armor"
@@ -93,6 +94,7 @@ func KeyFile(k *Key, cabinetName string, passphrase []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.SetWorkFactor(keyFileLogN())
 	var out bytes.Buffer
 	aw := armor.NewWriter(&out)
 	w, err := age.Encrypt(aw, r)
@@ -112,8 +114,22 @@ func KeyFile(k *Key, cabinetName string, passphrase []byte) ([]byte, error) {
 }
 
 // maxKeyFileLogN is the highest scrypt work factor a protected key file may
-// ask for: age's default when encrypting (256 MiB, about a second).
+// ask for: age's default when encrypting (256 MiB, about a second), which
+// KeyFile writes.
 const maxKeyFileLogN = 18
+
+// testKeyFileLogN is the work factor KeyFile writes in a test binary: a
+// second of scrypt per key file written and per key file read was most of
+// the cabinet tests' time. The shipped binary always writes maxKeyFileLogN,
+// which the root package's TestShippedWorkFactors checks on the real binary.
+const testKeyFileLogN = 10
+
+func keyFileLogN() int {
+	if testing.Testing() {
+		return testKeyFileLogN
+	}
+	return maxKeyFileLogN
+}
 
 // KeyFileProtected tells a passphrase-protected key file.
 func KeyFileProtected(data []byte) bool {

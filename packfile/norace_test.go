@@ -1,5 +1,0 @@
-//go:build !race
-
-package packfile
-
-const raceEnabled = false
