@@ -200,7 +200,7 @@ func Solve(p *Problem, opt Options) (Solution, error) {
 			}
 		}
 	}
-	sol, err := s.solution(best)
+	sol, err := s.solution(s.polish(best))
 	sol.Iterations = it
 	return sol, err
 }
