@@ -2,10 +2,12 @@ package tui
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,25 +31,66 @@ var testNow = time.Date(2026, 11, 23, 7, 10, 0, 0, patients.Paris())
 var testPass = []byte("demo")
 
 // testDB is a real, sealed database seeded with the demo cabinet: today's
-// visits are built (not yet ordered) and the past three days are done.
+// visits are built (not yet ordered) and the past three days are done. Each
+// test gets its own copy of one base seeded once per test binary: seeding
+// writes four days of visits and derives a fresh key, most of a short test's
+// time, and no test needs records that differ from another's.
 func testDB(t testing.TB) *storage.DB {
 	t.Helper()
-	now := func() time.Time { return testNow }
-	db, err := storage.Create(filepath.Join(t.TempDir(), "tournee.db"), testPass, storage.Options{Now: now})
+	raw, err := seededBase()
+	if err != nil {
+		t.Fatalf("seed the demo base: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "tournee.db")
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := storage.Open(path, testPass, storage.Options{Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// seededBase is the file of the demo base, seeded on first use.
+var seededBase = sync.OnceValues(func() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "tournee-tui-test-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "tournee.db")
+	if err := seedDemo(path); err != nil {
+		return nil, err
+	}
+	return os.ReadFile(path)
+})
+
+// seedDemo creates the demo base at path and closes it.
+func seedDemo(path string) error {
+	db, err := storage.Create(path, testPass, storage.Options{Now: func() time.Time { return testNow }})
+	if err != nil {
+		return err
+	}
+	if err := seed(db); err != nil {
+		db.Close()
+		return err
+	}
+	return db.Close()
+}
+
+func seed(db *storage.DB) error {
 	today := patients.DateOf(testNow)
 	ds, err := demo.Load(today, xid.New)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	for off := -3; off <= 0; off++ {
 		d := today.AddDays(off)
 		day, err := planner.BuildDay(planner.DayInput{Date: d, Patients: ds.Patients, CarePlans: ds.CarePlans, Nurses: ds.Nurses}, xid.New)
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
 		for _, v := range day.Visits {
 			if off < 0 {
@@ -56,10 +99,7 @@ func testDB(t testing.TB) *storage.DB {
 			ds.Visits = append(ds.Visits, v)
 		}
 	}
-	if err := db.Seed(context.Background(), ds); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return db.Seed(context.Background(), ds)
 }
 
 // testDeps wires the interface to a demo database with the fixed clock.
