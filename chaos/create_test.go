@@ -57,12 +57,19 @@ func TestCreateDemoKilled(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("SIGKILL: Unix only")
 	}
+	t.Parallel()
 	r := rng(t)
-	n := runs(3, 60)
+	n := runs(1, 60)
+	// The kills fall within 4 s in the long runs; by default within the
+	// time the seeded demo took here, so that the one run is killed.
+	span := 4 * time.Second
+	if !long() {
+		span = seededDemo(t).took
+	}
 	killed, absent := 0, 0
 	for i := range n {
 		l := newLaptop(t, "demo"+string(rune('a'+i%26)))
-		d := time.Duration(r.Int64N(int64(4 * time.Second)))
+		d := time.Duration(r.Int64N(int64(span)))
 		res := l.killedAfter(d, "demo", "--no-tui")
 		if !res.killed && res.code != 0 {
 			t.Fatalf("demo failed without being killed: %s", res)
@@ -87,8 +94,9 @@ func TestCreateInitKilled(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("SIGKILL: Unix only")
 	}
+	t.Parallel()
 	r := rng(t)
-	n := runs(3, 60)
+	n := runs(1, 60)
 	args := []string{"init", "--cabinet", "Cabinet des Dunes", "--nurse", "Aurélie Duquesne", "--rpps", "10001234565"}
 	killed, absent := 0, 0
 	for i := range n {
@@ -123,6 +131,7 @@ func TestCreateInitKilled(t *testing.T) {
 // TestCreateWeakPassphraseRefused: the issue's « a », and other weak ones,
 // are refused with French advice; nothing is created.
 func TestCreateWeakPassphraseRefused(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ pass, advice string }{
 		{"a", "trop courte"},
 		{"1", "trop courte"},
@@ -147,8 +156,9 @@ func TestCreateWeakPassphraseRefused(t *testing.T) {
 // TestCreateEscapesPrintedHarmless: a patient named with escape
 // sequences prints without them.
 func TestCreateEscapesPrintedHarmless(t *testing.T) {
+	t.Parallel()
 	l := newLaptop(t, "echap")
-	l.demo()
+	l.demoCopy()
 	out := l.must("patients", "add", "--nom", "\x1b]0;pwned\x07\x1b[2JDUPONT\u202e", "--prenom", "Jeanne\x1b[8m", "--json")
 	id := between(out, `"id": "`, `"`)
 	if id == "" {
@@ -168,8 +178,9 @@ func TestCreateEscapesPrintedHarmless(t *testing.T) {
 // TestCreateCSVExportNeutralised: a patient named \r=HYPERLINK("x")
 // exports as text, not as a live formula.
 func TestCreateCSVExportNeutralised(t *testing.T) {
+	t.Parallel()
 	l := newLaptop(t, "csv")
-	l.demo()
+	l.demoCopy()
 	l.must("patients", "add", "--nom", "\r=HYPERLINK(\"x\")", "--prenom", "Jeanne")
 	file := filepath.Join(l.dir, "export.csv")
 	l.must("patients", "export", file)

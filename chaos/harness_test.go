@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,7 +22,8 @@ import (
 	"tournee/storage"
 )
 
-// bin is the tournee binary the scenarios run, built once by TestMain.
+// bin is the tournee binary the scenarios run, built once by TestMain;
+// the bases seeded once for the package (seeds) live beside it.
 var bin string
 
 func TestMain(m *testing.M) {
@@ -94,7 +96,13 @@ const defaultNow = "2026-11-23T07:30"
 
 func newLaptop(t *testing.T, name string) *laptop {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), name)
+	return newLaptopIn(t, t.TempDir(), name)
+}
+
+// newLaptopIn is a laptop whose home is root/name.
+func newLaptopIn(t *testing.T, root, name string) *laptop {
+	t.Helper()
+	dir := filepath.Join(root, name)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -185,6 +193,115 @@ func (l *laptop) killedAfter(d time.Duration, args ...string) result {
 func (l *laptop) demo() {
 	l.t.Helper()
 	l.must("demo", "--no-tui")
+}
+
+// seed is a state built once for the package through the binary (the
+// demo cabinet, a synced cabinet, a replacement up to the return) and
+// copied by each test that starts from it: seeding the demo plans two
+// weeks of rounds (about 1.5 s of CPU) and every command costs an argon2
+// derivation, which made most of the suite's time when each test built
+// its own. A copy is the same laptops (same identities): a test that
+// needs a laptop of its own makes it with newLaptop.
+type seed[T any] struct {
+	once sync.Once
+	v    T
+	ok   bool
+}
+
+// get builds the seed on the first call, in its own folder under the
+// package's (a test's TempDir goes with the test), and returns it.
+func (s *seed[T]) get(t *testing.T, name string, build func(t *testing.T, root string) T) T {
+	t.Helper()
+	s.once.Do(func() {
+		root := filepath.Join(filepath.Dir(bin), "seed-"+name)
+		if err := os.MkdirAll(root, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		s.v = build(t, root)
+		s.ok = true
+	})
+	if !s.ok {
+		t.Fatalf("seeding %s failed (see the test that seeded it)", name)
+	}
+	return s.v
+}
+
+// seeds are the package's seeded states. Each is written once, by the
+// first test asking for it, and only read afterwards.
+var seeds struct {
+	demo        seed[demoSeed]
+	cabinet     seed[cabinetSeed]
+	replacement seed[replacementSeed]
+}
+
+// demoSeed is a laptop holding the demo cabinet and how long its demo
+// took here.
+type demoSeed struct {
+	l    *laptop
+	took time.Duration
+}
+
+func seededDemo(t *testing.T) demoSeed {
+	t.Helper()
+	return seeds.demo.get(t, "demo", func(t *testing.T, root string) demoSeed {
+		l := newLaptopIn(t, root, "demo")
+		start := time.Now()
+		l.demo()
+		return demoSeed{l: l, took: time.Since(start)}
+	})
+}
+
+// demoCopy makes the laptop's database a copy of the seeded demo cabinet,
+// with the seed's passphrase.
+func (l *laptop) demoCopy() {
+	l.t.Helper()
+	s := seededDemo(l.t)
+	copyTo(l.t, s.l.db, l.db)
+	l.pass = s.l.pass
+}
+
+// copyLaptop copies a seeded laptop's home (database, backups, key
+// files) into the test's own folder: the same laptop, same passphrase.
+func copyLaptop(t *testing.T, from *laptop) *laptop {
+	t.Helper()
+	l := newLaptop(t, from.name)
+	copyTree(t, from.dir, l.dir)
+	l.pass, l.now = from.pass, from.now
+	return l
+}
+
+// copyTree copies the files under from to to, keeping their modification
+// times (a test finds a laptop's sync folder by its newest file).
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(from, path)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o700)
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(dst, raw, 0o600); err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		return os.Chtimes(dst, fi.ModTime(), fi.ModTime())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // open opens the laptop's database in the test, for what the commands do
@@ -290,8 +407,9 @@ func TestHarness(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("SIGKILL: Unix only")
 	}
+	t.Parallel()
 	l := newLaptop(t, "a")
-	l.demo()
+	l.demoCopy()
 	pid := l.firstPatient()
 	l.addTransmission(pid, 1)
 	before := l.snapshot()

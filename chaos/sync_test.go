@@ -22,33 +22,75 @@ type cabinet struct {
 	n       int // transmissions written so far
 }
 
-// newCabinet makes three laptops through the CLI: the first is the demo
-// cabinet and creates the key (into a folder that does not exist yet), the
-// others are set up with « init » and join; one sync round shares the demo.
-func newCabinet(t *testing.T) *cabinet {
-	t.Helper()
-	a, b, c := newLaptop(t, "a"), newLaptop(t, "b"), newLaptop(t, "c")
-	a.demo()
-	key := filepath.Join(a.dir, "pour-les-autres", "cle.txt")
-	a.must("cabinet", "init", "--key-out", key)
-	for _, l := range []*laptop{b, c} {
-		l.must("init", "--cabinet", "Cabinet des Dunes", "--nurse", "Infirmière "+strings.ToUpper(l.name), "--rpps", "10001234565")
-		l.must("cabinet", "join", key)
-	}
-	stick := filepath.Join(t.TempDir(), "cle-usb")
-	if err := os.Mkdir(stick, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	cab := &cabinet{t: t, laptops: []*laptop{a, b, c}, stick: stick, patient: a.firstPatient()}
-	cab.round()
-	return cab
+// cabinetSeed is a synced cabinet: its laptops, the folder they met in
+// and the patient they write about.
+type cabinetSeed struct {
+	laptops []*laptop
+	stick   string
+	key     string // the cabinet key file the first laptop made
+	patient xid.ID
+	// syncTook is how long a sync of its round took here, on average.
+	syncTook time.Duration
 }
 
-// round syncs every laptop twice, in order: afterwards each has all.
+// seededCabinet makes the laptops through the CLI, once for the package:
+// the first is the demo cabinet and creates the key (into a folder that
+// does not exist yet), the others are set up with « init » and join; one
+// sync round shares the demo. Three laptops in the long runs, two by
+// default.
+func seededCabinet(t *testing.T) cabinetSeed {
+	t.Helper()
+	return seeds.cabinet.get(t, "cabinet", func(t *testing.T, root string) cabinetSeed {
+		ls := []*laptop{newLaptopIn(t, root, "a"), newLaptopIn(t, root, "b")}
+		if long() {
+			ls = append(ls, newLaptopIn(t, root, "c"))
+		}
+		a := ls[0]
+		a.demoCopy()
+		key := filepath.Join(a.dir, "pour-les-autres", "cle.txt")
+		a.must("cabinet", "init", "--key-out", key)
+		for _, l := range ls[1:] {
+			l.must("init", "--cabinet", "Cabinet des Dunes", "--nurse", "Infirmière "+strings.ToUpper(l.name), "--rpps", "10001234565")
+			l.must("cabinet", "join", key)
+		}
+		stick := filepath.Join(root, "cle-usb")
+		if err := os.Mkdir(stick, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		c := &cabinet{t: t, laptops: ls, stick: stick}
+		start := time.Now()
+		c.round()
+		took := time.Since(start) / time.Duration(2*len(ls)-1) // the syncs of a round, see round
+		if long() {
+			took = time.Since(start) / time.Duration(2*len(ls))
+		}
+		return cabinetSeed{laptops: ls, stick: stick, key: key, patient: a.firstPatient(), syncTook: took}
+	})
+}
+
+// newCabinet is a copy of the seeded cabinet for the test: its laptops
+// and its folder, copied to a new place (as a USB stick mounted elsewhere).
+func newCabinet(t *testing.T) *cabinet {
+	t.Helper()
+	s := seededCabinet(t)
+	c := &cabinet{t: t, stick: filepath.Join(t.TempDir(), "cle-usb"), patient: s.patient}
+	for _, l := range s.laptops {
+		c.laptops = append(c.laptops, copyLaptop(t, l))
+	}
+	copyTree(t, s.stick, c.stick)
+	return c
+}
+
+// round syncs every laptop twice, in order: afterwards each has all. The
+// last one has all after its first sync, so by default it does not sync
+// twice.
 func (c *cabinet) round() {
 	c.t.Helper()
-	for range 2 {
-		for _, l := range c.laptops {
+	for pass := range 2 {
+		for i, l := range c.laptops {
+			if pass == 1 && i == len(c.laptops)-1 && !long() {
+				break
+			}
 			l.must("sync", c.stick)
 		}
 	}
@@ -89,16 +131,19 @@ func (c *cabinet) check(written int) {
 	}
 }
 
-// A database copied to a fourth computer: both copies write, both sync;
+// A database copied to another computer: both copies write, both sync;
 // the copy that finds the other's bundles forks, and every transmission is
 // everywhere once. Then conflict copies made by hand, junk and a deleted
-// folder, each merged, reported or repaired.
+// folder, each merged, reported or repaired. The long runs sync every
+// laptop and check after each stage; by default the stages follow one
+// another and one round at the end checks them all.
 func TestSyncForkCopiesJunk(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end to end")
 	}
+	t.Parallel()
 	c := newCabinet(t)
-	a := c.laptops[0]
+	a, b := c.laptops[0], c.laptops[1]
 	d := newLaptop(t, "d")
 	d.pass = a.pass
 	copyTo(t, a.db, d.db)
@@ -106,18 +151,23 @@ func TestSyncForkCopiesJunk(t *testing.T) {
 	c.write(a)
 	c.write(d)
 	c.write(d)
-	c.write(c.laptops[1])
+	if long() {
+		c.write(b)
+	}
 	a.must("sync", c.stick)
+	aDir := c.newestFolder(a) // a wrote last
 	out := d.must("sync", c.stick)
 	if !strings.Contains(out, "nouvelle identité") || strings.Contains(out, "Envoyé : 0 modification") {
 		t.Errorf("the copy's sync does not say it forked:\n%s", out)
 	}
-	c.round()
-	c.check(c.n)
+	if long() {
+		c.round()
+		c.check(c.n)
+	}
 	forks := strings.Count(out, "Une copie de cette base")
 
 	// Conflict copies made by hand (Syncthing, Nextcloud) of b's bundles.
-	bdir := c.ownFolder(c.laptops[1])
+	bdir := c.ownFolder(b)
 	entries, _ := os.ReadDir(bdir)
 	var made []string
 	for _, e := range entries {
@@ -130,6 +180,9 @@ func TestSyncForkCopiesJunk(t *testing.T) {
 			made = append(made, name)
 		}
 	}
+	if len(made) != 2 {
+		t.Errorf("%d conflict copies made, want one of each kind", len(made))
+	}
 	if err := os.WriteFile(filepath.Join(c.stick, "tournee-sync", "LISEZ-MOI.txt"), []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -138,13 +191,25 @@ func TestSyncForkCopiesJunk(t *testing.T) {
 	if !strings.Contains(out, "LISEZ-MOI.txt") {
 		t.Errorf("the unexpected file is not listed:\n%s", out)
 	}
-	c.round()
-	c.check(c.n)
+	if long() {
+		c.round()
+		c.check(c.n)
+	}
 
 	// Junk named like a bundle in a's own folder, then b's folder deleted.
+	// The long runs look for every laptop's folder again (a write and a
+	// sync each); by default a's and b's are the ones found above.
 	refused := 0
 	for _, l := range c.laptops {
-		dir := c.ownFolder(l)
+		var dir string
+		switch {
+		case long():
+			dir = c.ownFolder(l)
+		case l == a:
+			dir = aDir
+		case l == b:
+			dir = bdir
+		}
 		if l == a {
 			if err := os.WriteFile(filepath.Join(dir, "000000099999-000000100020.bundle"), []byte("parasite"), 0o600); err != nil {
 				t.Fatal(err)
@@ -156,7 +221,7 @@ func TestSyncForkCopiesJunk(t *testing.T) {
 			}
 			refused++
 		}
-		if l == c.laptops[1] {
+		if l == b {
 			os.RemoveAll(dir)
 			c.write(l)
 			if out := l.must("sync", c.stick); !strings.Contains(out, "réécrit en entier") {
@@ -175,13 +240,20 @@ func TestSyncKilled(t *testing.T) {
 	if testing.Short() || runtime.GOOS == "windows" {
 		t.Skip("end to end, SIGKILL")
 	}
+	t.Parallel()
 	r := rng(t)
 	c := newCabinet(t)
-	kills, n := 0, runs(2, 40)
+	// The kills fall within 1.5 s in the long runs; by default within the
+	// time a sync took here, so that the one sync is killed.
+	span := 1500 * time.Millisecond
+	if !long() {
+		span = seededCabinet(t).syncTook
+	}
+	kills, n := 0, runs(1, 40)
 	for range n {
 		l := c.laptops[r.IntN(len(c.laptops))]
 		c.write(l)
-		res := l.killedAfter(time.Duration(r.IntN(1500))*time.Millisecond, "sync", c.stick)
+		res := l.killedAfter(time.Duration(r.Int64N(int64(span))), "sync", c.stick)
 		if res.killed {
 			kills++
 		} else if res.code != 0 {
@@ -199,6 +271,13 @@ func (c *cabinet) ownFolder(l *laptop) string {
 	c.t.Helper()
 	c.write(l)
 	l.must("sync", c.stick)
+	return c.newestFolder(l)
+}
+
+// newestFolder is the folder of the stick holding the newest file: the
+// folder of the laptop that wrote last.
+func (c *cabinet) newestFolder(l *laptop) string {
+	c.t.Helper()
 	root := filepath.Join(c.stick, "tournee-sync")
 	dirs, _ := os.ReadDir(root)
 	var best string
