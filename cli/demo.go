@@ -113,12 +113,20 @@ func openOrSeedDemo(ctx context.Context, path string, pass []byte, env Env) (*st
 }
 
 // seedDemo loads the embedded cabinet and builds its visits around today:
-// the past week done, today and the coming days planned. Every day is
+// the past week done, today done until now and the rest ordered from now,
+// the coming days planned. Every day is
 // ordered as « tournee plan » would order it (the nurses on duty that day, a
 // replaced titulaire's visits handed to her stand-in, the cabinet's lab), so
 // the rounds have an order and times from the first screen. Visit ids are
 // derived as dayplan derives them, so a day built again later is the same day.
 func seedDemo(ctx context.Context, db *storage.DB, now time.Time) error {
+	return seedDemoWith(ctx, db, now, 0)
+}
+
+// seedDemoWith is seedDemo with a fixed search of iterations per round when
+// iterations is not zero: the same demo whatever the machine's load, for
+// the tests.
+func seedDemoWith(ctx context.Context, db *storage.DB, now time.Time, iterations int) error {
 	today := patients.DateOf(now)
 	ds, err := demo.Load(today, xid.New)
 	if err != nil {
@@ -147,6 +155,14 @@ func seedDemo(ctx context.Context, db *storage.DB, now time.Time) error {
 			o.TimeLimit = demoPlanBudget
 			if off < 0 {
 				o.TimeLimit = demoPastBudget
+			}
+			if iterations > 0 {
+				// Today is what the tests look at; the other days only
+				// need to exist.
+				o.TimeLimit, o.Iterations, o.Seed = 0, iterations, 1
+				if off != 0 {
+					o.Iterations = max(100, iterations/20)
+				}
 			}
 			days[k], errs[k] = seedDay(ds, today.AddDays(off), off, now, o)
 		}()
@@ -212,6 +228,20 @@ func seedDay(ds patients.Dataset, d patients.Date, off int, now time.Time, opt p
 			}
 		}
 		out = append(out, v)
+	}
+	if off == 0 && now.After(d.At(0)) {
+		// Today as the nurses live it: what is left is ordered from now
+		// and from where each one is, as « o réoptimiser » does. Kept as
+		// planned at dawn, a round opens late on a strict insulin the
+		// first re-timing from the done visits' real hours pushes past
+		// its window.
+		o := opt
+		o.Now = float64(patients.TimeOfDayOf(now))
+		plan, err := planner.PlanDay(out, planner.Context{Date: d, Patients: ds.Patients, Nurses: onDuty}, o)
+		if err != nil {
+			return nil, fmt.Errorf("plan %s from now: %w", d, err)
+		}
+		out = dayplan.Apply(plan, out)
 	}
 	return out, nil
 }
