@@ -80,11 +80,9 @@ func TestEndToEndTransmission(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and drives a terminal")
 	}
+	t.Parallel()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "tournee")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := builtBinary(t)
 	db := filepath.Join(dir, "demo.db")
 	s := tmuxSession{t: t, tmux: tmux, sock: filepath.Join(dir, "tmux.sock"), name: "tournee-e2e"}
 	s.run("new-session", "-d", "-s", s.name, "-x", "120", "-y", "40",

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sync"
 	"testing"
 
 	"filippo.io/age/armor"
@@ -20,11 +21,9 @@ func TestShippedWorkFactors(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and seeds the demo")
 	}
+	t.Parallel()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "tournee")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := builtBinary(t)
 	db := filepath.Join(dir, "demo.db")
 	env := append(os.Environ(), "TOURNEE_PASSPHRASE=demo", "XDG_DATA_HOME="+dir,
 		"TOURNEE_KEY_PASSPHRASE=phrase du cabinet", "TOURNEE_PACK_PASSPHRASE=mot de passe du dossier")
@@ -61,4 +60,34 @@ func TestShippedWorkFactors(t *testing.T) {
 			t.Errorf("%s: scrypt work factor %q, want 18 (age's default)", name, m)
 		}
 	}
+}
+
+// built is the tournee binary the root package's tests run, built once.
+var built struct {
+	once sync.Once
+	dir  string
+	err  error
+	out  []byte
+}
+
+func builtBinary(t *testing.T) string {
+	t.Helper()
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "tournee-bin-"); built.err != nil {
+			return
+		}
+		built.out, built.err = exec.Command("go", "build", "-o", filepath.Join(built.dir, "tournee"), ".").CombinedOutput()
+	})
+	if built.err != nil {
+		t.Fatalf("go build: %v\n%s", built.err, built.out)
+	}
+	return filepath.Join(built.dir, "tournee")
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
 }
