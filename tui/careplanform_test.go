@@ -13,6 +13,7 @@ import (
 // prescription's mentions; « garder » keeps the acts of the plan, and an
 // older plan's free text stays a note.
 func TestCarePlanFormCotation(t *testing.T) {
+	t.Parallel()
 	today := patients.DateOf(testNow)
 	orig := patients.CarePlan{PatientID: xid.New(), Kind: patients.Insulin, Label: "Insuline",
 		Cotation: "AMI 1 (+ surveillance, NGAP ch. II art. 5bis)", DurationMin: 10,
@@ -48,6 +49,7 @@ func TestCarePlanFormCotation(t *testing.T) {
 // reopened plan shows the same choice; an unreadable end is said under its
 // field.
 func TestCarePlanFormEnd(t *testing.T) {
+	t.Parallel()
 	today := patients.DateOf(testNow)
 	orig := patients.CarePlan{ID: xid.New(), PatientID: xid.New(), Kind: patients.LMWHInjected, Label: "Enoxaparine 4 000 UI", DurationMin: 10,
 		Windows:    []patients.Window{{Start: patients.Clock(8, 0), End: patients.Clock(9, 0)}},
@@ -94,6 +96,7 @@ func TestCarePlanFormEnd(t *testing.T) {
 // A fasting blood draw keeps the lab's deadline and its window; other care
 // carries neither.
 func TestCarePlanFormFastingDraw(t *testing.T) {
+	t.Parallel()
 	today := patients.DateOf(testNow)
 	orig := patients.CarePlan{ID: xid.New(), PatientID: xid.New(), Kind: patients.BloodDraw, Label: "Bilan à jeun", DurationMin: 10,
 		Windows:    []patients.Window{{Start: patients.Clock(7, 0), End: patients.Clock(8, 30)}},
@@ -118,6 +121,7 @@ func TestCarePlanFormFastingDraw(t *testing.T) {
 // every later page, with the rhythm as the file will say it; the blood draw
 // page (à jeun, laboratoire) comes for a draw only.
 func TestCarePlanFormShowsKindAndRhythm(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t)
 	a := ptShow(startApp(t, d, 100, 40))
 	a = ptOpen(a, "leroux marcelle")

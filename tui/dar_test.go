@@ -151,6 +151,7 @@ func TestDARDates(t *testing.T) {
 // TestDARTabMovesAtOnce: a fast typist's first letter after tab belongs to
 // the next field, even when the tab's own commands have not run yet.
 func TestDARTabMovesAtOnce(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t)
 	a := startApp(t, d, 80, 24)
 	v := a.round.rows[0]

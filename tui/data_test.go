@@ -80,6 +80,7 @@ func writeBAN(t *testing.T, dir string, n int) string {
 // report counts the addresses and the malformed line, and the addresses
 // are found afterwards.
 func TestDataImportsAddresses(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	dir := t.TempDir()
 	writeBAN(t, dir, 500)
@@ -144,6 +145,7 @@ func TestDataImportsAddresses(t *testing.T) {
 // reaches the round: the app's planner and the round's now drive on it,
 // and the round is reloaded.
 func TestDataImportsRoads(t *testing.T) {
+	t.Parallel()
 	if _, err := os.Stat(monacoExtract); err != nil {
 		t.Fatalf("the shared Monaco extract is required: %v", err)
 	}
@@ -192,8 +194,10 @@ func (b blockingData) ImportRoads(ctx context.Context, path string, progress fun
 // TestDataProgressAndCancel: the progress bar follows the import's
 // reports, and échap cancels it, said in French.
 func TestDataProgressAndCancel(t *testing.T) {
+	t.Parallel()
 	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
 		t.Run(sizeName(sz), func(t *testing.T) {
+			t.Parallel()
 			d, _ := testDeps(t)
 			d.Data, d.DataFolder = blockingData{started: make(chan struct{})}, "/media/cle"
 			a := press(startApp(t, d, sz[0], sz[1]), "6")

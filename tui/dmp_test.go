@@ -25,6 +25,7 @@ func openFileOf(t *testing.T, a App, p patients.Patient) App {
 }
 
 func TestDMPFromPatientFile(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	ctx := context.Background()
 	ps, _ := db.Patients(ctx, patients.PatientFilter{})

@@ -12,6 +12,7 @@ import (
 // a damaged record read on loading a screen is said as such, not as a
 // failed save.
 func TestUserMessageOfStorageErrors(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		err  error
 		want string

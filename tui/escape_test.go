@@ -23,6 +23,7 @@ func (f frozen) View() tea.View                      { return f.v }
 // sequences (clipboard write, screen clear, a hidden link, a bell): on the
 // patient list, the terminal receives the letters and none of them.
 func TestUserDataEscapesNeverReachTheTerminal(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	ctx := context.Background()
 	ps, err := db.Patients(ctx, patients.PatientFilter{})

@@ -155,6 +155,7 @@ func TestMapLegsFromTheTravelModel(t *testing.T) {
 // nurse's round, with her travel profile, and credits the roads; the crow
 // model draws straight lines and credits nothing.
 func TestRoundMapOnRoads(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t)
 	a := startApp(t, d, 140, 40)
 	if strings.Contains(screenText(a), "OpenStreetMap") {

@@ -30,6 +30,7 @@ func TestWhyNotADate(t *testing.T) {
 
 // A date fixed after a refused save no longer shows the old error.
 func TestPatientFormFixedDateClearsItsError(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t)
 	a := ptShow(startApp(t, d, 100, 40))
 	a = press(a, "a")
@@ -156,6 +157,7 @@ func TestHealthDraftAllergiesAndContacts(t *testing.T) {
 // The last step of the form records allergies « aucune connue » and a
 // structured treatment, which the file then shows.
 func TestPatientFormHealthStep(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	a := ptShow(startApp(t, d, 100, 50))
 	a = ptOpen(a, "lefebvre yvette") // allergies not recorded, no treatment yet

@@ -64,6 +64,7 @@ func ptOpen(a App, name string) App {
 }
 
 func TestPatientsSearchIgnoresAccentsAndCase(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	lefevre := patients.Patient{BirthName: "Lefèvre", FirstName: "Éliane", Sex: patients.Female,
 		Address: patients.Address{Line: "2 Rue des Écoles", PostalCode: "62100", City: "Calais"}}
@@ -118,6 +119,7 @@ func TestPatientsSearchIgnoresAccentsAndCase(t *testing.T) {
 }
 
 func TestPatientsListMovesAndOpens(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t)
 	a := ptShow(startApp(t, d, 80, 24))
 	if !strings.Contains(ptText(a), "▸ BERTIN Louis") {
@@ -146,6 +148,7 @@ func TestPatientsListMovesAndOpens(t *testing.T) {
 }
 
 func TestPatientsArchivedAreHiddenUntilAsked(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	gone := patients.Patient{BirthName: "Ancien", FirstName: "Jules", Archived: true}
 	if err := db.SavePatient(context.Background(), &gone); err != nil {
@@ -167,6 +170,7 @@ func TestPatientsArchivedAreHiddenUntilAsked(t *testing.T) {
 }
 
 func TestPatientsFileShowsAccessFirst(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t)
 	a := ptShow(startApp(t, d, 120, 80))
 	a = ptOpen(a, "leroux marcelle")
@@ -206,6 +210,7 @@ func TestPatientsFileShowsAccessFirst(t *testing.T) {
 }
 
 func TestPatientsFileNextCarePlan(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t)
 	a := ptShow(startApp(t, d, 100, 60))
 	a = ptOpen(a, "leroux marcelle")
@@ -230,6 +235,7 @@ func TestPatientsFileNextCarePlan(t *testing.T) {
 }
 
 func TestPatientsAddThroughForm(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	before := len(ptAll(t, db))
 	a := ptShow(startApp(t, d, 80, 24))
@@ -294,6 +300,7 @@ func TestPatientsAddThroughForm(t *testing.T) {
 }
 
 func TestPatientsEditKeepsWhatTheFormDoesNotShow(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	orig, _ := ptFind(t, db, "Marcelle")
 	a := ptShow(startApp(t, d, 80, 24))
@@ -312,6 +319,7 @@ func TestPatientsEditKeepsWhatTheFormDoesNotShow(t *testing.T) {
 }
 
 func TestPatientsFormShowsErrorsInline(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		fill  func(App) App
@@ -343,6 +351,7 @@ func TestPatientsFormShowsErrorsInline(t *testing.T) {
 		}, []string{"⚠ latitude illisible « cinquante »"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			d, db := testDeps(t)
 			before := len(ptAll(t, db))
 			a := ptShow(startApp(t, d, 100, 40))
@@ -365,6 +374,7 @@ func TestPatientsFormShowsErrorsInline(t *testing.T) {
 }
 
 func TestPatientsFormFieldCheck(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t)
 	a := ptShow(startApp(t, d, 100, 40))
 	a = press(a, "a", "tab", "tab", "tab")
@@ -414,6 +424,7 @@ func ptBANIndex(t *testing.T, db *storage.DB) {
 }
 
 func TestPatientsAddressAutocomplete(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	ptBANIndex(t, db)
 	a := ptShow(startApp(t, d, 100, 40))
@@ -448,6 +459,7 @@ func TestPatientsAddressAutocomplete(t *testing.T) {
 }
 
 func TestPatientsTypedCoordinates(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	d.Addresses = nil
 	a := ptShow(startApp(t, d, 100, 40))
@@ -472,6 +484,7 @@ func TestPatientsTypedCoordinates(t *testing.T) {
 }
 
 func TestPatientsNoIndexHint(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t) // the demo database has no address index
 	a := ptShow(startApp(t, d, 100, 40))
 	a = press(a, "a")
@@ -493,6 +506,7 @@ func (f ptGeocoder) GeoFind(context.Context, string, int) ([]geo.Candidate, erro
 }
 
 func TestAddressDropsStaleAnswers(t *testing.T) {
+	t.Parallel()
 	c := geo.Candidate{Label: "3 Rue de la Mer, 62100 Calais", Lon: 1.85, Lat: 50.96, Score: 0.9}
 	a := newAddressInput(ptGeocoder{[]geo.Candidate{c}}, newStyles(true), patients.Address{}, 0)
 	a.Focus()
@@ -529,6 +543,7 @@ func TestAddressDropsStaleAnswers(t *testing.T) {
 }
 
 func TestAddressEditForgetsDerivedPoint(t *testing.T) {
+	t.Parallel()
 	addr := patients.Address{Line: "33 Boulevard Jacquard", PostalCode: "62100", City: "Calais",
 		Point: orb.Point{1.85, 50.95}, Source: patients.CoordImported}
 	a := newAddressInput(nil, newStyles(true), addr, 0)
@@ -547,6 +562,7 @@ func TestAddressEditForgetsDerivedPoint(t *testing.T) {
 }
 
 func TestPatientsCarePlanForm(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	pat, _ := ptFind(t, db, "Marcelle")
 	before, err := db.CarePlans(context.Background(), pat.ID)
@@ -592,6 +608,7 @@ func win(start, end int) patients.Window {
 }
 
 func TestCarePlanParsers(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in   string
 		want []patients.Window
@@ -620,6 +637,7 @@ func TestCarePlanParsers(t *testing.T) {
 }
 
 func TestPatientDraftRoundTrips(t *testing.T) {
+	t.Parallel()
 	alerts := []patients.Alert{
 		{Kind: patients.AlertVisiteADeux, Text: "Visite à deux : transferts au lève-personne"},
 		{Kind: patients.AlertSafety, Text: "Oxygène : ne pas fumer"},
@@ -646,6 +664,7 @@ func TestPatientDraftRoundTrips(t *testing.T) {
 }
 
 func TestPatientsGolden(t *testing.T) {
+	t.Parallel()
 	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
 		d, db := testDeps(t)
 		// One patient without coordinates, so the flag shows in the list.

@@ -18,6 +18,7 @@ import (
 // default), writes the PDF and the CSV into the folder and says where they
 // are with the CSV's SHA-256; a period typed wrong writes nothing.
 func TestProofFromPatientFile(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	d.Proof = billing.ProofService{Store: db, Render: pdfdoc.Render, Now: d.Now}
 	ctx := context.Background()
@@ -129,6 +130,7 @@ func clearField(a App) App {
 // A folder that cannot be made: said in French, the fields kept as typed to
 // correct it, nothing written.
 func TestProofFolderRefused(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	d.Proof = billing.ProofService{Store: db, Render: pdfdoc.Render, Now: d.Now}
 	blocker := filepath.Join(t.TempDir(), "fichier")

@@ -11,6 +11,7 @@ import (
 // Issue 16, defect 4: an outside remplaçante is added from screen 4, then
 // chosen; the replacement, once written, is listed under the form.
 func TestReplacementAddsOutsideRemplacante(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t)
 	_, recipient, err := packfile.NewKey()
 	if err != nil {
@@ -66,6 +67,7 @@ func TestReplacementAddsOutsideRemplacante(t *testing.T) {
 // Issue 16, defect 6: before writing the return, the preview lists what it
 // holds.
 func TestReplacementReturnListsItsContent(t *testing.T) {
+	t.Parallel()
 	d, _ := remplacantDeps(t)
 	_, recipient, err := packfile.NewKey()
 	if err != nil {

@@ -81,6 +81,7 @@ func openPack(t *testing.T, path string, k packfile.Key) map[string][]byte {
 }
 
 func TestReplacementPackExport(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t)
 	identity, recipient, err := packfile.NewKey()
 	if err != nil {
@@ -152,6 +153,7 @@ func TestReplacementPackExport(t *testing.T) {
 }
 
 func TestReplacementRefusesInvertedPeriod(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t)
 	a := openReplacement(t, startApp(t, d, 120, 40))
 	a = toField(t, a, rfFrom)
@@ -183,6 +185,7 @@ func TestReplacementRefusesInvertedPeriod(t *testing.T) {
 }
 
 func TestReplacementPassphraseMismatch(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t)
 	a := openReplacement(t, startApp(t, d, 80, 24))
 	a = toField(t, a, rfMode)
@@ -217,8 +220,10 @@ func TestReplacementPassphraseMismatch(t *testing.T) {
 }
 
 func TestReplacementPreviewGolden(t *testing.T) {
+	t.Parallel()
 	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
 		t.Run(sizeName(sz), func(t *testing.T) {
+			t.Parallel()
 			d, _ := testDeps(t)
 			d.ReplacementFolder = goldenFolder
 			a := openReplacement(t, startApp(t, d, sz[0], sz[1]))
@@ -268,6 +273,7 @@ func remplacantDeps(t *testing.T) (Deps, *storage.DB) {
 }
 
 func TestReplacementReturn(t *testing.T) {
+	t.Parallel()
 	d, _ := remplacantDeps(t)
 	identity, recipient, err := packfile.NewKey()
 	if err != nil {
@@ -310,8 +316,10 @@ func TestReplacementReturn(t *testing.T) {
 }
 
 func TestReplacementReturnGolden(t *testing.T) {
+	t.Parallel()
 	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
 		t.Run(sizeName(sz), func(t *testing.T) {
+			t.Parallel()
 			d, _ := remplacantDeps(t)
 			d.ReplacementFolder = goldenFolder
 			a := startApp(t, d, sz[0], sz[1])
@@ -323,6 +331,7 @@ func TestReplacementReturnGolden(t *testing.T) {
 
 // A slow write is not waited for: esc leaves, and its late answer is dropped.
 func TestReplacementDropsStaleAnswers(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t)
 	a := openReplacement(t, startApp(t, d, 80, 24))
 	a = toField(t, a, rfRecipient)
@@ -340,6 +349,7 @@ func TestReplacementDropsStaleAnswers(t *testing.T) {
 // A passphrase export: sealed with scrypt, slower than drain waits, so the
 // write runs here to its end.
 func TestReplacementPassphraseExport(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("scrypt twice: seconds under -race")
 	}

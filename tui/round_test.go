@@ -29,6 +29,7 @@ func storedRound(t *testing.T, db *storage.DB, a App) []patients.Visit {
 func screenText(a App) string { return ansi.Strip(a.View().Content) }
 
 func TestRoundOpensOnTodaysOrderedRound(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	a := startApp(t, d, 80, 24)
 	if a.round.loading || a.round.busy != "" {
@@ -60,6 +61,7 @@ func TestRoundOpensOnTodaysOrderedRound(t *testing.T) {
 }
 
 func TestMarkDoneIsStored(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	a := startApp(t, d, 80, 24)
 	a = press(a, "j")
@@ -86,6 +88,7 @@ func TestMarkDoneIsStored(t *testing.T) {
 }
 
 func TestMoveAndPinRechecksWindows(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	a := startApp(t, d, 120, 40)
 	first := a.round.rows[0]
@@ -114,6 +117,7 @@ func TestMoveAndPinRechecksWindows(t *testing.T) {
 }
 
 func TestPinnedVisitSurvivesReoptimisation(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	a := startApp(t, d, 80, 24)
 	second := a.round.rows[1]
@@ -143,6 +147,7 @@ func TestPinnedVisitSurvivesReoptimisation(t *testing.T) {
 }
 
 func TestDelayReplansAndHighlightsRisks(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	a := startApp(t, d, 120, 40)
 	a = press(a, "f") // the first visit is done: she is there
@@ -197,6 +202,7 @@ func TestDelayReplansAndHighlightsRisks(t *testing.T) {
 }
 
 func TestAbsentDropsVisitAndReplansRest(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	a := startApp(t, d, 80, 24)
 	a = press(a, "j")
@@ -224,6 +230,7 @@ func TestAbsentDropsVisitAndReplansRest(t *testing.T) {
 }
 
 func TestSwitchNurseRoundAndDay(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t)
 	a := startApp(t, d, 80, 24)
 	me := a.round.nurseID
@@ -265,6 +272,7 @@ func TestSwitchNurseRoundAndDay(t *testing.T) {
 }
 
 func TestTransmissionFromVisitInOneKey(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t)
 	a := startApp(t, d, 80, 24)
 	v := a.round.rows[0]
@@ -284,6 +292,7 @@ func TestTransmissionFromVisitInOneKey(t *testing.T) {
 }
 
 func TestRoundResize(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t)
 	a := startApp(t, d, 120, 40)
 	for _, sz := range [][2]int{{80, 24}, {100, 30}, {200, 60}, {60, 20}} {
@@ -302,6 +311,7 @@ func TestRoundResize(t *testing.T) {
 }
 
 func TestUnreadTransmissionFlag(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	a := startApp(t, d, 80, 24)
 	v := a.round.rows[2]
@@ -329,6 +339,7 @@ func TestUnreadTransmissionFlag(t *testing.T) {
 }
 
 func TestPatientWithoutCoordinatesIsNamed(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	ctx := context.Background()
 	vs, err := db.Visits(ctx, patients.DateOf(testNow))

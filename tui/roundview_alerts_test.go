@@ -15,6 +15,7 @@ import (
 // insulin two minutes late, held once re-optimised); the dead end « aucune
 // collègue libre » is for a visit no round can take.
 func TestStrictAlertPointsToReoptimising(t *testing.T) {
+	t.Parallel()
 	p := patients.Patient{ID: xid.New(), BirthName: "LEROY", FirstName: "Danielle"}
 	v := patients.Visit{ID: xid.New(), PatientID: p.ID, Strict: true, Status: patients.Planned,
 		Window: patients.Window{Start: patients.Clock(8, 25), End: patients.Clock(9, 35)}, Order: 14}

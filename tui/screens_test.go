@@ -10,6 +10,7 @@ import (
 // no other: a sync refused on the Synchro screen must not hide that the
 // round is still being computed.
 func TestErrorReachesItsScreenOnly(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t)
 	for _, c := range []struct {
 		name      string
@@ -35,6 +36,7 @@ func TestErrorReachesItsScreenOnly(t *testing.T) {
 
 // Every screen of the table answers its key and shows its name in front.
 func TestScreenTable(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t)
 	a := startApp(t, d, 120, 40)
 	for id, sc := range screenTable {

@@ -23,6 +23,7 @@ func (c *countingStore) Patients(ctx context.Context, f patients.PatientFilter) 
 }
 
 func TestSharedStoreReadsOnceUntilAWrite(t *testing.T) {
+	t.Parallel()
 	_, db := testDeps(t)
 	ctx := context.Background()
 	counting := &countingStore{Store: db}

@@ -13,6 +13,7 @@ import (
 )
 
 func TestSyncUnavailable(t *testing.T) {
+	t.Parallel()
 	d, _ := testDeps(t)
 	a := press(startApp(t, d, 80, 24), "5", "enter", "s", "e")
 	out := screenText(a)
@@ -28,6 +29,7 @@ func TestSyncUnavailable(t *testing.T) {
 }
 
 func TestSyncHelp(t *testing.T) {
+	t.Parallel()
 	f := &fakeSync{}
 	a := press(startApp(t, syncDeps(t, f), 120, 40), "5", "?")
 	out := screenText(a)
@@ -93,6 +95,7 @@ func TestSyncUpdateDoesNotBlock(t *testing.T) {
 // state, the screen keeps to the terminal's size and the conflicts keep
 // their room.
 func TestSyncFitsTheScreen(t *testing.T) {
+	t.Parallel()
 	f := &fakeSync{report: syncReport()}
 	d := syncDeps(t, f)
 	for i := range 4 {

@@ -34,6 +34,7 @@ func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
 // shared folder; a second laptop refuses to join without the key file's
 // passphrase, or with a wrong one, then joins and receives the patients.
 func TestSyncCreatesThenJoinsTheCabinet(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d, db := testDeps(t)
 	d.Sync, d.Cabinet = db, db
@@ -164,6 +165,7 @@ func TestSyncCreatesThenJoinsTheCabinet(t *testing.T) {
 // create form refusing a weak passphrase (its advice under the field), at
 // the two sizes.
 func TestSyncSetupScreens(t *testing.T) {
+	t.Parallel()
 	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
 		d, _ := testDeps(t)
 		d.Sync = &fakeSync{}

@@ -18,6 +18,7 @@ import (
 // folder and key errors it really returns, a first sync, then a concurrent
 // edit from a second laptop that shows up as a conflict and is restored.
 func TestSyncWithStorage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d, db := testDeps(t)
 	folder := filepath.Join(t.TempDir(), "cle-usb")

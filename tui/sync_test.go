@@ -196,6 +196,7 @@ func pumpSync(t *testing.T, a App, cmd tea.Cmd, f *fakeSync, want int) (App, []s
 }
 
 func TestSyncShowsProgressThenSummary(t *testing.T) {
+	t.Parallel()
 	f := &fakeSync{
 		progress: []cabinetsync.Progress{
 			{Stage: cabinetsync.Writing, Done: 1, Total: 2},
@@ -286,6 +287,7 @@ func TestSyncShowsProgressThenSummary(t *testing.T) {
 }
 
 func TestSyncNothingNew(t *testing.T) {
+	t.Parallel()
 	f := &fakeSync{}
 	a := press(startApp(t, syncDeps(t, f), 80, 24), "5", "enter")
 	out := screenText(a)
@@ -349,6 +351,7 @@ func TestSkewText(t *testing.T) {
 }
 
 func TestSyncErrorsEndTheCallNotTheScreen(t *testing.T) {
+	t.Parallel()
 	folder := t.TempDir()
 	notAFolder := filepath.Join(folder, "fichier.txt")
 	if err := os.WriteFile(notAFolder, []byte("x"), 0o600); err != nil {
@@ -373,6 +376,7 @@ func TestSyncErrorsEndTheCallNotTheScreen(t *testing.T) {
 		{"unknown", folder, errors.New("boom"), "La synchronisation n'a pas abouti"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			f := &fakeSync{err: c.err}
 			d := syncDeps(t, f)
 			d.SyncFolder = c.dir
@@ -399,6 +403,7 @@ func TestSyncErrorsEndTheCallNotTheScreen(t *testing.T) {
 }
 
 func TestSyncConflictKeepAndRestore(t *testing.T) {
+	t.Parallel()
 	d, db := testDeps(t)
 	f := &fakeSync{}
 	d.Sync, d.SyncFolder = f, syncTestFolder
@@ -449,6 +454,7 @@ func TestSyncConflictKeepAndRestore(t *testing.T) {
 }
 
 func TestSyncDropsStaleMessages(t *testing.T) {
+	t.Parallel()
 	f := &fakeSync{gate: make(chan struct{}), report: syncReport()}
 	a := press(startApp(t, syncDeps(t, f), 80, 24), "5")
 	a, cmd := appUpdate(a, keyPress("enter"))
@@ -471,6 +477,7 @@ func TestSyncDropsStaleMessages(t *testing.T) {
 }
 
 func TestSyncFolderTyped(t *testing.T) {
+	t.Parallel()
 	f := &fakeSync{}
 	d := syncDeps(t, f)
 	d.SyncFolder = ""
@@ -506,6 +513,7 @@ func TestSyncFolderTyped(t *testing.T) {
 // With no folder yet, the nurse types it straight away: no character is
 // lost or taken for a shortcut (« s » synchronise, « R » repair).
 func TestSyncFolderTypedStraightAway(t *testing.T) {
+	t.Parallel()
 	f := &fakeSync{}
 	d := syncDeps(t, f)
 	d.SyncFolder = ""
@@ -522,6 +530,7 @@ func TestSyncFolderTypedStraightAway(t *testing.T) {
 // « R » repairs this laptop's folder, then syncs; what the storage found
 // (another copy of the base, a conflict copy, a file set aside) is said.
 func TestSyncRepairKeyAndNotes(t *testing.T) {
+	t.Parallel()
 	f := &fakeSync{report: cabinetsync.Report{Written: 3,
 		Forks:    []cabinetsync.Fork{{Old: xid.New(), New: xid.New(), From: 4, Reissued: 3}},
 		Copies:   []string{"/media/cle-usb/tournee-sync/x/000000000001-000000000002.sync-conflict-20261205-123456-ABCDEF.bundle"},
