@@ -6,7 +6,7 @@
 // tests are the package.
 //
 // By default (go test) every scenario runs once, in parallel, with a fixed
-// seed: one kill per command killed, two flipped bits of a backup, five of
+// seed: one kill per command killed, two flipped bits of a backup, four of
 // the key file, three crafted packs, a cabinet of two laptops (and the
 // copy), syncing every laptop once at the end of the fork scenario. The
 // states they start from (the demo cabinet, a synced cabinet, a

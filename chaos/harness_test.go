@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -26,7 +27,37 @@ import (
 // the bases seeded once for the package (seeds) live beside it.
 var bin string
 
+// copyBinTo, in the environment, makes this test binary the -exec
+// program of the « go run » in TestMain: it copies the executable go run
+// hands it there, instead of running the tests.
+const copyBinTo = "TOURNEE_CHAOS_COPY_BIN_TO"
+
 func TestMain(m *testing.M) {
+	if to := os.Getenv(copyBinTo); to != "" {
+		raw, err := os.ReadFile(os.Args[1])
+		if err == nil {
+			err = os.WriteFile(to, raw, 0o700)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	flag.Parse()
+	// The scenarios run in parallel and spend much of their time waiting
+	// for their commands (fsync, a kill's delay, a seed another test is
+	// making): twice as many as the cores keeps the cores busy, and the
+	// longest scenarios do not end up running alone at the end. A -parallel
+	// given on the command line is kept.
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		if err := flag.Set("test.parallel", strconv.Itoa(2*runtime.GOMAXPROCS(0))); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
 	dir, err := os.MkdirTemp("", "tournee-chaos-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -36,7 +67,17 @@ func TestMain(m *testing.M) {
 	if runtime.GOOS == "windows" {
 		bin += ".exe"
 	}
-	build := exec.Command("go", "build", "-o", bin, "tournee")
+	// « go build -o » into a new folder links the 31 MB binary again at
+	// each run (about 4 s of CPU, as much as a third of the default
+	// scenarios); « go run » keeps the linked executable in the build cache
+	// and hands its path to its -exec program: this binary, which copies it.
+	self, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	build := exec.Command("go", "run", "-exec", self, "tournee")
+	build.Env = append(os.Environ(), copyBinTo+"="+bin)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build tournee:", err)

@@ -501,13 +501,12 @@ func TestKeyFileFlipped(t *testing.T) {
 	flipped := filepath.Join(other.dir, "cle.txt")
 	// In the long runs every position, comments included (a join costs
 	// about a second); by default one position in each part that means
-	// something: the cabinet id, its tag, the line end between them, the
-	// secret, and the last line end (whitespace: that join goes through,
-	// to the same cabinet).
+	// something: the cabinet id, its tag, the secret, and the last line end
+	// (whitespace: that join goes through, to the same cabinet).
 	meaning := bytes.Index(key, []byte("# cabinet: "))
 	id := meaning + len("# cabinet: ")
-	lineEnd := meaning + bytes.IndexByte(key[meaning:], '\n')
-	sample := []int{id + 3, id + 20 + 1 + 5, lineEnd, lineEnd + 1 + 30, len(key) - 1}
+	secret := meaning + bytes.IndexByte(key[meaning:], '\n') + 1
+	sample := []int{id + 3, id + 20 + 1 + 5, secret + 30, len(key) - 1}
 	refused, joined := 0, 0
 	for i := range key {
 		if !long() && !slices.Contains(sample, i) {
