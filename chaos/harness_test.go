@@ -327,11 +327,7 @@ func copyTree(t *testing.T, from, to string) {
 		if d.IsDir() {
 			return os.MkdirAll(dst, 0o700)
 		}
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(dst, raw, 0o600); err != nil {
+		if err := copyFile(path, dst); err != nil {
 			return err
 		}
 		fi, err := d.Info()

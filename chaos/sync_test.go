@@ -1,6 +1,7 @@
 package chaos
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -298,11 +299,26 @@ func (c *cabinet) newestFolder(l *laptop) string {
 
 func copyTo(t *testing.T, from, to string) {
 	t.Helper()
-	raw, err := os.ReadFile(from)
+	if err := copyFile(from, to); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// copyFile copies a file through the kernel (the bases are
+// 16 MB and the tests copy hundreds of MB in all).
+func copyFile(from, to string) error {
+	src, err := os.Open(from)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	if err := os.WriteFile(to, raw, 0o600); err != nil {
-		t.Fatal(err)
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
 	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	return dst.Close()
 }
