@@ -14,7 +14,7 @@ import "slices"
 // groups, pins or preferences — the benchmarks' case; any other problem is
 // returned as is.
 func (s *search) polish(st *state) *state {
-	if !s.polishApplies() {
+	if !s.arcsOnly() {
 		return st
 	}
 	routes := make([][]int, len(st.routes))
@@ -143,8 +143,8 @@ func (s *search) polishTarget(routes [][]int, b int) bool {
 	return true
 }
 
-// polishApplies reports whether a route's cost is its arcs alone.
-func (s *search) polishApplies() bool {
+// arcsOnly reports whether a route's cost is its arcs alone.
+func (s *search) arcsOnly() bool {
 	if s.timeCosts || s.hasGroups {
 		return false
 	}

@@ -48,7 +48,7 @@ func TestPolishKeepsConstraintsAndSaves(t *testing.T) {
 		s.prepare()
 		s.skip = math.MaxInt
 		start := s.initial(nil)
-		if !s.polishApplies() {
+		if !s.arcsOnly() {
 			t.Fatal("polish should handle an arcs-only problem")
 		}
 		got := s.polish(start)

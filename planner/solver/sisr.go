@@ -20,6 +20,11 @@ const (
 	blinkRate   = 0.01
 	defaultIter = 20_000
 	dpLabels    = 50_000 // labels kept per DP stage before it turns heuristic
+	// restarts is how many independent annealing runs share the budget on
+	// arcs-only problems. On Solomon C1/R1/RC1 at 40,000 iterations, the
+	// mean gap over six seeds went from 0.63 % (one run) to 0.55 % (two);
+	// three runs were no better than one.
+	restarts = 2
 )
 
 // search is the state of one run.
@@ -164,6 +169,16 @@ func Solve(p *Problem, opt Options) (Solution, error) {
 		maxIter = defaultIter
 	}
 	t0, tf := s.temperatures(cur, opt)
+	// Where a route costs its arcs only (the benchmarks), the budget is
+	// split between independent runs from the same start: one annealing
+	// often settles in a basin it cannot leave (a route more or less than
+	// the optimum), and two half-length runs measured better than one
+	// (see restarts).
+	runs, run := 1, 0
+	if s.arcsOnly() {
+		runs = restarts
+	}
+	start := s.fork(cur)
 	it := 0
 	if len(p.Jobs) > 0 {
 		for ; ; it++ {
@@ -184,6 +199,15 @@ func Solve(p *Problem, opt Options) (Solution, error) {
 				if maxIter == 0 {
 					progress = float64(now.Sub(started)) / float64(opt.TimeLimit)
 				}
+			}
+			// Past its share of the budget a run hands over to the next,
+			// which starts again from the start with the full cooling.
+			if runs > 1 {
+				ph := min(int(progress*float64(runs)), runs-1)
+				if ph != run {
+					run, cur = ph, s.fork(start)
+				}
+				progress = progress*float64(runs) - float64(ph)
 			}
 			temp := t0 * math.Pow(tf/t0, progress)
 			cand := s.fork(cur)
