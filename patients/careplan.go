@@ -117,6 +117,14 @@ func (r Recurrence) Validate() error {
 	if r.Kind == Weekdays && len(r.Weekdays) == 0 {
 		errs.add("jours", "choisissez au moins un jour de la semaine")
 	}
+	// Neither the interface nor the CLI writes these; an import or a hand
+	// edit could, and a day 7 would silently never occur.
+	if i := slices.IndexFunc(r.Weekdays, func(w time.Weekday) bool { return w < time.Sunday || w > time.Saturday }); r.Kind == Weekdays && i >= 0 {
+		errs.add("jours", fmt.Sprintf("jour de la semaine inconnu (%d) : du dimanche (0) au samedi (6)", r.Weekdays[i]))
+	}
+	if r.Kind == GivenDays && slices.ContainsFunc(r.Dates, Date.IsZero) {
+		errs.add("dates", "une des dates de soin est vide")
+	}
 	if !r.Until.IsZero() && r.Until.Before(r.Start) {
 		errs.add("jusqu'au", "la date de fin précède la date de début")
 	}

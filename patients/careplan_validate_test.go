@@ -92,6 +92,9 @@ func TestRecurrenceValidateTable(t *testing.T) {
 		// Sunday is weekday 0: it must not read as « no day chosen ».
 		{"sundays only", Recurrence{Kind: Weekdays, Start: start, Weekdays: []time.Weekday{time.Sunday}}, nil},
 		{"no weekday ticked", Recurrence{Kind: Weekdays, Start: start}, one("jours", "au moins un jour de la semaine")},
+		{"weekday 7", Recurrence{Kind: Weekdays, Start: start, Weekdays: []time.Weekday{time.Monday, 7}}, one("jours", "jour de la semaine inconnu (7)")},
+		{"weekday -1", Recurrence{Kind: Weekdays, Start: start, Weekdays: []time.Weekday{-1}}, one("jours", "du dimanche (0) au samedi (6)")},
+		{"a blank date among the given ones", Recurrence{Kind: GivenDays, Dates: []Date{start, {}}}, one("dates", "une des dates de soin est vide")},
 		{"weekdays without start", Recurrence{Kind: Weekdays, Weekdays: []time.Weekday{time.Monday}}, one("début", "obligatoire")},
 		{"given dates, no start needed", Recurrence{Kind: GivenDays, Dates: []Date{start, start.AddDays(7)}}, nil},
 		{"given dates left empty", Recurrence{Kind: GivenDays, Start: start}, one("dates", "au moins une date de soin")},

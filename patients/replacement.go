@@ -101,7 +101,7 @@ func (r ReplacementRecord) Validate() error {
 		errs.add("période", "le remplacement commence après sa fin")
 	}
 	if math.IsNaN(r.Share) || r.Share < 0 || r.Share >= 1 {
-		errs.add("part du cabinet", "la part du cabinet se situe entre 0 et 100 %")
+		errs.add("part du cabinet", "la part du cabinet se situe entre 0 et 100 %, 100 % exclu (la remplaçante ne toucherait rien)")
 	}
 	switch r.Billing {
 	case BillAsTitulaire, "":
