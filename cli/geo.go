@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"tournee/geo"
 	"tournee/storage"
 
 	"github.com/spf13/cobra"
@@ -46,37 +45,23 @@ Un nouvel import remplace le précédent d'un seul coup ; les lignes illisibles 
 Données : Base Adresse Nationale (adresse.data.gouv.fr), Licence Ouverte 2.0.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := os.Open(args[0])
-			if err != nil {
+			// A wrong path is told before the passphrase is asked.
+			if _, err := os.Stat(args[0]); err != nil {
 				return err
-			}
-			defer f.Close()
-			fi, err := f.Stat()
-			if err != nil {
-				return err
-			}
-			cr := &countingReader{r: f}
-			rd, err := geo.NewReader(cr)
-			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
 			}
 			return a.withDB(cmd, func(db *storage.DB) error {
 				start := time.Now()
 				w := a.env.Stderr
 				// The bar redraws itself with \r: in a log file it would be
 				// thousands of lines.
-				var bar func(rows int)
+				var bar func(ImportProgress)
 				if a.progressShown() {
-					bar = func(rows int) {
-						pct := 0.0
-						if fi.Size() > 0 {
-							pct = float64(cr.n) / float64(fi.Size())
-						}
-						done := int(pct * 30)
-						fmt.Fprintf(w, "\r[%s%s] %3.0f %% — %d adresses", strings.Repeat("█", done), strings.Repeat("░", 30-done), pct*100, rows)
+					bar = func(p ImportProgress) {
+						done := int(p.Fraction * 30)
+						fmt.Fprintf(w, "\r[%s%s] %3.0f %% — %d adresses", strings.Repeat("█", done), strings.Repeat("░", 30-done), p.Fraction*100, p.Rows)
 					}
 				}
-				res, err := db.GeoImport(cmd.Context(), rd, bar)
+				res, err := ImportAddresses(cmd.Context(), db, args[0], bar)
 				if bar != nil {
 					fmt.Fprintln(w)
 				}

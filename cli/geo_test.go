@@ -27,6 +27,15 @@ func TestGeoImportFindAndGeocodedCSV(t *testing.T) {
 	if err := geo.WriteSynthetic(&buf, 2000, 4); err != nil {
 		t.Fatal(err)
 	}
+	// The BAN's header alone (a cut download): told in French, nothing in.
+	header := filepath.Join(t.TempDir(), "entete.csv")
+	os.WriteFile(header, buf.Bytes()[:bytes.IndexByte(buf.Bytes(), '\n')+1], 0o600)
+	if r := run(t, env, "geo", "import", header); r.code != 1 || !strings.Contains(r.stderr, "aucune adresse dans ce fichier") {
+		t.Errorf("import of a header alone: %d %q", r.code, r.stderr)
+	}
+	if r := run(t, env, "geo", "find", "12 rue du Moulin Calais"); r.code != 1 || !strings.Contains(r.stderr, "geo import") {
+		t.Errorf("find after a failed import: %d %q", r.code, r.stderr)
+	}
 	ban := filepath.Join(t.TempDir(), "adresses-62.csv")
 	os.WriteFile(ban, buf.Bytes(), 0o600)
 	r := run(t, env, "geo", "import", ban)

@@ -230,7 +230,7 @@ func (db *DB) GeoImport(ctx context.Context, rd *geo.Reader, progress func(rows 
 		return res, fmt.Errorf("write address index: %w", err)
 	}
 	if res.Rows == 0 {
-		return res, errors.New("no address in the file")
+		return res, ErrNoAddressRows
 	}
 	res.ImportedAt = db.now().UTC()
 	info, _ := json.Marshal(res.GeoInfo)
@@ -283,6 +283,13 @@ func (db *DB) geoActive() (string, error) {
 // the interface can recognise it without importing storage.
 var ErrNoAddressIndex = geo.ErrNoIndex
 
+// ErrNoAddressRows: the file has the BAN's header but not one address (a
+// cut download, a sample of the header): nothing is imported.
+var ErrNoAddressRows error = &frenchError{"no address in the file", "aucune adresse dans ce fichier (téléchargement incomplet ?) : rien n'a été importé, les adresses déjà importées restent en service"}
+
+// ErrNoStreet: the text looked up holds no street name.
+var ErrNoStreet error = &frenchError{"no street in the address", "indiquez au moins le nom de la rue"}
+
 // GeoInfo returns the active index's description.
 func (db *DB) GeoInfo() (GeoInfo, error) {
 	var info GeoInfo
@@ -311,7 +318,7 @@ func (db *DB) GeoFind(ctx context.Context, text string, limit int) ([]geo.Candid
 	}
 	q := geo.ParseQuery(text)
 	if q.Street == "" {
-		return nil, errors.New("no street in the address")
+		return nil, ErrNoStreet
 	}
 	gen, err := db.geoActive()
 	if err != nil {
