@@ -47,19 +47,22 @@ type patientDraft struct {
 }
 
 type patientForm struct {
-	orig    patients.Patient
-	draft   *patientDraft
-	step    formStep
-	form    *huh.Form // the current step's form; nil on the address step
-	addr    addressInput
-	saving  bool
-	back    patientsMode
-	summary []string // problems that are not next to a field of this step
-	styles  styles
-	nurses  []patients.Nurse
-	plans   []patients.CarePlan // the patient's, to link treatments to
-	today   patients.Date
-	w, h    int
+	orig  patients.Patient
+	draft *patientDraft
+	step  formStep
+	form  *huh.Form // the current step's form; nil on the address step
+	// birthInput is the identity step's birth date, kept to clear its
+	// error once the date is fixed (clearFixedBirthDate).
+	birthInput *huh.Input
+	addr       addressInput
+	saving     bool
+	back       patientsMode
+	summary    []string // problems that are not next to a field of this step
+	styles     styles
+	nurses     []patients.Nurse
+	plans      []patients.CarePlan // the patient's, to link treatments to
+	today      patients.Date
+	w, h       int
 }
 
 type (
@@ -143,6 +146,9 @@ func (f *patientForm) enterStep(step formStep) tea.Cmd {
 
 func (f *patientForm) identityForm() *huh.Form {
 	d := f.draft
+	f.birthInput = huh.NewInput().Title("Date de naissance").Placeholder("JJ/MM/AAAA").Value(&d.birthDate).
+		Validate(func(s string) error { _, err := parseBirthDate(s, f.today); return err }).
+		Description(f.desc("date de naissance", birthHint))
 	return newForm(f.styles,
 		huh.NewGroup(
 			huh.NewInput().Title("Nom de naissance").Value(&d.birthName).
@@ -151,16 +157,7 @@ func (f *patientForm) identityForm() *huh.Form {
 				Description("s'il diffère (nom d'épouse)"),
 			huh.NewInput().Title("Prénom(s)").Value(&d.firstNames).
 				Description(f.desc("prénom", "")),
-			huh.NewInput().Title("Date de naissance").Placeholder("JJ/MM/AAAA").Value(&d.birthDate).
-				Validate(func(s string) error { _, err := parseBirthDate(s, f.today); return err }).
-				DescriptionFunc(func() string {
-					// Run on every change of the date: a fixed date no
-					// longer carries the last save's error.
-					if _, err := parseBirthDate(d.birthDate, f.today); err == nil {
-						delete(d.errs, "date de naissance")
-					}
-					return f.desc("date de naissance", "vide si inconnue")
-				}, &d.birthDate),
+			f.birthInput,
 			huh.NewSelect[string]().Title("Sexe").Inline(true).Value(&d.sex).Options(
 				huh.NewOption("Femme", string(patients.Female)),
 				huh.NewOption("Homme", string(patients.Male)),
@@ -202,7 +199,25 @@ func (f *patientForm) careForm() *huh.Form {
 	)
 }
 
-// desc is the description of a field: its last error, else the hint.
+const birthHint = "vide si inconnue"
+
+// clearFixedBirthDate drops the last save's error under the birth date once
+// the date typed since reads. It runs on the main loop after every message:
+// a huh DescriptionFunc would run in a command of its own, beside the loop
+// that writes the date and reads the errors (a data race).
+func (f *patientForm) clearFixedBirthDate() {
+	if f.birthInput == nil || f.step != identityStep || f.draft.errs["date de naissance"] == "" {
+		return
+	}
+	if _, err := parseBirthDate(f.draft.birthDate, f.today); err == nil {
+		delete(f.draft.errs, "date de naissance")
+		f.birthInput.Description(birthHint)
+	}
+}
+
+// desc is the description of a field: its last error, else the hint. The
+// forms are built again whenever the errors change (enterStep), so a fixed
+// description is always the latest.
 func (f *patientForm) desc(field, hint string) string {
 	if msg := f.draft.errs[field]; msg != "" {
 		return f.styles.ErrorText.Render("⚠ " + msg)
@@ -533,6 +548,7 @@ func (s patientsScreen) updatePatientForm(msg tea.Msg) (patientsScreen, tea.Cmd)
 	if f, ok := m.(*huh.Form); ok {
 		s.form.form = f
 	}
+	s.form.clearFixedBirthDate()
 	switch s.form.form.State {
 	case huh.StateCompleted:
 		if s.form.step == lastStep {

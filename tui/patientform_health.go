@@ -95,7 +95,7 @@ func (f *patientForm) insGroup() *huh.Group {
 				}
 				return nil
 			}).
-			DescriptionFunc(func() string { return f.desc("nir", "vide si inconnu ; la clé est vérifiée") }, &f.draft.errs),
+			Description(f.desc("nir", "vide si inconnu ; la clé est vérifiée")),
 		huh.NewSelect[string]().Title("Statut de l'identité").Inline(true).Value(&h.insStatus).Options(
 			huh.NewOption("Provisoire", string(patients.INSProvisoire)),
 			huh.NewOption("Récupérée", string(patients.INSRecuperee)),
@@ -125,9 +125,9 @@ func (f *patientForm) healthForm() *huh.Form {
 			huh.NewInput().Title("Médecin traitant").Value(&h.doctorName),
 			huh.NewInput().Title("Téléphone du médecin").Value(&h.doctorPhone),
 			huh.NewInput().Title("RPPS du médecin").Value(&h.doctorRPPS).
-				DescriptionFunc(func() string { return f.desc("médecin", "11 chiffres, facultatif") }, &f.draft.errs),
+				Description(f.desc("médecin", "11 chiffres, facultatif")),
 			huh.NewText().Title("Autres prescripteurs").Value(&h.prescribers).Lines(2).ExternalEditor(false).
-				DescriptionFunc(func() string { return f.desc("prescripteurs", "un par ligne : nom ; téléphone ; RPPS") }, &f.draft.errs),
+				Description(f.desc("prescripteurs", "un par ligne : nom ; téléphone ; RPPS")),
 			huh.NewInput().Title("Pharmacie").Value(&h.pharmacyName),
 			huh.NewInput().Title("Téléphone de la pharmacie").Value(&h.pharmacyPhone),
 			huh.NewText().Title("Famille et aidants").Value(&h.family).Lines(3).ExternalEditor(false).
@@ -141,13 +141,11 @@ func (f *patientForm) healthForm() *huh.Form {
 				huh.NewOption("Liste", allergyListed),
 			).Description("« aucune connue » seulement si la question a été posée"),
 			huh.NewInput().Title("Liste des allergies").Value(&h.allergies).
-				DescriptionFunc(func() string { return f.desc("allergies", "séparées par des virgules") }, &f.draft.errs),
+				Description(f.desc("allergies", "séparées par des virgules")),
 			huh.NewInput().Title("Autres traitements").Value(&h.otherTreatments).
 				Description("ceux du courrier du médecin, séparés par des virgules"),
 			huh.NewText().Title("Traitements et protocoles suivis").Value(&h.protocols).Lines(8).ExternalEditor(false).
-				DescriptionFunc(func() string {
-					return f.desc("traitements", "un bloc par traitement, séparés par une ligne vide ; rubriques : Médicament, Code, Dose, Voie, Horaire, Du, Au, Protocole, Surveillance, Prescrit par, Soins ("+soins+")")
-				}, &f.draft.errs),
+				Description(f.desc("traitements", "un bloc par traitement, séparés par une ligne vide ; rubriques : Médicament, Code, Dose, Voie, Horaire, Du, Au, Protocole, Surveillance, Prescrit par, Soins ("+soins+")")),
 		).Title("Santé et traitements"),
 	)
 }
