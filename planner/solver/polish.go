@@ -29,6 +29,21 @@ func (s *search) polish(st *state) *state {
 	}
 	const eps = 1e-9
 	var bufA, bufB []int
+	// takePair makes bufA and bufB routes a and b when both are feasible
+	// and together cheaper.
+	takePair := func(a, b int) bool {
+		ca, okA := s.routeCost(a, bufA)
+		if !okA {
+			return false
+		}
+		cb, okB := s.routeCost(b, bufB)
+		if !okB || ca+cb >= cost[a]+cost[b]-eps {
+			return false
+		}
+		routes[a], cost[a] = slices.Clone(bufA), ca
+		routes[b], cost[b] = slices.Clone(bufB), cb
+		return true
+	}
 	for improved := true; improved; {
 		improved = false
 		// Relocate.
@@ -83,14 +98,7 @@ func (s *search) polish(st *state) *state {
 						bufA = append(bufA[:0], routes[a]...)
 						bufB = append(bufB[:0], routes[b]...)
 						bufA[i], bufB[k] = bufB[k], bufA[i]
-						ca, okA := s.routeCost(a, bufA)
-						if !okA {
-							continue
-						}
-						cb, okB := s.routeCost(b, bufB)
-						if okB && ca+cb < cost[a]+cost[b]-eps {
-							routes[a], cost[a] = slices.Clone(bufA), ca
-							routes[b], cost[b] = slices.Clone(bufB), cb
+						if takePair(a, b) {
 							improved = true
 							break swap
 						}
@@ -104,14 +112,7 @@ func (s *search) polish(st *state) *state {
 						}
 						bufA = append(append(bufA[:0], routes[a][:i]...), routes[b][k:]...)
 						bufB = append(append(bufB[:0], routes[b][:k]...), routes[a][i:]...)
-						ca, okA := s.routeCost(a, bufA)
-						if !okA {
-							continue
-						}
-						cb, okB := s.routeCost(b, bufB)
-						if okB && ca+cb < cost[a]+cost[b]-eps {
-							routes[a], cost[a] = slices.Clone(bufA), ca
-							routes[b], cost[b] = slices.Clone(bufB), cb
+						if takePair(a, b) {
 							improved = true
 							break tails
 						}
