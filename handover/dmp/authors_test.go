@@ -117,8 +117,8 @@ func TestAuthorsAreTheNursesWhoDidTheCare(t *testing.T) {
 	if len(m.Authors) != 3 || m.Authors[2].Person.ID != "8"+n["bruno"].RPPS || m.LegalAuthenticator.ID != "8"+n["delphine"].RPPS {
 		t.Errorf("XDS authors %+v, legal %+v", m.Authors, m.LegalAuthenticator)
 	}
-	if ok, out := xmllintDoc(t, doc); !ok {
-		t.Fatalf("three authors fail the CDA schema:\n%s", out)
+	if v := schemaCheck(t, t.Name(), doc); !v.valid {
+		t.Fatalf("three authors fail the CDA schema:\n%s", v.out)
 	}
 }
 

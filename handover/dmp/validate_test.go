@@ -305,13 +305,18 @@ func TestRuleNonXMLBody(t *testing.T) {
 	}
 }
 
+// headerOrderHeader has every optional top-level element, relatedDocument too.
+func headerOrderHeader() Header {
+	h := cdaHeader()
+	h.DocumentID, h.Version, h.Replaces = "1.2.250.1.999.2", 2, "1.2.250.1.999.1"
+	return h
+}
+
 // The element order is the schema's; xmllint checks it too, this says which.
 func TestRuleHeaderElementOrder(t *testing.T) {
 	t.Parallel()
-	h := cdaHeader()
-	h.DocumentID, h.Version, h.Replaces = "1.2.250.1.999.2", 2, "1.2.250.1.999.1"
 	var got []string
-	for _, c := range parseXML(t, generate(t, h)).children {
+	for _, c := range parseXML(t, generate(t, headerOrderHeader())).children {
 		if len(got) == 0 || got[len(got)-1] != c.name.Local {
 			got = append(got, c.name.Local)
 		}
@@ -452,12 +457,16 @@ func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 	}
 }
 
-func TestValidateAccepts(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		name   string
-		change func(*Header)
-	}{
+// acceptedChange is a valid variation of cdaHeader.
+type acceptedChange struct {
+	name   string
+	change func(*Header)
+}
+
+// acceptedChanges are the headers TestValidateAccepts expects valid, and
+// whose documents the schema must accept too.
+func acceptedChanges() []acceptedChange {
+	return []acceptedChange{
 		{"complete", func(*Header) {}},
 		{"optional fields empty", func(h *Header) { *h = cdaMinimalHeader() }},
 		{"Corsican NIR and birth place", func(h *Header) { h.Patient.NIR, h.Patient.BirthPlaceCOG = "185012A01234515", "2A004" }},
@@ -475,7 +484,12 @@ func TestValidateAccepts(t *testing.T) {
 			h.HealthcareFacilityType, h.HealthcareFacilityDisplay = "SA52", "Maison de santé ou Pôle de santé"
 		}},
 		{"international phone", func(h *Header) { h.Authors[0].Phone = "+33 (0)6 12 34 56 78" }},
-	} {
+	}
+}
+
+func TestValidateAccepts(t *testing.T) {
+	t.Parallel()
+	for _, tc := range acceptedChanges() {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			h := cdaHeader()

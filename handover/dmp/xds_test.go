@@ -63,10 +63,16 @@ func TestMetadataTimesAreUTC(t *testing.T) {
 }
 
 // Metadata and the document it describes say the same things.
-func TestMetadataMatchesTheDocument(t *testing.T) {
-	t.Parallel()
+// metadataHeader is a second version, so the metadata carries its parent.
+func metadataHeader() Header {
 	h := cdaHeader()
 	h.DocumentID, h.Version, h.Replaces = "1.2.250.1.999.1.2", 2, "1.2.250.1.999.1.1"
+	return h
+}
+
+func TestMetadataMatchesTheDocument(t *testing.T) {
+	t.Parallel()
+	h := metadataHeader()
 	doc := generate(t, h)
 	root := parseXML(t, doc)
 	m := Metadata(h, doc)
