@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,13 +10,16 @@ import (
 	"testing"
 
 	"filippo.io/age/armor"
+	bolt "go.etcd.io/bbolt"
 )
 
-// TestShippedWorkFactors checks, on the binary a nurse runs, the scrypt work
-// factor of what is protected by a passphrase: the cabinet key file and a
-// hand-over pack are written at age's default, 18 (about a second of work
-// per guess). Test binaries write a lower factor to stay fast, so only the
-// real binary can tell.
+// TestShippedWorkFactors checks, on the binary a nurse runs, the cost of
+// turning a passphrase into a key: the base is derived with argon2id at
+// 19 MiB and 2 passes (OWASP's first configuration), the cabinet key file
+// and a hand-over pack with scrypt at age's default, 18 (about a second of
+// work per guess). Test binaries, and the crash tests' binary built with
+// the tournee_cheapkdf tag, pay a token cost to stay fast (package
+// keycost), so only a plain build can tell.
 func TestShippedWorkFactors(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and seeds the demo")
@@ -35,6 +39,22 @@ func TestShippedWorkFactors(t *testing.T) {
 		}
 	}
 	run("demo", "--db", db, "--no-tui")
+	base, err := bolt.Open(db, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kdf struct {
+		Alg       string `json:"alg"`
+		Time      int    `json:"time"`
+		MemoryKiB int    `json:"memory_kib"`
+	}
+	err = base.View(func(tx *bolt.Tx) error {
+		return json.Unmarshal(tx.Bucket([]byte("meta")).Get([]byte("kdf")), &kdf)
+	})
+	base.Close()
+	if err != nil || kdf.Alg != "argon2id" || kdf.Time != 2 || kdf.MemoryKiB != 19*1024 {
+		t.Errorf("the base's key derivation: %+v (%v), want argon2id, 2 passes, 19,456 KiB", kdf, err)
+	}
 	key := filepath.Join(dir, "cle.txt")
 	run("cabinet", "init", "--db", db, "--key-out", key, "--protect")
 	pack := filepath.Join(dir, "dossier.age")

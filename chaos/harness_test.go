@@ -76,7 +76,12 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	build := exec.Command("go", "run", "-exec", self, "tournee")
+	// The tag makes the binary derive its keys at a token cost (package
+	// keycost): every command opens a base, and argon2id's 19 MiB with
+	// its page faults, and scrypt's 256 MiB for packs and key files, were
+	// most of the suite's time. What the scenarios check (kills, flipped
+	// bits, crafted files) does not depend on that cost.
+	build := exec.Command("go", "run", "-tags", "tournee_cheapkdf", "-exec", self, "tournee")
 	build.Env = append(os.Environ(), copyBinTo+"="+bin)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
@@ -239,9 +244,8 @@ func (l *laptop) demo() {
 // seed is a state built once for the package through the binary (the
 // demo cabinet, a synced cabinet, a replacement up to the return) and
 // copied by each test that starts from it: seeding the demo plans two
-// weeks of rounds (about 1.5 s of CPU) and every command costs an argon2
-// derivation, which made most of the suite's time when each test built
-// its own. A copy is the same laptops (same identities): a test that
+// weeks of rounds (about 1.5 s of CPU), which made much of the suite's
+// time when each test built its own. A copy is the same laptops (same identities): a test that
 // needs a laptop of its own makes it with newLaptop.
 type seed[T any] struct {
 	once sync.Once

@@ -21,12 +21,13 @@ import (
 	"io"
 	"io/fs"
 	"strings"
-	"testing"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"filippo.io/age"
+
+	"tournee/keycost"
 )
 
 // Limits on what Open accepts, and therefore on what Seal writes, so that a
@@ -327,19 +328,20 @@ func drainZeros(r io.Reader) error {
 // A file asking for more is refused as damaged before any work is done.
 const MaxScryptLogN = 18
 
-// testScryptLogN is the work factor Seal writes in a test binary when the
-// test does not choose one: a second of scrypt per pack written and read
-// was most of the hand-over tests' time in every package that makes packs.
-// The shipped binary always writes MaxScryptLogN, which the root package's
-// TestShippedWorkFactors checks on the real binary.
-const testScryptLogN = 10
+// cheapScryptLogN is the work factor Seal writes, when the caller does not
+// choose one, where keys may be derived cheaply (keycost.Cheap: test
+// binaries, the crash tests' binary): a second of scrypt per pack written
+// and read was most of the hand-over tests' time in every package that
+// makes packs. The application always writes MaxScryptLogN, which the root
+// package's TestShippedWorkFactors checks on a plain build.
+const cheapScryptLogN = 10
 
 func sealLogN(k Key) int {
 	switch {
 	case k.scryptLogN != 0:
 		return k.scryptLogN
-	case testing.Testing():
-		return testScryptLogN
+	case keycost.Cheap():
+		return cheapScryptLogN
 	}
 	return MaxScryptLogN
 }

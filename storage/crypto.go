@@ -1,18 +1,16 @@
 package storage
 
 import (
-	"bytes"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
-	"testing"
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/chacha20poly1305"
+
+	"tournee/keycost"
 )
 
 // kdfParams are stored in meta/kdf so that a later release can raise the cost
@@ -33,12 +31,32 @@ const (
 	kdfThreads   = 1
 )
 
+// The token cost of a program that may derive cheaply (keycost.Cheap):
+// one pass over 1 MiB, about a millisecond. Such a program also accepts it
+// as the floor when it opens a base; the application never writes nor
+// accepts it.
+const (
+	cheapKDFTime      = 1
+	cheapKDFMemoryKiB = 1024
+)
+
 func newKDFParams() (kdfParams, error) {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return kdfParams{}, fmt.Errorf("read random salt: %w", err)
 	}
+	if keycost.Cheap() {
+		return kdfParams{Alg: "argon2id", Salt: salt, Time: cheapKDFTime, MemoryKiB: cheapKDFMemoryKiB, Threads: kdfThreads}, nil
+	}
 	return kdfParams{Alg: "argon2id", Salt: salt, Time: kdfTime, MemoryKiB: kdfMemoryKiB, Threads: kdfThreads}, nil
+}
+
+// kdfFloorKiB is the least memory a base's stored parameters may ask for.
+func kdfFloorKiB() uint32 {
+	if keycost.Cheap() {
+		return cheapKDFMemoryKiB
+	}
+	return kdfMemoryKiB
 }
 
 // The ceilings of the key derivation parameters read from a file: room for
@@ -78,8 +96,8 @@ func (p kdfParams) validate() error {
 		return errKDFParams{fmt.Sprintf("salt of %d bytes (16 to %d)", len(p.Salt), kdfMaxSalt)}
 	case p.Time < 1 || p.Time > kdfMaxTime:
 		return errKDFParams{fmt.Sprintf("%d passes (1 to %d)", p.Time, kdfMaxTime)}
-	case p.MemoryKiB < kdfMemoryKiB || p.MemoryKiB > kdfMaxMemoryKiB:
-		return errKDFParams{fmt.Sprintf("memory %d KiB (%d to %d)", p.MemoryKiB, kdfMemoryKiB, kdfMaxMemoryKiB)}
+	case p.MemoryKiB < kdfFloorKiB() || p.MemoryKiB > kdfMaxMemoryKiB:
+		return errKDFParams{fmt.Sprintf("memory %d KiB (%d to %d)", p.MemoryKiB, kdfFloorKiB(), kdfMaxMemoryKiB)}
 	case p.Threads < 1 || p.Threads > kdfMaxThreads:
 		return errKDFParams{fmt.Sprintf("%d threads (1 to %d)", p.Threads, kdfMaxThreads)}
 	}
@@ -87,48 +105,7 @@ func (p kdfParams) validate() error {
 }
 
 func (p kdfParams) derive(passphrase []byte) []byte {
-	if testing.Testing() {
-		return testDerivations.derive(p, passphrase)
-	}
-	return p.argon2(passphrase)
-}
-
-func (p kdfParams) argon2(passphrase []byte) []byte {
 	return argon2.IDKey(passphrase, p.Salt, p.Time, p.MemoryKiB, p.Threads, chacha20poly1305.KeySize)
-}
-
-// testDerivations remembers the keys derived in a test binary, and only
-// there: the tests open copies of one seeded base hundreds of times, and
-// the 50 ms of argon2id per open were a third of their time. Each distinct
-// salt, cost and passphrase is still derived once for real, so a wrong
-// passphrase is still refused; the application never reaches this memo.
-var testDerivations derivationMemo
-
-type derivationMemo struct {
-	mu   sync.Mutex
-	keys map[[sha256.Size]byte][]byte
-}
-
-func (m *derivationMemo) derive(p kdfParams, passphrase []byte) []byte {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s|%d|%d|%d|%x|", p.Alg, p.Time, p.MemoryKiB, p.Threads, p.Salt)
-	h.Write(passphrase)
-	var id [sha256.Size]byte
-	h.Sum(id[:0])
-	m.mu.Lock()
-	k, ok := m.keys[id]
-	m.mu.Unlock()
-	if ok {
-		return bytes.Clone(k)
-	}
-	k = p.argon2(passphrase) // outside the lock: parallel tests derive in parallel
-	m.mu.Lock()
-	if m.keys == nil {
-		m.keys = make(map[[sha256.Size]byte][]byte)
-	}
-	m.keys[id] = bytes.Clone(k)
-	m.mu.Unlock()
-	return k
 }
 
 func marshalKDF(p kdfParams) []byte {

@@ -10,13 +10,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"testing"
 
 	"filippo.io/age"
 	"filippo.io/age/armor"
 	"github.com/rs/xid"
 
 	"tournee/cabinetsync"
+	"tournee/keycost"
 )
 
 // Key is the cabinet key: an age X25519 identity every laptop of the cabinet
@@ -118,15 +118,16 @@ func KeyFile(k *Key, cabinetName string, passphrase []byte) ([]byte, error) {
 // KeyFile writes.
 const maxKeyFileLogN = 18
 
-// testKeyFileLogN is the work factor KeyFile writes in a test binary: a
-// second of scrypt per key file written and per key file read was most of
-// the cabinet tests' time. The shipped binary always writes maxKeyFileLogN,
-// which the root package's TestShippedWorkFactors checks on the real binary.
-const testKeyFileLogN = 10
+// cheapKeyFileLogN is the work factor KeyFile writes where keys may be
+// derived cheaply (keycost.Cheap: test binaries, the crash tests' binary):
+// a second of scrypt per key file written and per key file read was most of
+// the cabinet tests' time. The application always writes maxKeyFileLogN,
+// which the root package's TestShippedWorkFactors checks on a plain build.
+const cheapKeyFileLogN = 10
 
 func keyFileLogN() int {
-	if testing.Testing() {
-		return testKeyFileLogN
+	if keycost.Cheap() {
+		return cheapKeyFileLogN
 	}
 	return maxKeyFileLogN
 }

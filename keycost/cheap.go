@@ -1,0 +1,5 @@
+//go:build tournee_cheapkdf
+
+package keycost
+
+const cheapBuild = true
