@@ -180,19 +180,28 @@ func TestRealDocuments(t *testing.T) {
 		Share: 0.1, Gross: 203561, TravelExcluded: 20356, Base: 183205, Kept: 18321, Due: 164884, Payable: 185240}.Statement()
 	summary := demoSummary(t)
 	dossier := pack.Dossier()
-	// The dossier is long (a page per patient and per round): read once.
-	dossierPages := pdfPages(t, render(t, dossier))
 	docs := map[string]handover.Report{
 		"dossier":      dossier,
 		"contrat":      contract,
 		"rétrocession": statement,
 		"synthèse DMP": summary,
 	}
+	// Each document is rendered and read once, here, and the subtests share
+	// the result: the dossier alone (a page per patient and per round) is
+	// the costliest file of the package to draw and to read back.
+	type read struct {
+		pdf   []byte
+		pages []string
+	}
+	got := map[string]read{}
+	for name, r := range docs {
+		b := render(t, r)
+		got[name] = read{b, pdfPages(t, b)}
+	}
 	for name, r := range docs {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			b := render(t, r)
-			pages := pdfPages(t, b)
+			b, pages := got[name].pdf, got[name].pages
 			if n := rasterize(t, b); n != len(pages) || n != pageCount(b) {
 				t.Errorf("pdftoppm drew %d pages, pdftotext read %d, the file declares %d", n, len(pages), pageCount(b))
 			}
@@ -209,7 +218,7 @@ func TestRealDocuments(t *testing.T) {
 	}
 	t.Run("rétrocession amounts", func(t *testing.T) {
 		t.Parallel()
-		all := flat(pdfPages(t, render(t, statement)))
+		all := flat(got["rétrocession"].pages)
 		for _, w := range []string{"2 035,61 €", "1 832,05 €", "1 648,84 €", "1 852,40 €"} {
 			if !strings.Contains(all, w) {
 				t.Errorf("the statement lacks %q", w)
@@ -218,7 +227,7 @@ func TestRealDocuments(t *testing.T) {
 	})
 	t.Run("day sheets", func(t *testing.T) {
 		t.Parallel()
-		pages := dossierPages
+		pages := got["dossier"].pages
 		rounds := 0
 		for _, s := range dossier.Sections {
 			if !s.NewPage {
@@ -260,7 +269,7 @@ func TestRealDocuments(t *testing.T) {
 	})
 	t.Run("patient named on every page", func(t *testing.T) {
 		t.Parallel()
-		pages := dossierPages
+		pages := got["dossier"].pages
 		var heads []string
 		for _, s := range dossier.Sections {
 			heads = append(heads, s.Heading)
