@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,25 +25,53 @@ import (
 
 var now = time.Date(2026, 11, 23, 18, 0, 0, 0, patients.Paris())
 
-// seeded is a demo database with the past week done.
+// seeded is a demo database with the past week done: a copy of one seeded
+// once per test binary (seedTemplate), since seeding writes every visit of
+// the demo and was a third of this package's test time. Each test owns its
+// copy, so what one exports the others never see.
 func seeded(t *testing.T) (*storage.DB, patients.Date) {
 	t.Helper()
-	clock := func() time.Time { return now }
-	db, err := storage.Create(filepath.Join(t.TempDir(), "t.db"), []byte("demo"), storage.Options{Now: clock})
+	template, err := seedTemplate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "t.db")
+	if err := os.WriteFile(path, template, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := storage.Open(path, []byte("demo"), storage.Options{Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return db, patients.DateOf(now)
+}
+
+// seedTemplate is the bytes of a demo base whose past week is done. It is
+// computed once and never changed: a constant the tests copy.
+var seedTemplate = sync.OnceValues(func() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "tournee-dmpexport-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "t.db")
+	db, err := storage.Create(path, []byte("demo"), storage.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		return nil, err
+	}
 	today := patients.DateOf(now)
 	ds, err := demo.Load(today.AddDays(-7), xid.New)
 	if err != nil {
-		t.Fatal(err)
+		db.Close()
+		return nil, err
 	}
 	for off := -7; off <= 0; off++ {
 		d := today.AddDays(off)
 		day, err := planner.BuildDay(planner.DayInput{Date: d, Patients: ds.Patients, CarePlans: ds.CarePlans, Nurses: ds.Nurses}, xid.New)
 		if err != nil {
-			t.Fatal(err)
+			db.Close()
+			return nil, err
 		}
 		for _, v := range day.Visits {
 			v.Status, v.DoneAt, v.DoneBy = patients.Done, d.At(v.Window.Start).UTC(), v.NurseID
@@ -50,10 +79,14 @@ func seeded(t *testing.T) (*storage.DB, patients.Date) {
 		}
 	}
 	if err := db.Seed(context.Background(), ds); err != nil {
-		t.Fatal(err)
+		db.Close()
+		return nil, err
 	}
-	return db, today
-}
+	if err := db.Close(); err != nil {
+		return nil, err
+	}
+	return os.ReadFile(path)
+})
 
 func service(db *storage.DB) Service {
 	return Service{Store: db, Exports: db, Render: pdfdoc.Render, Now: func() time.Time { return now }}
