@@ -45,6 +45,9 @@ func TestDMPExport(t *testing.T) {
 	if !strings.Contains(r.stderr, "pas chiffrés") {
 		t.Error("no warning that the files leave unencrypted")
 	}
+	if zips, _ := filepath.Glob(filepath.Join(out, "*.zip")); len(zips) != 0 {
+		t.Errorf("a package written without --xdm: %v", zips)
+	}
 	if xmllint := lookTool(t, "xmllint"); xmllint != "" {
 		schema := filepath.Join("..", "..", "shared", "cda", "xsd", "cda", "CDA_extended.xsd")
 		if _, err := os.Stat(schema); err != nil {
