@@ -67,6 +67,12 @@ func (s *search) recreate(st *state) {
 			if s.monotone {
 				k = s.firstWindowPosition(r, j)
 			}
+			if s.plain {
+				if bk, bd := s.scanPlain(r, j, k, bestD); bk >= 0 {
+					bestR, bestK, bestD = v, bk, bd
+				}
+				continue
+			}
 			for ; k <= len(r.jobs); k++ {
 				if s.skip--; s.skip < 0 {
 					s.skip = s.nextBlink()
@@ -99,6 +105,66 @@ func (s *search) recreate(st *state) {
 		s.closeGroups(st)
 		s.dropIdleClosers(st)
 	}
+}
+
+// scanPlain is the position scan of recreate where a route costs its arcs
+// alone (plain): the same blinks, the same sums in the same order and the
+// same window checks as arcDelta and insertDelta, in one loop without the
+// rank, group and time-cost branches that cannot apply. It returns the
+// best position from k on that beats bestD, or -1. Most of a search's time
+// goes here.
+func (s *search) scanPlain(r *route, j, k int, bestD float64) (int, float64) {
+	p := s.p
+	job := &p.Jobs[j]
+	veh := &p.Vehicles[r.v]
+	n, nn, loc := len(r.jobs), p.N, job.Loc
+	from := p.Cost[loc*nn : loc*nn+nn]
+	fromT := p.Time[loc*nn : loc*nn+nn]
+	lim, ready, service := s.lim[j], job.Ready, job.Service
+	bestK := -1
+	for ; k <= n; k++ {
+		if s.skip--; s.skip < 0 {
+			s.skip = s.nextBlink()
+			continue
+		}
+		prev, dep := veh.Start, veh.Open
+		if k > 0 {
+			prev, dep = r.loc[k-1], r.dep[k-1]
+			if dep > lim {
+				break // every later position starts even later
+			}
+		}
+		next := veh.End
+		if k < n {
+			next = r.loc[k]
+		}
+		d := p.Cost[prev*nn+loc] + from[next]
+		if n == 0 {
+			d += p.VehicleCost
+		} else {
+			d -= p.Cost[prev*nn+next]
+		}
+		if d >= bestD {
+			continue
+		}
+		t := dep + p.Time[prev*nn+loc]
+		if t < ready {
+			t = ready
+		}
+		if t > lim {
+			continue
+		}
+		t += service
+		if k < n {
+			if t+fromT[next] > r.latest[k] {
+				continue
+			}
+		} else if t+fromT[veh.End] > veh.Close {
+			continue
+		}
+		bestK, bestD = k, d
+	}
+	return bestK, bestD
 }
 
 // closeGroups takes out of each route the jobs whose closing job it does

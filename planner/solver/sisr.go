@@ -41,6 +41,10 @@ type search struct {
 	// route departures and latest starts never decrease (recreate then
 	// skips the positions a window rules out by binary search).
 	monotone bool
+	// plain: monotone, and a route's cost is its arcs alone (arcsOnly,
+	// every job at a place, no preferred vehicle, no window before time
+	// 0): recreate then prices positions with scanPlain.
+	plain bool
 	// tentative lets recreate place a job before its group's closing job
 	// is in the route: closers go in last, after the jobs they close, and
 	// closeGroups takes out what stayed unclosed.
@@ -242,6 +246,9 @@ func newSearch(p *Problem, seed uint64) *search {
 		}
 	}
 	s.monotone = !s.timeCosts && !slices.ContainsFunc(p.Time, func(t float64) bool { return t < 0 })
+	s.plain = s.monotone && s.arcsOnly() && !slices.ContainsFunc(p.Jobs, func(j Job) bool {
+		return j.Loc < 0 || j.Due < 0 || j.PreferredWeight > 0
+	})
 	n := len(p.Jobs)
 	s.lim = make([]float64, n)
 	for j := range n {
