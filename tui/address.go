@@ -29,7 +29,7 @@ import (
 // arrive later from a command.
 type addressInput struct {
 	geo    Geocoder
-	styles styles
+	styles *styles
 	keys   addressKeys
 	inputs [addrFieldCount]textinput.Model
 	focus  addrField
@@ -99,7 +99,7 @@ func newAddressKeys() addressKeys {
 	}
 }
 
-func newAddressInput(g Geocoder, st styles, a patients.Address, seq int) addressInput {
+func newAddressInput(g Geocoder, st *styles, a patients.Address, seq int) addressInput {
 	in := addressInput{geo: g, styles: st, keys: newAddressKeys(), sel: -1, seq: seq}
 	values := [addrFieldCount]string{a.Line, a.Complement, a.PostalCode, a.City, ""}
 	if a.HasCoordinates() {

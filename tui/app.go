@@ -83,10 +83,14 @@ type Deps struct {
 // DefaultIdleLock is how long the screen stays open without a key.
 const DefaultIdleLock = 5 * time.Minute
 
-// App is the root model.
+// App is the root model. It is updated in place, through a pointer: its
+// screens hold text fields and tables whose styles make it some 200 KB, and
+// as a value each key press copied it a dozen times (5 MB a key on the
+// round). The commands it returns never read it: they capture what they
+// need when they are made.
 type App struct {
 	deps   Deps
-	styles styles
+	styles *styles
 	keys   globalKeys
 	help   help.Model
 	width  int
@@ -111,7 +115,7 @@ type App struct {
 }
 
 // New builds the interface; nothing is read until the program starts.
-func New(d Deps) App {
+func New(d Deps) *App {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -145,7 +149,7 @@ func New(d Deps) App {
 	a.lock = newLockScreen(d, st)
 	a.help.Styles = help.DefaultStyles(true)
 	a.layout()
-	return a
+	return &a
 }
 
 type discard struct{}
@@ -153,7 +157,7 @@ type discard struct{}
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // Init loads the session and every screen's data, and starts the idle clock.
-func (a App) Init() tea.Cmd {
+func (a *App) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, loadSession(a.deps.Store), a.idleTick()}
 	for id := range screenCount {
 		cmds = append(cmds, a.screenAt(id).Init())
@@ -176,7 +180,7 @@ func loadSession(store patients.Store) tea.Cmd {
 	}
 }
 
-func (a App) idleTick() tea.Cmd {
+func (a *App) idleTick() tea.Cmd {
 	if a.deps.IdleLock < 0 {
 		return nil
 	}
@@ -190,7 +194,7 @@ func (a App) idleTick() tea.Cmd {
 
 // Update routes messages: global ones first, then the active screen, and
 // data-changed messages to every screen that shows that data.
-func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height
@@ -314,14 +318,14 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return a.broadcast(msg)
 }
 
-func (a App) lockNow() (tea.Model, tea.Cmd) {
+func (a *App) lockNow() (tea.Model, tea.Cmd) {
 	a.locked = true
 	a.help.ShowAll = false
 	a.lock = a.lock.reset()
 	return a, tea.Batch(a.lock.Focus(), a.idleTick())
 }
 
-func (a App) show(id screenID) (tea.Model, tea.Cmd) {
+func (a *App) show(id screenID) (tea.Model, tea.Cmd) {
 	a.active = id
 	a.layout()
 	return a, nil
@@ -329,15 +333,15 @@ func (a App) show(id screenID) (tea.Model, tea.Cmd) {
 
 // capturing reports whether the active screen has a text field focused, so
 // letters are typed rather than taken as shortcuts.
-func (a App) capturing() bool { return a.screenAt(a.active).Capturing() }
+func (a *App) capturing() bool { return a.screenAt(a.active).Capturing() }
 
-func (a App) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (a *App) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := a.screenAt(a.active).Update(msg)
 	return a, cmd
 }
 
 // broadcast gives a message to every screen.
-func (a App) broadcast(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (a *App) broadcast(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmds := make([]tea.Cmd, screenCount)
 	for id := range screenCount {
 		cmds[id] = a.screenAt(id).Update(msg)
@@ -345,11 +349,10 @@ func (a App) broadcast(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return a, tea.Batch(cmds...)
 }
 
-// screenAt is the screen id of this App (a pointer into it: an App being
-// updated is a copy, returned at the end).
+// screenAt is the screen id of this App, a pointer into it.
 func (a *App) screenAt(id screenID) boundScreen { return screenTable[id].of(a) }
 
-func (a *App) setStyles(st styles) {
+func (a *App) setStyles(st *styles) {
 	a.styles = st
 	for id := range screenCount {
 		a.screenAt(id).SetStyles(st)
@@ -368,7 +371,7 @@ func (a *App) layout() {
 	a.lock.SetSize(a.width, a.height)
 }
 
-func (a App) header() string {
+func (a *App) header() string {
 	st := a.styles
 	left := st.Title.Render("tournée")
 	if a.session.cabinet.Name != "" {
@@ -399,7 +402,7 @@ func (a App) header() string {
 
 // tabs is the tab bar; compact keeps only the digits of the screens not
 // in front, for narrow terminals.
-func (a App) tabs(compact bool) string {
+func (a *App) tabs(compact bool) string {
 	st := a.styles
 	tabs := ""
 	for i, sc := range screenTable {
@@ -440,9 +443,9 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 	return append(h.screen.FullHelp(), h.global.FullHelp()...)
 }
 
-func (a App) activeKeys() help.KeyMap { return a.screenAt(a.active).Keys() }
+func (a *App) activeKeys() help.KeyMap { return a.screenAt(a.active).Keys() }
 
-func (a App) helpView() string {
+func (a *App) helpView() string {
 	if a.help.ShowAll {
 		return a.styles.HelpBar.Render(a.styles.Muted.Render("Une touche pour fermer l'aide."))
 	}
@@ -458,7 +461,7 @@ func (a App) helpView() string {
 	return ansi.Truncate(v, a.width, "…")
 }
 
-func (a App) statusLine() string {
+func (a *App) statusLine() string {
 	if a.status == "" {
 		return ""
 	}
@@ -470,7 +473,7 @@ func (a App) statusLine() string {
 }
 
 // View draws the header, the active screen, the status line and the help.
-func (a App) View() tea.View {
+func (a *App) View() tea.View {
 	var body string
 	switch {
 	case a.locked:
@@ -493,11 +496,11 @@ func (a App) View() tea.View {
 	return v
 }
 
-func (a App) activeView() string { return a.screenAt(a.active).View() }
+func (a *App) activeView() string { return a.screenAt(a.active).View() }
 
 // helpPage lists every key of the screen and the global ones, as bubbles
 // help columns flowed into as many rows as the width needs.
-func (a App) helpPage() string {
+func (a *App) helpPage() string {
 	st := a.styles
 	groups := append(a.activeKeys().FullHelp(), a.keys.FullHelp()...)
 	var rows []string

@@ -152,7 +152,7 @@ func runProgram(t *testing.T, d Deps, w, h int, want string, keys ...tea.Msg) st
 			teatest.WithDuration(time.Minute))
 	}
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(App)
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(*App)
 	return ansi.Strip(final.View().Content)
 }
 

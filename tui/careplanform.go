@@ -59,7 +59,7 @@ type carePlanForm struct {
 	form    *huh.Form
 	saving  bool
 	summary []string
-	styles  styles
+	styles  *styles
 	today   patients.Date
 	w, h    int
 }
@@ -309,7 +309,7 @@ func (f *carePlanForm) sizeForm() {
 
 func (f *carePlanForm) setSize(w, h int) { f.w, f.h = w, h; f.sizeForm() }
 
-func (f *carePlanForm) setStyles(st styles) {
+func (f *carePlanForm) setStyles(st *styles) {
 	f.styles = st
 	if f.form != nil {
 		f.form.WithTheme(formTheme(st))

@@ -143,7 +143,7 @@ func (d darForm) open() bool { return d.form != nil }
 
 // newDARForm opens the form on a draft; corrected is the transmission being
 // corrected, or nil.
-func newDARForm(st styles, keys darKeys, patientID, visitID xid.ID, corrected *patients.Transmission,
+func newDARForm(st *styles, keys darKeys, patientID, visitID xid.ID, corrected *patients.Transmission,
 	hist []patients.Transmission, now time.Time, w, h int,
 ) (darForm, tea.Cmd) {
 	d := darForm{draft: &darDraft{}, patientID: patientID, visitID: visitID, w: w, h: h}
@@ -231,7 +231,7 @@ func (d *darForm) setSize(w, h int) {
 
 // restyle repaints the open form in place: huh fields keep the theme they
 // were first given, so the shared styles are overwritten rather than replaced.
-func (d *darForm) restyle(st styles) {
+func (d *darForm) restyle(st *styles) {
 	if d.theme != nil {
 		*d.theme = *huhStyles(st, d.roomy())
 	}
@@ -370,7 +370,7 @@ func (d *darForm) setErrs(errs []string) {
 
 // view draws the header (what is being written, for whom, by whom), the
 // validation messages, then the fields.
-func (d darForm) view(st styles, patient, author string) string {
+func (d darForm) view(st *styles, patient, author string) string {
 	w := d.width()
 	title := "Nouvelle transmission"
 	if !d.corrects.IsZero() {
@@ -422,7 +422,7 @@ type darEntry struct {
 
 // appendDAR draws one transmission: when and who, the cible and its flags,
 // what it corrects, then D, A and R with a hanging indent.
-func appendDAR(lines []string, st styles, e darEntry, w int) []string {
+func appendDAR(lines []string, st *styles, e darEntry, w int) []string {
 	t, bar := e.t, e.bar
 	author := e.author
 	if author == "" {

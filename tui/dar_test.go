@@ -60,7 +60,7 @@ func TestDARCompletesCible(t *testing.T) {
 }
 
 // helpOf is the help line of the screen, as words.
-func helpOf(a App) string {
+func helpOf(a *App) string {
 	var out []string
 	for _, b := range a.trans.Keys().ShortHelp() {
 		if b.Enabled() {
@@ -119,7 +119,7 @@ func TestDARNewLineStaysInTheField(t *testing.T) {
 }
 
 // sendKey sends a key press helpers_test.go has no name for.
-func sendKey(a App, k tea.KeyPressMsg) App {
+func sendKey(a *App, k tea.KeyPressMsg) *App {
 	a, cmd := appUpdate(a, k)
 	return drain(a, cmd, appUpdate)
 }

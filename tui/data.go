@@ -120,7 +120,7 @@ func newDataKeys() dataKeys {
 // and roads (OpenStreetMap) imported from a file, with a progress bar.
 type dataScreen struct {
 	svc    DataService
-	styles styles
+	styles *styles
 	keys   dataKeys
 	w, h   int
 	home   string // where the path field starts
@@ -142,7 +142,7 @@ type dataScreen struct {
 	problem  string // why the last import failed, in French
 }
 
-func newDataScreen(d Deps, st styles) dataScreen {
+func newDataScreen(d Deps, st *styles) dataScreen {
 	in := textinput.New()
 	in.Prompt = ""
 	in.ShowSuggestions = true
@@ -404,7 +404,7 @@ func (s *dataScreen) SetSize(w, h int) {
 }
 
 // SetStyles restyles the screen after a background change.
-func (s *dataScreen) SetStyles(st styles) {
+func (s *dataScreen) SetStyles(st *styles) {
 	s.styles = st
 	s.bar = progress.New(progress.WithoutPercentage(), progress.WithColors(st.AccentColor),
 		progress.WithFillCharacters('█', '░'), progress.WithWidth(syncBarWidth(s.w)))

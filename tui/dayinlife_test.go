@@ -245,12 +245,12 @@ func TestDayInTheLife(t *testing.T) {
 	_ = xid.NilID
 }
 
-func shown(a App, pid xid.ID) bool {
+func shown(a *App, pid xid.ID) bool {
 	return slices.ContainsFunc(a.round.rows, func(v patients.Visit) bool { return v.PatientID == pid })
 }
 
 // anyNurseShows looks through every nurse's rounds of the day on screen.
-func anyNurseShows(a App, pid xid.ID) bool {
+func anyNurseShows(a *App, pid xid.ID) bool {
 	for range 2 {
 		for range len(a.round.session.nurses) {
 			if shown(a, pid) {

@@ -270,7 +270,7 @@ func (s patientsScreen) dmpHelp() keyList {
 }
 
 // reportText draws a report for the screen the way the PDF prints it.
-func reportText(r handover.Report, w int, st styles) string {
+func reportText(r handover.Report, w int, st *styles) string {
 	wrap := lipgloss.NewStyle().Width(max(w-4, 20))
 	var b strings.Builder
 	b.WriteString(st.Bold.Render(r.Title) + "\n")

@@ -13,7 +13,7 @@ import (
 )
 
 // openFileOf goes to a patient's file through the search.
-func openFileOf(t *testing.T, a App, p patients.Patient) App {
+func openFileOf(t *testing.T, a *App, p patients.Patient) *App {
 	t.Helper()
 	a = press(a, "2", "esc", "esc", "/") // esc clears an earlier search
 	a = typeInto(a, p.FirstName+" "+p.LastName())

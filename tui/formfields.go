@@ -91,7 +91,7 @@ func formatWindows(ws []patients.Window) string {
 const formFooter = 2
 
 // newForm builds a huh form with the app's look and keys.
-func newForm(st styles, groups ...*huh.Group) *huh.Form {
+func newForm(st *styles, groups ...*huh.Group) *huh.Form {
 	return huh.NewForm(groups...).
 		WithTheme(formTheme(st)).
 		WithKeyMap(formKeyMap()).
@@ -115,7 +115,7 @@ func formKeyMap() *huh.KeyMap {
 
 // formTheme is huhStyles as the huh.Theme the patient forms take. It is
 // built once per form and returned as is: huh asks for it on every render.
-func formTheme(st styles) huh.Theme {
+func formTheme(st *styles) huh.Theme {
 	t := huhStyles(st, false)
 	return huh.ThemeFunc(func(bool) *huh.Styles { return t })
 }

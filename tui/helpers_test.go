@@ -281,14 +281,21 @@ func typeText(s string) []tea.Msg {
 	return out
 }
 
+// fork is a copy of the app to take another path from the same state, as
+// a program never does: App is updated in place.
+func fork(a *App) *App {
+	c := *a
+	return &c
+}
+
 // appUpdate adapts App.Update to drain.
-func appUpdate(a App, msg tea.Msg) (App, tea.Cmd) {
+func appUpdate(a *App, msg tea.Msg) (*App, tea.Cmd) {
 	m, cmd := a.Update(msg)
-	return m.(App), cmd
+	return m.(*App), cmd
 }
 
 // startApp builds the app at a size and runs its Init to completion.
-func startApp(t testing.TB, d Deps, w, h int) App {
+func startApp(t testing.TB, d Deps, w, h int) *App {
 	t.Helper()
 	a := New(d)
 	a, _ = appUpdate(a, tea.WindowSizeMsg{Width: w, Height: h})
@@ -296,7 +303,7 @@ func startApp(t testing.TB, d Deps, w, h int) App {
 }
 
 // press sends keys to the app, running what they lead to.
-func press(a App, keys ...string) App {
+func press(a *App, keys ...string) *App {
 	for _, k := range keys {
 		var cmd tea.Cmd
 		a, cmd = appUpdate(a, keyPress(k))
@@ -307,7 +314,7 @@ func press(a App, keys ...string) App {
 
 // typeInto types text into the app, then runs what the keys led to, all at
 // once: a key's cursor blink must not cost a wait per letter.
-func typeInto(a App, s string) App {
+func typeInto(a *App, s string) *App {
 	var cmds []tea.Cmd
 	for _, msg := range typeText(s) {
 		var cmd tea.Cmd

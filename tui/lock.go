@@ -11,7 +11,7 @@ import (
 // in a patient's kitchen must not show the other patients.
 type lockScreen struct {
 	unlock   func([]byte) error
-	styles   styles
+	styles   *styles
 	input    textinput.Model
 	checking bool
 	failed   int
@@ -22,7 +22,7 @@ type lockScreen struct {
 // unlockedMsg answers a passphrase check; err is nil when it was right.
 type unlockedMsg struct{ err error }
 
-func newLockScreen(d Deps, st styles) lockScreen {
+func newLockScreen(d Deps, st *styles) lockScreen {
 	in := textinput.New()
 	in.Prompt = "Phrase de passe : "
 	in.EchoMode = textinput.EchoPassword
@@ -45,7 +45,7 @@ func (s lockScreen) reset() lockScreen {
 // Focus puts the cursor in the passphrase field.
 func (s *lockScreen) Focus() tea.Cmd { return s.input.Focus() }
 
-func (s *lockScreen) SetStyles(st styles) { s.styles = st }
+func (s *lockScreen) SetStyles(st *styles) { s.styles = st }
 
 func (s *lockScreen) SetSize(w, h int) { s.w, s.h = w, h }
 

@@ -75,7 +75,7 @@ const (
 // two numbers so that « 3 » beside « 4 » never reads « 34 ». A label that
 // finds no room within two lines is left out rather than overprinted: the
 // list beside the map still names every visit, and a wider pane shows it.
-func renderMap(d mapData, w, h int, st styles) string {
+func renderMap(d mapData, w, h int, st *styles) string {
 	if w <= 0 || h <= 0 {
 		return ""
 	}
@@ -421,7 +421,7 @@ func drawScale(c *canvas.Canvas, p projection) {
 
 // mapPens turns the map styles into pens once per draw, so the canvas
 // writes escape sequences instead of calling Render for every run of cells.
-func mapPens(st styles) []canvas.Pen {
+func mapPens(st *styles) []canvas.Pen {
 	pens := make([]canvas.Pen, layerCount)
 	for l, s := range [layerCount]lipgloss.Style{
 		layerRoute:    st.MapRoute,
@@ -455,7 +455,7 @@ func penOf(s lipgloss.Style) canvas.Pen {
 }
 
 // emptyMap is the pane when no point has coordinates.
-func emptyMap(w, h int, st styles) string {
+func emptyMap(w, h int, st *styles) string {
 	msg := ansi.Truncate(noCoords, w, "…")
 	mw := ansi.StringWidth(msg)
 	left := (w - mw) / 2

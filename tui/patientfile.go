@@ -261,7 +261,7 @@ func orNone(s, none string) string {
 
 // fileBuilder accumulates the lines of a patient file.
 type fileBuilder struct {
-	st    styles
+	st    *styles
 	w     int
 	lines []string
 }

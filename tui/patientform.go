@@ -58,7 +58,7 @@ type patientForm struct {
 	saving     bool
 	back       patientsMode
 	summary    []string // problems that are not next to a field of this step
-	styles     styles
+	styles     *styles
 	nurses     []patients.Nurse
 	plans      []patients.CarePlan // the patient's, to link treatments to
 	today      patients.Date
@@ -299,7 +299,7 @@ func (f *patientForm) setSize(w, h int) {
 	f.sizeForm()
 }
 
-func (f *patientForm) setStyles(st styles) {
+func (f *patientForm) setStyles(st *styles) {
 	f.styles, f.addr.styles = st, st
 	if f.form != nil {
 		f.form.WithTheme(formTheme(st))

@@ -34,7 +34,7 @@ type patientsScreen struct {
 	store  patients.Store
 	geo    Geocoder
 	now    func() time.Time
-	styles styles
+	styles *styles
 	keys   patientsKeys
 	w, h   int
 
@@ -87,7 +87,7 @@ type patientList struct {
 
 type patientsLoadedMsg struct{ rows []patientRow }
 
-func newPatientsScreen(d Deps, st styles) patientsScreen {
+func newPatientsScreen(d Deps, st *styles) patientsScreen {
 	now := d.Now
 	if now == nil {
 		now = time.Now
@@ -401,7 +401,7 @@ func (s patientsScreen) View() string {
 }
 
 func (s *patientsScreen) listView() string {
-	st, l := &s.styles, &s.list
+	st, l := s.styles, &s.list
 	var b strings.Builder
 	b.WriteString(st.Section.Render("Patients"))
 	b.WriteByte(' ')
@@ -558,7 +558,7 @@ func (s *patientsScreen) SetSize(w, h int) {
 	}
 }
 
-func (s *patientsScreen) SetStyles(st styles) {
+func (s *patientsScreen) SetStyles(st *styles) {
 	s.styles = st
 	s.renderFile()
 	if s.form != nil {

@@ -21,21 +21,21 @@ import (
 
 // ptShow goes to the patients screen, whose list loaded at start behind
 // the round.
-func ptShow(a App) App { return press(a, "2") }
+func ptShow(a *App) *App { return press(a, "2") }
 
 // send delivers one message to the app and runs what it leads to.
-func ptSend(a App, msg tea.Msg) App {
+func ptSend(a *App, msg tea.Msg) *App {
 	a, cmd := appUpdate(a, msg)
 	return drain(a, cmd, appUpdate)
 }
 
 // ptPaste types a whole field at once: huh's inputs answer each key with a
 // cursor blink that drain waits for, a ptPaste costs one wait per field.
-func ptPaste(a App, s string) App { return ptSend(a, tea.PasteMsg{Content: s}) }
+func ptPaste(a *App, s string) *App { return ptSend(a, tea.PasteMsg{Content: s}) }
 
-func ptPgDown(a App) App { return ptSend(a, tea.KeyPressMsg{Code: tea.KeyPgDown}) }
+func ptPgDown(a *App) *App { return ptSend(a, tea.KeyPressMsg{Code: tea.KeyPgDown}) }
 
-func ptText(a App) string { return ansi.Strip(a.View().Content) }
+func ptText(a *App) string { return ansi.Strip(a.View().Content) }
 
 func ptAll(t *testing.T, db *storage.DB) []patients.Patient {
 	t.Helper()
@@ -57,7 +57,7 @@ func ptFind(t *testing.T, db *storage.DB, first string) (patients.Patient, bool)
 }
 
 // ptOpen searches the list and opens the first match.
-func ptOpen(a App, name string) App {
+func ptOpen(a *App, name string) *App {
 	a = press(a, "/")
 	a = typeInto(a, name)
 	return press(a, "enter")
@@ -322,26 +322,26 @@ func TestPatientsFormShowsErrorsInline(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name  string
-		fill  func(App) App
+		fill  func(*App) *App
 		wants []string
 	}{
-		{"empty name", func(a App) App { return a }, []string{
+		{"empty name", func(a *App) *App { return a }, []string{
 			"⚠ le nom du patient est obligatoire", "⚠ le prénom du patient est obligatoire"}},
-		{"birth date in the future", func(a App) App {
+		{"birth date in the future", func(a *App) *App {
 			a = ptPaste(a, "Durand")
 			a = press(a, "tab", "tab")
 			a = ptPaste(a, "Paul")
 			a = press(a, "tab")
 			return ptPaste(a, "01/01/2030")
 		}, []string{"⚠ la date de naissance est dans le futur"}},
-		{"unreadable phone", func(a App) App {
+		{"unreadable phone", func(a *App) *App {
 			a = ptPaste(a, "Durand")
 			a = press(a, "tab", "tab")
 			a = ptPaste(a, "Paul")
 			a = press(a, "tab", "tab", "tab")
 			return ptPaste(a, "fils : 06 12 AB")
 		}, []string{"⚠ numéro de téléphone illisible"}},
-		{"bad coordinates", func(a App) App {
+		{"bad coordinates", func(a *App) *App {
 			a = ptPaste(a, "Durand")
 			a = press(a, "tab", "tab")
 			a = ptPaste(a, "Paul")
@@ -677,7 +677,7 @@ func TestPatientsGolden(t *testing.T) {
 		a := ptShow(startApp(t, d, sz[0], sz[1]))
 		size := fmt.Sprintf("%dx%d", sz[0], sz[1])
 		t.Run("list_"+size, func(t *testing.T) { golden.RequireEqual(t, ptText(a)) })
-		f := ptOpen(a, "leroux marcelle")
+		f := ptOpen(fork(a), "leroux marcelle")
 		t.Run("file_"+size, func(t *testing.T) { golden.RequireEqual(t, ptText(f)) })
 		f = press(f, "p")
 		t.Run("file_plan_"+size, func(t *testing.T) { golden.RequireEqual(t, ptText(f)) })

@@ -120,7 +120,7 @@ func TestProofFromPatientFile(t *testing.T) {
 }
 
 // clearField erases the focused field (its cursor is at the end).
-func clearField(a App) App {
+func clearField(a *App) *App {
 	for range 12 {
 		a = press(a, "backspace")
 	}

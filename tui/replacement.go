@@ -114,7 +114,7 @@ type replacementScreen struct {
 	svc    ReplacementService
 	folder string
 	today  func() patients.Date
-	styles styles
+	styles *styles
 	keys   replacementKeys
 	w, h   int
 
@@ -148,7 +148,7 @@ type replacementScreen struct {
 	records  []patients.ReplacementRecord // the cabinet's replacements, newest first
 }
 
-func newReplacementScreen(d Deps, st styles) replacementScreen {
+func newReplacementScreen(d Deps, st *styles) replacementScreen {
 	s := replacementScreen{
 		svc:       d.Replacement,
 		folder:    d.ReplacementFolder,
@@ -465,7 +465,7 @@ func (s *replacementScreen) SetSize(w, h int) {
 }
 
 // SetStyles restyles the screen after a background change.
-func (s *replacementScreen) SetStyles(st styles) {
+func (s *replacementScreen) SetStyles(st *styles) {
 	s.styles = st
 	s.layout()
 }

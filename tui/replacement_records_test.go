@@ -22,7 +22,7 @@ func TestReplacementAddsOutsideRemplacante(t *testing.T) {
 	if a.repl.step != replAdding || !a.capturing() {
 		t.Fatalf("n: step %d — want the new remplaçante's form, capturing the keys", a.repl.step)
 	}
-	fill := func(a App, values ...string) App {
+	fill := func(a *App, values ...string) *App {
 		for _, v := range values {
 			a = typeInto(a, v)
 			a = press(a, "enter")

@@ -27,7 +27,7 @@ const goldenFolder = "/media/cle/remplacement"
 
 // openReplacement shows the screen and checks the demo's remplaçante is
 // the one proposed.
-func openReplacement(t *testing.T, a App) App {
+func openReplacement(t *testing.T, a *App) *App {
 	t.Helper()
 	a = press(a, "4")
 	if a.active != replacementTab || a.repl.side != replTitulaire {
@@ -41,7 +41,7 @@ func openReplacement(t *testing.T, a App) App {
 }
 
 // toField moves the focus down to a field of the form.
-func toField(t *testing.T, a App, f replField) App {
+func toField(t *testing.T, a *App, f replField) *App {
 	t.Helper()
 	for range rfCount {
 		if a.repl.focus == f {
@@ -54,7 +54,7 @@ func toField(t *testing.T, a App, f replField) App {
 }
 
 // retype clears the focused field and types s.
-func retype(a App, s string) App {
+func retype(a *App, s string) *App {
 	for range len([]rune(a.repl.in[a.repl.focus].Value())) {
 		a = press(a, "backspace")
 	}

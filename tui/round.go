@@ -20,7 +20,7 @@ import (
 // with its ETAs, the windows it keeps or breaks, and the map.
 type roundScreen struct {
 	deps    Deps
-	styles  styles
+	styles  *styles
 	keys    roundKeys
 	spinner spinner.Model
 	w, h    int
@@ -159,7 +159,7 @@ func (h roundHelp) FullHelp() [][]key.Binding {
 	}
 }
 
-func newRoundScreen(d Deps, st styles) roundScreen {
+func newRoundScreen(d Deps, st *styles) roundScreen {
 	in := textinput.New()
 	in.Prompt = "Retard (minutes) : "
 	in.Placeholder = "15"
@@ -181,7 +181,7 @@ func (s *roundScreen) SetSize(w, h int) {
 	s.clampCursor()
 }
 
-func (s *roundScreen) SetStyles(st styles) { s.styles = st }
+func (s *roundScreen) SetStyles(st *styles) { s.styles = st }
 
 // Keys is the help for the current mode.
 func (s roundScreen) Keys() help.KeyMap { return roundHelp{s.keys, s.mode} }

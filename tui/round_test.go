@@ -17,7 +17,7 @@ import (
 )
 
 // storedRound reads back the current nurse's morning round, in order.
-func storedRound(t *testing.T, db *storage.DB, a App) []patients.Visit {
+func storedRound(t *testing.T, db *storage.DB, a *App) []patients.Visit {
 	t.Helper()
 	vs, err := db.Visits(context.Background(), patients.DateOf(testNow))
 	if err != nil {
@@ -26,7 +26,7 @@ func storedRound(t *testing.T, db *storage.DB, a App) []patients.Visit {
 	return dayplan.Round(vs, a.round.nurseID, a.round.round)
 }
 
-func screenText(a App) string { return ansi.Strip(a.View().Content) }
+func screenText(a *App) string { return ansi.Strip(a.View().Content) }
 
 func TestRoundOpensOnTodaysOrderedRound(t *testing.T) {
 	t.Parallel()
@@ -277,7 +277,7 @@ func TestTransmissionFromVisitInOneKey(t *testing.T) {
 	a := startApp(t, d, 80, 24)
 	v := a.round.rows[0]
 	m, cmd := a.Update(keyPress("t"))
-	a = m.(App)
+	a = m.(*App)
 	if cmd == nil {
 		t.Fatal("t gave no command")
 	}

@@ -17,7 +17,7 @@ type screenModel[S any] interface {
 	Keys() help.KeyMap
 	Capturing() bool
 	SetSize(w, h int)
-	SetStyles(st styles)
+	SetStyles(st *styles)
 }
 
 // boundScreen is one screen of the app, bound to its field of the App being
@@ -30,7 +30,7 @@ type boundScreen interface {
 	Keys() help.KeyMap
 	Capturing() bool
 	SetSize(w, h int)
-	SetStyles(st styles)
+	SetStyles(st *styles)
 }
 
 type bound[S any, P screenModel[S]] struct{ s *S }
@@ -46,11 +46,11 @@ func (b bound[S, P]) Update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (b bound[S, P]) View() string        { return P(b.s).View() }
-func (b bound[S, P]) Keys() help.KeyMap   { return P(b.s).Keys() }
-func (b bound[S, P]) Capturing() bool     { return P(b.s).Capturing() }
-func (b bound[S, P]) SetSize(w, h int)    { P(b.s).SetSize(w, h) }
-func (b bound[S, P]) SetStyles(st styles) { P(b.s).SetStyles(st) }
+func (b bound[S, P]) View() string         { return P(b.s).View() }
+func (b bound[S, P]) Keys() help.KeyMap    { return P(b.s).Keys() }
+func (b bound[S, P]) Capturing() bool      { return P(b.s).Capturing() }
+func (b bound[S, P]) SetSize(w, h int)     { P(b.s).SetSize(w, h) }
+func (b bound[S, P]) SetStyles(st *styles) { P(b.s).SetStyles(st) }
 
 type screenID int
 

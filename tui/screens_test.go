@@ -24,7 +24,7 @@ func TestErrorReachesItsScreenOnly(t *testing.T) {
 		a := startApp(t, d, 100, 30)
 		a.round.busy = "Calcul de la tournée…"
 		m, _ := a.Update(errMsg{"sync", errors.New("stick gone"), c.from})
-		got := m.(App)
+		got := m.(*App)
 		if busy := got.round.busy != ""; busy != c.stillBusy {
 			t.Errorf("%s: round busy %v, want %v", c.name, busy, c.stillBusy)
 		}
@@ -42,7 +42,7 @@ func TestScreenTable(t *testing.T) {
 	for id, sc := range screenTable {
 		k := sc.key(a.keys).Keys()[0]
 		m, _ := a.Update(keyPress(k))
-		a = m.(App)
+		a = m.(*App)
 		if a.active != screenID(id) {
 			t.Errorf("key %q shows screen %d, want %d (%s)", k, a.active, id, sc.name)
 		}

@@ -28,7 +28,7 @@ type styles struct {
 	AccentColor, MutedColor, ErrorColor color.Color
 }
 
-func newStyles(isDark bool) styles {
+func newStyles(isDark bool) *styles {
 	ld := lipgloss.LightDark(isDark)
 	var (
 		fg      = ld(lipgloss.Color("#1F2328"), lipgloss.Color("#E6EDF3"))
@@ -89,12 +89,12 @@ func newStyles(isDark bool) styles {
 	s.MapBroken = lipgloss.NewStyle().Foreground(red).Bold(true)
 	s.MapHere = lipgloss.NewStyle().Foreground(orange).Bold(true)
 	s.MapBase = lipgloss.NewStyle().Foreground(muted)
-	return s
+	return &s
 }
 
 // huhStyles dresses huh's forms in these styles, so forms have no colour of
 // their own. roomy keeps huh's blank line between fields, for tall screens.
-func huhStyles(st styles, roomy bool) *huh.Styles {
+func huhStyles(st *styles, roomy bool) *huh.Styles {
 	t := huh.ThemeBase(true)
 	none := lipgloss.NewStyle()
 	if !roomy {

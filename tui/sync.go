@@ -112,7 +112,7 @@ type syncScreen struct {
 	invalidate func()
 	log        *log.Logger
 	now        func() time.Time
-	styles     styles
+	styles     *styles
 	keys       syncKeys
 	w, h       int
 
@@ -138,7 +138,7 @@ type syncScreen struct {
 	nurses      map[xid.ID]string
 }
 
-func newSyncScreen(d Deps, st styles, invalidate func()) syncScreen {
+func newSyncScreen(d Deps, st *styles, invalidate func()) syncScreen {
 	in := textinput.New()
 	in.Prompt = ""
 	in.Placeholder = "ex. E:\\ ou /media/cle-usb"
@@ -536,7 +536,7 @@ func (s *syncScreen) SetSize(w, h int) {
 func syncBarWidth(w int) int { return max(min(w-16, 60), 10) }
 
 // SetStyles restyles the screen after a background change.
-func (s *syncScreen) SetStyles(st styles) {
+func (s *syncScreen) SetStyles(st *styles) {
 	s.styles = st
 	s.bar = progress.New(progress.WithoutPercentage(), progress.WithColors(st.AccentColor),
 		progress.WithFillCharacters('█', '░'), progress.WithWidth(syncBarWidth(s.w)))

@@ -107,10 +107,10 @@ func TestSyncFitsTheScreen(t *testing.T) {
 		f.conflicts = append(f.conflicts, phoneConflict(t, d))
 	}
 	a := press(startApp(t, d, 120, 40), "5")
-	check := func(state string, a App) {
+	check := func(state string, a *App) {
 		t.Helper()
 		for _, sz := range [][2]int{{80, 24}, {120, 40}, {60, 20}, {40, 12}} {
-			a, _ := appUpdate(a, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+			a, _ := appUpdate(fork(a), tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 			out := screenText(a)
 			lines := strings.Split(out, "\n")
 			if len(lines) != sz[1] {

@@ -18,7 +18,7 @@ import (
 const setupPass = "girafe cartable noisette orage"
 
 // clearSetupField empties the focused field of the open cabinet form.
-func clearSetupField(a App) App {
+func clearSetupField(a *App) *App {
 	n := len([]rune(a.sync.setup.inputs[a.sync.setup.focus].Value()))
 	for range n {
 		a = press(a, "backspace")

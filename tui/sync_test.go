@@ -152,7 +152,7 @@ func syncDeps(t testing.TB, f *fakeSync) Deps {
 // the screens seen after each progress message, and the app once the sync
 // and everything it led to are over. The gate opens after want progress
 // messages were shown.
-func pumpSync(t *testing.T, a App, cmd tea.Cmd, f *fakeSync, want int) (App, []string) {
+func pumpSync(t *testing.T, a *App, cmd tea.Cmd, f *fakeSync, want int) (*App, []string) {
 	t.Helper()
 	msgs := make(chan tea.Msg, 16)
 	launch := func(c tea.Cmd) {
@@ -275,13 +275,13 @@ func TestSyncShowsProgressThenSummary(t *testing.T) {
 		t.Errorf("status %q", a.status)
 	}
 	// The other screens show what came in.
-	if out := screenText(press(a, "1")); !strings.Contains(out, "Renom") { // the name column is narrow
+	if out := screenText(press(fork(a), "1")); !strings.Contains(out, "Renom") { // the name column is narrow
 		t.Errorf("the round does not show the renamed patient:\n%s", out)
 	}
-	if out := screenText(typeInto(press(a, "2", "/"), "renommee")); !strings.Contains(out, "Renommée") {
+	if out := screenText(typeInto(press(fork(a), "2", "/"), "renommee")); !strings.Contains(out, "Renommée") {
 		t.Errorf("the patients list does not show the renamed patient:\n%s", out)
 	}
-	if out := screenText(press(a, "3")); !strings.Contains(out, "Arrivée par la synchronisation") {
+	if out := screenText(press(fork(a), "3")); !strings.Contains(out, "Arrivée par la synchronisation") {
 		t.Errorf("the open history does not show the transmission that came in:\n%s", out)
 	}
 }
@@ -521,7 +521,7 @@ func TestSyncFolderTypedStraightAway(t *testing.T) {
 	if !a.capturing() || a.sync.folder.Value() != "/media/sR" {
 		t.Fatalf("typed %q, capturing %v", a.sync.folder.Value(), a.capturing())
 	}
-	a = press(a, "enter")
+	press(a, "enter")
 	if dirs, _ := f.calls(); !slices.Equal(dirs, []string{"/media/sR"}) {
 		t.Fatalf("synced with %q", dirs)
 	}

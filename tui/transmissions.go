@@ -121,7 +121,7 @@ func (k transHelp) FullHelp() [][]key.Binding { return k }
 type transmissionsScreen struct {
 	store  patients.Store
 	now    func() time.Time
-	styles styles
+	styles *styles
 	keys   transKeys
 	w, h   int
 	focus  transFocus
@@ -146,7 +146,7 @@ type transmissionsScreen struct {
 	dar darForm
 }
 
-func newTransmissionsScreen(d Deps, st styles) transmissionsScreen {
+func newTransmissionsScreen(d Deps, st *styles) transmissionsScreen {
 	in := textinput.New()
 	in.Prompt = "/ "
 	in.Placeholder = "nom ou prénom"
@@ -492,7 +492,7 @@ func (s *transmissionsScreen) SetSize(w, h int) {
 	s.dar.setSize(w, h)
 }
 
-func (s *transmissionsScreen) SetStyles(st styles) {
+func (s *transmissionsScreen) SetStyles(st *styles) {
 	s.styles = st
 	s.refreshHistory()
 	s.dar.restyle(st)

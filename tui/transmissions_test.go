@@ -18,7 +18,7 @@ import (
 )
 
 // openTransmissions starts the app and shows the transmissions screen.
-func openTransmissions(t testing.TB, d Deps, w, h int) App {
+func openTransmissions(t testing.TB, d Deps, w, h int) *App {
 	t.Helper()
 	a := press(startApp(t, d, w, h), "3")
 	if !a.trans.loaded {
@@ -28,7 +28,7 @@ func openTransmissions(t testing.TB, d Deps, w, h int) App {
 }
 
 // screen is the transmissions screen as the nurse reads it, without colours.
-func screen(a App) string { return ansi.Strip(a.trans.View()) }
+func screen(a *App) string { return ansi.Strip(a.trans.View()) }
 
 // patientNamed finds a demo patient by display name.
 func patientNamed(t testing.TB, db *storage.DB, name string) patients.Patient {
@@ -235,7 +235,7 @@ func TestTransmissionsFilterByFlag(t *testing.T) {
 	a = typeInto(a, "dubois")
 	a = press(a, "enter")
 
-	cibles := func(a App) []string {
+	cibles := func(a *App) []string {
 		var out []string
 		for _, i := range a.trans.hist.shown {
 			out = append(out, a.trans.hist.list[i].Cible)
@@ -349,7 +349,7 @@ func TestTransmissionCancel(t *testing.T) {
 	p := patientNamed(t, db, "MARTIN Odette")
 	before := len(transmissionsOf(t, db, p.ID))
 	a := startApp(t, d, 80, 24)
-	open := func(a App) App {
+	open := func(a *App) *App {
 		a, cmd := appUpdate(a, newTransmissionMsg{patientID: p.ID})
 		return drain(a, cmd, appUpdate)
 	}
@@ -500,7 +500,7 @@ func BenchmarkTransmissionsKeypress(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				m, _ := a.Update(j)
-				a = m.(App)
+				a = m.(*App)
 				_ = a.View()
 				if a.trans.cursor == len(a.trans.shown)-1 {
 					a.trans.cursor = 0

@@ -98,7 +98,7 @@ type Welcome struct {
 	outcome WelcomeOutcome
 	pass    []byte
 	width   int
-	st      styles
+	st      *styles
 }
 
 // NewWelcome returns the welcome for a base to be created at path.
