@@ -38,22 +38,11 @@ func run(t *testing.T, env map[string]string, args ...string) result {
 
 // demoDB is a copy of the demo base seeded once for the package (seeding
 // plans two weeks of rounds: it was most of these tests' time). Copies
-// share the laptop's identity: a test that syncs two bases takes
-// freshDemoDB for the second.
+// share the laptop's and the cabinet's identity: a test that needs another
+// laptop or another cabinet makes it (« init », or the demo command).
 func demoDB(t *testing.T) (string, map[string]string) {
 	t.Helper()
 	return demoCopy(t)
-}
-
-// freshDemoDB seeds a demo base of its own, with its own laptop identity.
-func freshDemoDB(t *testing.T) (string, map[string]string) {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "demo.db")
-	env := map[string]string{"TOURNEE_PASSPHRASE": "demo", "XDG_DATA_HOME": t.TempDir()}
-	if r := run(t, env, "demo", "--db", path, "--no-tui"); r.code != 0 {
-		t.Fatalf("demo: %d %s %s", r.code, r.stdout, r.stderr)
-	}
-	return path, env
 }
 
 func decodeJSON[T any](t *testing.T, s string) T {

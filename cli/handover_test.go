@@ -248,9 +248,15 @@ func TestHandoverReturn(t *testing.T) {
 	if st, err := os.Stat(stmt); err != nil || st.Mode().Perm() != 0o600 {
 		t.Errorf("statement PDF not written 0600: %v", err)
 	}
-	// Another cabinet's base refuses it (seeded apart: a copy would be
-	// the same cabinet).
-	other, oenv := freshDemoDB(t)
+	// Another cabinet's base refuses it. A copy of the demo base would be
+	// the same cabinet; a base of its own, with its own cabinet and nurse,
+	// is what another practice has (init makes one without seeding and
+	// planning a whole demo).
+	oenv := map[string]string{"TOURNEE_PASSPHRASE": "cabinet voisin", "XDG_DATA_HOME": t.TempDir()}
+	if r := run(t, oenv, "init", "--cabinet", "Cabinet du Port", "--nurse", "Chantal Lemaire", "--rpps", "10001234565"); r.code != 0 {
+		t.Fatalf("init another cabinet: %d %s", r.code, r.stderr)
+	}
+	other := filepath.Join(oenv["XDG_DATA_HOME"], "tournee", "tournee.db")
 	if r := run(t, oenv, "handover", "import-return", ret, "--db", other, "--identity", titKey); r.code != 1 || !strings.Contains(r.stderr, "autre cabinet") {
 		t.Fatalf("another cabinet: %d %s", r.code, r.stderr)
 	}
