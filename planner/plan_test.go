@@ -780,18 +780,31 @@ func TestPlanDayGivesUpSoftBeforeStrict(t *testing.T) {
 	}
 }
 
+// A position pin keeps the visits planned before it before it and the
+// others after (README, « hard »): among visits never planned (no Order)
+// nothing was before it, so it opens the round, even far out; with two
+// visits planned before it, it comes third, after them. Putting exactly
+// k−1 never-planned visits before it would need a cardinality constraint
+// the solver does not have; a pin is only made on a planned round.
 func TestPlanDayPinnedOrderAmongUnorderedVisits(t *testing.T) {
 	t.Parallel()
-	t.Skip("known limitation (documented on Options and in the README): a position pin keeps the visits " +
-		"planned before it before it, and the others after; among visits never planned (no Order) it has " +
-		"nothing to keep before it, so it comes first. Choosing which k−1 visits should precede it would need " +
-		"a cardinality constraint the solver does not have")
 	c := ptLine(5)
 	c.visits[4].Pinned, c.visits[4].Order = true, 3
 	plan := ptPlan(t, c.visits, c.ctx(), Options{})
 	ptCheck(t, plan, c.visits, c.ctx(), Options{}, false)
-	if _, k, _ := ptFind(plan, c.visits[4].ID); k != 3 {
-		t.Errorf("pinned third, planned at position %d", k)
+	if _, k, _ := ptFind(plan, c.visits[4].ID); k != 1 {
+		t.Errorf("pinned third among visits never planned: at position %d, want 1 (nothing was before it)", k)
+	}
+
+	c = ptLine(5)
+	c.visits[0].Order, c.visits[1].Order = 1, 2
+	c.visits[4].Pinned, c.visits[4].Order = true, 3
+	plan = ptPlan(t, c.visits, c.ctx(), Options{})
+	ptCheck(t, plan, c.visits, c.ctx(), Options{}, false)
+	for v, want := range map[int]int{0: 1, 1: 2, 4: 3} {
+		if _, k, _ := ptFind(plan, c.visits[v].ID); k != want {
+			t.Errorf("visit %d at position %d, want %d", v+1, k, want)
+		}
 	}
 }
 
