@@ -163,13 +163,15 @@ func allTrue(bs []bool) bool {
 }
 
 // schemaCheck returns xmllint's verdict on doc: from the corpus run when
-// the corpus holds doc, else from a run of its own. Without xmllint or the
-// schema the test skips, or fails under TOURNEE_REQUIRE_TOOLS=1.
+// the corpus holds doc, else from a run of its own. Without xmllint the
+// test skips, or fails under TOURNEE_REQUIRE_TOOLS=1; without the shared
+// schema it fails.
 func schemaCheck(t *testing.T, name string, doc []byte) schemaVerdict {
 	t.Helper()
 	if ok, why := xmllintReady(); !ok {
 		toolsMissing(t, why)
 	}
+	sharedFile(t, "xsd/cda/CDA_extended.xsd")
 	verdicts, err := corpusVerdicts()
 	if err != nil {
 		t.Fatal(err)
