@@ -100,7 +100,9 @@ func (s *search) recompute(r *route) {
 		if t < job.Ready {
 			t = job.Ready
 		}
-		acc += s.jobCost(j, r.v, t)
+		if !s.plain { // a plain job costs nothing beyond its arcs
+			acc += s.jobCost(j, r.v, t)
+		}
 		r.loc[k], r.start[k], r.dep[k], r.acc[k] = loc, t, t+job.Service, acc
 		t += job.Service
 		load += job.Demand
