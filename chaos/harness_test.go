@@ -21,29 +21,15 @@ import (
 
 	"tournee/patients"
 	"tournee/storage"
+	"tournee/testbin"
 )
 
 // bin is the tournee binary the scenarios run, built once by TestMain;
 // the bases seeded once for the package (seeds) live beside it.
 var bin string
 
-// copyBinTo, in the environment, makes this test binary the -exec
-// program of the « go run » in TestMain: it copies the executable go run
-// hands it there, instead of running the tests.
-const copyBinTo = "TOURNEE_CHAOS_COPY_BIN_TO"
-
 func TestMain(m *testing.M) {
-	if to := os.Getenv(copyBinTo); to != "" {
-		raw, err := os.ReadFile(os.Args[1])
-		if err == nil {
-			err = os.WriteFile(to, raw, 0o700)
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	testbin.CopyMode()
 	flag.Parse()
 	// The scenarios run in parallel and spend much of their time waiting
 	// for their commands (fsync, a kill's delay, a seed another test is
@@ -67,25 +53,13 @@ func TestMain(m *testing.M) {
 	if runtime.GOOS == "windows" {
 		bin += ".exe"
 	}
-	// « go build -o » into a new folder links the 31 MB binary again at
-	// each run (about 4 s of CPU, as much as a third of the default
-	// scenarios); « go run » keeps the linked executable in the build cache
-	// and hands its path to its -exec program: this binary, which copies it.
-	self, err := os.Executable()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
 	// The tag makes the binary derive its keys at a token cost (package
 	// keycost): every command opens a base, and argon2id's 19 MiB with
 	// its page faults, and scrypt's 256 MiB for packs and key files, were
 	// most of the suite's time. What the scenarios check (kills, flipped
 	// bits, crafted files) does not depend on that cost.
-	build := exec.Command("go", "run", "-tags", "tournee_cheapkdf", "-exec", self, "tournee")
-	build.Env = append(os.Environ(), copyBinTo+"="+bin)
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build tournee:", err)
+	if out, err := testbin.Build(bin, "tournee", "-tags", "tournee_cheapkdf"); err != nil {
+		fmt.Fprintf(os.Stderr, "build tournee: %v\n%s", err, out)
 		os.Exit(1)
 	}
 	code := m.Run()
