@@ -19,11 +19,12 @@ import (
 var (
 	morningBounds = patients.Window{Start: patients.Clock(6, 45), End: patients.Clock(13, 15)}
 	eveningBounds = patients.Window{Start: patients.Clock(16, 30), End: patients.Clock(20, 30)}
-	toiletteBy    = patients.Clock(11, 30)
+	toiletteBy    = patients.Clock(12, 0)
 )
 
 const (
-	minMorning, maxMorning        = 18, 25 // visits per working nurse
+	minMorning, maxMorning        = 17, 25 // visits per working nurse
+	maxLateMin                    = 45     // minutes past soft windows, the whole cabinet, a day
 	minUsualShare                 = 0.90   // visits kept by the patient's usual nurse
 	daysBefore, daysAfter         = 7, 13  // the days the CLI seeds around today
 	testIterations                = 4_000  // solver budget per round: fixed, not a clock
@@ -153,6 +154,9 @@ func (f dayFigures) check() []string {
 		if ret, ok := f.ret[round]; ok && ret > float64(b.End)+1e-6 {
 			out = append(out, fmt.Sprintf("%s round back at %s, after %s", round, clock(ret), clock(float64(b.End))))
 		}
+	}
+	if f.lateMin > maxLateMin {
+		out = append(out, fmt.Sprintf("%.0f min past the windows, want at most %d", f.lateMin, maxLateMin))
 	}
 	for _, n := range f.onDuty {
 		if c := f.morning[n.ID]; c < minMorning || c > maxMorning {
