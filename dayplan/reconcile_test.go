@@ -179,7 +179,9 @@ func TestReconcileKeepsWhatNursesDid(t *testing.T) {
 	var done, pinned, handed patients.Visit
 	for _, v := range day.Visits {
 		switch {
-		case done.ID.IsZero() && v.Round == patients.Morning:
+		case done.ID.IsZero() && v.Round == patients.Morning && v.PairID.IsZero():
+			// A visit made alone: a « visite à deux » has two copies,
+			// one per nurse, and the checks below follow one visit.
 			done = v
 			done.Status, done.DoneAt, done.DoneBy = patients.Done, today.At(patients.Clock(7, 40)), v.NurseID
 		case pinned.ID.IsZero() && v.Round == patients.Morning && v.Order > 2:
