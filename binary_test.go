@@ -2,8 +2,6 @@ package main
 
 import (
 	"os"
-	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 
@@ -20,23 +18,16 @@ var built struct {
 
 func builtBinary(t *testing.T) string {
 	t.Helper()
-	bin := func() string {
-		name := "tournee"
-		if runtime.GOOS == "windows" {
-			name += ".exe"
-		}
-		return filepath.Join(built.dir, name)
-	}
 	built.once.Do(func() {
 		if built.dir, built.err = os.MkdirTemp("", "tournee-bin-"); built.err != nil {
 			return
 		}
-		built.out, built.err = testbin.Build(bin(), ".")
+		built.out, built.err = testbin.Build(testbin.In(built.dir), ".")
 	})
 	if built.err != nil {
 		t.Fatalf("build tournee: %v\n%s", built.err, built.out)
 	}
-	return bin()
+	return testbin.In(built.dir)
 }
 
 func TestMain(m *testing.M) {

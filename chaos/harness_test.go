@@ -49,10 +49,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	bin = filepath.Join(dir, "tournee")
-	if runtime.GOOS == "windows" {
-		bin += ".exe"
-	}
+	bin = testbin.In(dir)
 	// The tag makes the binary derive its keys at a token cost (package
 	// keycost): every command opens a base, and argon2id's 19 MiB with
 	// its page faults, and scrypt's 256 MiB for packs and key files, were

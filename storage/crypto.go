@@ -45,13 +45,15 @@ func newKDFParams() (kdfParams, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return kdfParams{}, fmt.Errorf("read random salt: %w", err)
 	}
+	passes := uint32(kdfTime)
 	if keycost.Cheap() {
-		return kdfParams{Alg: "argon2id", Salt: salt, Time: cheapKDFTime, MemoryKiB: cheapKDFMemoryKiB, Threads: kdfThreads}, nil
+		passes = cheapKDFTime
 	}
-	return kdfParams{Alg: "argon2id", Salt: salt, Time: kdfTime, MemoryKiB: kdfMemoryKiB, Threads: kdfThreads}, nil
+	return kdfParams{Alg: "argon2id", Salt: salt, Time: passes, MemoryKiB: kdfFloorKiB(), Threads: kdfThreads}, nil
 }
 
-// kdfFloorKiB is the least memory a base's stored parameters may ask for.
+// kdfFloorKiB is the memory a new base's key derivation uses, and the least
+// a base's stored parameters may ask for.
 func kdfFloorKiB() uint32 {
 	if keycost.Cheap() {
 		return cheapKDFMemoryKiB

@@ -13,7 +13,19 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 )
+
+// In is where Build writes the binary in folder dir: dir/tournee, with
+// .exe on Windows.
+func In(dir string) string {
+	name := "tournee"
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	return filepath.Join(dir, name)
+}
 
 // copyTo, in the environment, tells the test binary it was started by go
 // run as its -exec program, and where to copy the executable.
