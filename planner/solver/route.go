@@ -9,6 +9,7 @@ import "math"
 type route struct {
 	v    int
 	jobs []int
+	refs int // states listing this route (see fork)
 
 	loc    []int     // location after job k (a break stays where it is)
 	start  []float64 // start of service of job k

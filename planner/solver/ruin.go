@@ -137,10 +137,13 @@ func (s *search) dropIdleClosers(st *state) {
 			if slices.ContainsFunc(r.jobs, func(o int) bool { return s.p.Jobs[o].Before == job.After }) {
 				continue
 			}
-			without := &route{v: r.v, jobs: slices.DeleteFunc(slices.Clone(r.jobs), func(o int) bool { return o == j })}
+			without := &route{v: r.v, jobs: slices.DeleteFunc(slices.Clone(r.jobs), func(o int) bool { return o == j }), refs: 1}
 			s.recompute(without)
 			if without.cost <= r.cost {
-				st.routes[v], st.owned[v] = without, true
+				if r.refs--; r.refs == 0 {
+					s.free = append(s.free, r)
+				}
+				st.routes[v] = without
 				st.absent = append(st.absent, j)
 			}
 			break
