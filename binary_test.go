@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"tournee/testbin"
+	"tournee/testgc"
 )
 
 // built is the tournee binary the root package's tests run, built once.
@@ -32,6 +33,7 @@ func builtBinary(t *testing.T) string {
 
 func TestMain(m *testing.M) {
 	testbin.CopyMode()
+	testgc.RelaxChildren()
 	code := m.Run()
 	if built.dir != "" {
 		os.RemoveAll(built.dir)

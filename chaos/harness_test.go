@@ -22,6 +22,7 @@ import (
 	"tournee/patients"
 	"tournee/storage"
 	"tournee/testbin"
+	"tournee/testgc"
 )
 
 // bin is the tournee binary the scenarios run, built once by TestMain;
@@ -30,6 +31,7 @@ var bin string
 
 func TestMain(m *testing.M) {
 	testbin.CopyMode()
+	testgc.RelaxChildren()
 	flag.Parse()
 	// The scenarios run in parallel and spend much of their time waiting
 	// for their commands (fsync, a kill's delay, a seed another test is

@@ -13,6 +13,7 @@ import (
 
 	"tournee/patients"
 	"tournee/storage"
+	"tournee/testgc"
 
 	"github.com/rs/xid"
 )
@@ -30,6 +31,7 @@ var seeded struct {
 const seedIterations = 2000
 
 func TestMain(m *testing.M) {
+	testgc.Relax()
 	code := m.Run()
 	if seeded.dir != "" {
 		os.RemoveAll(seeded.dir)

@@ -1,0 +1,12 @@
+package packfile
+
+import (
+	"testing"
+
+	"tournee/testgc"
+)
+
+func TestMain(m *testing.M) {
+	testgc.Relax()
+	m.Run()
+}

@@ -1,0 +1,12 @@
+package exact
+
+import (
+	"testing"
+
+	"tournee/testgc"
+)
+
+func TestMain(m *testing.M) {
+	testgc.Relax()
+	m.Run()
+}

@@ -1,0 +1,12 @@
+package tui
+
+import (
+	"testing"
+
+	"tournee/testgc"
+)
+
+func TestMain(m *testing.M) {
+	testgc.Relax()
+	m.Run()
+}
