@@ -50,46 +50,83 @@ func (s *search) recreate(st *state) {
 		s.tried = make([]bool, len(p.Vehicles))
 	}
 	triedEmpty := s.tried
+	// On plain problems a job first tries the routes that serve one of its
+	// nearRoutes nearest jobs (and the empty ones): its best position is
+	// almost always next to a neighbour. The other routes are scanned only
+	// when these give nothing or only an empty route.
+	var near []bool
+	var where []int
+	if s.plain && nearRoutes > 0 {
+		// The ruin just mapped this state's jobs: no need to do it again.
+		where = s.where
+		if s.located != st {
+			where = s.locate(st)
+		}
+		s.located = nil
+		if len(s.near) != len(p.Vehicles) {
+			s.near = make([]bool, len(p.Vehicles))
+		}
+		near = s.near
+	}
 	for _, j := range abs {
 		bestR, bestK, bestD := -1, 0, math.Inf(1)
 		clear(triedEmpty)
-		for v, r := range st.routes {
-			if len(r.jobs) == 0 {
-				if triedEmpty[s.class[v]] {
+		if near != nil {
+			clear(near)
+			adj := s.adj[j]
+			for _, c := range adj[1:min(len(adj), nearRoutes+1)] {
+				if v := where[c]; v >= 0 {
+					near[v] = true
+				}
+			}
+		}
+		for pass := 0; pass < 2; pass++ {
+			if pass == 1 && (near == nil || (bestR >= 0 && len(st.routes[bestR].jobs) > 0)) {
+				break
+			}
+			for v, r := range st.routes {
+				if len(r.jobs) == 0 {
+					if pass == 1 || triedEmpty[s.class[v]] {
+						continue
+					}
+					triedEmpty[s.class[v]] = true
+				} else if near != nil && near[v] != (pass == 0) {
 					continue
 				}
-				triedEmpty[s.class[v]] = true
-			}
-			if !s.fits(r, j) {
-				continue
-			}
-			k := 0
-			if s.monotone {
-				k = s.firstWindowPosition(r, j)
-			}
-			if s.plain {
-				if bk, bd := s.scanPlain(r, j, k, bestD); bk >= 0 {
-					bestR, bestK, bestD = v, bk, bd
-				}
-				continue
-			}
-			for ; k <= len(r.jobs); k++ {
-				if s.skip--; s.skip < 0 {
-					s.skip = s.nextBlink()
+				if !s.fits(r, j) {
 					continue
 				}
-				if k > 0 && r.dep[k-1] > s.lim[j] {
-					break // every later position starts even later
+				k := 0
+				if s.monotone {
+					k = s.firstWindowPosition(r, j)
 				}
-				// Where only arcs cost, most positions lose on the arcs
-				// alone: no need to check their windows.
-				if !s.timeCosts && s.arcDelta(r, j, k) >= bestD {
+				if s.plain {
+					if bk, bd := s.scanPlain(r, j, k, bestD); bk >= 0 {
+						bestR, bestK, bestD = v, bk, bd
+					}
 					continue
 				}
-				d, ok := s.insertDelta(r, j, k)
-				if ok && d < bestD {
-					bestR, bestK, bestD = v, k, d
+				for ; k <= len(r.jobs); k++ {
+					if s.skip--; s.skip < 0 {
+						s.skip = s.nextBlink()
+						continue
+					}
+					if k > 0 && r.dep[k-1] > s.lim[j] {
+						break // every later position starts even later
+					}
+					// Where only arcs cost, most positions lose on the arcs
+					// alone: no need to check their windows.
+					if !s.timeCosts && s.arcDelta(r, j, k) >= bestD {
+						continue
+					}
+					d, ok := s.insertDelta(r, j, k)
+					if ok && d < bestD {
+						bestR, bestK, bestD = v, k, d
+					}
 				}
+			}
+			if near == nil {
+				break
 			}
 		}
 		if bestR < 0 {
@@ -99,6 +136,9 @@ func (s *search) recreate(st *state) {
 		r := s.mut(st, bestR)
 		r.jobs = slices.Insert(r.jobs, bestK, j)
 		s.recompute(r)
+		if where != nil {
+			where[j] = bestR
+		}
 	}
 	st.absent = left
 	if s.hasGroups {

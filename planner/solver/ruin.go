@@ -85,6 +85,7 @@ func (s *search) ruin(st *state) {
 		ruined[v] = true
 		nRuined++
 	}
+	s.located = st
 }
 
 // locate maps each job to its route, -1 when absent.

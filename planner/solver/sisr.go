@@ -34,6 +34,13 @@ const (
 	// are not arcs alone, keep 1 → 0.01.
 	plainStartTemp = 0.5
 	plainEndTemp   = 0.05
+	// nearRoutes: on plain problems, how many nearest jobs pick the routes
+	// an insertion tries first (0: every route). On the 29 Solomon
+	// C1/R1/RC1 at 80,000 iterations (seeds 1–6) the mean gap was +0.331 %
+	// with every route, +0.325 % with 10, +0.327 % with 20 and +0.423 %
+	// with 5, and 10 takes about a quarter less CPU per iteration: more
+	// iterations in the same second.
+	nearRoutes = 10
 )
 
 // search is the state of one run.
@@ -64,10 +71,14 @@ type search struct {
 	// classes of identical vehicles: only one empty route per class is tried.
 	class []int
 
-	where  []int  // scratch: job → route, -1 when absent
-	prior  []bool // scratch: jobs already absent before this iteration's ruin
-	ruined []bool // scratch: per route
-	tried  []bool // scratch: per vehicle class
+	where []int // scratch: job → route, -1 when absent
+	// located is the state where maps, set by the ruin for the recreate
+	// that follows it (nil otherwise).
+	located *state
+	prior   []bool // scratch: jobs already absent before this iteration's ruin
+	ruined  []bool // scratch: per route
+	tried   []bool // scratch: per vehicle class
+	near    []bool // scratch: per route, serves a neighbour of the job to insert
 	// scratch job lists of the ruin: required jobs left out, jobs of one
 	// removal (copied to the state's absent list before the next).
 	missing, gone []int
