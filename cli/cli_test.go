@@ -123,6 +123,14 @@ func TestTransmissionAddAndList(t *testing.T) {
 	if again := decodeJSON[[]patients.Transmission](t, run(t, env, "transmissions", "list", "--db", path, "--patient", id, "--json").stdout); len(again) != len(ts) {
 		t.Errorf("a refused transmission was stored")
 	}
+	// No patient given: said in French (it was « --patient is required »).
+	for _, args := range [][]string{{"add", "--cible", "Douleur"}, {"list"}} {
+		sub := args[0]
+		r = run(t, env, append([]string{"transmissions", sub, "--db", path}, args[1:]...)...)
+		if r.code != 2 || !strings.Contains(r.stderr, "--patient est obligatoire") {
+			t.Errorf("transmissions %s without --patient: %d %q", sub, r.code, r.stderr)
+		}
+	}
 }
 
 func TestErrorsAndExitCodes(t *testing.T) {

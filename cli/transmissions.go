@@ -35,7 +35,7 @@ func (a *app) transmissionsAddCmd() *cobra.Command {
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if patient == "" {
-				return usagef("--patient is required")
+				return usagef("--patient est obligatoire")
 			}
 			id, err := parseID("patient", patient)
 			if err != nil {
@@ -90,7 +90,7 @@ func (a *app) transmissionsListCmd() *cobra.Command {
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if patient == "" {
-				return usagef("--patient is required")
+				return usagef("--patient est obligatoire")
 			}
 			return a.withDB(cmd, func(db *storage.DB) error {
 				p, err := patientByID(cmd.Context(), db, patient)
