@@ -70,7 +70,7 @@ func TestCreateDemoKilled(t *testing.T) {
 	for i := range n {
 		l := newLaptop(t, "demo"+string(rune('a'+i%26)))
 		d := time.Duration(r.Int64N(int64(span)))
-		res := l.killedAfter(d, "demo", "--no-tui")
+		res := l.killedAfter(d, demoArgs...)
 		if !res.killed && res.code != 0 {
 			t.Fatalf("demo failed without being killed: %s", res)
 		}
@@ -80,7 +80,7 @@ func TestCreateDemoKilled(t *testing.T) {
 		if !l.complete(1) {
 			absent++
 		}
-		l.must("demo", "--no-tui")
+		l.must(demoArgs...)
 		l.complete(1)
 		if tmp := l.temps(); len(tmp) != 0 {
 			t.Errorf("%s: temporary files survive the rerun: %v", l.name, tmp)

@@ -29,7 +29,10 @@ const demoPassphrase = "demo"
 const demoHistoryDays, demoAheadDays = 7, 13
 
 func (a *app) demoCmd() *cobra.Command {
-	var noTUI bool
+	var (
+		noTUI      bool
+		iterations int
+	)
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Essayer tournée sur un cabinet de démonstration (patients fictifs)",
@@ -55,7 +58,10 @@ Sans --db, la base vit dans un dossier temporaire effacé à la sortie. Avec --d
 			if p := a.env.Getenv("TOURNEE_PASSPHRASE"); p != "" {
 				pass = []byte(p)
 			}
-			db, reused, err := openOrSeedDemo(cmd.Context(), path, pass, a.env)
+			if iterations < 0 {
+				return usagef("--iterations : au moins 0")
+			}
+			db, reused, err := openOrSeedDemo(cmd.Context(), path, pass, a.env, iterations)
 			if err != nil {
 				return err
 			}
@@ -87,6 +93,7 @@ Sans --db, la base vit dans un dossier temporaire effacé à la sortie. Avec --d
 		},
 	}
 	cmd.Flags().BoolVar(&noTUI, "no-tui", false, "créer la base et afficher un résumé, sans ouvrir l'interface")
+	cmd.Flags().IntVar(&iterations, "iterations", 0, "organiser les tournées par une recherche fixe de N itérations (N pour celles du jour, N/20 et au moins 100 pour les autres) au lieu d'un temps de calcul : la même démo sur tous les ordinateurs, quelle que soit leur charge")
 	return cmd
 }
 
@@ -95,13 +102,14 @@ Sans --db, la base vit dans un dossier temporaire effacé à la sortie. Avec --d
 // demo killed halfway leaves nothing that blocks the next run. Its
 // passphrase is not checked for strength: « demo » is known on purpose,
 // the base holds fictitious patients only.
-func openOrSeedDemo(ctx context.Context, path string, pass []byte, env Env) (*storage.DB, bool, error) {
+// Iterations, when not zero, fixes the search of each round (seedDemoWith).
+func openOrSeedDemo(ctx context.Context, path string, pass []byte, env Env, iterations int) (*storage.DB, bool, error) {
 	if _, err := os.Stat(path); err == nil {
 		db, err := storage.Open(path, pass, storage.Options{Now: env.Now})
 		return db, true, err
 	}
 	db, err := storage.CreateWith(path, pass, storage.Options{Now: env.Now}, func(db *storage.DB) error {
-		if err := seedDemo(ctx, db, env.Now()); err != nil {
+		if err := seedDemoWith(ctx, db, env.Now(), iterations); err != nil {
 			return fmt.Errorf("seed demo: %w", err)
 		}
 		return nil
@@ -112,20 +120,15 @@ func openOrSeedDemo(ctx context.Context, path string, pass []byte, env Env) (*st
 	return db, false, nil
 }
 
-// seedDemo loads the embedded cabinet and builds its visits around today:
-// the past week done, today done until now and the rest ordered from now,
-// the coming days planned. Every day is
-// ordered as « tournee plan » would order it (the nurses on duty that day, a
-// replaced titulaire's visits handed to her stand-in, the cabinet's lab), so
-// the rounds have an order and times from the first screen. Visit ids are
-// derived as dayplan derives them, so a day built again later is the same day.
-func seedDemo(ctx context.Context, db *storage.DB, now time.Time) error {
-	return seedDemoWith(ctx, db, now, 0)
-}
-
-// seedDemoWith is seedDemo with a fixed search of iterations per round when
-// iterations is not zero: the same demo whatever the machine's load, for
-// the tests.
+// seedDemoWith loads the embedded cabinet and builds its visits around
+// today: the past week done, today done until now and the rest ordered from
+// now, the coming days planned. Every day is ordered as « tournee plan »
+// would order it (the nurses on duty that day, a replaced titulaire's
+// visits handed to her stand-in, the cabinet's lab), so the rounds have an
+// order and times from the first screen. Visit ids are derived as dayplan
+// derives them, so a day built again later is the same day. Iterations,
+// when not zero, replaces the planning budgets by a fixed search (demo
+// --iterations): the same demo whatever the machine and its load.
 func seedDemoWith(ctx context.Context, db *storage.DB, now time.Time, iterations int) error {
 	today := patients.DateOf(now)
 	ds, err := demo.Load(today, xid.New)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -71,11 +72,31 @@ func TestDemoAndInitAfterAKilledCreation(t *testing.T) {
 	if err := os.WriteFile(stale, []byte("half a base"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if r := run(t, map[string]string{"XDG_DATA_HOME": t.TempDir()}, "demo", "--db", path, "--no-tui"); r.code != 0 || !strings.Contains(r.stdout, "« demo »") {
+	// No TOURNEE_PASSPHRASE: the demo's own, « demo », opens it below.
+	if r := run(t, map[string]string{"XDG_DATA_HOME": t.TempDir()}, "demo", "--db", path, "--no-tui", "--iterations", "300"); r.code != 0 || !strings.Contains(r.stdout, "« demo »") {
 		t.Fatalf("demo after a killed one: %d %s %s", r.code, r.stdout, r.stderr)
 	}
 	if es, _ := os.ReadDir(dir); len(es) != 1 || es[0].Name() != "demo.db" {
 		t.Errorf("folder after the rerun: %v", es)
+	}
+
+	// --iterations: the same rounds on every machine (visit ids aside,
+	// drawn anew), today and on a coming day; a negative count is refused.
+	env := map[string]string{"XDG_DATA_HOME": t.TempDir(), "TOURNEE_PASSPHRASE": "demo"}
+	again := filepath.Join(t.TempDir(), "demo.db")
+	if r := run(t, env, "demo", "--db", again, "--no-tui", "--iterations", "300"); r.code != 0 {
+		t.Fatalf("second demo: %d %s", r.code, r.stderr)
+	}
+	ids := regexp.MustCompile(`(?m)  [0-9a-v]{20}$`)
+	for _, day := range []string{"2026-11-23", "2026-11-27"} {
+		a := run(t, env, "visits", "--db", path, "--date", day)
+		b := run(t, env, "visits", "--db", again, "--date", day)
+		if a.code != 0 || !strings.Contains(a.stdout, "Tournée du matin") || ids.ReplaceAllString(a.stdout, "") != ids.ReplaceAllString(b.stdout, "") {
+			t.Errorf("two demos with --iterations 300 differ on %s:\n%s\n---\n%s", day, a.stdout, b.stdout)
+		}
+	}
+	if r := run(t, env, "demo", "--db", filepath.Join(t.TempDir(), "x.db"), "--no-tui", "--iterations", "-1"); r.code != 2 || !strings.Contains(r.stderr, "--iterations : au moins 0") {
+		t.Errorf("demo --iterations -1: %d %q", r.code, r.stderr)
 	}
 
 	data := t.TempDir()
