@@ -22,6 +22,7 @@ func (a *app) planCmd() *cobra.Command {
 	var cabinet, asJSON, noSave bool
 	var limit time.Duration
 	var seed uint64
+	var iterations int
 	cmd := &cobra.Command{
 		Use:   "plan",
 		Short: "Ordonner la tournée d'un jour (une infirmière ou tout le cabinet)",
@@ -53,12 +54,20 @@ Les prises de sang passent par le laboratoire (ou le cabinet) avant l'heure limi
 			if limit <= 0 {
 				return usagef("--time-limit : la durée doit être positive")
 			}
+			if iterations < 0 {
+				return usagef("--iterations : au moins 0")
+			}
+			opt := planner.Options{TimeLimit: limit, Seed: seed, Iterations: iterations}
+			if iterations > 0 && !cmd.Flags().Changed("time-limit") {
+				opt.TimeLimit = 0 // the search alone: the same plan whatever the load
+			}
 			return a.withDB(cmd, func(db *storage.DB) error {
 				// Stored days follow the care plans before anything is planned.
 				if _, err := dayplan.Reconcile(cmd.Context(), db, a.today()); err != nil {
 					return err
 				}
-				res, err := planDay(cmd.Context(), db, d, a.env.Now(), only, planner.Options{TimeLimit: limit, Seed: seed, Travel: a.roadTravel(db)})
+				opt.Travel = a.roadTravel(db)
+				res, err := planDay(cmd.Context(), db, d, a.env.Now(), only, opt)
 				if err != nil {
 					return err
 				}
@@ -81,6 +90,7 @@ Les prises de sang passent par le laboratoire (ou le cabinet) avant l'heure limi
 	f.BoolVar(&cabinet, "cabinet", false, "toutes les infirmières du cabinet ensemble (par défaut)")
 	f.DurationVar(&limit, "time-limit", 180*time.Millisecond, "temps de calcul maximal pour la journée")
 	f.Uint64Var(&seed, "seed", 1, "graine du calcul (même graine, même résultat à budget égal)")
+	f.IntVar(&iterations, "iterations", 0, "nombre d'itérations de la recherche par tournée au lieu du temps de calcul : même graine, même plan, quelle que soit la charge de l'ordinateur (avec --time-limit, la première limite atteinte)")
 	f.BoolVar(&asJSON, "json", false, "sortie JSON")
 	f.BoolVar(&noSave, "no-save", false, "afficher le plan sans l'enregistrer")
 	return cmd

@@ -30,7 +30,7 @@ func TestPlanSavesTheOrder(t *testing.T) {
 	path, env := demoDB(t)
 	day := "2026-11-23"
 	before := decodeJSON[[]patients.Visit](t, run(t, env, "visits", "--db", path, "--date", day, "--json").stdout)
-	r := run(t, env, "plan", "--db", path, "--date", day, "--time-limit", "100ms", "--json")
+	r := run(t, env, "plan", "--db", path, "--date", day, "--iterations", "300", "--json")
 	if r.code != 0 {
 		t.Fatalf("plan: %d %s", r.code, r.stderr)
 	}
@@ -70,7 +70,7 @@ func TestPlanSavesTheOrder(t *testing.T) {
 	if ordered != len(after)-len(p.Unplanned) {
 		t.Errorf("%d visits stored with an order, want %d", ordered, len(after)-len(p.Unplanned))
 	}
-	r = run(t, env, "plan", "--db", path, "--date", day, "--time-limit", "100ms")
+	r = run(t, env, "plan", "--db", path, "--date", day, "--iterations", "300")
 	if r.code != 0 || !strings.Contains(r.stdout, "Tournées du lundi 23 novembre 2026") || !strings.Contains(r.stdout, "tournée du matin") {
 		t.Errorf("human plan:\n%s\n%s", r.stdout, r.stderr)
 	}
@@ -80,9 +80,16 @@ func TestPlanOneNurse(t *testing.T) {
 	path, env := demoDB(t)
 	vs := decodeJSON[[]patients.Visit](t, run(t, env, "visits", "--db", path, "--date", "2026-11-24", "--json").stdout)
 	nurse := vs[0].NurseID.String()
-	r := run(t, env, "plan", "--db", path, "--date", "2026-11-24", "--nurse", nurse, "--json", "--no-save", "--time-limit", "100ms")
+	r := run(t, env, "plan", "--db", path, "--date", "2026-11-24", "--nurse", nurse, "--json", "--no-save", "--iterations", "300")
 	if r.code != 0 {
 		t.Fatalf("plan --nurse: %s", r.stderr)
+	}
+	// A fixed search: the same plan again, whatever the machine's load.
+	if again := run(t, env, "plan", "--db", path, "--date", "2026-11-24", "--nurse", nurse, "--json", "--no-save", "--iterations", "300"); again.stdout != r.stdout {
+		t.Errorf("plan --iterations 300 twice:\n%s\n---\n%s", r.stdout, again.stdout)
+	}
+	if r := run(t, env, "plan", "--db", path, "--iterations", "-2"); r.code != 2 || !strings.Contains(r.stderr, "--iterations : au moins 0") {
+		t.Errorf("plan --iterations -2: %d %q", r.code, r.stderr)
 	}
 	for _, rt := range decodeJSON[planJSON](t, r.stdout).Routes {
 		if rt.NurseID != nurse {

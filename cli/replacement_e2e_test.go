@@ -58,7 +58,7 @@ func TestReplacementEndToEnd(t *testing.T) {
 	// to Claire, and none of them to a colleague (the import would set
 	// Claire's outcome of those aside as another nurse's).
 	for _, d := range days {
-		r := at(t, env, "2026-12-11T08:00", "plan", "--db", path, "--cabinet", "--date", d, "--json")
+		r := at(t, env, "2026-12-11T08:00", "plan", "--db", path, "--cabinet", "--date", d, "--json", "--iterations", "300")
 		if r.code != 0 {
 			t.Fatalf("plan %s: %s", d, r.stderr)
 		}

@@ -114,12 +114,12 @@ func TestRoutesWithTheDemoCabinet(t *testing.T) {
 	if err := os.WriteFile(path+".routes", []byte("tournee-routes v1\ncut"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r = run(t, env, "plan", "--db", path, "--date", "2026-11-23", "--no-save", "--json")
+	r = run(t, env, "plan", "--db", path, "--date", "2026-11-23", "--no-save", "--json", "--iterations", "300")
 	if r.code != 0 || !strings.Contains(r.stderr, "routes importées illisibles") {
 		t.Errorf("plan with a damaged routes file: %d %s", r.code, r.stderr)
 	}
 	os.Remove(path + ".routes")
-	if r := run(t, env, "plan", "--db", path, "--date", "2026-11-23", "--no-save", "--json"); r.code != 0 || strings.Contains(r.stderr, "routes") {
+	if r := run(t, env, "plan", "--db", path, "--date", "2026-11-23", "--no-save", "--json", "--iterations", "300"); r.code != 0 || strings.Contains(r.stderr, "routes") {
 		t.Errorf("plan without routes: %d %s", r.code, r.stderr)
 	}
 }
