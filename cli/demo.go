@@ -93,7 +93,7 @@ Sans --db, la base vit dans un dossier temporaire effacé à la sortie. Avec --d
 		},
 	}
 	cmd.Flags().BoolVar(&noTUI, "no-tui", false, "créer la base et afficher un résumé, sans ouvrir l'interface")
-	cmd.Flags().IntVar(&iterations, "iterations", 0, "organiser les tournées par une recherche fixe de N itérations (N pour celles du jour, N/20 et au moins 100 pour les autres) au lieu d'un temps de calcul : la même démo sur tous les ordinateurs, quelle que soit leur charge")
+	cmd.Flags().IntVar(&iterations, "iterations", 0, "organiser les tournées par une recherche fixe de `N` itérations (N pour celles du jour, N/20 et au moins 100 pour les autres) au lieu d'un temps de calcul : la même démo sur tous les ordinateurs, quelle que soit leur charge")
 	return cmd
 }
 

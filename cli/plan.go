@@ -90,7 +90,7 @@ Les prises de sang passent par le laboratoire (ou le cabinet) avant l'heure limi
 	f.BoolVar(&cabinet, "cabinet", false, "toutes les infirmières du cabinet ensemble (par défaut)")
 	f.DurationVar(&limit, "time-limit", 180*time.Millisecond, "temps de calcul maximal pour la journée")
 	f.Uint64Var(&seed, "seed", 1, "graine du calcul (même graine, même résultat à budget égal)")
-	f.IntVar(&iterations, "iterations", 0, "nombre d'itérations de la recherche par tournée au lieu du temps de calcul : même graine, même plan, quelle que soit la charge de l'ordinateur (avec --time-limit, la première limite atteinte)")
+	f.IntVar(&iterations, "iterations", 0, "`N` itérations de la recherche par tournée au lieu du temps de calcul : même graine, même plan, quelle que soit la charge de l'ordinateur (avec --time-limit, la première limite atteinte)")
 	f.BoolVar(&asJSON, "json", false, "sortie JSON")
 	f.BoolVar(&noSave, "no-save", false, "afficher le plan sans l'enregistrer")
 	return cmd
