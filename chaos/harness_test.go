@@ -21,6 +21,7 @@ import (
 
 	"tournee/patients"
 	"tournee/storage"
+	"tournee/testbase"
 	"tournee/testbin"
 	"tournee/testgc"
 )
@@ -309,7 +310,7 @@ func copyTree(t *testing.T, from, to string) {
 		if d.IsDir() {
 			return os.MkdirAll(dst, 0o700)
 		}
-		if err := copyFile(path, dst); err != nil {
+		if err := testbase.Copy(path, dst); err != nil {
 			return err
 		}
 		fi, err := d.Info()

@@ -1,7 +1,6 @@
 package chaos
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,6 +11,7 @@ import (
 	"github.com/rs/xid"
 
 	"tournee/patients"
+	"tournee/testbase"
 )
 
 // cabinet is laptops of one cabinet and the folder they meet in.
@@ -299,26 +299,7 @@ func (c *cabinet) newestFolder(l *laptop) string {
 
 func copyTo(t *testing.T, from, to string) {
 	t.Helper()
-	if err := copyFile(from, to); err != nil {
+	if err := testbase.Copy(from, to); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// copyFile copies a file through the kernel (the bases are
-// 16 MB and the tests copy hundreds of MB in all).
-func copyFile(from, to string) error {
-	src, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		dst.Close()
-		return err
-	}
-	return dst.Close()
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +12,7 @@ import (
 
 	"tournee/patients"
 	"tournee/storage"
+	"tournee/testbase"
 	"tournee/testgc"
 
 	"github.com/rs/xid"
@@ -61,7 +61,7 @@ func demoCopy(t *testing.T) (string, map[string]string) {
 		t.Fatalf("seed demo: %v", seeded.err)
 	}
 	path := filepath.Join(t.TempDir(), "demo.db")
-	if err := copyFile(filepath.Join(seeded.dir, "demo.db"), path); err != nil {
+	if err := testbase.Copy(filepath.Join(seeded.dir, "demo.db"), path); err != nil {
 		t.Fatal(err)
 	}
 	return path, map[string]string{"TOURNEE_PASSPHRASE": "demo", "XDG_DATA_HOME": t.TempDir()}
@@ -567,26 +567,4 @@ func TestReplanAfterADelay(t *testing.T) {
 	if r := run(t, env, "replan", "--db", path, "--nurse", "dc1fe99ksdufgnrfkhi0", "--delay", "10m"); r.code != 1 || !strings.Contains(r.stderr, "introuvable") {
 		t.Errorf("unknown nurse: %d %q", r.code, r.stderr)
 	}
-}
-
-// copyFile copies a base file to a new file at to, in the kernel when it
-// can (io.Copy between two files): the demo base is 16 MB and about forty
-// tests copy it, and reading it into the process made a quarter of this
-// package's system time (page faults, then the runtime handing the memory
-// back).
-func copyFile(from, to string) error {
-	src, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		dst.Close()
-		return err
-	}
-	return dst.Close()
 }
