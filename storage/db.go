@@ -75,10 +75,11 @@ func (o Options) now() time.Time {
 
 // DB is an open, unlocked tournée database.
 type DB struct {
-	bolt *bolt.DB
-	seal *sealer
-	now  func() time.Time
-	path string
+	bolt  *bolt.DB
+	seal  *sealer
+	now   func() time.Time
+	path  string
+	actor actorMemo
 }
 
 // Path returns the file the database lives in.

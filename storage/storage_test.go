@@ -169,6 +169,24 @@ func TestRoundTripEveryEntity(t *testing.T) {
 	if len(audit) != 10 || audit[0].Entity != "transmission" || audit[0].Actor != n.ID {
 		t.Errorf("audit = %d entries, newest %+v", len(audit), audit[0])
 	}
+
+	// Another nurse takes this laptop: what is written next is hers (the
+	// author is remembered only while the cabinet record is unchanged).
+	other := sampleNurse()
+	other.ID, other.RPPS = xid.NilID(), "10009876544"
+	if err := db.SaveNurse(ctx, &other); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveCabinet(ctx, patients.Cabinet{Name: "Cabinet des Dunes", NurseIDs: []xid.ID{n.ID, other.ID}, CurrentNurse: other.ID}); err != nil {
+		t.Fatal(err)
+	}
+	next := patients.Transmission{PatientID: p.ID, Cible: "Douleur", Donnees: "EVA 2/10"}
+	if err := db.AddTransmission(ctx, &next); err != nil {
+		t.Fatal(err)
+	}
+	if audit, _ := db.Audit(ctx, 1); next.AuthorID != other.ID || len(audit) != 1 || audit[0].Actor != other.ID {
+		t.Errorf("after the cabinet changed hands: author %s, audit %+v, want %s", next.AuthorID, audit, other.ID)
+	}
 }
 
 func TestReopenKeepsData(t *testing.T) {

@@ -1,11 +1,13 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"tournee/patients"
 
@@ -36,23 +38,49 @@ func (db *DB) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	return err
 }
 
-// actor is the nurse using this laptop, read inside the writing transaction so
-// the audit entry and the cabinet it names are consistent.
-func (db *DB) actor(tx *bolt.Tx) xid.ID {
+// author is the nurse using this laptop, read inside the writing
+// transaction so the audit entry and the cabinet it names are consistent.
+func (db *DB) author(tx *bolt.Tx) xid.ID {
 	raw := tx.Bucket(bucketCabinet).Get(keyCabinet)
 	if raw == nil {
 		return xid.NilID()
 	}
-	c, err := decode[patients.Cabinet](db, bucketCabinet, keyCabinet, raw, cabinetV)
-	if err != nil {
-		return xid.NilID()
+	return db.actor.of(raw, func() xid.ID {
+		c, err := decode[patients.Cabinet](db, bucketCabinet, keyCabinet, raw, cabinetV)
+		if err != nil {
+			return xid.NilID()
+		}
+		return c.CurrentNurse
+	})
+}
+
+// actorMemo keeps the nurse of the last sealed cabinet record read: every
+// operation logged names its author, and saving a day is a hundred
+// operations, each of which decrypted and decoded the cabinet again (a
+// tenth of a round screen's reload). The sealed bytes change with every
+// write of the cabinet (a new nonce), so equal bytes are the same record.
+type actorMemo struct {
+	mu  sync.Mutex
+	raw []byte
+	id  xid.ID
+}
+
+// of returns the nurse of the sealed cabinet raw, from decode when raw is
+// not the record last seen.
+func (m *actorMemo) of(raw []byte, decode func() xid.ID) xid.ID {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.raw != nil && bytes.Equal(m.raw, raw) {
+		return m.id
 	}
-	return c.CurrentNurse
+	m.id = decode()
+	m.raw = bytes.Clone(raw)
+	return m.id
 }
 
 // audit appends who did what to which record, never the content.
 func (db *DB) audit(tx *bolt.Tx, action, entity string, id xid.ID, count int) error {
-	e := patients.AuditEntry{ID: db.newID(), At: db.now().UTC(), Actor: db.actor(tx),
+	e := patients.AuditEntry{ID: db.newID(), At: db.now().UTC(), Actor: db.author(tx),
 		Action: action, Entity: entity, RecordID: id, Count: count}
 	return db.put(tx, bucketAudit, e.ID.Bytes(), auditV, e)
 }
@@ -401,7 +429,7 @@ func (db *DB) AddTransmission(ctx context.Context, t *patients.Transmission) err
 	fresh := t.ID.IsZero()
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		if t.AuthorID.IsZero() {
-			t.AuthorID = db.actor(tx)
+			t.AuthorID = db.author(tx)
 		}
 		if err := db.writeTransmission(tx, t); err != nil {
 			return err
