@@ -50,13 +50,14 @@ func (s *search) recreate(st *state) {
 		s.tried = make([]bool, len(p.Vehicles))
 	}
 	triedEmpty := s.tried
-	// On plain problems a job first tries the routes that serve one of its
-	// nearRoutes nearest jobs (and the empty ones): its best position is
-	// almost always next to a neighbour. The other routes are scanned only
-	// when these give nothing or only an empty route.
+	// On plain problems, in the hotter part of a run (narrow), a job first
+	// tries the routes that serve one of its nearRoutes nearest jobs (and
+	// the empty ones): its best position is almost always next to a
+	// neighbour. The other routes are scanned only when these give nothing
+	// or only an empty route.
 	var near []bool
 	var where []int
-	if s.plain && nearRoutes > 0 {
+	if s.narrow {
 		// The ruin just mapped this state's jobs: no need to do it again.
 		where = s.where
 		if s.located != st {
