@@ -53,6 +53,7 @@ func plaintexts(t *testing.T, db *DB) map[string]string {
 // entries as a merge on one core: two copies of a laptop receiving the
 // same operations end equal.
 func TestApplyParallelIsDeterministic(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 3)
 	a, b, c := dbs[0], dbs[1], dbs[2]
 	stick := t.TempDir()

@@ -20,6 +20,7 @@ import (
 )
 
 func TestBackupRestoreRoundTrip(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path, backups := filepath.Join(dir, "tournee.db"), filepath.Join(dir, "sauvegardes")
 	db, err := Create(path, pass, Options{Now: newClock().now})
@@ -68,6 +69,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 }
 
 func TestRestoreRefusesBadBackups(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tournee.db")
 	db, err := Create(path, pass, Options{})
@@ -332,6 +334,7 @@ func flip(t *testing.T, raw []byte, i int, bit uint, dir string) string {
 // One flipped bit anywhere in a backup is refused: no crash, the database
 // unchanged.
 func TestRestoreRefusesEveryFlippedBit(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tournee.db")
 	db, p := createWithPatient(t, path, Options{Now: newClock().now})
@@ -369,6 +372,7 @@ func TestRestoreRefusesEveryFlippedBit(t *testing.T) {
 // pages) with a flipped bit never crashes Verify or Restore: it is refused,
 // or (a bit bbolt never reads) restored whole.
 func TestVerifyOfBareBackupNeverCrashes(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tournee.db")
 	db, p := createWithPatient(t, path, Options{Now: newClock().now})

@@ -300,6 +300,7 @@ func TestMovedValueDoesNotOpen(t *testing.T) {
 }
 
 func TestDoubleOpenFailsFast(t *testing.T) {
+	t.Parallel()
 	_, path := openTest(t)
 	start := time.Now()
 	_, err := Open(path, pass, Options{})

@@ -70,6 +70,7 @@ type killPoint struct {
 }
 
 func TestSyncKilledMidway(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("SIGKILL and the re-executed test binary: Unix only")
 	}
