@@ -46,13 +46,12 @@ func demoCopy(t *testing.T) (string, map[string]string) {
 		if seeded.dir, seeded.err = os.MkdirTemp("", "tournee-cli-test-"); seeded.err != nil {
 			return
 		}
-		// Seeded as « tournee demo » seeds, with a fixed search instead of
-		// the demo's time budgets: the same rounds whatever the machine's
-		// load, so no verdict here depends on it (TestDemoAndInit… and
-		// TestDemoOpensOnATenableRound run the demo's own creation).
+		// Seeded as « tournee demo --iterations » seeds: the same rounds
+		// whatever the machine's load, so no verdict here depends on it
+		// (TestDemoOpensOnATenableRound runs the demo with its budgets).
 		var db *storage.DB
-		db, seeded.err = storage.CreateWith(filepath.Join(seeded.dir, "demo.db"), []byte("demo"), storage.Options{Now: fixedNow},
-			func(db *storage.DB) error { return seedDemoWith(context.Background(), db, fixedNow(), seedIterations) })
+		db, _, seeded.err = openOrSeedDemo(context.Background(), filepath.Join(seeded.dir, "demo.db"), []byte("demo"),
+			Env{Now: fixedNow}, seedIterations)
 		if seeded.err == nil {
 			seeded.err = db.Close()
 		}

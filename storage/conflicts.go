@@ -294,7 +294,7 @@ func (db *DB) ResolveConflict(ctx context.Context, id xid.ID, restore bool) erro
 		if !c.Resolved.IsZero() {
 			return nil
 		}
-		c.Resolved, c.Restored, c.ResolvedByNurs = db.now().UTC(), restore, db.author(tx)
+		c.Resolved, c.Restored, c.ResolvedByNurs = db.now().UTC(), restore, db.actor(tx)
 		if restore {
 			if err := db.restoreField(tx, []byte(c.Entity), c.Key, c.Field, c.Lost); err != nil {
 				return err

@@ -75,11 +75,11 @@ func (o Options) now() time.Time {
 
 // DB is an open, unlocked tournée database.
 type DB struct {
-	bolt  *bolt.DB
-	seal  *sealer
-	now   func() time.Time
-	path  string
-	actor actorMemo
+	bolt      *bolt.DB
+	seal      *sealer
+	now       func() time.Time
+	path      string
+	lastActor actorMemo
 }
 
 // Path returns the file the database lives in.

@@ -272,7 +272,7 @@ func (db *DB) logOp(tx *bolt.Tx, op replica.Op) error {
 	op.Seq = u64(meta.Get(keyOpSeq)) + 1
 	op.At = c.Tick()
 	if op.Author.IsZero() {
-		op.Author = db.author(tx)
+		op.Author = db.actor(tx)
 	}
 	bucket, key := []byte(op.Entity), op.Key
 	m, err := db.recMeta(tx, bucket, key)

@@ -38,14 +38,14 @@ func (db *DB) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	return err
 }
 
-// author is the nurse using this laptop, read inside the writing
+// actor is the nurse using this laptop, read inside the writing
 // transaction so the audit entry and the cabinet it names are consistent.
-func (db *DB) author(tx *bolt.Tx) xid.ID {
+func (db *DB) actor(tx *bolt.Tx) xid.ID {
 	raw := tx.Bucket(bucketCabinet).Get(keyCabinet)
 	if raw == nil {
 		return xid.NilID()
 	}
-	return db.actor.of(raw, func() xid.ID {
+	return db.lastActor.of(raw, func() xid.ID {
 		c, err := decode[patients.Cabinet](db, bucketCabinet, keyCabinet, raw, cabinetV)
 		if err != nil {
 			return xid.NilID()
@@ -80,7 +80,7 @@ func (m *actorMemo) of(raw []byte, decode func() xid.ID) xid.ID {
 
 // audit appends who did what to which record, never the content.
 func (db *DB) audit(tx *bolt.Tx, action, entity string, id xid.ID, count int) error {
-	e := patients.AuditEntry{ID: db.newID(), At: db.now().UTC(), Actor: db.author(tx),
+	e := patients.AuditEntry{ID: db.newID(), At: db.now().UTC(), Actor: db.actor(tx),
 		Action: action, Entity: entity, RecordID: id, Count: count}
 	return db.put(tx, bucketAudit, e.ID.Bytes(), auditV, e)
 }
@@ -429,7 +429,7 @@ func (db *DB) AddTransmission(ctx context.Context, t *patients.Transmission) err
 	fresh := t.ID.IsZero()
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		if t.AuthorID.IsZero() {
-			t.AuthorID = db.author(tx)
+			t.AuthorID = db.actor(tx)
 		}
 		if err := db.writeTransmission(tx, t); err != nil {
 			return err

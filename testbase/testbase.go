@@ -8,7 +8,8 @@ import (
 	"os"
 )
 
-// Copy copies the file from to the file to (0600, replaced if it exists). io.Copy between two files copies in the kernel: a base is a
+// Copy copies the file from to the file to (0600, replaced if it
+// exists). io.Copy between two files copies in the kernel: a base is a
 // 16 MB file, and reading it into the test process made half of go test
 // ./cli's page faults.
 func Copy(from, to string) error {
