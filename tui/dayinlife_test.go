@@ -49,7 +49,7 @@ func checkStrictKept(t *testing.T, when string, vs []patients.Visit) {
 // interface at fixed hours: the round must be right every minute.
 func TestDayInTheLife(t *testing.T) {
 	t.Parallel()
-	d, db := testDeps(t)
+	d, db := unorderedDeps(t)
 	clk := &fakeClock{t: time.Date(2026, 11, 23, 7, 30, 0, 0, patients.Paris())}
 	d.Now = clk.Now
 	ctx := context.Background()

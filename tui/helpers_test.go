@@ -16,6 +16,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/rs/xid"
 
+	"tournee/dayplan"
 	"tournee/demo"
 	"tournee/dmpexport"
 	"tournee/patients"
@@ -23,6 +24,7 @@ import (
 	"tournee/planner"
 	"tournee/replacement"
 	"tournee/storage"
+	"tournee/testbase"
 )
 
 // testNow is Monday 23 November 2026, 07:10 in Paris: the morning round has begun.
@@ -30,19 +32,33 @@ var testNow = time.Date(2026, 11, 23, 7, 10, 0, 0, patients.Paris())
 
 var testPass = []byte("demo")
 
-// testDB is a real, sealed database seeded with the demo cabinet: today's
-// visits are built (not yet ordered) and the past three days are done. Each
-// test gets its own copy of one base seeded once per test binary: seeding
-// writes four days of visits and derives a fresh key, most of a short test's
-// time, and no test needs records that differ from another's.
+// testDB is a real, sealed database seeded with the demo cabinet, the past
+// three days done and today's round ordered, as the first screen of the day
+// at testNow leaves it. Each test gets its own copy of one base made once
+// per test binary: seeding writes four days of visits and derives a fresh
+// key, and ordering the day is most of a short test's time; no test needs
+// records that differ from another's.
 func testDB(t testing.TB) *storage.DB {
 	t.Helper()
-	raw, err := seededBase()
+	return copyOf(t, func(b testBases) string { return b.ordered })
+}
+
+// unorderedDB is the same base before anyone opened the app today: today's
+// visits are built but never ordered, so the first screen orders them, at
+// the clock the test chooses.
+func unorderedDB(t testing.TB) *storage.DB {
+	t.Helper()
+	return copyOf(t, func(b testBases) string { return b.unordered })
+}
+
+func copyOf(t testing.TB, which func(testBases) string) *storage.DB {
+	t.Helper()
+	b, err := seededBases()
 	if err != nil {
 		t.Fatalf("seed the demo base: %v", err)
 	}
 	path := filepath.Join(t.TempDir(), "tournee.db")
-	if err := os.WriteFile(path, raw, 0o600); err != nil {
+	if err := testbase.Copy(which(b), path); err != nil {
 		t.Fatal(err)
 	}
 	db, err := storage.Open(path, testPass, storage.Options{Now: func() time.Time { return testNow }})
@@ -53,18 +69,46 @@ func testDB(t testing.TB) *storage.DB {
 	return db
 }
 
-// seededBase is the file of the demo base, seeded on first use.
-var seededBase = sync.OnceValues(func() ([]byte, error) {
+// testPlan is the interface's planning in tests: a fixed budget, the same
+// rounds on every run, fast under -race.
+var testPlan = planner.Options{Iterations: 300, Seed: 1}
+
+// testBases are the files of the two bases the tests copy, in basesDir.
+type testBases struct{ unordered, ordered string }
+
+var basesDir string
+
+// seededBases seeds the demo base, then orders today in a copy of it as the
+// round screen's first load does (the days brought in line with the care
+// plans, today opened at testNow with testPlan): a test on the ordered base
+// sees what it would have seen ordering the day itself.
+var seededBases = sync.OnceValues(func() (testBases, error) {
 	dir, err := os.MkdirTemp("", "tournee-tui-test-")
 	if err != nil {
-		return nil, err
+		return testBases{}, err
 	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "tournee.db")
-	if err := seedDemo(path); err != nil {
-		return nil, err
+	basesDir = dir
+	b := testBases{unordered: filepath.Join(dir, "unordered.db"), ordered: filepath.Join(dir, "ordered.db")}
+	if err := seedDemo(b.unordered); err != nil {
+		return b, err
 	}
-	return os.ReadFile(path)
+	if err := testbase.Copy(b.unordered, b.ordered); err != nil {
+		return b, err
+	}
+	db, err := storage.Open(b.ordered, testPass, storage.Options{Now: func() time.Time { return testNow }})
+	if err != nil {
+		return b, err
+	}
+	ctx, today := context.Background(), patients.DateOf(testNow)
+	if _, err := dayplan.Reconcile(ctx, db, today); err != nil {
+		db.Close()
+		return b, err
+	}
+	if _, _, err := dayplan.Open(ctx, db, today, testNow, testPlan); err != nil {
+		db.Close()
+		return b, err
+	}
+	return b, db.Close()
 })
 
 // seedDemo creates the demo base at path and closes it.
@@ -104,7 +148,16 @@ func seed(db *storage.DB) error {
 
 // testDeps wires the interface to a demo database with the fixed clock.
 func testDeps(t testing.TB) (Deps, *storage.DB) {
-	db := testDB(t)
+	return depsOn(t, testDB(t))
+}
+
+// unorderedDeps wires the interface to the base of a morning when nobody
+// has opened the app yet (unorderedDB).
+func unorderedDeps(t testing.TB) (Deps, *storage.DB) {
+	return depsOn(t, unorderedDB(t))
+}
+
+func depsOn(t testing.TB, db *storage.DB) (Deps, *storage.DB) {
 	return Deps{
 		Store:     db,
 		Addresses: db,
@@ -116,8 +169,7 @@ func testDeps(t testing.TB) (Deps, *storage.DB) {
 		DMPFolder:         filepath.Join(t.TempDir(), "DMP"),
 		Replacement:       replacement.Service{Store: db, Now: func() time.Time { return testNow }},
 		ReplacementFolder: filepath.Join(t.TempDir(), "remplacement"),
-		// A fixed budget: the same rounds on every run, fast under -race.
-		Plan: planner.Options{Iterations: 300, Seed: 1},
+		Plan:              testPlan,
 	}, db
 }
 

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"os"
 	"testing"
 
 	"tournee/testgc"
@@ -8,5 +9,9 @@ import (
 
 func TestMain(m *testing.M) {
 	testgc.Relax()
-	m.Run()
+	code := m.Run()
+	if basesDir != "" {
+		os.RemoveAll(basesDir)
+	}
+	os.Exit(code)
 }

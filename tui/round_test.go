@@ -30,7 +30,7 @@ func screenText(a *App) string { return ansi.Strip(a.View().Content) }
 
 func TestRoundOpensOnTodaysOrderedRound(t *testing.T) {
 	t.Parallel()
-	d, db := testDeps(t)
+	d, db := unorderedDeps(t)
 	a := startApp(t, d, 80, 24)
 	if a.round.loading || a.round.busy != "" {
 		t.Fatalf("round still loading (busy %q)", a.round.busy)
@@ -340,7 +340,7 @@ func TestUnreadTransmissionFlag(t *testing.T) {
 
 func TestPatientWithoutCoordinatesIsNamed(t *testing.T) {
 	t.Parallel()
-	d, db := testDeps(t)
+	d, db := unorderedDeps(t)
 	ctx := context.Background()
 	vs, err := db.Visits(ctx, patients.DateOf(testNow))
 	if err != nil {

@@ -21,11 +21,10 @@ var timeZero time.Time
 
 type (
 	dayLoadedMsg struct {
-		seq     int
-		day     *dayplan.Day
-		unread  map[xid.ID]bool
-		ordered bool // Open ordered the day or put new care in a round
-		offers  map[xid.ID][]dayplan.Offer
+		seq    int
+		day    *dayplan.Day
+		unread map[xid.ID]bool
+		offers map[xid.ID][]dayplan.Offer
 	}
 	offersMsg struct {
 		seq    int
@@ -72,7 +71,7 @@ func (s roundScreen) reload() (roundScreen, tea.Cmd) {
 				return errMsg{"reconcile days", err, originOf(roundTab)}
 			}
 		}
-		day, ordered, err := dayplan.Open(ctx, store, d, now, opt)
+		day, _, err := dayplan.Open(ctx, store, d, now, opt)
 		if err != nil {
 			return errMsg{"load day " + d.String(), err, originOf(roundTab)}
 		}
@@ -80,7 +79,7 @@ func (s roundScreen) reload() (roundScreen, tea.Cmd) {
 		if err != nil {
 			return errMsg{"load transmissions", err, originOf(roundTab)}
 		}
-		return dayLoadedMsg{seq: seq, day: day, unread: unread, ordered: ordered, offers: offersFor(day)}
+		return dayLoadedMsg{seq: seq, day: day, unread: unread, offers: offersFor(day)}
 	}
 	return s, tea.Batch(load, s.spinner.Tick)
 }
