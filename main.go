@@ -24,6 +24,7 @@ import (
 	"tournee/roads"
 	"tournee/storage"
 	"tournee/tui"
+	"tournee/version"
 )
 
 func main() {
@@ -43,7 +44,7 @@ func runWelcome(path string, acts cli.FirstRunActions) (cli.FirstRunOutcome, []b
 			return acts.Create(ctx, cli.NewBase(b))
 		},
 		OpenPack: acts.OpenPack,
-	}, path, cli.Version)
+	}, path, version.Version)
 	m, err := tea.NewProgram(w).Run()
 	if err != nil {
 		return cli.FirstRunQuit, nil, err
@@ -109,7 +110,7 @@ func runTUI(db *storage.DB, now func() time.Time) error {
 		ReadOnly:          db.ReadOnly(),
 		Log:               logger,
 		Now:               now,
-		Version:           cli.Version,
+		Version:           version.Version,
 		Plan:              plan,
 	})
 	_, err = tea.NewProgram(app).Run()

@@ -12,13 +12,10 @@ import (
 	"tournee/handover"
 	"tournee/patients"
 	"tournee/storage"
+	"tournee/version"
 
 	"github.com/spf13/cobra"
 )
-
-// Version is stamped at build time (-ldflags "-X tournee/cli.Version=1.2.0",
-// see release/build.sh); a build from source says "dev".
-var Version = "dev"
 
 // Exit codes.
 const (
@@ -139,7 +136,7 @@ func (a *app) rootCmd() *cobra.Command {
 visites, transmissions ciblées. Les données restent sur cet ordinateur, chiffrées.
 
 Sans sous-commande, tournée ouvre l'interface plein écran sur votre base.`,
-		Version:       Version,
+		Version:       version.Version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		// Every subcommand inherits this: none defines its own.

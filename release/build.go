@@ -142,7 +142,7 @@ func Build(cfg Config, log io.Writer) (string, error) {
 // between machines turned off.
 func goBuild(cfg Config, goos, goarch, out string) error {
 	cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false",
-		"-ldflags", "-s -w -buildid= -X tournee/cli.Version="+cfg.Version, "-o", out, ".")
+		"-ldflags", "-s -w -buildid= -X tournee/version.Version="+cfg.Version, "-o", out, ".")
 	cmd.Dir = cfg.Src
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch, "GOFLAGS=")
 	if b, err := cmd.CombinedOutput(); err != nil {

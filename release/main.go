@@ -13,7 +13,7 @@
 // Each archive holds the program, LICENSE, GUIDE.md and README.md in a
 // folder tournee-VERSION/. Binaries are built with CGO_ENABLED=0,
 // -trimpath, no build id and no VCS stamp, with the version stamped in
-// tournee/cli.Version; archive entries are sorted, owned by nobody and
+// tournee/version.Version; archive entries are sorted, owned by nobody and
 // dated SOURCE_DATE_EPOCH (else the last commit's date, else 1 January
 // 2026), so nothing depends on the build machine or the clock.
 package main
