@@ -112,6 +112,12 @@ func openOrSeedDemo(ctx context.Context, path string, pass []byte, env Env, iter
 		if err := seedDemoWith(ctx, db, env.Now(), iterations); err != nil {
 			return fmt.Errorf("seed demo: %w", err)
 		}
+		// The seeded days are the care plans' days: reconciling them here
+		// finds nothing to change and stamps it, so the first screen and
+		// the first commands do not read them all again.
+		if _, err := dayplan.Reconcile(ctx, db, patients.DateOf(env.Now())); err != nil {
+			return fmt.Errorf("seed demo: %w", err)
+		}
 		return nil
 	})
 	if err != nil {

@@ -75,3 +75,23 @@ func clockOf(min float64) string {
 	m := int(min)
 	return time.Date(0, 1, 1, m/60, m%60, 0, 0, time.UTC).Format("15h04")
 }
+
+// A new demo's days are the care plans' days: the reconciliation run when
+// it is created finds nothing to change and stamps it, so the first
+// command on the base (a copy of it here) does not read every day again.
+func TestNewDemoIsInLineWithItsCarePlans(t *testing.T) {
+	t.Parallel()
+	path, _ := demoCopy(t)
+	db, err := storage.Open(path, []byte("demo"), storage.Options{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rep, err := dayplan.Reconcile(context.Background(), db, patients.DateOf(fixedNow()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Days != 0 {
+		t.Fatalf("the new demo was not stamped in line with its care plans: the first reconciliation looked at %d days (%+v)", rep.Days, rep)
+	}
+}

@@ -477,8 +477,31 @@ func BenchmarkReconcileAll60Days(b *testing.B) {
 	store60Days(b, db, today)
 	b.ReportAllocs()
 	for b.Loop() {
+		// The work itself: Reconcile would skip it from the second time on,
+		// nothing being written in between.
+		if _, err := reconcile(ctx, db, today, xid.NilID()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReconcileSkipped is the start-up reconciliation of the same 60
+// days when nothing was written since the last one: the stamp is read.
+func BenchmarkReconcileSkipped(b *testing.B) {
+	db := demoStore(b)
+	ctx := context.Background()
+	today := patients.DateOf(now)
+	store60Days(b, db, today)
+	for range 2 {
 		if _, err := Reconcile(ctx, db, today); err != nil {
 			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		rep, err := Reconcile(ctx, db, today)
+		if err != nil || rep.Days != 0 {
+			b.Fatalf("not skipped: %+v %v", rep, err)
 		}
 	}
 }
@@ -494,5 +517,59 @@ func store60Days(b *testing.B, db patients.Store, today patients.Date) {
 		if err := db.SaveVisits(ctx, day.Visits); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Reconcile is skipped while nothing was written since one that found
+// nothing to change on the same day, and runs again after any write, even
+// one made without reconciling (a care plan that came with a sync).
+func TestReconcileSkippedUntilSomethingIsWritten(t *testing.T) {
+	db := demoStore(t)
+	ctx := context.Background()
+	today := patients.DateOf(now)
+	storeDays(t, db, today, 3)
+	reconcile := func(d patients.Date) Reconciliation {
+		t.Helper()
+		rep, err := Reconcile(ctx, db, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	if rep := reconcile(today); rep.Days != 3 || rep.Changed() {
+		t.Fatalf("first reconciliation of three days just ordered: %+v", rep)
+	}
+	if rep := reconcile(today); rep.Days != 0 {
+		t.Fatalf("nothing written since: want it skipped, it looked at %d days", rep.Days)
+	}
+
+	ps, err := db.Patients(ctx, patients.PatientFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := patients.CarePlan{PatientID: ps[0].ID, Kind: patients.Insulin, Label: "Insuline du soir",
+		Recurrence:  patients.Recurrence{Kind: patients.Daily, Start: today},
+		Windows:     []patients.Window{{Start: patients.Clock(17, 30), End: patients.Clock(19, 30)}},
+		DurationMin: 10, Strict: true}
+	if err := db.SaveCarePlan(ctx, &plan); err != nil {
+		t.Fatal(err)
+	}
+	if rep := reconcile(today); rep.Added != 3 {
+		t.Fatalf("a care plan saved since: want its visit added on the three days, got %+v", rep)
+	}
+	for k := range 3 {
+		if !slices.ContainsFunc(live(visitsOf(t, db, today.AddDays(k), ps[0].ID)), func(v patients.Visit) bool { return hasPlan(v, plan.ID) }) {
+			t.Fatalf("day +%d: the care plan saved since did not reach it", k)
+		}
+	}
+	// Its own writes are checked by the next one, which then stamps.
+	if rep := reconcile(today); rep.Days != 3 || rep.Changed() {
+		t.Fatalf("after a reconciliation that wrote: want it run again with nothing to change, got %+v", rep)
+	}
+	if rep := reconcile(today); rep.Days != 0 {
+		t.Fatalf("want it skipped again, it looked at %d days", rep.Days)
+	}
+	if rep := reconcile(today.AddDays(1)); rep.Days != 2 {
+		t.Fatalf("another day: want it run on the two days from tomorrow, got %+v", rep)
 	}
 }

@@ -232,7 +232,10 @@ func (db *DB) autoBackup(dir string, fl faults) error {
 		return err
 	}
 	return diskFull(db.bolt.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketMeta).Put(keyAutoBackup, today)
+		if err := tx.Bucket(bucketMeta).Put(keyAutoBackup, today); err != nil {
+			return err
+		}
+		return carryStamps(tx)
 	}))
 }
 

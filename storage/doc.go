@@ -7,6 +7,7 @@
 // Top-level buckets, one per entity, keyed by the 12 bytes of an xid:
 //
 //	meta                      kdf (plain JSON), verifier, schema, last_auto_backup
+//	meta/stamp:NAME           write number + value: work done as of that write (stamp.go)
 //	cabinet                   one record under the key "cabinet"
 //	nurses                    xid → Nurse
 //	patients                  xid → Patient
@@ -49,8 +50,9 @@
 //
 // # Sealing
 //
-// Every value except meta/kdf and meta/schema is a versioned JSON envelope
-// {"v":N,"data":…} sealed with XChaCha20-Poly1305 under a key derived from the
+// Every value except meta's plain bookkeeping (kdf, schema, the backup's
+// date, replica, hlc, op_seq, stamps, geo_active), the address index and the
+// index buckets' keys is a versioned JSON envelope {"v":N,"data":…} sealed with XChaCha20-Poly1305 under a key derived from the
 // passphrase with Argon2id. The associated data is bucket name + 0 + key, so a
 // value moved to another key fails to open instead of being read as the wrong
 // record. Keys stay plain: xids and dates say nothing about a patient.
