@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -377,7 +378,10 @@ func verifyRecords(path string, passphrase []byte) error {
 				if bk.Bucket(k) != nil {
 					return nil
 				}
-				_, err := db.open(name, k, v)
+				env, err := db.open(name, k, v)
+				if err == nil && !env.binary && !json.Valid(env.Data) {
+					err = fmt.Errorf("%w: record %s/%x holds no valid JSON", ErrCorrupt, name, k)
+				}
 				return err
 			})
 			if err != nil {
