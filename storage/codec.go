@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"tournee/patients"
 	"tournee/storage/replica"
@@ -42,15 +43,23 @@ func (db *DB) put(tx *bolt.Tx, name, key []byte, version int, data any) error {
 	if err != nil {
 		return fmt.Errorf("encode %s record: %w", name, err)
 	}
-	plain, err := json.Marshal(envelope{V: version, Data: raw})
-	if err != nil {
-		return err
-	}
-	sealed, err := db.seal.seal(name, key, plain)
+	sealed, err := db.seal.seal(name, key, joinEnvelope(version, raw))
 	if err != nil {
 		return err
 	}
 	return tx.Bucket(name).Put(key, sealed)
+}
+
+// joinEnvelope writes {"v":version,"data":raw}, the bytes json.Marshal
+// makes of the envelope, without parsing raw again: it comes from
+// json.Marshal, already compact and escaped.
+func joinEnvelope(version int, raw []byte) []byte {
+	plain := make([]byte, 0, len(raw)+24)
+	plain = append(plain, `{"v":`...)
+	plain = strconv.AppendInt(plain, int64(version), 10)
+	plain = append(plain, `,"data":`...)
+	plain = append(plain, raw...)
+	return append(plain, '}')
 }
 
 // open unseals a value into its envelope. Failure after the verifier opened

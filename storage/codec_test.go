@@ -16,7 +16,7 @@ func TestSplitEnvelopeReadsWhatPutWrites(t *testing.T) {
 	for _, data := range []any{
 		samplePatient(),
 		map[string]any{"a": "x}", "b": []int{1, 2}, "c": map[string]string{"d": `"}`}},
-		"texte « entre guillemets » avec \"échappements\" et }",
+		"texte « entre guillemets » avec \"échappements\", <b> & }",
 		nil,
 	} {
 		raw, err := json.Marshal(data)
@@ -27,6 +27,9 @@ func TestSplitEnvelopeReadsWhatPutWrites(t *testing.T) {
 			plain, err := json.Marshal(envelope{V: v, Data: raw})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if joined := joinEnvelope(v, raw); string(joined) != string(plain) {
+				t.Fatalf("joined %s, json.Marshal writes %s", joined, plain)
 			}
 			var want envelope
 			if err := json.Unmarshal(plain, &want); err != nil {
