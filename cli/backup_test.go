@@ -13,6 +13,7 @@ import (
 // laptop that has synced restores; two restores keep two safety copies; a
 // backup with one flipped bit is refused in French, the database unchanged.
 func TestBackupRestoreOfSyncedLaptop(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	dir, stick := t.TempDir(), t.TempDir()
 	if r := run(t, env, "cabinet", "init", "--db", path, "--key-out", filepath.Join(dir, "cle.txt")); r.code != 0 {
@@ -58,6 +59,7 @@ func TestBackupRestoreOfSyncedLaptop(t *testing.T) {
 
 // Every error of a full disk or a read-only database reads as French.
 func TestBackupDiskFullMessages(t *testing.T) {
+	t.Parallel()
 	for _, err := range []error{storage.ErrDiskFull, storage.ErrReadOnly} {
 		if m := message(err); !strings.Contains(m, "disque est plein") && !strings.HasPrefix(m, "disque plein") {
 			t.Errorf("message(%v) = %q", err, m)

@@ -80,6 +80,7 @@ func parseBenchLines(t *testing.T, stdout string) []benchLine {
 }
 
 func TestBenchTSPTW(t *testing.T) {
+	t.Parallel()
 	f1, f2 := benchFile(t, "tsptw/dumas/n20w20.001.txt"), benchFile(t, "tsptw/dumas/n20w20.002.txt")
 	procs := runtime.GOMAXPROCS(0)
 	r := runBenchCLI(t, "bench", "tsptw", "--time-limit", "200ms", "--bks", benchFile(t, "tsptw/bks.csv"), f1, f2)
@@ -118,6 +119,7 @@ func TestBenchTSPTW(t *testing.T) {
 }
 
 func TestBenchSolomon(t *testing.T) {
+	t.Parallel()
 	r101 := benchFile(t, "solomon/instances/r101.txt")
 	r := runBenchCLI(t, "bench", "solomon", "--time-limit", "300ms", "--objective", "vehicles", "--arcs", "trunc1", "--seed", "7", r101)
 	if r.code != 0 {
@@ -145,6 +147,7 @@ func TestBenchSolomon(t *testing.T) {
 // gives the same solution whatever the load of the machine, which is what
 // quality comparisons between two solvers rely on.
 func TestBenchFixedIterations(t *testing.T) {
+	t.Parallel()
 	c101 := benchFile(t, "solomon/instances/c101.txt")
 	var dist []float64
 	for range 2 {
@@ -164,6 +167,7 @@ func TestBenchFixedIterations(t *testing.T) {
 }
 
 func TestBenchFileErrors(t *testing.T) {
+	t.Parallel()
 	missing := filepath.Join(t.TempDir(), "absent.txt")
 	r := runBenchCLI(t, "bench", "tsptw", "--time-limit", "50ms", missing)
 	if r.code != 1 || r.stdout != "" {
@@ -195,6 +199,7 @@ func TestBenchFileErrors(t *testing.T) {
 }
 
 func TestBenchUsage(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"bench", "tsptw"},
 		{"bench", "solomon", "--objective", "speed", "x.txt"},

@@ -10,6 +10,7 @@ import (
 // file and the dossier do: never « tous les 1 jours », and a counted plan
 // gives its count and last day.
 func TestDescribeCarePlanRhythm(t *testing.T) {
+	t.Parallel()
 	c := patients.CarePlan{Kind: patients.LMWHInjected, Label: "Enoxaparine", DurationMin: 10,
 		Windows:    []patients.Window{{Start: patients.Clock(8, 0), End: patients.Clock(9, 0)}},
 		Recurrence: patients.Recurrence{Kind: patients.EveryN, N: 1, Start: patients.NewDate(2026, 11, 16), Count: 14}}

@@ -55,6 +55,7 @@ func decodeJSON[T any](t *testing.T, s string) T {
 }
 
 func TestDemoSeedsAndLists(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	r := run(t, env, "patients", "list", "--db", path, "--json")
 	ps := decodeJSON[[]patients.Patient](t, r.stdout)
@@ -101,6 +102,7 @@ func TestDemoSeedsAndLists(t *testing.T) {
 }
 
 func TestTransmissionAddAndList(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	ps := decodeJSON[[]patients.Patient](t, run(t, env, "patients", "list", "--db", path, "--json").stdout)
 	id := ps[0].ID.String()
@@ -134,6 +136,7 @@ func TestTransmissionAddAndList(t *testing.T) {
 }
 
 func TestErrorsAndExitCodes(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	wrong := map[string]string{"TOURNEE_PASSPHRASE": "nope"}
 	cases := []struct {
@@ -167,6 +170,7 @@ func TestErrorsAndExitCodes(t *testing.T) {
 }
 
 func TestDatabaseOpenTwice(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	db, err := storage.Open(path, []byte("demo"), storage.Options{})
 	if err != nil {
@@ -180,6 +184,7 @@ func TestDatabaseOpenTwice(t *testing.T) {
 }
 
 func TestInitByFlags(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	env := map[string]string{"TOURNEE_PASSPHRASE": "s3cret marée haute", "XDG_DATA_HOME": data}
 	r := run(t, env, "init", "--cabinet", "Cabinet des Dunes", "--nurse", "Aurélie Duquesne", "--rpps", "10001234565")
@@ -218,6 +223,7 @@ func TestInitByFlags(t *testing.T) {
 }
 
 func TestBackupAndRestore(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	n0 := len(decodeJSON[[]patients.Patient](t, run(t, env, "patients", "list", "--db", path, "--json").stdout))
 	dir := t.TempDir()
@@ -252,6 +258,7 @@ func TestBackupAndRestore(t *testing.T) {
 }
 
 func TestDemoFileHoldsNoClearText(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -281,6 +288,7 @@ func TestDemoFileHoldsNoClearText(t *testing.T) {
 }
 
 func TestPatientsImportAllOrNothing(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	env := map[string]string{"TOURNEE_PASSPHRASE": "s3cret marée haute", "XDG_DATA_HOME": data}
 	if r := run(t, env, "init", "--cabinet", "Cabinet", "--nurse", "Aurélie Duquesne", "--rpps", "10001234565"); r.code != 0 {

@@ -22,6 +22,7 @@ import (
 // first re-timing from the done visits' real hours pushed an insulin past
 // its window at 7h30, and the screen opened on an alert.
 func TestDemoOpensOnATenableRound(t *testing.T) {
+	t.Parallel()
 	for _, at := range []time.Time{
 		time.Date(2026, 11, 23, 7, 30, 0, 0, patients.Paris()),
 	} {

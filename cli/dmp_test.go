@@ -29,6 +29,7 @@ func patientIDs(t *testing.T, path string, env map[string]string) (withINS, with
 }
 
 func TestDMPExport(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	withINS, without := patientIDs(t, path, env)
 	out := filepath.Join(t.TempDir(), "cle")
@@ -76,6 +77,7 @@ func TestDMPExport(t *testing.T) {
 }
 
 func TestDMPExportBadInput(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	withINS, without := patientIDs(t, path, env)
 	for name, c := range map[string]struct {

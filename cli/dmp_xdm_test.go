@@ -12,6 +12,7 @@ import (
 // tournee dmp export --xdm writes, beside the document and its sidecar,
 // the IHE XDM package of the same document.
 func TestDMPExportXDM(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	withINS, _ := patientIDs(t, path, env)
 	out := filepath.Join(t.TempDir(), "cle")

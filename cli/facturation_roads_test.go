@@ -12,6 +12,7 @@ import (
 // The billing listing credits OpenStreetMap when some IK are measured on
 // its roads, and only then.
 func TestFacturationCreditsRoads(t *testing.T) {
+	t.Parallel()
 	ik := func(estimated bool) []ngap.VisitFees {
 		return []ngap.VisitFees{{Lines: []ngap.Fee{{Code: ngap.IKPlaine, Km: 6, Estimated: estimated}}}}
 	}

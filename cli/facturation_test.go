@@ -11,6 +11,7 @@ import (
 // The demo's past week is done: tournee facturation prices it line by line,
 // with the JSON fields the issue lists, and its totals add up.
 func TestFacturationJSONAndCSV(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	type act struct {
 		Code   string  `json:"code"`
@@ -117,6 +118,7 @@ func TestFacturationJSONAndCSV(t *testing.T) {
 // A care plan gets its acts from a preset or one by one, checked against
 // the tariff table; a bad act changes nothing.
 func TestCarePlanActsFlags(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	ps := decodeJSON[[]patients.Patient](t, run(t, env, "patients", "list", "--db", path, "--json").stdout)
 	base := []string{"careplan", "add", "--db", path, "--patient", ps[0].ID.String(), "--soin", "insuline", "--duree", "10",

@@ -15,6 +15,7 @@ import (
 )
 
 func TestGeoImportFindAndGeocodedCSV(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	env := map[string]string{"TOURNEE_PASSPHRASE": "marée basse à Calais", "XDG_DATA_HOME": data}
 	if r := run(t, env, "init", "--cabinet", "Cabinet", "--nurse", "Aurélie Duquesne", "--rpps", "10001234565"); r.code != 0 {

@@ -17,6 +17,7 @@ import (
 var demoRPPS = []string{"99900000001", "99900000002", "99900000003"}
 
 func TestHandoverRoundTrip(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	rpps := demoRPPS
 	dir := t.TempDir()
@@ -97,6 +98,7 @@ func TestHandoverRoundTrip(t *testing.T) {
 }
 
 func TestHandoverPassphraseAndAgeInterop(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	rpps := demoRPPS
 	dir := t.TempDir()
@@ -175,6 +177,7 @@ func lastLine(s string) string {
 
 // TestHandoverReturn: titulaire → remplaçant → return → titulaire, twice.
 func TestHandoverReturn(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	dir := t.TempDir()
 	remKey, titKey := filepath.Join(dir, "rem.txt"), filepath.Join(dir, "tit.txt")

@@ -6,6 +6,7 @@ import (
 )
 
 func TestInfirmieresAddRefusals(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	base := []string{"infirmieres", "add", "--db", path, "--role", "remplacante", "--name", "Claire Petit", "--rpps", "10001234565"}
 	for name, c := range map[string]struct {

@@ -12,6 +12,7 @@ import (
 // TestInitPassphraseRefusedWhenWeak: the issue's « a » and its likes are
 // refused with French advice, and nothing is created.
 func TestInitPassphraseRefusedWhenWeak(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ pass, advice string }{
 		{"a", "trop courte (1 caractère, 10 au moins)"},
 		{"1", "trop courte"},
@@ -36,6 +37,7 @@ func TestInitPassphraseRefusedWhenWeak(t *testing.T) {
 // TestInitPassphrasePromptAsksAgain: at a terminal, a weak passphrase gets
 // the advice and the question again.
 func TestInitPassphrasePromptAsksAgain(t *testing.T) {
+	t.Parallel()
 	answers := []string{"a", "a", "chaton rouge mardi piano", "chaton rouge mardi piano"}
 	var out, errb bytes.Buffer
 	e := Env{
@@ -66,6 +68,7 @@ func TestInitPassphrasePromptAsksAgain(t *testing.T) {
 // rerun removes it and succeeds. Without TOURNEE_PASSPHRASE the demo keeps
 // its known passphrase, « demo », weak on purpose, and says so.
 func TestDemoAndInitAfterAKilledCreation(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "demo.db")
 	stale := filepath.Join(dir, ".demo.db.creating-0123456789abcdef")

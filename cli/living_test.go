@@ -111,6 +111,7 @@ func TestShiftedClockAdvancesWithRealTime(t *testing.T) {
 }
 
 func TestNowFlagAndEnv(t *testing.T) {
+	t.Parallel()
 	path, env := demoCopy(t)
 	for _, v := range visitsOf(t, path, env, "--now", "2026-11-24T08:00") {
 		if v.Date != patients.NewDate(2026, 11, 24) {
@@ -147,6 +148,7 @@ func TestNowFlagAndEnv(t *testing.T) {
 // The scene: at 10h a doctor prescribes insulin for tonight; the
 // evening round of today has it, in a round.
 func TestCarePlanAddedThisMorningIsInTonightsRound(t *testing.T) {
+	t.Parallel()
 	path, env := demoCopy(t)
 	now := "2026-11-23T10:00"
 	// A patient seen this morning only: the insulin is a visit of its own.
@@ -207,6 +209,7 @@ func TestCarePlanAddedThisMorningIsInTonightsRound(t *testing.T) {
 }
 
 func TestCarePlanEditEndDelete(t *testing.T) {
+	t.Parallel()
 	path, env := demoCopy(t)
 	p := aPatient(t, path, env)
 	r := run(t, env, "careplan", "add", "--db", path, "--patient", p.ID.String(), "--soin", "prise-de-sang", "--libelle", "Bilan",
@@ -260,6 +263,7 @@ func TestCarePlanEditEndDelete(t *testing.T) {
 }
 
 func TestCarePlanBadInput(t *testing.T) {
+	t.Parallel()
 	path, env := demoCopy(t)
 	p := aPatient(t, path, env).ID.String()
 	before := run(t, env, "careplan", "list", "--db", path, "--patient", p, "--json").stdout
@@ -302,6 +306,7 @@ func TestCarePlanBadInput(t *testing.T) {
 }
 
 func TestAbsenceAddAndEnd(t *testing.T) {
+	t.Parallel()
 	path, env := demoCopy(t)
 	p := aPatient(t, path, env)
 	id := p.ID.String()
@@ -374,6 +379,7 @@ func TestAbsenceAddAndEnd(t *testing.T) {
 }
 
 func TestVisitOutcomes(t *testing.T) {
+	t.Parallel()
 	path, env := demoCopy(t)
 	now := "2026-11-23T09:00"
 	today := visitsOf(t, path, env, "--now", now)
@@ -499,6 +505,7 @@ type replanOut struct {
 }
 
 func TestReplanAfterADelay(t *testing.T) {
+	t.Parallel()
 	path, env := demoCopy(t)
 	now := "2026-11-23T07:20"
 	today := sortedVisits(visitsOf(t, path, env, "--now", now), nil)

@@ -20,6 +20,7 @@ func harmful(s string, multiline bool) (rune, bool) {
 }
 
 func TestSafe(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"Dupont", "Dupont"},
 		{"Hélène Lefèvre", "Hélène Lefèvre"},
@@ -47,6 +48,7 @@ func TestSafe(t *testing.T) {
 }
 
 func TestSafeText(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"une\ndeux", "une\n  deux"},
 		{"une\r\ndeux\rtrois", "une\n  deux\n  trois"},
@@ -76,6 +78,7 @@ func FuzzSafe(f *testing.F) {
 // sequences, and a transmission full of them, print harmless in every
 // listing.
 func TestPrintedUserDataIsHarmless(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	evil := "\x1b]0;pwned\x07\x1b[2J\u202eDUPONT\x1b[31m"
 	r := run(t, env, "patients", "add", "--db", path, "--nom", evil, "--prenom", "Jeanne\x1b[8m", "--json")

@@ -9,6 +9,7 @@ import (
 // a bidi override planted in a name never reaches the terminal, while the
 // layout characters do.
 func TestSafeWriter(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"BLONDEL Évelyne\n", "BLONDEL Évelyne\n"},
 		{"a\tb\r\n", "a\tb\r\n"},

@@ -27,6 +27,7 @@ type planJSON struct {
 }
 
 func TestPlanSavesTheOrder(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	day := "2026-11-23"
 	before := decodeJSON[[]patients.Visit](t, run(t, env, "visits", "--db", path, "--date", day, "--json").stdout)
@@ -77,6 +78,7 @@ func TestPlanSavesTheOrder(t *testing.T) {
 }
 
 func TestPlanOneNurse(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	vs := decodeJSON[[]patients.Visit](t, run(t, env, "visits", "--db", path, "--date", "2026-11-24", "--json").stdout)
 	nurse := vs[0].NurseID.String()

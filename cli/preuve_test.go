@@ -12,6 +12,7 @@ import (
 )
 
 func TestPreuve(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	ps := decodeJSON[[]patients.Patient](t, run(t, env, "patients", "list", "--db", path, "--json").stdout)
 	dir := t.TempDir()

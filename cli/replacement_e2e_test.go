@@ -27,6 +27,7 @@ func at(t *testing.T, env map[string]string, now string, args ...string) result 
 // her return; the titulaire imports it: every transmission once, the
 // outcomes in place, the rétrocession on exactly those visits.
 func TestReplacementEndToEnd(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	dir := t.TempDir()
 	const claireRPPS = "10001234565"

@@ -13,6 +13,7 @@ import (
 // travel model drives on it and draws the map's legs, the IK are measured
 // on it; without a file, both are the crow model's.
 func TestRoutesForTheInterface(t *testing.T) {
+	t.Parallel()
 	if plan, pricing := Routes(filepath.Join(t.TempDir(), "t.db")); plan.Travel != nil || pricing.Distance != nil {
 		t.Fatalf("roads without a routes file: %+v %v", plan, pricing.Distance != nil)
 	}

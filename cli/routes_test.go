@@ -47,6 +47,7 @@ func importMonaco(t *testing.T) (string, map[string]string) {
 }
 
 func TestRoutesBetween(t *testing.T) {
+	t.Parallel()
 	db, env := importMonaco(t)
 	// The Casino to the Prince's Palace.
 	a, b := "43.7393, 7.4277", "43.7314, 7.4199"
@@ -74,6 +75,7 @@ func TestRoutesBetween(t *testing.T) {
 }
 
 func TestRoutesRefusals(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "t.db")
 	env := map[string]string{"XDG_DATA_HOME": t.TempDir()}
 	r := run(t, env, "routes", "between", "43.7393, 7.4277", "43.7314, 7.4199", "--db", db)
@@ -102,6 +104,7 @@ func TestRoutesRefusals(t *testing.T) {
 // A damaged routes file never stops a plan: it is said, and the straight
 // line used.
 func TestRoutesWithTheDemoCabinet(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	r := run(t, env, "routes", "import", monacoPBF, "--db", path)
 	if r.code != ExitFailure || !strings.Contains(r.stderr, "aucune route praticable de cet extrait dans la zone du cabinet") {
@@ -127,6 +130,7 @@ func TestRoutesWithTheDemoCabinet(t *testing.T) {
 // An address is looked up in the imported BAN; far from the imported
 // roads, the leg is the crow model's estimate from that address's point.
 func TestRoutesBetweenAddresses(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	env := map[string]string{"TOURNEE_PASSPHRASE": "marée basse à Calais", "XDG_DATA_HOME": data}
 	if r := run(t, env, "init", "--cabinet", "Cabinet", "--nurse", "Aurélie Duquesne", "--rpps", "10001234565"); r.code != 0 {

@@ -10,6 +10,7 @@ import (
 // TestSyncExitCodeSameWithJSON: a bundle set aside makes « sync » exit 1,
 // with or without --json (a script reading the JSON relies on the code too).
 func TestSyncExitCodeSameWithJSON(t *testing.T) {
+	t.Parallel()
 	pathA, envA := demoDB(t)
 	stick := t.TempDir()
 	keyFile := filepath.Join(t.TempDir(), "cle.txt")

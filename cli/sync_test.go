@@ -11,6 +11,7 @@ import (
 // the key, a laptop set up with « init » joins with the protected key file,
 // and both end with the same patients.
 func TestCabinetSyncThroughAStick(t *testing.T) {
+	t.Parallel()
 	pathA, envA := demoDB(t)
 	dir := t.TempDir()
 	stick := t.TempDir()
@@ -99,6 +100,7 @@ func TestCabinetSyncThroughAStick(t *testing.T) {
 }
 
 func TestDeleteCarePlan(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	list := decodeJSON[[]map[string]any](t, run(t, env, "patients", "list", "--db", path, "--json").stdout)
 	id := list[0]["id"].(string)
@@ -123,6 +125,7 @@ func TestDeleteCarePlan(t *testing.T) {
 // « cabinet init --key-out » into a folder that does not exist yet creates
 // it: the key is stored and its file written, or neither.
 func TestCabinetInitKeyOutIntoMissingFolder(t *testing.T) {
+	t.Parallel()
 	pathA, envA := demoDB(t)
 	keyFile := filepath.Join(t.TempDir(), "nouveau", "dossier", "cle.txt")
 	if r := run(t, envA, "cabinet", "init", "--db", pathA, "--key-out", keyFile); r.code != 0 {
@@ -144,6 +147,7 @@ func TestCabinetInitKeyOutIntoMissingFolder(t *testing.T) {
 // A protected key file needs a passphrase strong enough, checked before the
 // key is made: nothing is stored when it is refused.
 func TestCabinetInitRefusesAWeakKeyPassphrase(t *testing.T) {
+	t.Parallel()
 	path, env := demoDB(t)
 	env["TOURNEE_KEY_PASSPHRASE"] = "1234"
 	out := filepath.Join(t.TempDir(), "cle.txt")
