@@ -323,8 +323,8 @@ func buildRound(visits []patients.Visit, nurses []patients.Nurse, round patients
 			Open: open, Close: math.Max(open, float64(h.End)), Skills: vehicleSkills(nu, bits)})
 		vehicleOf[nu.ID] = i
 	}
-	learned := learnDurations(opt.History, round)
-	lastSeen := lastTimes(opt.History, round)
+	learned := learnDurations(opt.History, visits, round)
+	lastSeen := lastTimes(opt.History, visits, round)
 	ranks := positionRanks(visits)
 	for i, v := range visits {
 		job := solver.Job{Loc: visitLoc[i], Ready: float64(v.Window.Start), Due: float64(v.Window.End),

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/rs/xid"
 
@@ -253,13 +254,27 @@ func bothOrders(p *solver.Problem, a, b int) bool {
 	return ok(a, b) || ok(b, a)
 }
 
-// learnDurations returns, per patient, the median of the last five real
-// durations of their visits on this round (at least two needed).
-func learnDurations(history []patients.Visit, round patients.Round) map[xid.ID]float64 {
-	byPatient := map[xid.ID][]patients.Visit{}
-	for _, v := range history {
-		if v.Status == patients.Done && v.ActualMin > 0 && v.Round == round {
-			byPatient[v.PatientID] = append(byPatient[v.PatientID], v)
+// learnDurations returns, per patient of visits, the median of the last
+// five real durations of their visits on this round (at least two needed).
+// Only the patients of visits are looked at: a round checked many times
+// (each place a colleague could take a visit) reads a fortnight of history
+// each time.
+func learnDurations(history, visits []patients.Visit, round patients.Round) map[xid.ID]float64 {
+	type done struct {
+		date patients.Date
+		min  int
+	}
+	byPatient := make(map[xid.ID][]done, len(visits))
+	for _, v := range visits {
+		byPatient[v.PatientID] = nil
+	}
+	for i := range history {
+		v := &history[i]
+		if v.Status != patients.Done || v.ActualMin <= 0 || v.Round != round {
+			continue
+		}
+		if ds, ok := byPatient[v.PatientID]; ok {
+			byPatient[v.PatientID] = append(ds, done{v.Date, v.ActualMin})
 		}
 	}
 	out := map[xid.ID]float64{}
@@ -267,11 +282,11 @@ func learnDurations(history []patients.Visit, round patients.Round) map[xid.ID]f
 		if len(vs) < 2 {
 			continue
 		}
-		slices.SortFunc(vs, func(a, b patients.Visit) int { return b.Date.Compare(a.Date) })
+		slices.SortFunc(vs, func(a, b done) int { return b.date.Compare(a.date) })
 		vs = vs[:min(5, len(vs))]
 		ds := make([]float64, len(vs))
 		for i, v := range vs {
-			ds[i] = float64(v.ActualMin)
+			ds[i] = float64(v.min)
 		}
 		slices.Sort(ds)
 		m := ds[len(ds)/2]
@@ -290,23 +305,34 @@ func boundDuration(learned float64, prescribed int) float64 {
 	return math.Round(math.Max(lo, math.Min(hi, learned)))
 }
 
-// lastTimes returns, per patient, the time of day the most recent done visit
-// on this round started.
-func lastTimes(history []patients.Visit, round patients.Round) map[xid.ID]float64 {
-	latest := map[xid.ID]patients.Visit{}
-	for _, v := range history {
+// lastTimes returns, per patient of visits, the time of day the most
+// recent done visit on this round started.
+func lastTimes(history, visits []patients.Visit, round patients.Round) map[xid.ID]float64 {
+	type done struct {
+		at  time.Time
+		min int
+	}
+	latest := make(map[xid.ID]done, len(visits))
+	for _, v := range visits {
+		latest[v.PatientID] = done{}
+	}
+	for i := range history {
+		v := &history[i]
 		if v.Status != patients.Done || v.Round != round || v.DoneAt.IsZero() {
 			continue
 		}
-		if o, ok := latest[v.PatientID]; !ok || v.DoneAt.After(o.DoneAt) {
-			latest[v.PatientID] = v
+		if o, ok := latest[v.PatientID]; ok && (o.at.IsZero() || v.DoneAt.After(o.at)) {
+			latest[v.PatientID] = done{v.DoneAt, v.ActualMin}
 		}
 	}
 	out := map[xid.ID]float64{}
 	for id, v := range latest {
-		t := v.DoneAt.In(patients.Paris())
-		start := float64(t.Hour()*60+t.Minute()) - float64(v.ActualMin)
-		if v.ActualMin == 0 {
+		if v.at.IsZero() {
+			continue
+		}
+		t := v.at.In(patients.Paris())
+		start := float64(t.Hour()*60+t.Minute()) - float64(v.min)
+		if v.min == 0 {
 			start = float64(t.Hour()*60 + t.Minute())
 		}
 		out[id] = start
