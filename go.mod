@@ -54,3 +54,7 @@ require (
 	golang.org/x/sys v0.49.0 // indirect
 	google.golang.org/protobuf v1.27.1 // indirect
 )
+
+// The PBF reader's cgo zlib binding, replaced by Go's zlib (third_party/czlib
+// says why): no binary of this module links C code.
+replace github.com/datadog/czlib => ./third_party/czlib
