@@ -146,9 +146,9 @@ func (res *planResult) print(w io.Writer) {
 		for _, s := range r.Stops {
 			switch {
 			case s.Lab:
-				fmt.Fprintf(w, "      %s  dépôt des tubes au laboratoire\n", clock(s.Start))
+				fmt.Fprintf(w, "      %5s  dépôt des tubes au laboratoire\n", clock(s.Start))
 			case s.Break:
-				fmt.Fprintf(w, "      %s  pause (%s)\n", clock(s.Start), french.Duration(s.DurationMin))
+				fmt.Fprintf(w, "      %5s  pause (%s)\n", clock(s.Start), french.Duration(s.DurationMin))
 			default:
 				n++
 				flag := ""
@@ -158,7 +158,8 @@ func (res *planResult) print(w io.Writer) {
 				if s.LateMin > 0 {
 					flag += fmt.Sprintf(" RETARD %s", french.Duration(int(math.Round(s.LateMin))))
 				}
-				fmt.Fprintf(w, "  %2d. %s  %-28s fenêtre %s–%s, %s%s\n", n, clock(s.Start), res.names[s.PatientID],
+				// Times right-aligned (« 9h55 » under « 10h03 »): the names line up.
+				fmt.Fprintf(w, "  %2d. %5s  %-28s fenêtre %s–%s, %s%s\n", n, clock(s.Start), res.names[s.PatientID],
 					french.Clock(s.Window.Start), french.Clock(s.Window.End), french.Duration(s.DurationMin), flag)
 			}
 		}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -103,5 +104,41 @@ func TestPlanOneNurse(t *testing.T) {
 	}
 	if r := run(t, env, "plan", "--db", path, "--nurse", "dc1fe99ksdufgnrfkhi0"); r.code != 1 || !strings.Contains(r.stderr, "introuvable") {
 		t.Errorf("unknown nurse: %d %q", r.code, r.stderr)
+	}
+}
+
+// The printed rounds read as a table: whatever the hour (« 9h55 »,
+// « 10h03 »), each stop's time ends and its patient's name starts in the
+// same column, the laboratory drop-off's time too.
+func TestPlanTextColumnsAlign(t *testing.T) {
+	t.Parallel()
+	path, env := demoDB(t)
+	r := run(t, env, "plan", "--db", path, "--date", "2026-11-24", "--no-save", "--iterations", "200")
+	if r.code != 0 {
+		t.Fatalf("plan: %s", r.stderr)
+	}
+	stop := regexp.MustCompile(`^  [ \d]\d\. ([ \d]\dh\d\d)  \S`)
+	lab := regexp.MustCompile(`^      ([ \d]\dh\d\d)  dépôt des tubes`)
+	short, long, labs := 0, 0, 0
+	for _, line := range strings.Split(r.stdout, "\n") {
+		m := stop.FindStringSubmatch(line)
+		if m == nil {
+			m = lab.FindStringSubmatch(line)
+			if m == nil {
+				if regexp.MustCompile(`^ +\d+\. |dépôt des tubes`).MatchString(line) {
+					t.Errorf("a stop out of the columns: %q", line)
+				}
+				continue
+			}
+			labs++
+		}
+		if m[1][0] == ' ' {
+			short++
+		} else {
+			long++
+		}
+	}
+	if short == 0 || long == 0 || labs == 0 {
+		t.Fatalf("want stops before and after 10h and a lab drop-off, got %d, %d and %d:\n%s", short, long, labs, r.stdout)
 	}
 }
