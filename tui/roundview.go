@@ -108,10 +108,9 @@ func (s roundScreen) summaryLine() string {
 			visits++
 		}
 	}
-	segs = append(segs, st.Value.Render(fmt.Sprintf("%d visites · %s · %s (%s–%s)", visits, french.Km(r.Meters),
-		french.Duration(int(math.Round(r.WorkMin()))), clockMin(r.Depart), clockMin(r.Return))))
+	var alerts []string
 	if r.LateMin > 0.5 {
-		segs = append(segs, st.Late.Render("retard "+french.Duration(int(math.Round(r.LateMin)))))
+		alerts = append(alerts, st.Late.Render("retard "+french.Duration(int(math.Round(r.LateMin)))))
 	}
 	broken := 0
 	for _, stp := range r.Stops {
@@ -120,9 +119,23 @@ func (s roundScreen) summaryLine() string {
 		}
 	}
 	if broken > 0 {
-		segs = append(segs, st.Broken.Render(fmt.Sprintf("⚠ %d fenêtre(s) non tenue(s)", broken)))
+		alerts = append(alerts, st.Broken.Render(fmt.Sprintf("⚠ %d fenêtre(s) non tenue(s)", broken)))
 	}
-	line := strings.Join(segs, sep)
+	// The figures of the round give way, from the least useful, before the
+	// lateness and the windows not kept are cut on a narrow terminal.
+	km, work := french.Km(r.Meters), french.Duration(int(math.Round(r.WorkMin())))
+	var line string
+	for _, figures := range []string{
+		fmt.Sprintf("%d visites · %s · %s (%s–%s)", visits, km, work, clockMin(r.Depart), clockMin(r.Return)),
+		fmt.Sprintf("%d visites · %s · %s", visits, km, work),
+		fmt.Sprintf("%d visites · %s", visits, km),
+		fmt.Sprintf("%d visites", visits),
+	} {
+		line = strings.Join(slices.Concat(segs, []string{st.Value.Render(figures)}, alerts), sep)
+		if ansi.StringWidth(line) <= s.w {
+			return line
+		}
+	}
 	return ansi.Truncate(line, s.w, "…")
 }
 
