@@ -5,16 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/rs/xid"
 
 	"tournee/patients"
 	"tournee/planner"
-	"tournee/version"
 )
 
 // Stored days are a projection of the care plans: a day is stored when it is
@@ -46,61 +43,11 @@ func (r Reconciliation) Changed() bool { return r.Added+r.Cancelled+r.Updated > 
 // nothing was written since a reconciliation of the same day that found
 // nothing to change: the stored days cannot have left the care plans since.
 func Reconcile(ctx context.Context, st patients.Store, today patients.Date) (Reconciliation, error) {
-	sp, ok := st.(stamps)
-	if !ok {
-		return reconcile(ctx, st, today, xid.NilID())
+	if sp, ok := st.(stamps); ok {
+		return reconcileStamped(ctx, st, sp, today)
 	}
-	mark := reconcileMark(today)
-	last, gen, err := sp.Stamp(ctx, reconcileStamp)
-	if err != nil {
-		return Reconciliation{}, err
-	}
-	if last == mark {
-		return Reconciliation{}, nil
-	}
-	rep, err := reconcile(ctx, st, today, xid.NilID())
-	if err != nil || rep.Changed() {
-		// What it wrote is stamped by the next one, which finds nothing to do.
-		return rep, err
-	}
-	return rep, sp.SetStamp(ctx, reconcileStamp, mark, gen)
+	return reconcile(ctx, st, today, xid.NilID())
 }
-
-// stamps is what a store offers to mark work done on its records as they
-// stood at one write (storage.DB): a stamp holds until the next write.
-type stamps interface {
-	Stamp(ctx context.Context, name string) (value string, gen uint64, err error)
-	SetStamp(ctx context.Context, name, value string, gen uint64) error
-}
-
-const reconcileStamp = "reconcile"
-
-// reconcileMark names a reconciliation: the day it brought in line, and the
-// release that did it (with the commit of a build from source), since
-// another one may build the days differently from the same care plans.
-func reconcileMark(today patients.Date) string {
-	return today.String() + " " + version.Version + " " + sourceRevision()
-}
-
-// sourceRevision is the commit a build from source was made from (marked
-// when it had uncommitted changes); "" for a release build (no VCS stamp,
-// the release names it) and for tests.
-var sourceRevision = sync.OnceValue(func() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return ""
-	}
-	rev := ""
-	for _, s := range info.Settings {
-		switch {
-		case s.Key == "vcs.revision":
-			rev = s.Value + rev
-		case s.Key == "vcs.modified" && s.Value == "true":
-			rev += "+modified"
-		}
-	}
-	return rev
-})
 
 // ReconcilePatient is Reconcile for one patient, after her file or one of
 // her care plans changed: only her visits are read and written.
