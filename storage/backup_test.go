@@ -116,6 +116,7 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 }
 
 func TestBackupsArePruned(t *testing.T) {
+	t.Parallel()
 	db, _ := openTest(t)
 	dir := t.TempDir()
 	for range KeepBackups + 3 {
@@ -135,6 +136,7 @@ func TestBackupsArePruned(t *testing.T) {
 }
 
 func TestAutomaticBackupOncePerDay(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path, backups := filepath.Join(dir, "tournee.db"), filepath.Join(dir, "b")
 	now := time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC)
@@ -212,6 +214,7 @@ func holdsNote(t *testing.T, file string, p, id xid.ID) bool {
 // A laptop that has synced holds plain values by design (sync_seen): its
 // backups must verify and restore.
 func TestRestoreBackupOfSyncedLaptop(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	folder := filepath.Join(dir, "cle-usb")
 	if err := os.Mkdir(folder, 0o700); err != nil {
@@ -257,6 +260,7 @@ func TestRestoreBackupOfSyncedLaptop(t *testing.T) {
 // Every restore keeps its own safety copy: what was written after the
 // backup survives two restores in a row.
 func TestTwoRestoresKeepBothSafetyCopies(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path, backups := filepath.Join(dir, "tournee.db"), filepath.Join(dir, "sauvegardes")
 	db, p := createWithPatient(t, path, Options{Now: newClock().now})
@@ -298,6 +302,7 @@ func TestTwoRestoresKeepBothSafetyCopies(t *testing.T) {
 
 // Two backups in the same instant (a pinned clock) are two files.
 func TestBackupNamesNeverCollide(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC)
 	db, err := Create(filepath.Join(t.TempDir(), "t.db"), pass, Options{Now: func() time.Time { return at }})
 	if err != nil {
@@ -432,6 +437,7 @@ func TestVerifyOfBareBackupNeverCrashes(t *testing.T) {
 // A full disk on the day's first opening: the database opens, readable, a
 // warning says why, and no partial file is left.
 func TestOpenWithFullDisk(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path, backups := filepath.Join(dir, "tournee.db"), filepath.Join(dir, "sauvegardes")
 	db, p := createWithPatient(t, path, Options{})
@@ -466,6 +472,7 @@ func TestOpenWithFullDisk(t *testing.T) {
 // When the file cannot even be opened for writing, it opens read-only and
 // every write fails cleanly, changing nothing.
 func TestOpenReadOnlyWhenDiskFull(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tournee.db")
 	db, p := createWithPatient(t, path, Options{})
@@ -512,6 +519,7 @@ func (f *fullWriter) Write(p []byte) (int, error) {
 // The temporary files of killed backups and restores go at the next start
 // and the next backup; nobody else's files do.
 func TestKilledBackupTempsAreCleaned(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path, backups := filepath.Join(dir, "tournee.db"), filepath.Join(dir, "sauvegardes")
 	db, _ := createWithPatient(t, path, Options{})

@@ -13,6 +13,7 @@ import (
 // the parser reads it; any other form falls back to the parser. (A cut
 // envelope splits into cut data, which its decoder refuses.)
 func TestSplitEnvelopeReadsWhatPutWrites(t *testing.T) {
+	t.Parallel()
 	for _, data := range []any{
 		samplePatient(),
 		map[string]any{"a": "x}", "b": []int{1, 2}, "c": map[string]string{"d": `"}`}},
@@ -54,6 +55,7 @@ func TestSplitEnvelopeReadsWhatPutWrites(t *testing.T) {
 // Verify, which only opens the values it does not decode, still refuses an
 // authenticated envelope whose data is not JSON.
 func TestVerifyRefusesDataThatIsNotJSON(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "t.db")
 	db, p := createWithPatient(t, path, Options{Now: newClock().now})
 	err := db.bolt.Update(func(tx *bolt.Tx) error {

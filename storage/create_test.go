@@ -36,6 +36,7 @@ func testCabinet() patients.Dataset {
 // seeding: while the seed runs, nothing is at path, so a process killed
 // there leaves no empty base that blocks the next attempt.
 func TestCreateWithPublishesOnlyWhenComplete(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tournee.db")
 	db, err := CreateWith(path, pass, Options{Now: newClock().now}, func(db *DB) error {
@@ -67,6 +68,7 @@ func TestCreateWithPublishesOnlyWhenComplete(t *testing.T) {
 }
 
 func TestCreateWithFailedSeedLeavesNothing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tournee.db")
 	boom := errors.New("boom")
@@ -89,6 +91,7 @@ func TestCreateWithFailedSeedLeavesNothing(t *testing.T) {
 // any stage (just created, half-built, complete but not published) are
 // removed by the next attempt, which succeeds.
 func TestCreateCleansKilledTemps(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tournee.db")
 	prefix := filepath.Join(dir, tempPrefix(path))
@@ -131,6 +134,7 @@ func TestCreateCleansKilledTemps(t *testing.T) {
 // TestCreateLeavesALiveBuildAlone: a temporary file another process is
 // building in (it holds the lock) is not removed.
 func TestCreateLeavesALiveBuildAlone(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tournee.db")
 	live := filepath.Join(dir, tempPrefix(path)+"live")
@@ -150,6 +154,7 @@ func TestCreateLeavesALiveBuildAlone(t *testing.T) {
 }
 
 func TestCreateIsPrivate(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("no Unix modes")
 	}
@@ -169,6 +174,7 @@ func TestCreateIsPrivate(t *testing.T) {
 }
 
 func TestCreateRefusesAnEmptyPassphrase(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if _, err := Create(filepath.Join(dir, "t.db"), nil, Options{}); !errors.Is(err, ErrEmptyPassphrase) {
 		t.Errorf("err = %v, want ErrEmptyPassphrase", err)

@@ -13,6 +13,7 @@ import (
 // hang the opening: parameters above the ceilings are refused at once, in
 // French, before any key is derived.
 func TestOpenRefusesTamperedKDFParams(t *testing.T) {
+	t.Parallel()
 	cases := map[string]func(*kdfParams){
 		"memory 4 TiB": func(p *kdfParams) { p.MemoryKiB = 1 << 32 >> 1 },
 		"memory 1 GiB": func(p *kdfParams) { p.MemoryKiB = 1 << 20 },
@@ -59,6 +60,7 @@ func TestOpenRefusesTamperedKDFParams(t *testing.T) {
 // The merge seals records in place; what it stores must open like any
 // sealed value, under its own bucket and key only.
 func TestSealInPlaceOpens(t *testing.T) {
+	t.Parallel()
 	s, err := newSealer(make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)

@@ -53,6 +53,7 @@ func importBytes(t testing.TB, db *DB, raw []byte) (GeoImportResult, error) {
 }
 
 func TestGeoImportAndFind(t *testing.T) {
+	t.Parallel()
 	db, path := openTest(t)
 	if _, err := db.GeoFind(ctx, "12 rue du Moulin Calais", 3); !errors.Is(err, ErrNoAddressIndex) {
 		t.Fatalf("find before any import: %v, want ErrNoAddressIndex", err)
@@ -94,6 +95,7 @@ func TestGeoImportAndFind(t *testing.T) {
 }
 
 func TestGeoReimportReplacesAtomically(t *testing.T) {
+	t.Parallel()
 	db, _ := openTest(t)
 	raw1, rows1 := synthetic(t, 2000, 1)
 	if _, err := importBytes(t, db, raw1); err != nil {
@@ -138,6 +140,7 @@ func TestGeoReimportReplacesAtomically(t *testing.T) {
 }
 
 func TestGeoImportSkipsMalformedLines(t *testing.T) {
+	t.Parallel()
 	db, _ := openTest(t)
 	raw, rows := synthetic(t, 200, 3)
 	lines := strings.Split(string(raw), "\n")

@@ -90,6 +90,7 @@ func (f *returnFixture) trans(author, patient xid.ID, day patients.Date, cible s
 // the period — imports only what the remplaçante may bring; the rest is
 // listed, in French, and nothing else of the base changes.
 func TestImportReturnSetsAsideWhatItMayNotTouch(t *testing.T) {
+	t.Parallel()
 	f := newReturnFixture(t)
 	ret := f.ret()
 	good := f.trans(f.rem.ID, f.mine.ID, f.from, "plaie")
@@ -156,6 +157,7 @@ func TestImportReturnSetsAsideWhatItMayNotTouch(t *testing.T) {
 // A return naming a nurse this base does not know is refused whole: a
 // return adds no one, and nothing of it is written.
 func TestImportReturnRefusesANewNurse(t *testing.T) {
+	t.Parallel()
 	f := newReturnFixture(t)
 	ret := f.ret()
 	ret.Remplacant = patients.Nurse{ID: xid.New(), FirstName: "Inconnue", LastName: "Nouvelle"}
@@ -182,6 +184,7 @@ func TestImportReturnRefusesANewNurse(t *testing.T) {
 // outcome — changes nothing: her outcome's stamp is older than the import,
 // and the correction is later still.
 func TestImportReturnReplayKeepsLaterCorrections(t *testing.T) {
+	t.Parallel()
 	f := newReturnFixture(t)
 	ret := f.ret()
 	ret.Transmissions = []patients.Transmission{f.trans(f.rem.ID, f.mine.ID, f.from, "plaie")}
@@ -227,6 +230,7 @@ func TestImportReturnReplayKeepsLaterCorrections(t *testing.T) {
 // A stamp from the far future is set aside: it would move this base's
 // clock years ahead.
 func TestImportReturnFutureStamp(t *testing.T) {
+	t.Parallel()
 	f := newReturnFixture(t)
 	ret := f.ret()
 	ret.Visits = []patients.Visit{f.done(f.visit)}

@@ -18,6 +18,7 @@ import (
 // JSON, including for names that differ by case only, values of the wrong
 // type, records without an id and versions this build does not know.
 func TestIndexEntriesOfMatchesWholeDecode(t *testing.T) {
+	t.Parallel()
 	id, pid := xid.New(), xid.New()
 	visit, _ := json.Marshal(patients.Visit{ID: id, PatientID: pid, Date: patients.NewDate(2026, 11, 23), DurationMin: 15})
 	plan, _ := json.Marshal(patients.CarePlan{ID: id, PatientID: pid, Label: "Soin"})

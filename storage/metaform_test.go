@@ -45,6 +45,7 @@ func toJSONMetaForm(t *testing.T, db *DB) int {
 // the right base stamps, concurrent edits of other laptops are decided
 // by the stamps it stored, and all laptops converge.
 func TestSyncMergesOldJSONMergeStates(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 3)
 	a, b, c := dbs[0], dbs[1], dbs[2]
 	stick := t.TempDir()

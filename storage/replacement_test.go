@@ -40,6 +40,7 @@ func refused(t *testing.T, err error, want string) {
 }
 
 func TestReplacementRecordRules(t *testing.T) {
+	t.Parallel()
 	db, _ := openTest(t)
 	tits, rem := replacementNurses(t, db)
 	rec := func(from, to patients.Date, ts ...patients.Nurse) patients.ReplacementRecord {
@@ -122,6 +123,7 @@ func TestReplacementRecordRules(t *testing.T) {
 }
 
 func TestReplacementRecordsSync(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 2)
 	a, b := dbs[0], dbs[1]
 	stick := t.TempDir()

@@ -8,6 +8,7 @@ import (
 // A stamp holds until the next write of any kind, survives closing the
 // base, and is never stored over a write it did not see.
 func TestStampHoldsUntilTheNextWrite(t *testing.T) {
+	t.Parallel()
 	db, path := openTest(t)
 	if v, _, err := db.Stamp(ctx, "reconcile"); err != nil || v != "" {
 		t.Fatalf("a new base has stamp %q (%v)", v, err)
@@ -60,6 +61,7 @@ func TestStampHoldsUntilTheNextWrite(t *testing.T) {
 
 // A base opened read-only (a full disk) is not stamped, and says nothing.
 func TestStampOnAReadOnlyBase(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "test.db")
 	db, err := Create(path, pass, Options{Now: newClock().now})
 	if err != nil {
@@ -86,6 +88,7 @@ func TestStampOnAReadOnlyBase(t *testing.T) {
 // The day's backup, taken at the first open of the day, writes only its
 // date: the stamps that held before it still hold.
 func TestStampKeptByTheDailyBackup(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path, backups := filepath.Join(dir, "test.db"), filepath.Join(dir, "sauvegardes")
 	clk := newClock()

@@ -82,6 +82,7 @@ func sampleNurse() patients.Nurse {
 }
 
 func TestRoundTripEveryEntity(t *testing.T) {
+	t.Parallel()
 	db, _ := openTest(t)
 	n := sampleNurse()
 	if err := db.SaveNurse(ctx, &n); err != nil {
@@ -190,6 +191,7 @@ func TestRoundTripEveryEntity(t *testing.T) {
 }
 
 func TestReopenKeepsData(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "t.db")
 	db, err := Create(path, pass, Options{})
 	if err != nil {
@@ -214,6 +216,7 @@ func TestReopenKeepsData(t *testing.T) {
 }
 
 func TestCreateRefusesExisting(t *testing.T) {
+	t.Parallel()
 	_, path := openTest(t)
 	if _, err := Create(path, pass, Options{}); !errors.Is(err, ErrExists) {
 		t.Errorf("Create on an existing file: %v, want ErrExists", err)
@@ -224,6 +227,7 @@ func TestCreateRefusesExisting(t *testing.T) {
 }
 
 func TestWrongPassphraseChangesNothing(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "t.db")
 	db, err := Create(path, pass, Options{})
 	if err != nil {
@@ -245,6 +249,7 @@ func TestWrongPassphraseChangesNothing(t *testing.T) {
 }
 
 func TestCorruptValueIsReported(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "t.db")
 	db, err := Create(path, pass, Options{})
 	if err != nil {
@@ -277,6 +282,7 @@ func TestCorruptValueIsReported(t *testing.T) {
 }
 
 func TestMovedValueDoesNotOpen(t *testing.T) {
+	t.Parallel()
 	db, _ := openTest(t)
 	a, b := samplePatient(), samplePatient()
 	b.FirstName = "Odette"
@@ -313,6 +319,7 @@ func TestDoubleOpenFailsFast(t *testing.T) {
 }
 
 func TestValidationBlocksSave(t *testing.T) {
+	t.Parallel()
 	db, _ := openTest(t)
 	p := samplePatient()
 	p.INS.NIR = "238016219395218" // wrong key
@@ -334,6 +341,7 @@ func TestValidationBlocksSave(t *testing.T) {
 }
 
 func TestImportIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	db, _ := openTest(t)
 	good, bad := samplePatient(), samplePatient()
 	bad.FirstName = ""
@@ -354,6 +362,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 }
 
 func TestNoPlaintextInFile(t *testing.T) {
+	t.Parallel()
 	db, path := openTest(t)
 	p := samplePatient()
 	p.Notes = "Fille très présente, appeler avant 18h"
@@ -418,6 +427,7 @@ func writeV1(t *testing.T, path string) (patientID xid.ID) {
 }
 
 func TestMigrationFromSchema1(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "v1.db")
 	id := writeV1(t, path)
 	db, err := Open(path, pass, Options{})
@@ -454,6 +464,7 @@ func TestMigrationFromSchema1(t *testing.T) {
 }
 
 func TestNewerSchemaRefused(t *testing.T) {
+	t.Parallel()
 	db, path := openTest(t)
 	db.bolt.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketMeta).Put(keySchema, []byte(strconv.Itoa(schemaLatest+1)))
@@ -465,6 +476,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 }
 
 func TestCheckPassphrase(t *testing.T) {
+	t.Parallel()
 	db, _ := openTest(t)
 	if err := db.CheckPassphrase([]byte("mauvaise")); !errors.Is(err, ErrWrongPassphrase) {
 		t.Fatalf("wrong passphrase: got %v, want ErrWrongPassphrase", err)
@@ -475,6 +487,7 @@ func TestCheckPassphrase(t *testing.T) {
 }
 
 func TestDMPExportVersions(t *testing.T) {
+	t.Parallel()
 	db, _ := openTest(t)
 	ctx := context.Background()
 	pid := xid.New()
@@ -501,6 +514,7 @@ func TestDMPExportVersions(t *testing.T) {
 
 // VisitDays lists each day with stored visits once, in order, from the day asked.
 func TestVisitDays(t *testing.T) {
+	t.Parallel()
 	db, _ := openTest(t)
 	ctx := context.Background()
 	p := samplePatient()

@@ -67,6 +67,7 @@ func aBundle(t *testing.T, a *DB, stick string) (patients.Patient, string) {
 }
 
 func TestDamagedBundleRefusedThenRepaired(t *testing.T) {
+	t.Parallel()
 	damage := map[string]func([]byte) []byte{
 		"truncated in the middle": func(b []byte) []byte { return b[:len(b)/2] },
 		"last byte missing":       func(b []byte) []byte { return b[:len(b)-1] },
@@ -117,6 +118,7 @@ func TestDamagedBundleRefusedThenRepaired(t *testing.T) {
 }
 
 func TestFailedImportLeavesDatabaseUnchanged(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 2)
 	a, b := dbs[0], dbs[1]
 	stick := t.TempDir()
@@ -150,6 +152,7 @@ func stripLast(s string) string {
 }
 
 func TestBundleOfAnotherCabinetRefused(t *testing.T) {
+	t.Parallel()
 	ours := cabinetOf(t, 2)
 	theirs := cabinetOf(t, 1)
 	stick := t.TempDir()
@@ -183,6 +186,7 @@ func TestBundleOfAnotherCabinetRefused(t *testing.T) {
 }
 
 func TestNewerBundleRefused(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 2)
 	stick := t.TempDir()
 	key, err := dbs[0].cabinetKey(ctx)
@@ -224,6 +228,7 @@ func TestNewerBundleRefused(t *testing.T) {
 }
 
 func TestPartialTempFileIgnoredAndCleaned(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 2)
 	a, b := dbs[0], dbs[1]
 	stick := t.TempDir()
@@ -246,6 +251,7 @@ func TestPartialTempFileIgnoredAndCleaned(t *testing.T) {
 }
 
 func TestMissingBundleWrittenAgain(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 2)
 	a, b := dbs[0], dbs[1]
 	stick := t.TempDir()
@@ -269,6 +275,7 @@ func TestMissingBundleWrittenAgain(t *testing.T) {
 }
 
 func TestClocksHoursApartWarnAndConverge(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 2, 0, 3*time.Hour) // B's clock three hours ahead
 	a, b := dbs[0], dbs[1]
 	stick := t.TempDir()

@@ -12,6 +12,7 @@ import (
 // later. Before, C listed A's first value as lost too, and each laptop gave
 // the conflict its own id.
 func TestConflictListIsAFunctionOfTheConvergedState(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 3, 0, 0, time.Hour) // C's clock ahead: its change wins
 	a, b, c := dbs[0], dbs[1], dbs[2]
 	stick := t.TempDir()

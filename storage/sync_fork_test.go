@@ -53,6 +53,7 @@ func holdsOnce(t *testing.T, who string, db *DB, pid xid.ID, ids ...xid.ID) {
 }
 
 func TestCopiedDatabaseForksAndMergesBothHistories(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 2)
 	a, b := dbs[0], dbs[1]
 	stick := t.TempDir()
@@ -95,6 +96,7 @@ func TestCopiedDatabaseForksAndMergesBothHistories(t *testing.T) {
 }
 
 func TestRestoredDatabaseRecoversWhatItHadWritten(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 2)
 	a, b := dbs[0], dbs[1]
 	stick := t.TempDir()
@@ -132,6 +134,7 @@ func TestRestoredDatabaseRecoversWhatItHadWritten(t *testing.T) {
 }
 
 func TestJunkInOwnFolderSetAsideAndRepaired(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 2)
 	a, b := dbs[0], dbs[1]
 	stick := t.TempDir()
@@ -212,6 +215,7 @@ func join(t *testing.T, from, db *DB) {
 }
 
 func TestConflictCopiesMergedAndReported(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 2)
 	a, b := dbs[0], dbs[1]
 	stick, other := t.TempDir(), t.TempDir()

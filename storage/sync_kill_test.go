@@ -39,6 +39,7 @@ const (
 // TestHelperSyncProcess is the child of TestSyncKilledMidway: it syncs the
 // database it is given and prints each progress report as it happens.
 func TestHelperSyncProcess(t *testing.T) {
+	t.Parallel()
 	if os.Getenv(helperEnv) != "1" {
 		t.Skip("the child process of TestSyncKilledMidway")
 	}

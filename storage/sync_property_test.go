@@ -35,6 +35,7 @@ import (
 //
 // and set TOURNEE_SYNC_RUNS to explore more runs than the default.
 func TestSyncPropertyConverges(t *testing.T) {
+	t.Parallel()
 	// By default a fixed sample of 40 runs; the long runs (CI) explore
 	// 1,000 new ones each time, 150 under the race detector, which looks
 	// for data races, not for orders of exchanges.
@@ -792,6 +793,7 @@ func firstDiff(a, b string) string {
 // an entry in that day's list pointing to a record that is not there yet
 // (the property test found « index points to missing visits/000… »).
 func TestChangeBeforeCreationStaysOutOfLists(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 3)
 	a, b, c := dbs[0], dbs[1], dbs[2]
 	stick1, stick2 := t.TempDir(), t.TempDir()

@@ -29,6 +29,7 @@ func mustSync(t *testing.T, db *DB, dir string) cabinetsync.Report {
 }
 
 func TestSyncSharesRecordsBothWays(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 2)
 	a, b := dbs[0], dbs[1]
 	stick := t.TempDir()
@@ -88,6 +89,7 @@ func TestSyncSharesRecordsBothWays(t *testing.T) {
 }
 
 func TestConcurrentEditKeepsLoserForConfirmation(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 2, 0, time.Minute) // B's clock a minute ahead: B's edit is the later
 	a, b := dbs[0], dbs[1]
 	stick := t.TempDir()
@@ -146,6 +148,7 @@ func TestConcurrentEditKeepsLoserForConfirmation(t *testing.T) {
 }
 
 func TestSyncWithoutKeyOrFolder(t *testing.T) {
+	t.Parallel()
 	db := openFast(t, t.TempDir()+"/x.db", newClock().now)
 	if _, err := db.Sync(ctx, t.TempDir(), nil); !errors.Is(err, cabinetsync.ErrNoCabinetKey) {
 		t.Errorf("no key: %v", err)
@@ -157,6 +160,7 @@ func TestSyncWithoutKeyOrFolder(t *testing.T) {
 }
 
 func TestDeletionIsATombstone(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 2, 0, time.Hour) // B's later edit does not bring the plan back
 	a, b := dbs[0], dbs[1]
 	stick := t.TempDir()
@@ -203,6 +207,7 @@ func TestDeletionIsATombstone(t *testing.T) {
 // A database made before replication shares everything it holds at its
 // first sync: the migration turned its records into operations.
 func TestOlderDatabaseSharesItsRecords(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "v1.db")
 	id := writeV1(t, path)
 	old, err := Open(path, pass, Options{})
@@ -242,6 +247,7 @@ func TestOlderDatabaseSharesItsRecords(t *testing.T) {
 }
 
 func TestConflictValuesReadForTheNurse(t *testing.T) {
+	t.Parallel()
 	db := openFast(t, filepath.Join(t.TempDir(), "x.db"), newClock().now)
 	n := sampleNurse()
 	if err := db.SaveNurse(ctx, &n); err != nil {
@@ -275,6 +281,7 @@ func TestConflictValuesReadForTheNurse(t *testing.T) {
 // Through two folders, a laptop can receive a change of a patient before
 // the patient: it is not shown, half made, until its creation arrives.
 func TestChangeBeforeCreationIsNotShown(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 3)
 	a, b, c := dbs[0], dbs[1], dbs[2]
 	stick1, stick2 := t.TempDir(), t.TempDir()
@@ -311,6 +318,7 @@ func TestChangeBeforeCreationIsNotShown(t *testing.T) {
 // The cabinet record a laptop made at « tournee init » gives way entirely
 // to the cabinet's when it joins: no field of its own survives the sync.
 func TestJoiningLaptopTakesTheCabinetRecord(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 1)
 	a := dbs[0]
 	b := openFast(t, filepath.Join(t.TempDir(), "b.db"), newClock().now)
@@ -350,6 +358,7 @@ func TestJoiningLaptopTakesTheCabinetRecord(t *testing.T) {
 // Two laptops adding a nurse to the cabinet at the same time both keep
 // theirs: the list is a set, merged by union, and no conflict is raised.
 func TestCabinetNursesMergeAsASet(t *testing.T) {
+	t.Parallel()
 	dbs := cabinetOf(t, 2)
 	a, b := dbs[0], dbs[1]
 	stick := t.TempDir()
