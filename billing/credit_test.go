@@ -80,6 +80,7 @@ func pdfText(t *testing.T, r handover.Report) string {
 // OpenStreetMap, as its licence asks; one on the crow estimate (no roads,
 // or a home the roads cannot reach) does not.
 func TestProofCreditsOpenStreetMap(t *testing.T) {
+	t.Parallel()
 	m := newMonacoDay(t)
 	created := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
 	for _, c := range []struct {
@@ -108,6 +109,7 @@ func TestProofCreditsOpenStreetMap(t *testing.T) {
 
 // The rétrocession statement credits the roads when its IK come from them.
 func TestCreditRoadsOnStatement(t *testing.T) {
+	t.Parallel()
 	m := newMonacoDay(t)
 	road, err := BillDone(m.d, xid.NilID(), Pricing{Zone: ngap.Plaine, Distance: m.dist}, m.tariffs)
 	if err != nil {

@@ -84,6 +84,7 @@ func newMonacoDay(t *testing.T) monacoDay {
 // kilometres (not flagged), and a home the roads cannot reach keeps the
 // crow estimate, flagged on its line.
 func TestIKOnRoadKilometres(t *testing.T) {
+	t.Parallel()
 	m := newMonacoDay(t)
 	net, dist, tariffs, d, home, sea, day := m.net, m.dist, m.tariffs, m.d, m.home, m.sea, m.day
 	cabPt, homePt := d.Cabinet.Address.Point, home.Address.Point

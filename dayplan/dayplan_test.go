@@ -43,6 +43,7 @@ func storeOf(t testing.TB, ds patients.Dataset) *storage.DB {
 }
 
 func TestLoadBuildsThenPlanSavesOrder(t *testing.T) {
+	t.Parallel()
 	db := demoStore(t)
 	ctx := context.Background()
 	today := patients.DateOf(now)
@@ -87,6 +88,7 @@ func TestLoadBuildsThenPlanSavesOrder(t *testing.T) {
 }
 
 func TestRoundOrder(t *testing.T) {
+	t.Parallel()
 	n := xid.New()
 	w := func(h int) patients.Window {
 		return patients.Window{Start: patients.Clock(h, 0), End: patients.Clock(h+1, 0)}
@@ -114,6 +116,7 @@ func TestRoundOrder(t *testing.T) {
 // Two laptops that build the same day from the same care plans make the
 // same visits: the sync merges them instead of doubling the round.
 func TestBuiltVisitsHaveStableIDs(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	today := patients.DateOf(now)
 	ds, err := demo.Load(today, xid.New)
@@ -157,6 +160,7 @@ func TestBuiltVisitsHaveStableIDs(t *testing.T) {
 // A nurse set up by « tournee init » has no start: her round leaves from
 // the cabinet; with no cabinet coordinates either, the refusal says so.
 func TestNurseWithoutStartLeavesFromTheCabinet(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	today := patients.DateOf(now)
 	ds, err := demo.Load(today, xid.New)

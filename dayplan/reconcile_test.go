@@ -58,6 +58,7 @@ func live(vs []patients.Visit) []patients.Visit {
 // from today on (not the past), inserted in the nurse's round; ending it
 // takes it out again; reconciling twice changes nothing.
 func TestReconcileNewPrescriptionReachesStoredDays(t *testing.T) {
+	t.Parallel()
 	db := demoStore(t)
 	ctx := context.Background()
 	today := patients.DateOf(now)
@@ -167,6 +168,7 @@ func TestReconcileNewPrescriptionReachesStoredDays(t *testing.T) {
 // a changed window moves the visit but keeps its nurse and place; a done
 // visit never changes, even when its plan's window moves.
 func TestReconcileKeepsWhatNursesDid(t *testing.T) {
+	t.Parallel()
 	db := demoStore(t)
 	ctx := context.Background()
 	today := patients.DateOf(now)
@@ -262,6 +264,7 @@ func TestReconcileKeepsWhatNursesDid(t *testing.T) {
 // An absence takes the patient out of the rounds of its days and gives her
 // back when it ends; an open-ended one until it is closed.
 func TestReconcileAbsence(t *testing.T) {
+	t.Parallel()
 	db := demoStore(t)
 	ctx := context.Background()
 	today := patients.DateOf(now)
@@ -305,6 +308,7 @@ func TestReconcileAbsence(t *testing.T) {
 // Reconciliation does not depend on the order the stored visits come in,
 // and two laptops that reconcile the same day make the same visits.
 func TestReconcileDayOrderIndependent(t *testing.T) {
+	t.Parallel()
 	db := demoStore(t)
 	ctx := context.Background()
 	today := patients.DateOf(now)
@@ -369,6 +373,7 @@ func BenchmarkReconcile60Days(b *testing.B) {
 // anyway), survives tomorrow's reconciliation and is placed when the day
 // opens; a strict one cannot wait.
 func TestPostponeCarriesToTomorrow(t *testing.T) {
+	t.Parallel()
 	db := demoStore(t)
 	ctx := context.Background()
 	today := patients.DateOf(now)
@@ -432,6 +437,7 @@ func dayVisitsOf(t *testing.T, db patients.Store, d patients.Date) []patients.Vi
 // change into the same visits: same ids, same fields, so the sync merges
 // them instead of doubling the round.
 func TestReconcileSameOnTwoLaptops(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	today := patients.DateOf(now)
 	a := demoStore(t)
@@ -524,6 +530,7 @@ func store60Days(b *testing.B, db patients.Store, today patients.Date) {
 // nothing to change on the same day, and runs again after any write, even
 // one made without reconciling (a care plan that came with a sync).
 func TestReconcileSkippedUntilSomethingIsWritten(t *testing.T) {
+	t.Parallel()
 	db := demoStore(t)
 	ctx := context.Background()
 	today := patients.DateOf(now)

@@ -43,6 +43,7 @@ func roundsOf(vs []patients.Visit, nurse xid.ID) int {
 // again the day after. The demo's own contract block (a week from the
 // reference day, two weeks long) does not reach the days used here.
 func TestStoredReplacementTakesTheTitulairesRounds(t *testing.T) {
+	t.Parallel()
 	db := demoStore(t)
 	ctx := context.Background()
 	aurelie, emilie := nurseNamed(t, db, "Aurélie"), nurseNamed(t, db, "Émilie")
@@ -129,6 +130,7 @@ func TestStoredReplacementTakesTheTitulairesRounds(t *testing.T) {
 // Issue 16, defect 2: beyond her authorisation the remplaçante is not
 // planned, and the day says why.
 func TestRemplacanteNotPlannedBeyondHerAuthorisation(t *testing.T) {
+	t.Parallel()
 	db := demoStore(t)
 	ctx := context.Background()
 	aurelie, emilie := nurseNamed(t, db, "Aurélie"), nurseNamed(t, db, "Émilie")

@@ -78,6 +78,7 @@ func monacoDemo(t *testing.T) (patients.Store, *roads.Shared) {
 // round's ETAs are the road model's, not the crow's. Before, the insertion
 // timed the round with the crow model whatever Open was given.
 func TestReconciledDayTimedOnRoads(t *testing.T) {
+	t.Parallel()
 	db, src := monacoDemo(t)
 	ctx := context.Background()
 	today := patients.DateOf(now)

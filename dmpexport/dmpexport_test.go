@@ -102,6 +102,7 @@ func qualified(t *testing.T, svc Service) patients.Patient {
 }
 
 func TestExportWritesDocumentAndSidecarThenNextVersion(t *testing.T) {
+	t.Parallel()
 	db, today := seeded(t)
 	svc := service(db)
 	p := qualified(t, svc)
@@ -196,6 +197,7 @@ func readDoc(t *testing.T, path string) parsedDoc {
 }
 
 func TestExportRefusesAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	db, today := seeded(t)
 	ctx := context.Background()
 	svc := service(db)
@@ -250,6 +252,7 @@ func TestExportRefusesAndWritesNothing(t *testing.T) {
 }
 
 func TestExportWithoutRPPS(t *testing.T) {
+	t.Parallel()
 	db, today := seeded(t)
 	ctx := context.Background()
 	svc := service(db)
@@ -271,6 +274,7 @@ func TestExportWithoutRPPS(t *testing.T) {
 // TestExportedPDFShowsPatientAndPeriod decodes the body of an exported
 // document and reads it with pdftotext, as a DMP viewer would show it.
 func TestExportedPDFShowsPatientAndPeriod(t *testing.T) {
+	t.Parallel()
 	tool, err := exec.LookPath("pdftotext")
 	if err != nil {
 		if os.Getenv("TOURNEE_REQUIRE_TOOLS") == "1" {

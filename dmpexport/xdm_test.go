@@ -22,6 +22,7 @@ import (
 // passes the ANS CDA schema, every package the XDM rules, and each names
 // as authors exactly the nurses who did that patient's visits.
 func TestExportAllDemoPatientsWithXDM(t *testing.T) {
+	t.Parallel()
 	db, today := seeded(t)
 	ctx := context.Background()
 	svc := service(db)

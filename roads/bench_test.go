@@ -30,6 +30,7 @@ func monacoPoints(tb testing.TB, n *Network, k int, seed uint64) []orb.Point {
 // two snapped positions; the test reports how road compares with the crow
 // model's great-circle × 1.3 (run with -v for the figures).
 func TestMonacoCrowVersusRoad(t *testing.T) {
+	t.Parallel()
 	n := loadMonaco(t)
 	pts := monacoPoints(t, n, 80, 7)
 	snaps := make([]Snap, len(pts))

@@ -14,6 +14,7 @@ import (
 // A re-import replaces the file whole and leaves no temporary file; a
 // truncated or altered file is refused, never half read.
 func TestRoutesFile(t *testing.T) {
+	t.Parallel()
 	var a, b synth
 	a.way(residential(), 0, 0, 10, 0)
 	b.way(residential(), 0, 0, 10, 0, 10, 10)

@@ -14,6 +14,7 @@ import (
 // where they do not (flagged), and the crow model's errors for unusable
 // points.
 func TestModelFallsBackPerPair(t *testing.T) {
+	t.Parallel()
 	n := loadMonaco(t)
 	pts := monacoPoints(t, n, 3, 11)
 	far := orb.Point{7.60, 43.80} // the sea and hills east of the extract, kilometres from its roads

@@ -43,6 +43,7 @@ func loadMonaco(tb testing.TB) *Network {
 }
 
 func TestMonacoImport(t *testing.T) {
+	t.Parallel()
 	n := loadMonaco(t)
 	t.Logf("%d junctions, %d edges, %d names, %d forbidden turns (%d entry states), bound %v",
 		n.Nodes(), n.Edges(), len(n.names), len(n.turns), len(n.stateNode), n.Bound)
@@ -205,6 +206,7 @@ func (h *plainHeap) Pop() any {
 // ways read again from the PBF, between random road nodes of Monaco, and
 // survive the routes file.
 func TestMonacoShortestDistances(t *testing.T) {
+	t.Parallel()
 	n := loadMonaco(t)
 	g := readPlain(t)
 	// Street nodes with a unique position, so a point maps back to one node.

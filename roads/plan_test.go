@@ -16,6 +16,7 @@ import (
 // A generated nurse's day moved to Monaco and planned with the road model:
 // each round's kilometres are the road model's legs, stop after stop.
 func TestPlannerDrivesOnRoads(t *testing.T) {
+	t.Parallel()
 	n := loadMonaco(t)
 	date := patients.NewDate(2026, time.November, 23)
 	in := plantest.GenerateDay(1, 1, 16, date)

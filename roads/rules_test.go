@@ -86,6 +86,7 @@ func near(got, want, tol float64) bool { return math.Abs(got-want) <= tol }
 // one-way is tagged (oneway=yes, oneway=-1 on the reversed way, or a
 // roundabout).
 func TestOneWayChangesRoute(t *testing.T) {
+	t.Parallel()
 	square := []float64{0, 0, 10, 0, 10, 10, 0, 10, 0, 0}
 	reversed := []float64{0, 0, 0, 10, 10, 10, 10, 0, 0, 0}
 	side := 10 * unitLat * metersPerDeg // ~1 km: sides are ~100 m per unit both ways
@@ -122,6 +123,7 @@ func TestOneWayChangesRoute(t *testing.T) {
 // Motorways and their ramps are one-way unless tagged otherwise (no point
 // snaps to them, so they are checked on the tags).
 func TestMotorwaysAreOneWay(t *testing.T) {
+	t.Parallel()
 	for _, hw := range []string{"motorway", "motorway_link"} {
 		tags := osm.Tags{{Key: "highway", Value: hw}}
 		if f, b := directions(tags, hw); !f || b {
@@ -137,6 +139,7 @@ func TestMotorwaysAreOneWay(t *testing.T) {
 // A house above a tunnel snaps to the street beside it, not into the
 // tunnel, even when the tunnel is nearer.
 func TestNoSnapInTunnels(t *testing.T) {
+	t.Parallel()
 	var s synth
 	s.way(residential("tunnel", "yes", "name", "Tunnel"), 0, 0, 10, 0)
 	s.way(residential("name", "Rue"), 0, 2, 10, 2)
@@ -151,6 +154,7 @@ func TestNoSnapInTunnels(t *testing.T) {
 // A short street from S to T and a detour: access tags on the short street
 // decide which one is taken; the most specific tag wins.
 func TestAccessChangesRoute(t *testing.T) {
+	t.Parallel()
 	short := 10 * unitLon * metersPerDeg * math.Cos(43.7*math.Pi/180)
 	detour := short + 2*5*unitLat*metersPerDeg
 	cases := []struct {
@@ -181,6 +185,7 @@ func TestAccessChangesRoute(t *testing.T) {
 // Two banks of a river, one bridge 2 km downstream: facing houses are
 // 1 km apart as the crow flies, and 4.6 km by road.
 func TestRiverWithOneBridge(t *testing.T) {
+	t.Parallel()
 	var s synth
 	s.way(residential("name", "Quai sud"), 0, 0, 20, 0)
 	s.way(residential("name", "Quai nord"), 0, 10, 20, 10)
@@ -222,6 +227,7 @@ func (s *synth) restrict(kind string, from int, x, y float64, to int, extra ...s
 // east and comes back to go north, or takes the block around; an only_
 // restriction and an except=motorcar are read too.
 func TestTurnRestrictions(t *testing.T) {
+	t.Parallel()
 	build := func(rel func(s *synth)) *Network {
 		var s synth
 		s.way(residential("name", "Ouest"), 0, 0, 10, 0)            // 1
@@ -271,6 +277,7 @@ func TestTurnRestrictions(t *testing.T) {
 
 // A road that no road joins: both ends snap, nothing routes between them.
 func TestUnreachableIsland(t *testing.T) {
+	t.Parallel()
 	var s synth
 	s.way(residential(), 0, 0, 10, 0)
 	s.way(residential(), 0, 30, 10, 30) // 3 km north, no link
@@ -288,6 +295,7 @@ func TestUnreachableIsland(t *testing.T) {
 
 // The quickest route takes the fast road, the shortest the short one.
 func TestTimeAndDistanceMetrics(t *testing.T) {
+	t.Parallel()
 	var s synth
 	s.way(residential("maxspeed", "20"), 0, 0, 10, 0)
 	s.way([]string{"highway", "primary", "maxspeed", "90"}, 0, 0, 0, 3, 10, 3, 10, 0)

@@ -11,6 +11,7 @@ import (
 // Route and in the matrix. Before, each point's line to its road was
 // counted going out and coming back (≈ 47 m for a Monaco door).
 func TestSamePlaceIsNoDrive(t *testing.T) {
+	t.Parallel()
 	n := loadMonaco(t)
 	for i, p := range monacoPoints(t, n, 20, 11) {
 		s, _ := n.Snap(p)
@@ -43,6 +44,7 @@ func TestSamePlaceIsNoDrive(t *testing.T) {
 // their lines to the street: the same-place rule takes nothing away from
 // a real leg.
 func TestNearbyPointsStillDrive(t *testing.T) {
+	t.Parallel()
 	var s synth
 	s.way(residential(), 0, 0, 10, 0)
 	n := s.network(t)

@@ -16,6 +16,7 @@ import (
 // the map: the matrix is the road model's, a leg is the quickest route's
 // line for the nurse's profile, and a damaged file leaves the crow model.
 func TestSharedRoutesFile(t *testing.T) {
+	t.Parallel()
 	n := loadMonaco(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "t.db")
@@ -79,6 +80,7 @@ func TestSharedRoutesFile(t *testing.T) {
 // cancelled visit) reuses the legs already routed: the same figures, no
 // new routing; a new place routes the matrix again.
 func TestSharedMatrixReusesLegs(t *testing.T) {
+	t.Parallel()
 	n := loadMonaco(t)
 	src := SharedNetwork(n)
 	pts := monacoPoints(t, n, 8, 5)
