@@ -10,6 +10,7 @@ import (
 
 	"tournee/patients"
 	"tournee/planner"
+	"tournee/storage"
 )
 
 // storeDays orders and stores days today … today+n-1 as the demo does.
@@ -578,5 +579,28 @@ func TestReconcileSkippedUntilSomethingIsWritten(t *testing.T) {
 	}
 	if rep := reconcile(today.AddDays(1)); rep.Days != 2 {
 		t.Fatalf("another day: want it run on the two days from tomorrow, got %+v", rep)
+	}
+}
+
+// failingStamps is the database with a disk that fills up when a stamp is
+// written.
+type failingStamps struct{ *storage.DB }
+
+func (failingStamps) SetStamp(context.Context, string, string, uint64) error {
+	return storage.ErrDiskFull
+}
+
+// A stamp that cannot be written does not make a reconciliation that wrote
+// nothing fail: the next one runs again, that is all.
+func TestReconcileWhenTheStampCannotBeWritten(t *testing.T) {
+	t.Parallel()
+	db := demoStore(t)
+	today := patients.DateOf(now)
+	storeDays(t, db, today, 2)
+	for range 2 {
+		rep, err := Reconcile(context.Background(), failingStamps{db}, today)
+		if err != nil || rep.Days != 2 || rep.Changed() {
+			t.Fatalf("reconcile with a full disk for the stamp: %+v %v, want the two days looked at and no error", rep, err)
+		}
 	}
 }

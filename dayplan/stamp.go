@@ -28,7 +28,10 @@ func reconcileStamped(ctx context.Context, st patients.Store, sp stamps, today p
 		// What it wrote is stamped by the next one, which finds nothing to do.
 		return rep, err
 	}
-	return rep, sp.SetStamp(ctx, reconcileStamp, mark, gen)
+	// A stamp not stored (a disk just full) only means the next one runs
+	// again: the reconciliation itself succeeded and wrote nothing.
+	_ = sp.SetStamp(ctx, reconcileStamp, mark, gen)
+	return rep, nil
 }
 
 // stamps is what a store offers to mark work done on its records as they
